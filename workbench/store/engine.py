@@ -1,0 +1,51 @@
+"""Making an engine: SQLite by default (WAL, foreign keys on), PostgreSQL by URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+
+DEFAULT_DB = Path("data") / "workbench.db"
+
+
+def database_url(db: str | os.PathLike | None = None) -> str:
+    """Turn ``--db`` / ``WORKBENCH_DB`` (a path or a URL) into a SQLAlchemy URL."""
+    db = db or os.environ.get("WORKBENCH_DB") or DEFAULT_DB
+    db = str(db)
+    if "://" not in db:
+        path = Path(db).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path.resolve()}"
+    if db.startswith("postgresql://") or db.startswith("postgres://"):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
+    return db
+
+
+def make_engine(db: str | os.PathLike | None = None, echo: bool = False) -> Engine:
+    url = database_url(db)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+            # Let SQLAlchemy (not the driver) open transactions, so BEGIN is explicit.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # pragma: no cover
+            # Writers take the write lock at BEGIN, so a read-then-write transaction never
+            # fails half-way on a busy database; readers never block (WAL).
+            write = conn.get_execution_options().get("workbench_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)

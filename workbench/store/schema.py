@@ -1,0 +1,439 @@
+"""The tables of the CCM record (SQLAlchemy Core).
+
+Two kinds of table:
+
+* **Reference tables** (``users``, ``settings``): who works here and how the practice is set up.
+  They may be updated.
+* **Clinical tables** (everything in :data:`CLINICAL_TABLES`): append-only. The database refuses
+  UPDATE and DELETE on them (see :mod:`workbench.store.guards`). A correction is a new row whose
+  ``supersedes_id`` names the row it amends or voids; a void carries
+  ``status = 'entered-in-error'`` and a ``reason``. Every row says who recorded it, in which role
+  and with which credential, and when (UTC).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+#: Limits on free text (a note longer than this is refused, never cut).
+NOTE_MAX = 4000
+SHORT_MAX = 200
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store: attach a time zone")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, str):  # pragma: no cover - raw SQLite text
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC)
+
+
+def _audit() -> list[Column]:
+    """Attribution columns every clinical row carries (ALCOA: attributable, contemporaneous)."""
+    return [
+        Column("recorded_at", UTCDateTime, nullable=False),  #: when the row was written (UTC)
+        Column("recorded_by", String(64), nullable=False),  #: user id of the author
+        Column("recorded_role", String(32), nullable=False, default=""),  #: author's role then
+        Column("recorded_credential", String(8), nullable=False, default=""),  #: author's credential then
+    ]
+
+
+def _correctable(table: str) -> list[Column]:
+    """Columns of a table whose rows can be amended or voided by a later row."""
+    return [
+        #: the row this one amends or voids (None for an original row)
+        Column("supersedes_id", Integer, ForeignKey(f"{table}.id"), nullable=True, index=True),
+        #: FHIR status: 'active' or 'entered-in-error' (a void)
+        Column("status", String(20), nullable=False, default="active"),
+        #: why this row corrects another (required on corrections)
+        Column("reason", Text, nullable=False, default=""),
+    ]
+
+
+def _pk() -> Column:
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def _patient_fk(index: bool = True) -> Column:
+    return Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=index)
+
+
+# --------------------------------------------------------------------------- reference tables
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),  #: setting name, e.g. 'timezone'
+    Column("value", JSON, nullable=False),  #: its value
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(64), primary_key=True),  #: external id or JupyterHub user name
+    Column("name", String(SHORT_MAX), nullable=False),  #: display name
+    Column("role", String(32), nullable=False),  #: records.Role
+    Column("credential", String(8), nullable=True),  #: records.Credential or NULL
+    Column("state", String(2), nullable=True),  #: practice state (licensure)
+    Column("active", Boolean, nullable=False, default=True),  #: may sign in
+)
+
+# --------------------------------------------------------------------------- clinical tables
+
+patients = Table(
+    "patients",
+    metadata,
+    Column("id", String(32), primary_key=True),  #: external patient id, e.g. P00042
+    Column("first_name", String(SHORT_MAX), nullable=False),
+    Column("last_name", String(SHORT_MAX), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("sex", String(1), nullable=False),  #: F | M | X
+    Column("state", String(2), nullable=False, default=""),
+    Column("language", String(64), nullable=False, default="English"),
+    Column("phone", String(64), nullable=False, default=""),
+    Column("email", String(SHORT_MAX), nullable=False, default=""),
+    Column("address", Text, nullable=False, default=""),
+    Column("contact_preferences", JSON, nullable=False),  #: {"channel": ..., "best_time": ...}
+    Column("caregiver", JSON, nullable=True),  #: records.Person as a dict
+    Column("emergency_contacts", JSON, nullable=False),  #: list of records.Person dicts
+    Column("billing_practitioner_id", String(64), ForeignKey("users.id"), nullable=True),
+    Column("care_team_member_id", String(64), ForeignKey("users.id"), nullable=True),
+    Column("persona", JSON, nullable=False),  #: simulated traits for training
+    Column("scope", String(64), nullable=False, default="live", index=True),  #: live | training:<attempt>
+    *_audit(),
+)
+
+conditions = Table(
+    "conditions",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("icd10", String(16), nullable=False),  #: ICD-10-CM code
+    Column("display", String(SHORT_MAX), nullable=False, default=""),
+    Column("onset", Date, nullable=True),
+    Column("chronic", Boolean, nullable=True),  #: NULL: from the catalog; else a clinician's call
+    Column("chronic_reason", Text, nullable=False, default=""),
+    *_audit(),
+    *_correctable("conditions"),
+)
+
+medications = Table(
+    "medications",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("name", String(SHORT_MAX), nullable=False),
+    Column("rxnorm", String(16), nullable=False, default=""),
+    Column("dose", String(SHORT_MAX), nullable=False, default=""),
+    Column("frequency", String(SHORT_MAX), nullable=False, default=""),
+    Column("indication", String(16), nullable=False, default=""),  #: ICD-10-CM it treats
+    Column("med_status", String(20), nullable=False, default="active"),
+    *_audit(),
+    *_correctable("medications"),
+)
+
+allergies = Table(
+    "allergies",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("substance", String(SHORT_MAX), nullable=False),
+    Column("reaction", String(SHORT_MAX), nullable=False, default=""),
+    Column("severity", String(32), nullable=False, default=""),
+    *_audit(),
+    *_correctable("allergies"),
+)
+
+immunizations = Table(
+    "immunizations",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("vaccine", String(64), nullable=False),
+    Column("cvx", String(8), nullable=False, default=""),
+    Column("date", Date, nullable=False),
+    *_audit(),
+    *_correctable("immunizations"),
+)
+
+screenings = Table(
+    "screenings",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("kind", String(32), nullable=False),  #: a1c, eye_exam, colorectal, ...
+    Column("date", Date, nullable=False),
+    Column("result", String(SHORT_MAX), nullable=False, default=""),
+    *_audit(),
+    *_correctable("screenings"),
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("loinc", String(16), nullable=False),
+    Column("name", String(SHORT_MAX), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", String(32), nullable=False),
+    Column("effective", Date, nullable=False),
+    *_audit(),
+    *_correctable("observations"),
+)
+
+care_plan_revisions = Table(
+    "care_plan_revisions",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("version", Integer, nullable=False),  #: 1, 2, 3 ...
+    Column("based_on", Integer, nullable=False),  #: the version the author edited (0 for the first)
+    Column("content", JSON, nullable=False),  #: every CMS element, goals and interventions
+    Column("reason", Text, nullable=False),  #: why this revision was made
+    *_audit(),
+    UniqueConstraint("patient_id", "version", name="uq_care_plan_revisions_patient_version"),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("method", String(16), nullable=False),  #: verbal | written
+    Column("consent_date", Date, nullable=False),
+    Column("obtained_by", String(64), ForeignKey("users.id"), nullable=False),
+    Column("disclosures", JSON, nullable=False),  #: the four disclosures -> bool
+    Column("billing_practitioner_id", String(64), ForeignKey("users.id"), nullable=True),
+    *_audit(),
+    *_correctable("consents"),
+)
+
+consent_revocations = Table(
+    "consent_revocations",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("consent_id", Integer, ForeignKey("consents.id"), nullable=False),
+    Column("revoked_on", Date, nullable=False),  #: the day the patient asked to stop
+    Column("effective_through", Date, nullable=False),  #: last day of that calendar month
+    Column("revocation_reason", Text, nullable=False),
+    *_audit(),
+)
+
+timers = Table(
+    "timers",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("staff_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("activity", String(32), nullable=False),
+    Column("service", String(8), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    *_audit(),
+)
+
+time_entries = Table(
+    "time_entries",
+    metadata,
+    _pk(),
+    _patient_fk(index=False),
+    Column("staff_id", String(64), ForeignKey("users.id"), nullable=False),  #: who did the work
+    Column("staff_role", String(32), nullable=False),  #: their role then
+    Column("staff_credential", String(8), nullable=False, default=""),  #: their credential then
+    Column("service", String(8), nullable=False),  #: CCM | PCM | TCM | BHI | RPM
+    Column("activity", String(32), nullable=False),  #: records.Activity
+    Column("note", Text, nullable=False),  #: what was done
+    Column("started_at", UTCDateTime, nullable=True),  #: NULL for a manual entry in minutes
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("seconds", Integer, nullable=False),  #: duration
+    Column("service_date", Date, nullable=False),  #: local date in the practice's time zone
+    Column("manual", Boolean, nullable=False, default=False),
+    Column("mode", String(20), nullable=False),  #: timer | contemporaneous | late
+    Column("timer_id", Integer, ForeignKey("timers.id"), nullable=True),
+    Column("external_id", String(64), nullable=True, unique=True),  #: id from an imported file
+    *_audit(),
+    *_correctable("time_entries"),
+)
+Index("ix_time_entries_patient_date", time_entries.c.patient_id, time_entries.c.service_date)
+Index("ix_time_entries_date", time_entries.c.service_date)
+
+timer_stops = Table(
+    "timer_stops",
+    metadata,
+    _pk(),
+    Column("timer_id", Integer, ForeignKey("timers.id"), nullable=False, unique=True),
+    Column("stopped_at", UTCDateTime, nullable=True),  #: NULL when the time was discarded
+    Column("time_entry_id", Integer, ForeignKey("time_entries.id"), nullable=True),
+    Column("closure_reason", Text, nullable=False, default=""),  #: required for an abandoned timer
+    *_audit(),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("staff_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("with_whom", String(32), nullable=False, default="patient"),
+    Column("note", Text, nullable=False, default=""),
+    Column("contacted_at", UTCDateTime, nullable=False),
+    *_audit(),
+    *_correctable("contacts"),
+)
+
+escalations = Table(
+    "escalations",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("reason", Text, nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("source", String(32), nullable=False, default="manual"),
+    Column("opened_at", UTCDateTime, nullable=False),
+    *_audit(),
+)
+
+escalation_steps = Table(
+    "escalation_steps",
+    metadata,
+    _pk(),
+    Column("escalation_id", Integer, ForeignKey("escalations.id"), nullable=False, index=True),
+    Column("step", String(32), nullable=False),
+    Column("at", UTCDateTime, nullable=False),  #: when the step happened
+    Column("note", Text, nullable=False, default=""),
+    Column("patient_consent", Boolean, nullable=True),  #: for EMS / emergency contacts
+    *_audit(),
+)
+
+barriers = Table(
+    "barriers",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("domain", String(32), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("barrier_status", String(16), nullable=False),  #: open | in_progress | resolved
+    Column("z_code", String(16), nullable=False, default=""),
+    Column("action", Text, nullable=False, default=""),  #: what was arranged
+    *_audit(),
+    *_correctable("barriers"),
+)
+
+questionnaire_responses = Table(
+    "questionnaire_responses",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("instrument", String(16), nullable=False),  #: PHQ-2 | PHQ-9 | AHC-HRSN
+    Column("answers", JSON, nullable=False),
+    Column("score", Integer, nullable=True),
+    *_audit(),
+    *_correctable("questionnaire_responses"),
+)
+
+month_attestations = Table(
+    "month_attestations",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("month", String(7), nullable=False),  #: YYYY-MM
+    Column("practitioner_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("moderate_or_high_complexity", Boolean, nullable=False),
+    Column("plan_established_or_substantially_revised", Boolean, nullable=False),
+    *_audit(),
+    *_correctable("month_attestations"),
+)
+
+training_attempts = Table(
+    "training_attempts",
+    metadata,
+    Column("id", String(64), primary_key=True),  #: attempt id
+    Column("scenario_id", String(64), nullable=False, index=True),
+    Column("scenario_version", String(32), nullable=False, default=""),
+    Column("trainee_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=True),  #: the attempt's copy
+    Column("seed", Integer, nullable=False, default=0),
+    Column("started_at", UTCDateTime, nullable=False),
+    *_audit(),
+)
+
+training_events = Table(
+    "training_events",
+    metadata,
+    _pk(),
+    Column("attempt_id", String(64), ForeignKey("training_attempts.id"), nullable=False, index=True),
+    #: action | line | event | finished | reflection | score | override | release | ...
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("at", UTCDateTime, nullable=False),  #: simulated or real time of the event
+    *_audit(),
+)
+
+#: Tables whose rows are never updated or deleted (enforced by database triggers).
+CLINICAL_TABLES = (
+    "patients",
+    "conditions",
+    "medications",
+    "allergies",
+    "immunizations",
+    "screenings",
+    "observations",
+    "care_plan_revisions",
+    "consents",
+    "consent_revocations",
+    "timers",
+    "time_entries",
+    "timer_stops",
+    "contacts",
+    "escalations",
+    "escalation_steps",
+    "barriers",
+    "questionnaire_responses",
+    "month_attestations",
+    "training_attempts",
+    "training_events",
+)
