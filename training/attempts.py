@@ -1,0 +1,186 @@
+"""Attempts and where they are kept.
+
+An attempt is who played which scenario, when, with what seed, the transcript, the record
+ids it wrote, reflection answers, supervisor overrides and whether feedback is released.
+The clinical records an attempt writes live in the workbench store (scoped to the attempt's
+patient); the attempt itself is kept by an ``AttemptRepository``. Two implementations here
+(in memory, one JSON file); the store's ``training_attempts`` / ``training_events`` tables
+can replace them behind the same interface.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from workbench.errors import NotFound
+
+
+@dataclass
+class TranscriptLine:
+    n: int  #: 1-based line number, cited as evidence
+    at: datetime  #: simulated time
+    speaker: str  #: patient | trainee | narrator
+    text: str
+    action_id: str | None = None  #: for trainee lines
+    note: str | None = None  #: the trainee's own words, if any
+    writes: list[tuple[str, int]] = field(default_factory=list)  #: (record type, id) written
+
+
+@dataclass
+class Override:
+    criterion_id: str
+    points: float
+    met: bool
+    comment: str
+    by: str  #: supervisor user id
+    at: datetime
+
+
+@dataclass
+class AttemptRecord:
+    id: str
+    scenario_id: str
+    trainee_id: str
+    patient_id: str
+    seed: int
+    started_at: datetime  #: real time the attempt began
+    sim_start: datetime  #: simulated start: the call starts here
+    status: str = "in_progress"  #: in_progress | finished
+    finished_at: datetime | None = None
+    node: str = ""
+    transcript: list[TranscriptLine] = field(default_factory=list)
+    fired_events: list[str] = field(default_factory=list)
+    baseline: dict[str, list[int]] = field(default_factory=dict)  #: record ids present before play
+    record_times: dict[str, str] = field(default_factory=dict)  #: "type:id" -> sim time written
+    refs: dict[str, int] = field(default_factory=dict)  #: scenario refs -> record ids
+    reflection: dict[str, str] = field(default_factory=dict)  #: question -> answer
+    overrides: list[Override] = field(default_factory=list)
+    released: bool = False
+    released_by: str | None = None
+    released_at: datetime | None = None
+
+    @property
+    def chosen(self) -> list[str]:
+        return [ln.action_id for ln in self.transcript if ln.action_id]
+
+
+class AttemptRepository(Protocol):
+    """Where attempts are kept (the store's training tables will implement this)."""
+
+    def add_attempt(self, attempt: AttemptRecord) -> None: ...
+    def save_attempt(self, attempt: AttemptRecord) -> None: ...
+    def get_attempt(self, attempt_id: str) -> AttemptRecord: ...
+    def find_attempts(self, trainee_id: str | None = None,
+                      scenario_id: str | None = None) -> list[AttemptRecord]: ...
+
+
+class InMemoryAttempts:
+    """Attempts in a dict: for tests and a single kernel."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, AttemptRecord] = {}
+        self._lock = threading.Lock()
+
+    def add_attempt(self, attempt: AttemptRecord) -> None:
+        with self._lock:
+            if attempt.id in self._items:
+                raise ValueError(f"attempt {attempt.id} exists")
+            self._items[attempt.id] = _copy(attempt)
+
+    def save_attempt(self, attempt: AttemptRecord) -> None:
+        with self._lock:
+            if attempt.id not in self._items:
+                raise NotFound(f"There is no training attempt {attempt.id}.")
+            self._items[attempt.id] = _copy(attempt)
+
+    def get_attempt(self, attempt_id: str) -> AttemptRecord:
+        with self._lock:
+            if attempt_id not in self._items:
+                raise NotFound(f"There is no training attempt {attempt_id}.")
+            return _copy(self._items[attempt_id])
+
+    def find_attempts(self, trainee_id: str | None = None,
+                      scenario_id: str | None = None) -> list[AttemptRecord]:
+        with self._lock:
+            items = [_copy(a) for a in self._items.values()]
+        return sorted((a for a in items
+                       if (trainee_id is None or a.trainee_id == trainee_id)
+                       and (scenario_id is None or a.scenario_id == scenario_id)),
+                      key=lambda a: (a.started_at, a.id))
+
+
+class JsonFileAttempts(InMemoryAttempts):
+    """Attempts in one JSON file, rewritten atomically on every save (one machine only)."""
+
+    def __init__(self, path: str | Path):
+        super().__init__()
+        self.path = Path(path)
+        if self.path.exists():
+            for item in json.loads(self.path.read_text(encoding="utf-8")):
+                a = attempt_from_dict(item)
+                self._items[a.id] = a
+
+    def _flush(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        data = [attempt_to_dict(a) for a in self._items.values()]
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def add_attempt(self, attempt: AttemptRecord) -> None:
+        super().add_attempt(attempt)
+        with self._lock:
+            self._flush()
+
+    def save_attempt(self, attempt: AttemptRecord) -> None:
+        super().save_attempt(attempt)
+        with self._lock:
+            self._flush()
+
+
+def default_repository() -> JsonFileAttempts:
+    """The attempts file: ``WORKBENCH_TRAINING_ATTEMPTS`` or ./data/training_attempts.json."""
+    return JsonFileAttempts(os.environ.get("WORKBENCH_TRAINING_ATTEMPTS",
+                                           "data/training_attempts.json"))
+
+
+# ----------------------------------------------------------------------- (de)serialising
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def attempt_to_dict(a: AttemptRecord) -> dict:
+    """A JSON-ready dict of an attempt (datetimes as ISO text)."""
+    def conv(v):
+        if isinstance(v, datetime):
+            return v.isoformat()
+        if isinstance(v, dict):
+            return {k: conv(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [conv(x) for x in v]
+        return v
+    return conv(asdict(a))
+
+
+def attempt_from_dict(d: dict) -> AttemptRecord:
+    d = dict(d)
+    d["started_at"] = _dt(d["started_at"])
+    d["sim_start"] = _dt(d["sim_start"])
+    d["finished_at"] = _dt(d.get("finished_at"))
+    d["released_at"] = _dt(d.get("released_at"))
+    d["transcript"] = [TranscriptLine(**{**t, "at": _dt(t["at"]),
+                                         "writes": [tuple(w) for w in t.get("writes", [])]})
+                       for t in d.get("transcript", [])]
+    d["overrides"] = [Override(**{**o, "at": _dt(o["at"])}) for o in d.get("overrides", [])]
+    return AttemptRecord(**d)
+
+
+def _copy(a: AttemptRecord) -> AttemptRecord:
+    return attempt_from_dict(attempt_to_dict(a))

@@ -1,0 +1,29 @@
+"""The scenario library: every ``training/scenarios/*.yaml`` file that ships with the workbench."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.errors import NotFound
+
+from training.scenario import Scenario, load_scenario
+
+SCENARIO_DIR = Path(__file__).parent / "scenarios"
+
+
+def scenario_paths(folder: str | Path | None = None) -> list[Path]:
+    """The scenario files in a folder (the library by default), sorted by name."""
+    return sorted(Path(folder or SCENARIO_DIR).glob("*.yaml"))
+
+
+def load_library(folder: str | Path | None = None) -> dict[str, Scenario]:
+    """All scenarios of a folder by id; raises ScenarioInvalid on the first bad file."""
+    return {s.id: s for s in (load_scenario(p) for p in scenario_paths(folder))}
+
+
+def get_scenario(scenario_id: str, folder: str | Path | None = None) -> Scenario:
+    """One library scenario by id."""
+    path = Path(folder or SCENARIO_DIR) / f"{scenario_id}.yaml"
+    if not path.exists():
+        raise NotFound(f"There is no training scenario called '{scenario_id}'.")
+    return load_scenario(path)
