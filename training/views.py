@@ -1,0 +1,79 @@
+"""What a trainee may see of an attempt: lines, options, reflection questions, released feedback.
+
+The rubric, the model and failing paths and the checks stay on the server. A widget builds
+its state only from a ``TraineeView`` (or its ``to_dict()``), so no answer key can reach the
+browser (architecture, "Identity and roles").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.errors import PermissionDenied
+
+from training.engine import Attempt
+from training.grading import Grade
+
+
+@dataclass(frozen=True)
+class FeedbackItem:
+    title: str
+    objective: str  #: the objective's text
+    met: bool
+    points: float
+    possible: float
+    feedback: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TraineeView:
+    attempt_id: str
+    scenario_title: str
+    situation: str
+    lines: tuple[tuple[str, str], ...]  #: (speaker, text)
+    options: tuple[tuple[str, str], ...]  #: (action id, label)
+    finished: bool
+    reflection_questions: tuple[str, ...]  #: shown once finished
+    released: bool
+    feedback: tuple[FeedbackItem, ...]  #: empty until a supervisor releases it
+    score: tuple[float, float] | None  #: (points, possible) once released
+    passed: bool | None
+
+    def to_dict(self) -> dict:
+        """Plain data for a widget: only what the trainee may see."""
+        return {
+            "attempt_id": self.attempt_id, "scenario_title": self.scenario_title,
+            "situation": self.situation,
+            "lines": [{"speaker": s, "text": t} for s, t in self.lines],
+            "options": [{"id": i, "label": lbl} for i, lbl in self.options],
+            "finished": self.finished, "reflection_questions": list(self.reflection_questions),
+            "released": self.released,
+            "feedback": [item.__dict__ for item in self.feedback],
+            "score": list(self.score) if self.score else None, "passed": self.passed,
+        }
+
+
+def trainee_view(attempt: Attempt, viewer_id: str, grade: Grade | None = None) -> TraineeView:
+    """The trainee's own view of their attempt; ``grade`` is used only once feedback is released."""
+    rec = attempt.record
+    if viewer_id != rec.trainee_id:
+        raise PermissionDenied("You can only open your own training attempts.")
+    sc = attempt.scenario
+    released = rec.released and grade is not None
+    titles = {c.id: (c.title or c.id) for c in sc.criteria}
+    feedback = tuple(
+        FeedbackItem(title=titles[r.criterion_id], objective=sc.objective_text(r.objective),
+                     met=r.met, points=r.points, possible=r.possible, feedback=r.feedback,
+                     reason=r.reason)
+        for r in grade.results) if released else ()
+    return TraineeView(
+        attempt_id=rec.id, scenario_title=sc.title, situation=sc.situation,
+        lines=tuple((ln.speaker, ln.text if not ln.note else f"{ln.text} ({ln.note})")
+                    for ln in rec.transcript),
+        options=tuple((o.id, o.label) for o in attempt.options()),
+        finished=attempt.finished,
+        reflection_questions=sc.reflection if attempt.finished else (),
+        released=released, feedback=feedback,
+        score=(grade.points, grade.possible) if released else None,
+        passed=grade.passed if released else None)
