@@ -15,7 +15,7 @@ MESSAGE = "is append-only: record a correction (a new row) instead"
 PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION workbench_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '% {MESSAGE}', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION '%% {MESSAGE}', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
 END
 $$ LANGUAGE plpgsql
 """

@@ -1,0 +1,158 @@
+"""Shared fixtures: a real PostgreSQL server for the session, fresh databases per test, clocks.
+
+The PostgreSQL server is started by the tests themselves (initdb as the ``postgres`` user, since
+initdb refuses root), on a free port bound to 127.0.0.1, and stopped at the end. If PostgreSQL is
+not installed the PostgreSQL half of the store tests is skipped with the reason; ``.ci/run``
+installs it so CI never skips.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from workbench import records as r
+from workbench.clock import FixedClock
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pg_bin() -> str | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if found:
+        return str(Path(found[-1]).parent)
+    initdb = shutil.which("initdb")
+    return str(Path(initdb).parent) if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *cmd]
+    return cmd
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server: yields its base URL (without a database name)."""
+    pg = _pg_bin()
+    if pg is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql); .ci/run installs it")
+    tmp = tempfile.mkdtemp(prefix="wb-pg-")
+    if os.geteuid() == 0:
+        shutil.chown(tmp, "postgres")
+    data, port = os.path.join(tmp, "data"), _free_port()
+    subprocess.run(_as_postgres([f"{pg}/initdb", "-D", data, "-A", "trust", "-U", "postgres"]),
+                   check=True, capture_output=True)
+    subprocess.run(_as_postgres([f"{pg}/pg_ctl", "-D", data, "-l", os.path.join(tmp, "log"), "-w",
+                                 "-o", f"-k {tmp} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off",
+                                 "start"]), check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(_as_postgres([f"{pg}/pg_ctl", "-D", data, "-m", "fast", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+_counter = itertools.count()
+
+
+def new_pg_database(base_url: str) -> str:
+    import psycopg
+
+    name = f"wb_test_{os.getpid()}_{next(_counter)}"
+    plain = base_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base_url}/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database on each backend: store tests run on both."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'workbench.db'}"
+    else:
+        url = new_pg_database(request.getfixturevalue("pg_server"))
+    yield url
+    from workbench import service
+
+    engine = service._ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'workbench.db'}"
+    yield url
+    from workbench import service
+
+    engine = service._ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+@pytest.fixture
+def clock():
+    """2026-11-10 15:00 UTC (10:00 in New York), a Tuesday."""
+    return FixedClock(datetime(2026, 11, 10, 15, 0, tzinfo=UTC))
+
+
+STAFF = [
+    r.User("S001", "Rita Nurse", r.Role.CARE_MANAGER, r.Credential.RN, "NY"),
+    r.User("S002", "Lee Practical", r.Role.CARE_MANAGER, r.Credential.LPN, "NY"),
+    r.User("S003", "Casey Assistant", r.Role.CARE_COORDINATOR, r.Credential.CMA, "NJ"),
+    r.User("S004", "Sam Supervisor", r.Role.SUPERVISOR, r.Credential.RN, "NY"),
+    r.User("S005", "Dr. Maya Doctor", r.Role.PRACTITIONER, r.Credential.MD, "NY"),
+    r.User("S006", "Bill Ing", r.Role.BILLING, None, "NY"),
+    r.User("S007", "Tess Trainee", r.Role.TRAINEE, r.Credential.RN, "NY"),
+]
+
+
+def sample_patient(pid: str = "P00001", **kw) -> r.PatientBundle:
+    from datetime import date
+
+    patient = r.Patient(id=pid, first_name=kw.pop("first_name", "Ada"), last_name=kw.pop("last_name", "Lovelace"),
+                        birth_date=date(1950, 3, 4), sex="F", state="NY", phone="555-0100",
+                        billing_practitioner_id="S005", care_team_member_id="S001",
+                        emergency_contacts=(r.Person("Bo Lovelace", "son", "555-0101"),))
+    return r.PatientBundle(
+        patient=patient,
+        conditions=[r.Condition("I10", "Essential hypertension"), r.Condition("E11.9", "Type 2 diabetes")],
+        medications=[r.Medication("lisinopril", "314076", "10 mg", "daily", "I10")],
+        **kw)
+
+
+@pytest.fixture
+def wb(db_url, clock):
+    """A workbench on a fresh database (both backends) with staff and one patient, as S001."""
+    from workbench.service import Workbench
+
+    system = Workbench.open(db_url, clock=clock)
+    for u in STAFF:
+        system.add_user(u)
+    system.add_patient(sample_patient())
+    system.add_patient(sample_patient("P00002", first_name="Ben", last_name="Franklin"))
+    return system.as_user("S001")
+
+
+@pytest.fixture
+def make_bundle():
+    """The sample-patient factory, for tests that need more patients."""
+    return sample_patient
