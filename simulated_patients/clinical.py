@@ -1,0 +1,274 @@
+"""Clinical facts for one simulated patient: conditions, medicines, observations,
+screenings, immunizations and allergies, all consistent with each other.
+
+- every medicine comes from the catalog line of one of the patient's conditions and
+  carries that condition's ICD-10-CM code as ``indication``;
+- observations follow the conditions (A1c for diabetes, blood pressure for hypertension,
+  weight for heart failure, eGFR for CKD ...), over the 12 months before ``start``, and
+  never leave the physiological limits of observations.yaml;
+- screenings follow the care gaps of the reference ("Care gaps commonly tracked"), with
+  realistic shares left overdue.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+from simulated_patients._rand import between, normal, weighted_pick
+from simulated_patients.catalog import Catalog, ConditionSpec, ObservationSpec, load_catalog
+from simulated_patients.calibration import SubsetModel, subset_model
+from workbench.records import Allergy, Condition, Immunization, Medication, Observation, Screening
+
+YEAR = 365
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Catalog lookups prepared once for the hot loop."""
+
+    catalog: Catalog
+    model: SubsetModel
+    others: tuple[ConditionSpec, ...]
+    obs: dict[str, ObservationSpec]
+    allergies: tuple[tuple[str, str, str, float], ...]
+    immunizations: tuple[tuple[str, str, float, str], ...]
+    screenings: dict[str, dict]
+
+
+@cache
+def tables() -> Tables:
+    cat = load_catalog()
+    pop = cat.population
+    return Tables(
+        catalog=cat,
+        model=subset_model(),
+        others=cat.others,
+        obs=cat.observations,
+        allergies=tuple((a["substance"], a["reaction"], a["severity"], float(a["rate"])) for a in pop["allergies"]),
+        immunizations=tuple((i["vaccine"], str(i["cvx"]), float(i["rate"]), i["window"]) for i in pop["immunizations"]),
+        screenings=dict(pop["screenings"]),
+    )
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def draw_condition_keys(rng: random.Random, t: Tables, sex: str, band: str) -> list[str]:
+    """The calibrated CCW conditions (exact model), then the others at their own rates."""
+    keys = list(t.model.draw(rng.random()))
+    have = set(keys)
+    for spec in t.others:
+        if spec.sex != "any" and spec.sex != sex:
+            continue
+        p = spec.prevalence * spec.age.get(band, 1.0) * spec.sex_factor.get(sex, 1.0)
+        for other, factor in spec.boost.items():
+            if other in have:
+                p *= factor
+        if rng.random() < min(p, 0.95):
+            keys.append(spec.key)
+            have.add(spec.key)
+    return keys
+
+
+def choose_codes(rng: random.Random, t: Tables, keys: list[str]) -> dict[str, str]:
+    """One ICD-10-CM code per condition key (respecting codes that need another condition)."""
+    have = set(keys)
+    chosen = {}
+    for key in keys:
+        codes = [c for c in t.catalog.conditions[key].codes if c.requires is None or c.requires in have]
+        chosen[key] = codes[0].code if len(codes) == 1 else weighted_pick(rng, codes, [c.weight for c in codes]).code
+    return chosen
+
+
+def make_conditions(rng: random.Random, t: Tables, codes: dict[str, str], birth: date, start: date) -> list[Condition]:
+    out = []
+    for key, code in codes.items():
+        spec = t.catalog.conditions[key]
+        display = next(c.display for c in spec.codes if c.code == code)
+        earliest = max(birth.toordinal() + 30 * YEAR, start.toordinal() - 25 * YEAR)
+        onset = date.fromordinal(between(rng, min(earliest, start.toordinal() - 200), start.toordinal() - 180))
+        out.append(Condition(icd10=code, display=display, onset=onset, chronic=True))
+    return out
+
+
+def make_medications(rng: random.Random, t: Tables, codes: dict[str, str]) -> list[Medication]:
+    """Medicines from each condition's catalog lines; one row per RxNorm code."""
+    seen: set[str] = set()
+    meds = []
+    for key, code in codes.items():
+        spec = t.catalog.conditions[key]
+        for line in spec.medications + spec.code_medications.get(code, ()):
+            if rng.random() >= line.p:
+                continue
+            opt = line.options[0] if len(line.options) == 1 else line.options[int(rng.random() * len(line.options))]
+            if opt.rxnorm in seen:
+                continue
+            seen.add(opt.rxnorm)
+            meds.append(Medication(name=opt.name, rxnorm=opt.rxnorm, dose=opt.dose, frequency=opt.frequency,
+                                   indication=code))
+    return meds
+
+
+# --------------------------------------------------------------------------- observations
+
+#: How a persona's adherence moves values that medicines control (added to the mean).
+ADHERENCE_SHIFT = {"low": {"a1c": 0.9, "systolic_bp": 9.0, "diastolic_bp": 4.0, "ldl": 20.0},
+                   "medium": {"a1c": 0.3, "systolic_bp": 3.0, "diastolic_bp": 1.0, "ldl": 6.0}}
+
+
+def observation_plan(t: Tables, codes: dict[str, str]) -> dict[str, tuple[float, float, int]]:
+    """Observation key -> (mean, sd, every_months) from the patient's conditions.
+
+    When two conditions monitor the same thing, the more frequent schedule wins and the
+    mean of the condition that monitors it most often is kept (e.g. heart-failure weights).
+    """
+    plan: dict[str, tuple[float, float, int]] = {}
+    for key, code in codes.items():
+        spec = t.catalog.conditions[key]
+        overrides = spec.code_observations.get(code, {})
+        for op in spec.observations:
+            mean, sd = overrides.get(op.key, (op.mean, op.sd))
+            if op.key not in plan or op.every_months < plan[op.key][2]:
+                plan[op.key] = (mean, sd, op.every_months)
+    # everyone: blood pressure and weight at the twice-yearly visits
+    for key in ("systolic_bp", "diastolic_bp", "weight"):
+        if key not in plan:
+            mean, sd = t.obs[key].normal
+            plan[key] = (mean, sd, 6)
+    return plan
+
+
+def _value(spec: ObservationSpec, v: float) -> float:
+    v = min(max(v, spec.min), spec.max)
+    return round(v, spec.decimals) if spec.decimals else float(round(v))
+
+
+def make_observations(rng: random.Random, t: Tables, plan: dict[str, tuple[float, float, int]], start: date,
+                      adherence: str, gaps: set[str]) -> list[Observation]:
+    """Twelve months of values: a personal baseline, a gentle drift, visit-to-visit noise.
+
+    ``gaps``: observation keys whose last six months are missing (an overdue lab).
+    """
+    out: list[Observation] = []
+    shift = ADHERENCE_SHIFT.get(adherence, {})
+    end = start.toordinal()
+    rnd = rng.random
+    bp_days: list[int] = []
+    for key, (mean, sd, every) in plan.items():
+        if key == "diastolic_bp":
+            continue  # written with systolic, on the same days
+        spec = t.obs[key]
+        lo, hi, dec, loinc, name, unit = spec.min, spec.max, spec.decimals, spec.loinc, spec.name, spec.unit
+        if key == "viral_load":
+            base = 0.0 if rnd() < 0.85 else 60 + rnd() * 4940
+        else:
+            base = mean + shift.get(key, 0.0) + sd * normal(rng)
+        drift = sd * 0.15 * normal(rng)
+        noise = sd * 0.2
+        n = max(1, 12 // every)
+        first = end - YEAR
+        for k in range(n):
+            day = min(first + k * every * 30 + int(rnd() * 21), end - 1)
+            if key in gaps and day > end - 190:
+                continue
+            v = base + drift * k / n + noise * normal(rng)
+            v = lo if v < lo else hi if v > hi else v
+            out.append(Observation(loinc, name, round(v, dec) if dec else float(round(v)), unit,
+                                   date.fromordinal(day)))
+            if key == "systolic_bp":
+                bp_days.append(day)
+        if key == "systolic_bp":
+            dspec = t.obs["diastolic_bp"]
+            dmean, dsd, _ = plan["diastolic_bp"]
+            dbase = dmean + shift.get("diastolic_bp", 0.0) + dsd * normal(rng)
+            for day in bp_days:
+                out.append(Observation(dspec.loinc, dspec.name, _value(dspec, dbase + dsd * 0.2 * normal(rng)),
+                                       dspec.unit, date.fromordinal(day)))
+    return out
+
+
+# --------------------------------------------------------------------------- screenings etc.
+
+
+def _due_kinds(keys: set[str], sex: str, age: int) -> list[str]:
+    kinds = []
+    if "diabetes" in keys:
+        kinds += ["a1c", "eye_exam", "foot_exam"]
+    if "diabetes" in keys or "ckd" in keys:
+        kinds.append("kidney")
+    if "diabetes" in keys or "hyperlipidemia" in keys:
+        kinds.append("lipids")
+    if 45 <= age <= 75:
+        kinds.append("colorectal")
+    if sex == "F" and 40 <= age <= 74:
+        kinds.append("mammography")
+    return kinds
+
+
+def make_screenings(rng: random.Random, t: Tables, keys: set[str], sex: str, age: int, start: date,
+                    observations: list[Observation]) -> tuple[list[Screening], set[str]]:
+    """Dated screenings with realistic gaps; returns them and the kinds left overdue.
+
+    The "a1c" screenings carry the A1c value of the same day as their result.
+    """
+    end = start.toordinal()
+    out: list[Screening] = []
+    overdue: set[str] = set()
+    for kind in _due_kinds(keys, sex, age):
+        rule = t.screenings[kind]
+        interval = int(rule["interval_months"]) * 30
+        if kind == "a1c":
+            a1c = [o for o in observations if o.loinc == "4548-4"]
+            out += [Screening("a1c", o.effective, f"{o.value:.1f} %") for o in a1c]
+            if not a1c or max(o.effective for o in a1c).toordinal() < end - 183:
+                overdue.add(kind)
+            continue
+        if rng.random() < float(rule["up_to_date"]):
+            day = end - between(rng, 15, max(16, interval - 15))
+        else:
+            overdue.add(kind)
+            if rng.random() < 0.35:
+                continue  # never done
+            day = end - interval - between(rng, 10, 400)
+        result = {"colorectal": "colonoscopy: no polyps" if interval > 400 else "",
+                  "mammography": "BI-RADS 1 (negative)"}.get(kind, "done")
+        out.append(Screening(kind, date.fromordinal(day), result))
+    return out, overdue
+
+
+def make_immunizations(rng: random.Random, t: Tables, start: date, age: int) -> list[Immunization]:
+    end = start.toordinal()
+    season = date(start.year if start.month >= 8 else start.year - 1, 8, 15).toordinal()
+    out = []
+    for vaccine, cvx, rate, window in t.immunizations:
+        if vaccine == "pneumococcal" and age < 50:
+            continue
+        if vaccine == "zoster" and age < 50:
+            continue
+        if rng.random() >= rate:
+            continue
+        if window == "season":
+            day = between(rng, min(season, end - 1), end - 1)
+        elif window == "ten_years":
+            day = end - between(rng, 30, 10 * YEAR)
+        else:
+            day = end - between(rng, 60, 8 * YEAR)
+        out.append(Immunization(vaccine=vaccine, date=date.fromordinal(day), cvx=cvx))
+    return out
+
+
+def make_allergies(rng: random.Random, t: Tables) -> list[Allergy]:
+    return [Allergy(substance=s, reaction=r, severity=sev) for s, r, sev, rate in t.allergies if rng.random() < rate]
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` later (the 28th at most, so every month has it)."""
+    m = day.month - 1 + months
+    return date(day.year + m // 12, m % 12 + 1, min(day.day, 28))
+
+
+def days_before(day: date, days: int) -> date:
+    return day - timedelta(days=days)
