@@ -548,8 +548,8 @@ def _check_check(c: _Checker, chk: Any, w: tuple, kind: str | None, action_ids: 
         c.number(chk["within_minutes"], w + ("within_minutes",), 0)
         if "of" in chk:
             _check_ref(c, chk["of"], w + ("of",), action_ids)
-        if kind != "timing":
-            c.err(w, "a within_minutes check belongs to a criterion of kind timing")
+        if kind not in ("timing", "critical"):
+            c.err(w, "a within_minutes check belongs to a criterion of kind timing (or critical)")
         return
     if len(chk) != 1 or len(forms) != 1:
         c.err(w, f"should hold exactly one of: {', '.join(_CHECK_FORMS)}")
@@ -577,7 +577,7 @@ def _check_check(c: _Checker, chk: Any, w: tuple, kind: str | None, action_ids: 
             for key in ("first", "then"):
                 if key in value:
                     _check_ref(c, value[key], fw + (key,), action_ids)
-        if kind != "order":
-            c.err(w, "an order check belongs to a criterion of kind order")
+        if kind not in ("order", "critical"):
+            c.err(w, "an order check belongs to a criterion of kind order (or critical)")
     elif form == "documentation":
         c.choice(value, fw, DOCUMENTATION_CHECKS)
