@@ -1,0 +1,78 @@
+"""Totals and output formats of the month report: aligned text, CSV, XLSX, JSON (issue 3, section 2)."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InvalidInput
+
+FORMATS = ("table", "csv", "xlsx", "json")
+
+
+def report_totals(df: pd.DataFrame) -> dict:
+    """Totals of a month report: patients, patients billed, minutes and dollars.
+
+    Dollars are summed as exact decimals of the cents shown, then given as a float.
+    """
+    amount = sum((Decimal(f"{x:.2f}") for x in df["amount_usd"]), Decimal("0.00")) if len(df) else Decimal("0.00")
+    billed = df["codes"].astype(str) != "" if len(df) else pd.Series(dtype=bool)
+    return {
+        "patients": int(len(df)),
+        "patients_billed": int(billed.sum()) if len(df) else 0,
+        "billable_minutes": int(df["billable_minutes"].sum()) if len(df) else 0,
+        "counted_minutes": int(df["counted_minutes"].sum()) if len(df) else 0,
+        "total_minutes": int(df["total_minutes"].sum()) if len(df) else 0,
+        "amount_usd": float(amount),
+    }
+
+
+def _table(df: pd.DataFrame, totals: dict) -> str:
+    """Aligned text: the rows, then one totals line."""
+    shown = df.copy()
+    shown["amount_usd"] = shown["amount_usd"].map(lambda x: f"{x:.2f}")
+    text = shown.to_string(index=False) if len(shown) else "(no patient had time this month)"
+    line = (f"TOTAL  patients {totals['patients']}  billed {totals['patients_billed']}  "
+            f"billable minutes {totals['billable_minutes']}  counted minutes {totals['counted_minutes']}  "
+            f"amount ${totals['amount_usd']:.2f}")
+    return f"{text}\n{line}\n"
+
+
+def _json(df: pd.DataFrame, totals: dict) -> str:
+    return json.dumps({"month": df.attrs.get("month"), "rows": df.to_dict(orient="records"),
+                       "totals": totals}, indent=2, default=str) + "\n"
+
+
+def write_report(df: pd.DataFrame, fmt: str, out: str | Path | None = None) -> str | None:
+    """Write the month report as ``table``, ``csv``, ``xlsx`` or ``json``.
+
+    With ``out`` the file is written and None returned; without it the text is returned
+    (``xlsx`` needs ``out``). The CSV holds the rows only; table and JSON also carry the totals;
+    the XLSX has a "report" sheet and a "totals" sheet.
+    """
+    if fmt not in FORMATS:
+        raise InvalidInput(f"Unknown report format '{fmt}': use one of {', '.join(FORMATS)}.", "format")
+    totals = report_totals(df)
+    if fmt == "xlsx":
+        if out is None:
+            raise InvalidInput("An Excel report must be written to a file: give --out.", "out")
+        with pd.ExcelWriter(out, engine="openpyxl") as xw:
+            df.to_excel(xw, sheet_name="report", index=False)
+            pd.DataFrame([totals]).to_excel(xw, sheet_name="totals", index=False)
+        return None
+    if fmt == "csv":
+        buf = io.StringIO()
+        df.to_csv(buf, index=False)
+        text = buf.getvalue()
+    elif fmt == "json":
+        text = _json(df, totals)
+    else:
+        text = _table(df, totals)
+    if out is None:
+        return text
+    Path(out).write_text(text, encoding="utf-8")
+    return None

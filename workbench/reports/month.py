@@ -1,0 +1,260 @@
+"""The month report: one row per patient with time in a calendar month (issue 3, section 2).
+
+Reference, "Monthly codes and time thresholds": one claim per patient-month, ever; the report
+makes a second claim impossible because it has exactly one row per patient and each row is one
+:class:`workbench.rules.MonthBill` (one code family or none).
+
+Speed (issue 3, section 6): time is aggregated in SQL, per patient, staff member, credential
+and service, and fed to the rules' stage 2 (:func:`workbench.rules.choose_codes`) through a
+:class:`workbench.rules.MonthTime` built from those sums. That shortcut is exact only when every
+second of the month counts as logged, so a patient goes through the rules' stage 1
+(:func:`workbench.rules.summarize_month`, entry by entry) whenever the month needs it:
+
+- two timed entries of one service overlap (found with a window function over ``started_at``);
+- a timed entry has no end time;
+- consent is not valid on the first day of the month, or a consent is dated (or revoked) after
+  the first day of the month, or a consent is dated in the future;
+- an entry has no credential recorded (stage 1 then reads the staff member's credential);
+- time counted for another service (TCM, BHI, RPM).
+
+The state staffing flag (reference, "Who may do the work") is computed from the sums on the fast
+path, with the same words as stage 1.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.engine import Connection
+
+from .. import records as r
+from ..rules import (MonthBill, MonthTime, ServiceTime, StaffingRule, assess_eligibility, choose_codes,
+                     consent_status, rule_table_for, summarize_month)
+from ..rules._text import duration
+from ..service import month_bounds
+from ..store import queries as q
+from ..store import schema as s
+
+#: Columns of the month report, in order.
+REPORT_COLUMNS = ["patient_id", "month", "codes", "billable_minutes", "amount_usd", "counted_minutes",
+                  "total_minutes", "minutes_by_staff", "flags", "reasons", "alternative"]
+
+_BILLED = (r.Service.CCM.value, r.Service.PCM.value)
+_PRACTITIONER = frozenset(c.value for c in r.PRACTITIONER_CREDENTIALS)
+_CREDENTIALS = frozenset(c.value for c in r.Credential)
+
+
+def current_entries(te=s.time_entries):
+    """WHERE clause for current time entries: active and not voided or amended by a later row.
+
+    Same meaning as :func:`workbench.store.queries.current`, written as ``NOT IN`` over the (small)
+    set of superseded ids so that a scan of a million rows stays one scan.
+    """
+    superseded = select(te.c.supersedes_id).where(te.c.supersedes_id.is_not(None)).scalar_subquery()
+    return and_(te.c.status == r.RecordStatus.ACTIVE.value, te.c.id.not_in(superseded))
+
+
+@dataclass
+class _Sums:
+    """One patient's month from the SQL aggregate."""
+
+    groups: list[tuple[str, str, str, int]] = field(default_factory=list)  #: staff, credential, service, seconds
+    needs_exact: bool = False
+
+
+def _aggregate(conn: Connection, first: date, last: date) -> dict[str, _Sums]:
+    te = s.time_entries
+    timed_no_end = func.sum(case((and_(te.c.started_at.is_not(None), te.c.ended_at.is_(None)), 1), else_=0))
+    stmt = (select(te.c.patient_id, te.c.staff_id, te.c.staff_credential, te.c.service,
+                   func.sum(te.c.seconds), timed_no_end)
+            .where(te.c.service_date >= first, te.c.service_date <= last, current_entries(te))
+            .group_by(te.c.patient_id, te.c.staff_id, te.c.staff_credential, te.c.service))
+    out: dict[str, _Sums] = defaultdict(_Sums)
+    for pid, staff_id, cred, service, seconds, no_end in conn.execute(stmt):
+        sums = out[pid]
+        sums.groups.append((staff_id, cred or "", service, int(seconds or 0)))
+        if no_end or service not in _BILLED or (cred or "") not in _CREDENTIALS or (seconds or 0) < 0:
+            sums.needs_exact = True
+    return out
+
+
+def _overlapping(conn: Connection, first: date, last: date) -> set[str]:
+    """Patients with two timed entries of one service that overlap (window over ``started_at``).
+
+    ``started_at < MAX(ended_at)`` of the earlier entries of the same patient and service. A
+    false alarm only sends the patient to the exact path; an overlap is never missed because an
+    entry's ``ended_at`` is never before ``started_at + seconds``.
+    """
+    te = s.time_entries
+    prev_end = func.max(te.c.ended_at).over(partition_by=(te.c.patient_id, te.c.service),
+                                            order_by=(te.c.started_at, te.c.id), rows=(None, -1))
+    inner = (select(te.c.patient_id, te.c.started_at, prev_end.label("prev_end"))
+             .where(te.c.service_date >= first, te.c.service_date <= last, te.c.started_at.is_not(None),
+                    te.c.service.in_(_BILLED), current_entries(te))
+             .subquery())
+    stmt = select(inner.c.patient_id).where(inner.c.started_at < inner.c.prev_end).distinct()
+    return {row[0] for row in conn.execute(stmt)}
+
+
+def _consents(conn: Connection, pids: set[str] | None) -> dict[str, list[r.Consent]]:
+    c, rv = s.consents, s.consent_revocations
+    revs = {x.consent_id: x for x in conn.execute(select(rv))}
+    out: dict[str, list[r.Consent]] = defaultdict(list)
+    for row in conn.execute(select(c).where(q.current(c)).order_by(c.c.consent_date, c.c.id)):
+        if pids is None or row.patient_id in pids:
+            out[row.patient_id].append(q.to_consent(row, revs.get(row.id)))
+    return out
+
+
+def _conditions(conn: Connection, pids: set[str]) -> dict[str, list[r.Condition]]:
+    c = s.conditions
+    out: dict[str, list[r.Condition]] = defaultdict(list)
+    for row in conn.execute(select(c).where(q.current(c)).order_by(c.c.id)):
+        if row.patient_id in pids:
+            out[row.patient_id].append(q.to_condition(row))
+    return out
+
+
+def _attested(conn: Connection, month: str) -> set[str]:
+    """Patients whose billing practitioner attested complex CCM for the month (latest row wins)."""
+    ma = s.month_attestations
+    latest: dict[str, object] = {}
+    for row in conn.execute(select(ma).where(ma.c.month == month, q.current(ma)).order_by(ma.c.id)):
+        latest[row.patient_id] = row
+    return {pid for pid, row in latest.items()
+            if row.moderate_or_high_complexity and row.plan_established_or_substantially_revised}
+
+
+def _consent_constant_and_valid(consents: list[r.Consent], first: date, last: date, today: date) -> bool:
+    """True when consent is valid on every day of the month (reference, "Consent").
+
+    Validity can change only on a consent's date or at the end of a revocation's month, so
+    with no consent dated in ``(first, last]`` or in the future, and no revocation inside the
+    month, the status on the first day holds all month.
+    """
+    for c in consents:
+        if c.consent_date > today or first < c.consent_date <= last:
+            return False
+        if c.revoked_on is not None and c.revoked_on >= first:
+            return False
+    return consent_status(consents, first, today).valid
+
+
+def _fast_time(pid: str, month: str, sums: _Sums, users: dict[str, r.User],
+               staffing: StaffingRule) -> MonthTime:
+    """Stage 1 from the SQL sums, for a month with no overlap, full consent and credentials."""
+    pools = {svc: [0, 0] for svc in _BILLED}  # [staff, practitioner]
+    by_staff: dict[str, int] = defaultdict(int)
+    flagged: dict[str, int] = defaultdict(int)
+    for staff_id, cred, service, seconds in sums.groups:
+        if seconds <= 0:
+            continue
+        pools[service][cred in _PRACTITIONER] += seconds
+        by_staff[staff_id] += seconds
+        user = users.get(staff_id)
+        if user is not None:
+            flag = staffing.flag(r.User(user.id, user.name, user.role, r.Credential(cred), user.state))
+            if flag:
+                flagged[f"{flag} ({staff_id}"] += seconds
+
+    def service_time(svc: str) -> ServiceTime:
+        staff, pract = pools[svc]
+        return ServiceTime(staff, pract, staff + pract)
+
+    return MonthTime(patient_id=pid, month=month, ccm=service_time("CCM"), pcm=service_time("PCM"),
+                     flags=tuple(f"{head}, {duration(x)})" for head, x in sorted(flagged.items())),
+                     seconds_by_staff=dict(sorted(by_staff.items())))
+
+
+def _exact_entries(conn: Connection, pids: list[str], first: date, last: date) -> dict[str, list[r.TimeEntry]]:
+    te = s.time_entries
+    out: dict[str, list[r.TimeEntry]] = defaultdict(list)
+    for i in range(0, len(pids), 500):
+        stmt = (select(te).where(te.c.patient_id.in_(pids[i:i + 500]), te.c.service_date >= first,
+                                 te.c.service_date <= last, current_entries(te))
+                .order_by(te.c.service_date, te.c.started_at, te.c.id))
+        for row in conn.execute(stmt):
+            out[row.patient_id].append(q.to_time_entry(row))
+    return out
+
+
+def _row(bill: MonthBill, time: MonthTime) -> dict:
+    alt = bill.alternative
+    reasons = bill.unbilled or ([] if bill.lines else [bill.reason])
+    return {
+        "patient_id": bill.patient_id,
+        "month": bill.month,
+        "codes": bill.codes_text,
+        "billable_minutes": bill.billable_minutes,
+        "amount_usd": float(bill.amount),
+        "counted_minutes": bill.counted_minutes,
+        "total_minutes": time.logged_seconds // 60,
+        "minutes_by_staff": ";".join(f"{k}:{v}" for k, v in bill.minutes_by_staff.items()),
+        "flags": "; ".join(bill.flags),
+        "reasons": "; ".join(reasons),
+        "alternative": f"{alt.codes_text} (${alt.amount})" if alt is not None else "",
+    }
+
+
+def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule | None = None,
+                force_exact: bool = False) -> tuple[list[tuple[MonthBill, MonthTime]], int]:
+    """Every patient-month bill of ``scope`` with time in ``month``, and how many took the exact path.
+
+    ``force_exact`` sends every patient through stage 1 entry by entry (for tests that prove
+    the two paths agree).
+    """
+    first, last = month_bounds(month)
+    table = rule_table_for(month)
+    staffing = staffing or StaffingRule()
+    today = wb.today()
+    with wb._read() as conn:
+        in_scope = {row[0] for row in conn.execute(select(s.patients.c.id).where(s.patients.c.scope == scope))}
+        sums = {pid: x for pid, x in _aggregate(conn, first, last).items() if pid in in_scope}
+        pids = set(sums)
+        if not pids:
+            return [], 0
+        overlap = _overlapping(conn, first, last) if not force_exact else set()
+        consents = _consents(conn, pids)
+        conditions = _conditions(conn, pids)
+        attested = _attested(conn, month)
+        users = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
+        exact = sorted(pid for pid in pids if force_exact or sums[pid].needs_exact or pid in overlap
+                       or not _consent_constant_and_valid(consents.get(pid, []), first, last, today))
+        entries = _exact_entries(conn, exact, first, last)
+    exact_set = set(exact)
+    out = []
+    for pid in sorted(pids):
+        if pid in exact_set:
+            time = summarize_month(entries.get(pid, []), patient_id=pid, month=month,
+                                   consents=consents.get(pid, []), staff=users, staffing=staffing,
+                                   today=today)
+        else:
+            time = _fast_time(pid, month, sums[pid], users, staffing)
+        bill = choose_codes(time, eligibility=assess_eligibility(conditions.get(pid, [])),
+                            complex_attested=pid in attested, table=table)
+        out.append((bill, time))
+    return out, len(exact)
+
+
+def month_report(wb, month: str, scope: str = "live", *, staffing: StaffingRule | None = None,
+                 force_exact: bool = False) -> pd.DataFrame:
+    """One row per patient of ``scope`` with time in ``month`` (columns :data:`REPORT_COLUMNS`).
+
+    Reference, "Monthly codes and time thresholds": ``codes`` lists each code once with its
+    units (``99490;99439x2``, empty when nothing is billable); ``reasons`` says why every unbilled
+    minute was not billed; ``alternative`` is the runner-up combination when more than one was
+    billable. Training patients (another scope) never appear. ``df.attrs["exact_patients"]``
+    says how many patients needed the entry-by-entry path.
+    """
+    bills, n_exact = month_bills(wb, month, scope, staffing=staffing, force_exact=force_exact)
+    df = pd.DataFrame([_row(bill, time) for bill, time in bills], columns=REPORT_COLUMNS)
+    df = df.astype({"billable_minutes": "int64", "counted_minutes": "int64", "total_minutes": "int64",
+                    "amount_usd": "float64"})
+    df.attrs["exact_patients"] = n_exact
+    df.attrs["month"] = month
+    return df
+

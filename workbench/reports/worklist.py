@@ -1,0 +1,194 @@
+"""The worklist: who most needs a call today (issue 3, section 3).
+
+One row per patient of a scope, built from a handful of set-based queries (one per table, never
+one per patient) and the pure rules, so that 5,000 patients take well under a second or two.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, exists, func, select
+
+from .. import records as r
+from ..rules import (assess_eligibility, care_gaps, consent_status, phq_due, rule_table_for)
+from ..service import month_bounds
+from ..store import queries as q
+from ..store import schema as s
+from .month import _conditions, _consents, month_bills
+
+#: Columns of the worklist, in order.
+WORKLIST_COLUMNS = ["patient_id", "name", "age", "n_chronic", "eligibility", "consent", "consent_valid",
+                    "minutes", "next_threshold", "minutes_to_next", "days_left", "last_contact",
+                    "last_outcome", "open_escalations", "care_gaps", "phq_due", "open_timer", "priority",
+                    "flags"]
+
+#: Weights of the priority formula (see :func:`priority`).
+ESCALATION_WEIGHT = 1000.0
+OWED_BASE = 100.0
+FIRST_THRESHOLD_BONUS = 20.0
+OWED_PER_MINUTE_PER_DAY = 10.0
+CONSENT_CALL = 60.0
+SILENCE_MAX = 10.0
+CARE_GAP_WEIGHT = 2.0
+PHQ_DUE_WEIGHT = 5.0
+
+
+def priority(*, open_escalations: int, billable_program: bool, consent_valid: bool, minutes: int,
+             minutes_to_next: int | None, days_left: int, days_since_contact: int | None,
+             care_gaps: int, phq_is_due: bool) -> float:
+    """Who most needs a call today: a higher number means call sooner.
+
+    1. Every open escalation adds 1000: a patient with an open escalation is always first
+       (reference, "Screening instruments": item 9 needs same-day follow-up).
+    2. An eligible (CCM or PCM) patient with valid consent who still owes minutes to the next
+       threshold (20/40/60, reference "Monthly codes and time thresholds") gets
+       ``100 + 10 x minutes_to_next / days_left``: the fewer days left to reach the threshold,
+       the higher; plus 20 while the first threshold (20 min) is not met, because until then
+       nothing at all can be billed and time never carries over.
+    3. An eligible patient without valid consent gets 60: a consent call is needed before any
+       time can count (reference, "Consent").
+    4. Everyone gets up to 10 more for time since the last contact (1 per 3 days; never
+       contacted counts as 10), 2 per open care gap and 5 when a PHQ screen is due.
+    Patients who are not eligible, or who reached the last threshold, keep only step 1 and 4.
+    """
+    score = ESCALATION_WEIGHT * open_escalations
+    if billable_program and consent_valid and minutes_to_next is not None:
+        score += OWED_BASE + OWED_PER_MINUTE_PER_DAY * minutes_to_next / max(days_left, 1)
+        if minutes < 20:
+            score += FIRST_THRESHOLD_BONUS
+    elif billable_program and not consent_valid:
+        score += CONSENT_CALL
+    silence = SILENCE_MAX if days_since_contact is None else min(days_since_contact / 3, SILENCE_MAX)
+    score += silence + CARE_GAP_WEIGHT * care_gaps + (PHQ_DUE_WEIGHT if phq_is_due else 0.0)
+    return round(score, 2)
+
+
+def _grouped(conn, table, pids: set[str], to) -> dict[str, list]:
+    out: dict[str, list] = defaultdict(list)
+    for row in conn.execute(select(table).where(q.current(table))):
+        if row.patient_id in pids:
+            out[row.patient_id].append(to(row))
+    return out
+
+
+def _last_contacts(conn, pids: set[str]) -> dict[str, tuple]:
+    c = s.contacts
+    out: dict[str, tuple] = {}
+    stmt = select(c.c.patient_id, c.c.contacted_at, c.c.outcome).where(q.current(c)).order_by(c.c.contacted_at, c.c.id)
+    for pid, at, outcome in conn.execute(stmt):
+        if pid in pids:
+            out[pid] = (at, outcome)
+    return out
+
+
+def _open_escalations(conn) -> dict[str, int]:
+    e, st = s.escalations, s.escalation_steps
+    closed = exists().where(and_(st.c.escalation_id == e.c.id, st.c.step == r.EscalationStep.CLOSED.value))
+    stmt = select(e.c.patient_id, func.count()).where(~closed).group_by(e.c.patient_id)
+    return {pid: int(n) for pid, n in conn.execute(stmt)}
+
+
+def _last_phq(conn) -> dict[str, object]:
+    qr = s.questionnaire_responses
+    stmt = (select(qr.c.patient_id, func.max(qr.c.recorded_at))
+            .where(qr.c.instrument.in_(("PHQ-2", "PHQ-9")), q.current(qr)).group_by(qr.c.patient_id))
+    return dict(conn.execute(stmt).all())
+
+
+def _open_timer_patients(conn) -> set[str]:
+    t, ts = s.timers, s.timer_stops
+    stmt = select(t.c.patient_id).outerjoin(ts, ts.c.timer_id == t.c.id).where(ts.c.id.is_(None))
+    return {row[0] for row in conn.execute(stmt)}
+
+
+def _consent_text(status) -> str:
+    if status.consent is None:
+        return "none"
+    c = status.consent
+    if not status.valid:
+        return status.short
+    text = f"{c.method} {c.consent_date}"
+    return f"{text}, revoked {c.revoked_on}" if c.revoked_on else text
+
+
+def _flags(row: dict) -> str:
+    parts = []
+    if row["open_escalations"]:
+        parts.append("escalation open" if row["open_escalations"] == 1
+                     else f"{row['open_escalations']} escalations open")
+    if row["eligibility"] != "none" and not row["consent_valid"]:
+        parts.append("consent call needed")
+    if row["open_timer"]:
+        parts.append("timer running")
+    if row["care_gaps"]:
+        parts.append(f"{row['care_gaps']} care gap{'s' if row['care_gaps'] != 1 else ''}")
+    if row["phq_due"]:
+        parts.append("PHQ due")
+    return "; ".join(parts)
+
+
+def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
+    """The panel for ``day``, sorted by :func:`priority` (highest first, then patient id).
+
+    ``minutes`` are the minutes counted (reference, "Monthly codes and time thresholds": after
+    consent, overlap and service exclusions) in the calendar month of ``day``; ``next_threshold``
+    is the next staff-CCM threshold (20/40/60) and ``minutes_to_next`` what is still owed to it
+    (both empty once the last threshold is met); ``days_left`` counts the days left in the
+    month including ``day``. ``last_contact`` is a UTC datetime or NaT.
+    """
+    month = day.strftime("%Y-%m")
+    thresholds = rule_table_for(month).staff_thresholds()
+    days_left = (month_bounds(month)[1] - day).days + 1
+    with wb._read() as conn:
+        patients = [q.to_patient(x) for x in conn.execute(
+            select(s.patients).where(s.patients.c.scope == scope).order_by(s.patients.c.id))]
+        pids = {p.id for p in patients}
+        conditions = _conditions(conn, pids)
+        consents = _consents(conn, pids)
+        screenings = _grouped(conn, s.screenings, pids, q.to_screening)
+        immunizations = _grouped(conn, s.immunizations, pids, q.to_immunization)
+        contacts = _last_contacts(conn, pids)
+        escalations = _open_escalations(conn)
+        last_phq = _last_phq(conn)
+        timers = _open_timer_patients(conn)
+    bills, _ = month_bills(wb, month, scope)
+    counted = {bill.patient_id: bill.counted_minutes for bill, _time in bills}
+    rows = []
+    for p in patients:
+        elig = assess_eligibility(conditions.get(p.id, []))
+        status = consent_status(consents.get(p.id, []), day, today=day)
+        minutes = counted.get(p.id, 0)
+        nxt = next((t for t in thresholds if minutes < t), None)
+        age = p.age_on(day)
+        gaps = care_gaps(age=age, sex=p.sex, conditions=conditions.get(p.id, []),
+                         screenings=screenings.get(p.id, []), immunizations=immunizations.get(p.id, []),
+                         on=day)
+        contact = contacts.get(p.id)
+        last_at = contact[0] if contact else None
+        phq_last = last_phq.get(p.id)
+        due = phq_due(wb.local_date(phq_last) if phq_last is not None else None, day)
+        program = elig.program if elig.ccm_eligible or elig.pcm_possible else "none"
+        row = {
+            "patient_id": p.id, "name": p.name, "age": age, "n_chronic": len(elig.categories),
+            "eligibility": program, "consent": _consent_text(status), "consent_valid": status.valid,
+            "minutes": minutes, "next_threshold": nxt, "minutes_to_next": None if nxt is None else nxt - minutes,
+            "days_left": days_left, "last_contact": last_at,
+            "last_outcome": contact[1] if contact else "",
+            "open_escalations": escalations.get(p.id, 0), "care_gaps": len(gaps), "phq_due": due,
+            "open_timer": p.id in timers,
+        }
+        since = None if last_at is None else (day - wb.local_date(last_at)).days
+        row["priority"] = priority(
+            open_escalations=row["open_escalations"], billable_program=program != "none",
+            consent_valid=status.valid, minutes=minutes, minutes_to_next=row["minutes_to_next"],
+            days_left=days_left, days_since_contact=since, care_gaps=len(gaps), phq_is_due=due)
+        row["flags"] = _flags(row)
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=WORKLIST_COLUMNS)
+    df["last_contact"] = pd.to_datetime(df["last_contact"], utc=True)
+    df = df.astype({"next_threshold": "Int64", "minutes_to_next": "Int64"})
+    df = df.sort_values(["priority", "patient_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return df
