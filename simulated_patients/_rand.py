@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
+from itertools import accumulate
 
 
 def between(rng: random.Random, low: int, high: int) -> int:
@@ -26,3 +28,18 @@ def weighted_pick(rng: random.Random, items, weights):
         if u < 0:
             return item
     return items[-1]
+
+
+class Picker:
+    """Weighted choice with the cumulative weights computed once (``pick`` is a bisection)."""
+
+    __slots__ = ("items", "cum", "total")
+
+    def __init__(self, items, weights):
+        self.items = tuple(items)
+        self.cum = tuple(accumulate(float(w) for w in weights))
+        self.total = self.cum[-1]
+
+    def pick(self, rng: random.Random):
+        i = bisect_right(self.cum, rng.random() * self.total)
+        return self.items[i if i < len(self.items) else -1]

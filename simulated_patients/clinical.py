@@ -36,6 +36,7 @@ class Tables:
     allergies: tuple[tuple[str, str, str, float], ...]
     immunizations: tuple[tuple[str, str, float, str], ...]
     screenings: dict[str, dict]
+    displays: dict[str, str]  #: ICD-10-CM code -> display
 
 
 @cache
@@ -50,6 +51,7 @@ def tables() -> Tables:
         allergies=tuple((a["substance"], a["reaction"], a["severity"], float(a["rate"])) for a in pop["allergies"]),
         immunizations=tuple((i["vaccine"], str(i["cvx"]), float(i["rate"]), i["window"]) for i in pop["immunizations"]),
         screenings=dict(pop["screenings"]),
+        displays={c.code: c.display for spec in cat.conditions.values() for c in spec.codes},
     )
 
 
@@ -87,9 +89,10 @@ def make_conditions(rng: random.Random, t: Tables, codes: dict[str, str], birth:
     out = []
     for key, code in codes.items():
         spec = t.catalog.conditions[key]
-        display = next(c.display for c in spec.codes if c.code == code)
-        earliest = max(birth.toordinal() + 30 * YEAR, start.toordinal() - 25 * YEAR)
-        onset = date.fromordinal(between(rng, min(earliest, start.toordinal() - 200), start.toordinal() - 180))
+        display = t.displays[code]
+        last = start.toordinal() - 180
+        earliest = max(birth.toordinal() + 30 * YEAR, last - 25 * YEAR)
+        onset = date.fromordinal(between(rng, earliest if earliest < last - 20 else last - 20, last))
         out.append(Condition(icd10=code, display=display, onset=onset, chronic=True))
     return out
 
@@ -174,7 +177,7 @@ def make_observations(rng: random.Random, t: Tables, plan: dict[str, tuple[float
             day = min(first + k * every * 30 + int(rnd() * 21), end - 1)
             if key in gaps and day > end - 190:
                 continue
-            v = base + drift * k / n + noise * normal(rng)
+            v = base + drift * k / n + noise * (rnd() + rnd() - 1.0) * 2.449489742783178  # triangular, sd 1
             v = lo if v < lo else hi if v > hi else v
             out.append(Observation(loinc, name, round(v, dec) if dec else float(round(v)), unit,
                                    date.fromordinal(day)))

@@ -21,12 +21,13 @@ from datetime import date
 
 from simulated_patients import clinical, people
 from simulated_patients.care_plan import build_care_plan
-from simulated_patients._rand import between, weighted_pick
+from simulated_patients._rand import Picker, between, weighted_pick
 from simulated_patients.clinical import Tables, tables
 from workbench.errors import InvalidInput
 from workbench.records import (
     CONSENT_DISCLOSURES,
     Barrier,
+    BarrierDomain,
     BarrierStatus,
     Consent,
     ConsentMethod,
@@ -88,8 +89,21 @@ def make_context(seed: int, size: int, start: date, settings: PracticeSettings) 
                    people.place_pool(seed, settings.state), tables())
 
 
+_PICKERS: dict[int, Picker] = {}
+
+
 def _pick_share(rng: random.Random, shares: dict) -> str:
-    return weighted_pick(rng, list(shares), [float(v) for v in shares.values()])
+    picker = _PICKERS.get(id(shares))
+    if picker is None:  # the catalog's dicts live for the whole process (load_catalog is cached)
+        picker = _PICKERS[id(shares)] = Picker(shares, shares.values())
+    return picker.pick(rng)
+
+
+def _pick_row(rng: random.Random, rows: list, weight: str) -> dict:
+    picker = _PICKERS.get(id(rows))
+    if picker is None:
+        picker = _PICKERS[id(rows)] = Picker(rows, [r[weight] for r in rows])
+    return picker.pick(rng)
 
 
 def _age_band(age: int) -> str:
@@ -125,7 +139,7 @@ def _barrier(rng: random.Random, pid: str, need, z_code: str, description: str) 
     status = weighted_pick(rng, (BarrierStatus.OPEN, BarrierStatus.IN_PROGRESS, BarrierStatus.RESOLVED),
                            (0.55, 0.3, 0.15))
     action = "" if status == BarrierStatus.OPEN else need.actions[int(rng.random() * len(need.actions))]
-    return Barrier(patient_id=pid, domain=need.domain, description=description, status=status,
+    return Barrier(patient_id=pid, domain=BarrierDomain(need.domain), description=description, status=status,
                    z_code=z_code, action=action)
 
 
@@ -153,11 +167,11 @@ def build_patient(index: int, ctx: Context, request: PatientRequest | None = Non
     if req.age is not None:
         age = req.age
     else:
-        band_row = weighted_pick(rng, pop["ages"], [b["share"] for b in pop["ages"]])
+        band_row = _pick_row(rng, pop["ages"], "share")
         age = between(rng, band_row["min"], band_row["max"])
     band = _age_band(age)
     birth = date.fromordinal(start.toordinal() - age * 365 - between(rng, age // 4 + 1, 364 + age // 4))
-    lang_row = weighted_pick(rng, pop["languages"], [x["share"] for x in pop["languages"]])
+    lang_row = _pick_row(rng, pop["languages"], "share")
     language = req.language or lang_row["language"]
     interpreter = rng.random() < next(x["interpreter"] for x in pop["languages"] if x["language"] == language)
     first, last = people.person_name(rng, sex, language, pop["family_names"])
@@ -205,7 +219,7 @@ def build_patient(index: int, ctx: Context, request: PatientRequest | None = Non
         for domain, z in req.needs:
             need = by_domain[domain]
             desc = next((v.description for v in need.variants if v.z_code == z), need.variants[0].description)
-            barriers.append(Barrier(patient_id=pid, domain=domain, description=desc, status=BarrierStatus.OPEN,
+            barriers.append(Barrier(patient_id=pid, domain=BarrierDomain(domain), description=desc, status=BarrierStatus.OPEN,
                                     z_code=z))
     else:
         barriers = _needs(rng, t, band, persona, caregiver is not None, pid)

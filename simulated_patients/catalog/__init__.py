@@ -9,7 +9,7 @@ sources. :func:`load_catalog` parses them once into frozen objects the generator
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -143,11 +143,13 @@ class Catalog:
         codes |= {v.z_code for need in self.needs for v in need.variants}
         return codes
 
+    @cached_property
+    def _by_code(self) -> dict[str, ConditionSpec]:
+        return {c.code: spec for spec in self.conditions.values() for c in spec.codes}
+
     def condition_for_code(self, code: str) -> ConditionSpec | None:
-        for spec in self.conditions.values():
-            if any(c.code == code for c in spec.codes):
-                return spec
-        return None
+        """The catalog condition an ICD-10-CM code belongs to (None if not in the catalog)."""
+        return self._by_code.get(code)
 
 
 def _read(name: str) -> dict:

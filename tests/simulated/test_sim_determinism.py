@@ -76,3 +76,16 @@ def test_preset_size_conflict_and_unknown_preset_are_refused():
         generate_panel(13, seed=1, preset="onboarding-12")
     with pytest.raises(InvalidInput, match="no panel preset"):
         generate_panel(None, seed=1, preset="nope")
+
+
+def test_enum_fields_use_the_record_enums():
+    from workbench.records import BarrierDomain, BarrierStatus, ConsentMethod, Credential, Role
+
+    panel = generate_panel(200, seed=11)
+    for b in panel.patients:
+        for x in b.barriers:
+            assert type(x.domain) is BarrierDomain and type(x.status) is BarrierStatus
+        if b.consent:
+            assert type(b.consent.method) is ConsentMethod
+    for u in panel.staff:
+        assert type(u.role) is Role and (u.credential is None or type(u.credential) is Credential)
