@@ -84,9 +84,11 @@ ORDER = ("patients", "conditions", "medications", "allergies", "immunizations", 
 
 
 def insert_rows(conn: Connection, rows: dict[str, list[dict]]) -> None:
+    from .store.bulk import insert_many
+
     for name in ORDER:
         if rows.get(name):
-            conn.execute(insert(s.metadata.tables[name]), rows[name])
+            insert_many(conn, s.metadata.tables[name], rows[name])
 
 
 def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> int:
