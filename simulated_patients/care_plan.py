@@ -8,6 +8,7 @@ drafts often are, so trainees have something to find (care-plan completeness che
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from simulated_patients.catalog import Catalog
@@ -57,7 +58,5 @@ def build_care_plan(bundle: PatientBundle, catalog: Catalog, start: date, *, com
         sdoh_needs=needs or "No social needs found on screening",
     )
     if not complete:
-        from dataclasses import replace
-
         plan = replace(plan, caregiver_assessment="", environmental_evaluation="")
     return plan
