@@ -1,0 +1,18 @@
+"""ipywidgets components and Voila apps of the CCM Workbench. They call the service, never SQL.
+
+``voila_command`` is light to import (the CLI uses it); the widget apps load on first use.
+"""
+
+from __future__ import annotations
+
+from .serve import voila_command
+
+__all__ = ["voila_command", "index_app", "worklist_app", "chart_app", "month_app"]
+
+
+def __getattr__(name: str):
+    if name in ("index_app", "worklist_app", "chart_app", "month_app"):
+        from . import apps
+
+        return getattr(apps, name)
+    raise AttributeError(name)

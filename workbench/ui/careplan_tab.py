@@ -1,0 +1,265 @@
+"""The care-plan tab: structured editor, versions, diff, completeness, patient copy.
+
+Reference, "The comprehensive care plan": every CMS element in ``records.CARE_PLAN_ELEMENTS``
+has a field; goals carry a target and a due date; interventions name who is responsible.
+Saving asks for a reason and makes a NEW version (``wb.revise_care_plan``) based on the
+version opened; a stale base is refused (StaleRevision) and shown in plain words.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from workbench import records as r
+from workbench.errors import StaleRevision, WorkbenchError
+from workbench.rules import diff_plans, missing_elements
+from workbench.service import Workbench
+
+from .html import data_link, esc, message, table
+from .printable import patient_copy_html
+
+TEXT_ELEMENTS = {k: v for k, v in {**r.CARE_PLAN_ELEMENTS, **r.CARE_PLAN_EXTRA_ELEMENTS}.items()
+                 if k not in ("goals", "interventions")}
+GOAL_STATUSES = ("proposed", "active", "completed", "cancelled")
+
+
+class GoalRow(w.HBox):
+    def __init__(self, goal: r.Goal | None, on_remove):
+        g = goal or r.Goal("")
+        self.description = w.Text(value=g.description, placeholder="Goal", layout=w.Layout(width="30%"))
+        self.measure = w.Text(value=g.measure, placeholder="Measure (e.g. A1c)", layout=w.Layout(width="14%"))
+        self.target = w.Text(value=g.target, placeholder="Target (e.g. < 8 %)", layout=w.Layout(width="14%"))
+        self.due = w.DatePicker(value=g.due_date, layout=w.Layout(width="16%"))
+        self.status = w.Dropdown(options=GOAL_STATUSES, value=g.status if g.status in GOAL_STATUSES else "active",
+                                 layout=w.Layout(width="12%"))
+        self.remove = w.Button(icon="trash", tooltip="Remove this goal", layout=w.Layout(width="40px"))
+        self.remove.on_click(lambda _: on_remove(self))
+        for x, c in ((self.description, "ccm-goal-description"), (self.measure, "ccm-goal-measure"),
+                     (self.target, "ccm-goal-target"), (self.due, "ccm-goal-due"), (self.status, "ccm-goal-status")):
+            x.add_class(c)
+        super().__init__([self.description, self.measure, self.target, self.due, self.status, self.remove])
+        self.add_class("ccm-goal-row")
+
+    def value(self) -> r.Goal:
+        return r.Goal(self.description.value.strip(), self.measure.value.strip(), self.target.value.strip(),
+                      self.due.value, self.status.value)
+
+
+class InterventionRow(w.HBox):
+    def __init__(self, item: r.Intervention | None, on_remove):
+        i = item or r.Intervention("")
+        self.description = w.Text(value=i.description, placeholder="Intervention", layout=w.Layout(width="45%"))
+        self.responsible = w.Text(value=i.responsible, placeholder="Who is responsible",
+                                  layout=w.Layout(width="22%"))
+        self.frequency = w.Text(value=i.frequency, placeholder="How often", layout=w.Layout(width="20%"))
+        self.remove = w.Button(icon="trash", tooltip="Remove this intervention", layout=w.Layout(width="40px"))
+        self.remove.on_click(lambda _: on_remove(self))
+        self.description.add_class("ccm-intervention-description")
+        self.responsible.add_class("ccm-intervention-responsible")
+        self.frequency.add_class("ccm-intervention-frequency")
+        super().__init__([self.description, self.responsible, self.frequency, self.remove])
+        self.add_class("ccm-intervention-row")
+
+    def value(self) -> r.Intervention:
+        return r.Intervention(self.description.value.strip(), self.responsible.value.strip(),
+                              self.frequency.value.strip())
+
+
+class CarePlanTab(w.VBox):
+    def __init__(self, wb: Workbench, pid: str, consent_ok: bool = True, consent_reason: str = ""):
+        self.wb = wb
+        self.pid = pid
+        self.patient = wb.get_patient(pid)
+        self.banner = w.HTML(message(f"No valid CCM consent: {consent_reason} Record consent in the Consent tab "
+                                     "before care-plan work counts.", "warn") if not consent_ok else "")
+        self.banner.add_class("ccm-consent-missing" if not consent_ok else "ccm-consent-ok")
+        self.version_label = w.HTML()
+        self.version_label.add_class("ccm-cp-version")
+        self.fields: dict[str, w.Textarea] = {}
+        rows: list[w.Widget] = []
+        for key, label in TEXT_ELEMENTS.items():
+            box = w.Textarea(layout=w.Layout(width="98%", height="56px"))
+            box.add_class(f"ccm-cp-{key.replace('_', '-')}")
+            self.fields[key] = box
+            extra = "" if key in r.CARE_PLAN_ELEMENTS else " (kept by the care team)"
+            rows.append(w.HTML(f"<b>{esc(label)}</b>{esc(extra)}"))
+            rows.append(box)
+        self.goals = w.VBox()
+        self.goals.add_class("ccm-goals")
+        self.interventions = w.VBox()
+        self.interventions.add_class("ccm-interventions")
+        add_goal = w.Button(description="Add goal", icon="plus")
+        add_goal.add_class("ccm-add-goal")
+        add_goal.on_click(lambda _: self.add_goal())
+        add_int = w.Button(description="Add intervention", icon="plus")
+        add_int.add_class("ccm-add-intervention")
+        add_int.on_click(lambda _: self.add_intervention())
+        structured = [w.HTML(f"<b>{esc(r.CARE_PLAN_ELEMENTS['goals'])}</b> (each with a target and a due date)"),
+                      self.goals, add_goal,
+                      w.HTML(f"<b>{esc(r.CARE_PLAN_ELEMENTS['interventions'])}</b>"), self.interventions, add_int]
+        self.reason = w.Text(placeholder="Why this revision (required)", description="Reason",
+                             layout=w.Layout(width="60%"))
+        self.reason.add_class("ccm-cp-reason")
+        self.save_button = w.Button(description="Save new version", button_style="primary", icon="save")
+        self.save_button.add_class("ccm-cp-save")
+        self.save_button.on_click(lambda _: self.save())
+        self.reload_button = w.Button(description="Reload latest version", icon="sync")
+        self.reload_button.add_class("ccm-cp-reload")
+        self.reload_button.on_click(lambda _: self.reload())
+        self.msg = w.HTML()
+        self.msg.add_class("ccm-cp-msg")
+        editor = w.VBox([self.version_label] + structured + rows
+                        + [w.HBox([self.reason, self.save_button, self.reload_button]), self.msg])
+        # completeness, history, copy
+        self.checklist = w.HTML()
+        self.checklist.add_class("ccm-cp-checklist")
+        self.history = w.HTML()
+        self.history.add_class("ccm-cp-history")
+        self.diff_a = w.Dropdown(description="Compare", layout=w.Layout(width="200px"))
+        self.diff_b = w.Dropdown(description="with", layout=w.Layout(width="200px"))
+        self.diff_a.add_class("ccm-diff-a")
+        self.diff_b.add_class("ccm-diff-b")
+        self.diff_button = w.Button(description="Show differences", icon="exchange-alt")
+        self.diff_button.add_class("ccm-diff-button")
+        self.diff_button.on_click(lambda _: self.show_diff())
+        self.diff = w.HTML()
+        self.diff.add_class("ccm-cp-diff")
+        self.copy = w.HTML()
+        self.copy.add_class("ccm-cp-copy")
+        self.sections = w.Tab([editor, self.checklist,
+                               w.VBox([self.history, w.HBox([self.diff_a, self.diff_b, self.diff_button]), self.diff]),
+                               self.copy])
+        for i, title in enumerate(("Edit", "Completeness", "History and differences", "Patient copy")):
+            self.sections.set_title(i, title)
+        self.sections.add_class("ccm-cp-sections")
+        super().__init__([self.banner, self.sections])
+        self.add_class("ccm-careplan-tab")
+        self.reload()
+
+    # ------------------------------------------------------------------ editing
+    def add_goal(self, goal: r.Goal | None = None) -> GoalRow:
+        row = GoalRow(goal, self._remove_goal)
+        self.goals.children = (*self.goals.children, row)
+        return row
+
+    def _remove_goal(self, row) -> None:
+        self.goals.children = tuple(x for x in self.goals.children if x is not row)
+
+    def add_intervention(self, item: r.Intervention | None = None) -> InterventionRow:
+        row = InterventionRow(item, self._remove_intervention)
+        self.interventions.children = (*self.interventions.children, row)
+        return row
+
+    def _remove_intervention(self, row) -> None:
+        self.interventions.children = tuple(x for x in self.interventions.children if x is not row)
+
+    def load(self, plan: r.CarePlan) -> None:
+        for key, box in self.fields.items():
+            box.value = getattr(plan, key)
+        self.goals.children = ()
+        self.interventions.children = ()
+        for g in plan.goals:
+            self.add_goal(g)
+        for i in plan.interventions:
+            self.add_intervention(i)
+
+    def plan(self) -> r.CarePlan:
+        """The plan as typed in the editor (blank goals and interventions are left out)."""
+        values = {k: box.value for k, box in self.fields.items()}
+        goals = tuple(g.value() for g in self.goals.children if g.value().description)
+        items = tuple(i.value() for i in self.interventions.children if i.value().description)
+        return r.CarePlan(goals=goals, interventions=items, **values)
+
+    def reload(self) -> None:
+        self.history_list = self.wb.care_plan_history(self.pid)
+        self.revision = self.history_list[-1] if self.history_list else None
+        self.version = self.revision.version if self.revision else 0
+        self.load(self.revision.plan if self.revision else r.CarePlan())
+        if self.revision:
+            when = self.revision.recorded_at.astimezone(self.wb.tz).strftime("%Y-%m-%d %H:%M")
+            self.version_label.value = (f'<div class="ccm-msg ccm-msg-info">Editing <b>version '
+                                        f'{self.version}</b> saved {esc(when)} by '
+                                        f'{esc(self.revision.author_name)}.</div>')
+        else:
+            self.version_label.value = message("No care plan yet: this will be version 1.", "info")
+        self._show_checklist()
+        self._show_history()
+        self._show_copy()
+
+    def save(self):
+        reason = self.reason.value.strip()
+        if not reason:
+            self.msg.value = message("Say why you are revising the care plan (the reason is kept "
+                                     "with the version).", "error")
+            return None
+        try:
+            rev = self.wb.revise_care_plan(self.pid, self.plan(), based_on=self.version, reason=reason)
+        except StaleRevision as exc:
+            self.msg.value = message(str(exc), "error")
+            return None
+        except WorkbenchError as exc:
+            self.msg.value = message(str(exc), "error")
+            return None
+        self.reason.value = ""
+        self.reload()
+        self.msg.value = message(f"Saved version {rev.version}.", "ok")
+        if len(self.history_list) >= 2:
+            self.diff_a.value = self.history_list[-2].version
+            self.diff_b.value = rev.version
+            self.show_diff()
+        return rev
+
+    # ------------------------------------------------------------------ views
+    def _show_checklist(self) -> None:
+        plan = self.revision.plan if self.revision else None
+        missing = dict(missing_elements(plan, revised=self.version > 1))
+        items = []
+        for key, label in r.CARE_PLAN_ELEMENTS.items():
+            if key == "revision_notes" and self.version <= 1:
+                continue
+            ok = key not in missing
+            icon = "fa-check-circle" if ok else "fa-times-circle"
+            items.append(f'<li class="{"ccm-check-ok" if ok else "ccm-check-missing"}" data-element="{esc(key)}">'
+                         f'<i class="fa {icon}"></i> {esc(label)}</li>')
+        head = (message("Every CMS element is present.", "ok") if not missing else
+                message(f"{len(missing)} CMS element(s) missing or incomplete (goals need a target and a "
+                        "due date; interventions need who is responsible).", "warn"))
+        self.checklist.value = head + f'<ul style="list-style:none;padding-left:4px">{"".join(items)}</ul>'
+
+    def _show_history(self) -> None:
+        rows = [(f"Version {x.version}", x.recorded_at.astimezone(self.wb.tz).strftime("%Y-%m-%d %H:%M"),
+                 x.author_name, x.reason) for x in reversed(self.history_list)]
+        self.history.value = (table(("Version", "Saved", "By", "Reason"), rows) if rows
+                              else message("No versions yet.", "info"))
+        options = [(f"version {x.version}", x.version) for x in self.history_list]
+        self.diff_a.options = options
+        self.diff_b.options = options
+        if len(options) >= 2:
+            self.diff_a.value, self.diff_b.value = options[-2][1], options[-1][1]
+        self.diff.value = ""
+
+    def show_diff(self) -> list:
+        by_version = {x.version: x.plan for x in self.history_list}
+        a, b = self.diff_a.value, self.diff_b.value
+        if a is None or b is None:
+            self.diff.value = message("Two versions are needed to compare.", "info")
+            return []
+        changes = diff_plans(by_version[a], by_version[b])
+        if not changes:
+            self.diff.value = message(f"Version {a} and version {b} are the same.", "info")
+            return changes
+        body = "".join(f'<tr class="ccm-diff-{esc(c.kind)}"><td>{esc(c.label)}</td><td>{esc(c.kind)}</td>'
+                       f'<td>{esc(c.old)}</td><td>{esc(c.new)}</td></tr>' for c in changes)
+        self.diff.value = (f'<div class="ccm-section-title">Version {a} &rarr; version {b}: {len(changes)} '
+                           f'change(s)</div><table class="ccm-table ccm-diff-table"><thead><tr><th>Field</th>'
+                           f'<th>Change</th><th>Version {a}</th><th>Version {b}</th></tr></thead>'
+                           f'<tbody>{body}</tbody></table>')
+        return changes
+
+    def _show_copy(self) -> None:
+        page = patient_copy_html(self.patient, self.revision, self.wb.settings.name, self.wb.today())
+        link = data_link(page.encode("utf-8"), f"care-plan-{self.pid}.html", "text/html",
+                         "Download printable copy (HTML)", "ccm-download ccm-cp-print")
+        self.copy.value = (f"<div>{link} Open the file and print it from the browser.</div>"
+                           f'<iframe class="ccm-cp-preview" style="width:100%;height:420px;border:1px solid #d9e2ec;'
+                           f'background:#fff" sandbox="" srcdoc="{esc(page)}"></iframe>')

@@ -1,0 +1,63 @@
+"""The contacts tab: log a call, text, email or portal message with its outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from workbench import records as r
+from workbench.errors import WorkbenchError
+from workbench.service import Workbench
+
+from .html import message, table
+
+WITH_WHOM = ("patient", "caregiver", "provider", "pharmacy", "community", "interpreter")
+
+
+class ContactsTab(w.VBox):
+    def __init__(self, wb: Workbench, pid: str, on_change: Callable[[], None] | None = None):
+        self.wb = wb
+        self.pid = pid
+        self.on_change = on_change
+        self.channel = w.Dropdown(options=[(c.value.title(), c.value) for c in r.Channel],
+                                  value=r.Channel.PHONE.value, description="Channel")
+        self.outcome = w.Dropdown(options=[(o.value.replace("_", " ").capitalize(), o.value) for o in r.ContactOutcome],
+                                  value=r.ContactOutcome.REACHED.value, description="Outcome")
+        self.with_whom = w.Dropdown(options=WITH_WHOM, value="patient", description="With")
+        self.note = w.Textarea(placeholder="What was said or sent", description="Note",
+                               layout=w.Layout(width="640px", height="60px"))
+        self.button = w.Button(description="Log contact", button_style="primary", icon="phone")
+        for x, c in ((self.channel, "ccm-contact-channel"), (self.outcome, "ccm-contact-outcome"),
+                     (self.with_whom, "ccm-contact-with"), (self.note, "ccm-contact-note"),
+                     (self.button, "ccm-contact-log")):
+            x.add_class(c)
+        self.button.on_click(lambda _: self.log_contact())
+        self.msg = w.HTML()
+        self.list = w.HTML()
+        self.list.add_class("ccm-contact-list")
+        super().__init__([w.HBox([self.channel, self.outcome, self.with_whom]), self.note, self.button,
+                          self.msg, self.list])
+        self.add_class("ccm-contacts-tab")
+        self.refresh()
+
+    def log_contact(self):
+        try:
+            contact = self.wb.log_contact(self.pid, self.channel.value, self.outcome.value, self.note.value,
+                                          with_whom=self.with_whom.value)
+        except WorkbenchError as exc:
+            self.msg.value = message(str(exc), "error")
+            return None
+        self.msg.value = message("Contact logged.", "ok")
+        self.note.value = ""
+        self.refresh()
+        if self.on_change:
+            self.on_change()
+        return contact
+
+    def refresh(self) -> None:
+        rows = [(c.contacted_at.astimezone(self.wb.tz).strftime("%Y-%m-%d %H:%M"), c.channel.value,
+                 c.with_whom, c.outcome.value.replace("_", " "), c.staff_id, c.note)
+                for c in reversed(self.wb.contacts(self.pid))]
+        self.list.value = (table(("When", "Channel", "With", "Outcome", "Staff", "Note"), rows) if rows
+                           else message("No contacts logged yet.", "info"))

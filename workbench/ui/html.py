@@ -1,0 +1,128 @@
+"""Small HTML builders for the workbench widgets. Every value shown is escaped here.
+
+Nothing in this module reads the record: it turns plain values into safe HTML strings.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Iterable, Sequence
+
+#: Marks on the monthly progress bar: the CCM thresholds (reference, "Monthly codes and time
+#: thresholds": 20 min for 99490, then 20-minute add-ons; 60 min for complex CCM).
+BAR_MARKS = (20, 40, 60)
+BAR_SCALE = 60
+
+
+def esc(value: object) -> str:
+    """Escape any value for HTML text or attribute use (None shows as an empty string)."""
+    if value is None:
+        return ""
+    try:
+        import pandas as pd
+
+        if value is pd.NaT or (isinstance(value, float) and value != value):
+            return ""
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    return html.escape(str(value), quote=True)
+
+
+def progress_bar(minutes: float, billable_at: float = 20) -> str:
+    """A month progress bar marked at 20/40/60 minutes; green once ``billable_at`` is reached."""
+    mins = max(0.0, float(minutes or 0))
+    width = min(mins, BAR_SCALE) / BAR_SCALE * 100
+    state = "ccm-bar-billable" if mins >= billable_at else "ccm-bar-short"
+    marks = "".join(f'<span class="ccm-bar-mark" style="left:{m / BAR_SCALE * 100:.1f}%"></span>'
+                    for m in BAR_MARKS if m < BAR_SCALE)
+    return (f'<div class="ccm-bar {state}" title="{mins:.0f} min this month">'
+            f'<span class="ccm-bar-fill" style="width:{width:.1f}%"></span>{marks}'
+            f'<span class="ccm-bar-label">{mins:.0f}</span></div>')
+
+
+def badge(text: str, kind: str = "info") -> str:
+    return f'<span class="ccm-badge ccm-badge-{esc(kind)}">{esc(text)}</span>'
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "ccm-table",
+          raw: bool = False) -> str:
+    """A table. Cells are escaped unless ``raw`` (then the caller escaped them already)."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c if raw else esc(c)}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    return f'<table class="{esc(css)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def definition_list(items: Iterable[tuple[str, str]]) -> str:
+    """Label/value pairs; values are escaped."""
+    return '<dl class="ccm-dl">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v) or '&mdash;'}</dd>"
+                                           for k, v in items) + "</dl>"
+
+
+def message(text: str, kind: str = "info") -> str:
+    """A one-line message box (info, ok, warn, error); the text is escaped."""
+    return f'<div class="ccm-msg ccm-msg-{esc(kind)}">{esc(text)}</div>'
+
+
+def data_link(data: bytes, filename: str, mime: str, label: str, css: str = "ccm-download") -> str:
+    """A download link carrying the file in a data: URI (works in Voila without a file server)."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return (f'<a class="{esc(css)}" download="{esc(filename)}" href="data:{esc(mime)};base64,{b64}">'
+            f'{esc(label)}</a>')
+
+
+STYLE = """
+<style>
+.ccm-app { font-family: var(--jp-ui-font-family, system-ui, sans-serif); color: #1f2933; }
+.ccm-topbar { display:flex; align-items:center; gap:18px; background:#1d4e89; color:#fff;
+  padding:10px 16px; border-radius:6px; margin-bottom:10px; }
+.ccm-topbar a { color:#fff; text-decoration:none; opacity:.9; }
+.ccm-topbar a:hover { opacity:1; text-decoration:underline; }
+.ccm-brand { font-weight:700; font-size:17px; letter-spacing:.3px; margin-right:12px; }
+.ccm-brand i { margin-right:6px; }
+.ccm-who { margin-left:auto; font-size:13px; opacity:.95; }
+.ccm-table { border-collapse:collapse; width:100%; font-size:13px; background:#fff; }
+.ccm-table th { text-align:left; background:#e8eef6; padding:6px 8px; border-bottom:2px solid #c5d3e6;
+  white-space:nowrap; }
+.ccm-table td { padding:5px 8px; border-bottom:1px solid #e4e7eb; vertical-align:middle; }
+.ccm-table tr:hover td { background:#f5f9ff; }
+.ccm-table a { color:#1d4e89; font-weight:600; text-decoration:none; }
+.ccm-table a:hover { text-decoration:underline; }
+.ccm-bar { position:relative; width:130px; height:16px; background:#e4e7eb; border-radius:3px;
+  overflow:hidden; }
+.ccm-bar-fill { position:absolute; left:0; top:0; bottom:0; background:#f0a202; }
+.ccm-bar-billable .ccm-bar-fill { background:#2e9e5b; }
+.ccm-bar-mark { position:absolute; top:0; bottom:0; width:1px; background:#52606d; opacity:.6; }
+.ccm-bar-label { position:absolute; right:4px; top:0; font-size:11px; line-height:16px; color:#1f2933; }
+.ccm-badge { display:inline-block; padding:1px 7px; margin:1px 2px; border-radius:9px; font-size:11px;
+  white-space:nowrap; }
+.ccm-badge-info { background:#e3ecfa; color:#1d4e89; }
+.ccm-badge-warn { background:#fff1d6; color:#8a5300; }
+.ccm-badge-danger { background:#fde2e1; color:#a61b1b; }
+.ccm-badge-ok { background:#dff3e6; color:#1e6b3d; }
+.ccm-msg { padding:8px 12px; border-radius:5px; margin:6px 0; font-size:13px; }
+.ccm-msg-info { background:#e3ecfa; color:#1d4e89; }
+.ccm-msg-ok { background:#dff3e6; color:#1e6b3d; }
+.ccm-msg-warn { background:#fff1d6; color:#8a5300; }
+.ccm-msg-error { background:#fde2e1; color:#a61b1b; font-weight:600; }
+.ccm-dl { display:grid; grid-template-columns: 170px 1fr; gap:3px 12px; margin:0; font-size:13px; }
+.ccm-dl dt { color:#52606d; font-weight:600; }
+.ccm-dl dd { margin:0; }
+.ccm-card { background:#fff; border:1px solid #d9e2ec; border-radius:6px; padding:12px 16px; margin:6px 0; }
+.ccm-section-title { font-size:15px; font-weight:700; color:#1d4e89; margin:10px 0 4px 0; }
+.ccm-timerbar { background:#0b7a5a; color:#fff; padding:6px 12px; border-radius:5px; font-weight:600; }
+.ccm-timerbar-idle { background:transparent; color:#52606d; font-weight:400; padding:0; }
+.ccm-tiles { display:flex; gap:16px; flex-wrap:wrap; }
+.ccm-tile { display:block; width:260px; background:#fff; border:1px solid #d9e2ec; border-radius:8px;
+  padding:16px; text-decoration:none; color:#1f2933; box-shadow:0 1px 3px rgba(0,0,0,.06); }
+.ccm-tile:hover { border-color:#1d4e89; box-shadow:0 2px 8px rgba(29,78,137,.2); }
+.ccm-tile h3 { margin:4px 0 6px 0; color:#1d4e89; font-size:16px; }
+.ccm-tile i { font-size:22px; color:#1d4e89; }
+.ccm-tile p { margin:0; font-size:13px; color:#52606d; }
+.ccm-download { display:inline-block; padding:5px 12px; margin-right:8px; background:#1d4e89; color:#fff !important;
+  border-radius:4px; text-decoration:none; font-size:13px; }
+.ccm-diff-added td { background:#eefaf2; } .ccm-diff-removed td { background:#fdf0ef; }
+.ccm-check-ok { color:#1e6b3d; } .ccm-check-missing { color:#a61b1b; }
+</style>
+"""

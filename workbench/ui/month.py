@@ -1,0 +1,146 @@
+"""The month view (billing, supervisor, practitioner): the month report as a table and a chart,
+with CSV and XLSX downloads (issue 5, section 4).
+
+The frame is ``wb.month_report(month)`` (workbench.reports; codes chosen by
+workbench.rules.billing, reference "Monthly codes and time thresholds"). Downloads are data:
+URI links, which work in Voila without a file server.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import ipywidgets as w
+import pandas as pd
+
+from workbench.service import Workbench
+
+from .html import data_link, esc, message
+
+COLUMNS = ("patient_id", "codes", "billable_minutes", "counted_minutes", "total_minutes", "amount_usd",
+           "flags", "reasons", "alternative")
+HEADERS = ("Patient", "Codes", "Billable min", "Counted min", "Total min", "Amount (USD)", "Flags",
+           "Why minutes were not billed", "Alternative")
+
+
+def recent_months(today: date, count: int = 12) -> list[str]:
+    y, m = today.year, today.month
+    out = []
+    for _ in range(count):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out
+
+
+def _cell(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(x) for x in value)
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def report_table(df: pd.DataFrame, limit: int = 200) -> str:
+    cols = [c for c in COLUMNS if c in df.columns]
+    heads = [HEADERS[COLUMNS.index(c)] for c in cols]
+    body = "".join("<tr>" + "".join(f"<td>{esc(_cell(row[c]))}</td>" for c in cols) + "</tr>"
+                   for row in df.head(limit).to_dict("records"))
+    more = (f'<div style="font-size:12px;color:#52606d">Showing {limit} of {len(df)} rows; the downloads '
+            f"have them all.</div>") if len(df) > limit else ""
+    return (f'<table class="ccm-table ccm-month-table"><thead><tr>{"".join(f"<th>{esc(h)}</th>" for h in heads)}'
+            f"</tr></thead><tbody>{body}</tbody></table>{more}")
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    out = df.copy()
+    for c in out.columns:
+        if out[c].map(lambda v: isinstance(v, (list, tuple, dict))).any():
+            out[c] = out[c].map(_cell)
+    return out.to_csv(index=False).encode("utf-8")
+
+
+def xlsx_bytes(df: pd.DataFrame) -> bytes:
+    out = df.copy()
+    for c in out.columns:
+        if out[c].map(lambda v: isinstance(v, (list, tuple, dict))).any():
+            out[c] = out[c].map(_cell)
+    buf = io.BytesIO()
+    out.to_excel(buf, index=False, sheet_name="CCM month")
+    return buf.getvalue()
+
+
+class MonthView(w.VBox):
+    def __init__(self, wb: Workbench, month: str | None = None):
+        self.wb = wb
+        months = recent_months(wb.today())
+        self.month = w.Dropdown(options=months, value=month if month in months else months[0],
+                                description="Month")
+        self.month.add_class("ccm-month-picker")
+        self.month.observe(lambda _: self.refresh(), "value")
+        self.totals = w.HTML()
+        self.totals.add_class("ccm-month-totals")
+        self.downloads = w.HTML()
+        self.downloads.add_class("ccm-month-downloads")
+        self.plot = w.Output()
+        self.plot.add_class("ccm-month-plot")
+        self.table = w.HTML()
+        self.table.add_class("ccm-month-report")
+        super().__init__([self.month, self.totals, self.downloads, self.plot, self.table])
+        self.add_class("ccm-month-view")
+        self.refresh()
+
+    def refresh(self) -> None:
+        df = self.wb.month_report(self.month.value)
+        self.df = df
+        if len(df) == 0:
+            self.totals.value = message(f"No time recorded in {self.month.value}.", "info")
+            self.downloads.value = ""
+            self.table.value = ""
+            self.plot.clear_output()
+            return
+        amount = pd.to_numeric(df["amount_usd"], errors="coerce").fillna(0)
+        billed = (df["codes"].astype(str).str.len() > 0) & (df["codes"].notna())
+        self.totals.value = (f'<div class="ccm-card"><b>{len(df)}</b> patients with time &middot; '
+                             f'<b class="ccm-month-billed">{int(billed.sum())}</b> billable &middot; '
+                             f'expected <b>${amount.sum():,.2f}</b> &middot; '
+                             f'{pd.to_numeric(df["total_minutes"], errors="coerce").fillna(0).sum():,.0f} '
+                             f"minutes recorded</div>")
+        name = f"ccm-month-{self.month.value}"
+        self.downloads.value = (data_link(csv_bytes(df), f"{name}.csv", "text/csv", "Download CSV",
+                                          "ccm-download ccm-download-csv")
+                                + data_link(xlsx_bytes(df), f"{name}.xlsx",
+                                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                            "Download XLSX", "ccm-download ccm-download-xlsx"))
+        self.table.value = report_table(df)
+        self._draw(df, amount)
+
+    def _draw(self, df: pd.DataFrame, amount: pd.Series) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        self.plot.clear_output()
+        codes = df["codes"].map(_cell).replace("", "not billed")
+        by_code = pd.DataFrame({"codes": codes, "amount": amount}).groupby("codes")["amount"].agg(["count", "sum"])
+        by_code = by_code.sort_values("count", ascending=False).head(10)
+        with self.plot:
+            fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.2))
+            a1.barh(by_code.index, by_code["count"], color="#1d4e89")
+            a1.set_title("Patients by codes billed")
+            a1.invert_yaxis()
+            mins = pd.to_numeric(df["total_minutes"], errors="coerce").fillna(0)
+            a2.hist(mins, bins=range(0, int(max(mins.max(), 60)) + 10, 5), color="#2e9e5b")
+            for x in (20, 40, 60):
+                a2.axvline(x, color="#52606d", linestyle="--", linewidth=1)
+            a2.set_title("Minutes per patient (lines at 20/40/60)")
+            fig.tight_layout()
+            display(fig)
+            plt.close(fig)
