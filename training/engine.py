@@ -92,6 +92,7 @@ class Attempt:
         note = note.strip() if note and note.strip() else None
         first = len(self.record.transcript)
         self.clock.advance(minutes=action.minutes)
+        ended = self._fire_events(at_end=False)  # what came due while this action took time
         writes, refused = self._apply(action.effects, note)
         self._say("trainee", action.label, action_id=action_id, note=note, writes=writes)
         for message in refused:
@@ -100,7 +101,7 @@ class Attempt:
             self._say("patient", self._pick(action.reply, f"reply:{action_id}"))
         if action.next and action.next != self.record.node:
             self._enter(action.next)
-        ended = self._fire_events(at_end=False) or action.ends or not self.options()
+        ended = self._fire_events(at_end=False) or ended or action.ends or not self.options()
         if ended:
             self._finish()
         self.repo.save_attempt(self.record)

@@ -77,6 +77,7 @@ class _Hit:
     reason: str
     evidence: tuple[str, ...] = ()
     at: datetime | None = None
+    line: int = 0  #: transcript line, to order two choices made at the same simulated time
 
 
 def _match(fact: Fact, flt: dict) -> bool:
@@ -106,7 +107,7 @@ def _find_ref(ref: dict, facts: list[Fact], transcript: list[TranscriptLine]) ->
     if "chosen" in ref:
         for ln in transcript:
             if ln.action_id == ref["chosen"]:
-                return _Hit(True, f"chose '{ln.text}'", (f"line {ln.n}",), ln.at)
+                return _Hit(True, f"chose '{ln.text}'", (f"line {ln.n}",), ln.at, ln.n)
         return _Hit(False, f"never chose '{ref['chosen']}'")
     flt = ref["record"]
     found = sorted((f for f in facts if _match(f, flt)),
@@ -145,7 +146,7 @@ def _check(crit: Criterion, facts: list[Fact], record: AttemptRecord) -> _Hit:
             return _Hit(False, f"the second step is missing: {then.reason}", evidence)
         if not first.met:
             return _Hit(False, f"{then.reason}, but {first.reason}", evidence)
-        if first.at is None or then.at is None or first.at > then.at:
+        if first.at is None or then.at is None or (first.at, first.line) > (then.at, then.line):
             return _Hit(False, f"{then.reason} came before: {first.reason}", evidence)
         return _Hit(True, f"{first.reason}, then {then.reason}", evidence)
     if "within_minutes" in chk:
