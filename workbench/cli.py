@@ -247,7 +247,7 @@ def cmd_panel_generate(args) -> int:
 
 
 def cmd_panel_export(args) -> int:
-    from .importer import export_panel
+    from .export.panel_csv import export_panel
 
     wb = _open(args)
     paths = export_panel(wb, args.out)

@@ -1,0 +1,1 @@
+"""Exports of the record: the panel as import CSV files."""
