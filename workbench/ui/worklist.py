@@ -81,19 +81,19 @@ def select_rows(df: pd.DataFrame, search: str = "", consent: str = "all", flag: 
     if text:
         mask = (out["name"].astype(str).str.lower().str.contains(text, regex=False)
                 | out["patient_id"].astype(str).str.lower().str.contains(text, regex=False))
-        out = out[mask]
+        out = out[mask.astype(bool)]
     if consent == "valid":
-        out = out[out["consent_valid"].map(_truthy)]
+        out = out[out["consent_valid"].map(_truthy).astype(bool)]
     elif consent == "missing":
-        out = out[~out["consent_valid"].map(_truthy)]
+        out = out[~out["consent_valid"].map(_truthy).astype(bool)]
     if flag == "escalation":
-        out = out[out["open_escalations"].map(_truthy)]
+        out = out[out["open_escalations"].map(_truthy).astype(bool)]
     elif flag == "care_gaps":
-        out = out[out["care_gaps"].map(_truthy)]
+        out = out[out["care_gaps"].map(_truthy).astype(bool)]
     elif flag == "phq_due":
-        out = out[out["phq_due"].map(_truthy)]
+        out = out[out["phq_due"].map(_truthy).astype(bool)]
     elif flag == "open_timer":
-        out = out[out["open_timer"].map(_truthy)]
+        out = out[out["open_timer"].map(_truthy).astype(bool)]
     elif flag == "under_20":
         out = out[pd.to_numeric(out["minutes"], errors="coerce").fillna(0) < 20]
     column = SORTS[sort][1]

@@ -1,0 +1,476 @@
+"""Widget tests without a browser: set values, click, assert the record (issue 5, section 6)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from conftest import STAFF, sample_patient  # noqa: E402
+from helpers import consent_all, patch_reports, worklist_from_service  # noqa: E402
+
+from workbench import records as r  # noqa: E402
+from workbench.service import Workbench  # noqa: E402
+from workbench.ui import apps, session  # noqa: E402
+from workbench.ui.html import esc, progress_bar  # noqa: E402
+from workbench.ui.printable import patient_copy_html  # noqa: E402
+from workbench.ui.serve import SHARE, voila_command  # noqa: E402
+from workbench.ui.trends_tab import goal_lines, series_of  # noqa: E402
+from workbench.ui.worklist import WorklistView, render_rows, select_rows  # noqa: E402
+
+EVIL = '<script>alert("x")</script>'
+
+
+@pytest.fixture
+def db(sqlite_url, clock, monkeypatch):
+    for var in ("JUPYTERHUB_USER", "WORKBENCH_USER", "QUERY_STRING"):
+        monkeypatch.delenv(var, raising=False)
+    patch_reports(monkeypatch)
+    system = Workbench.open(sqlite_url, clock=clock)
+    for u in STAFF:
+        system.add_user(u)
+    system.add_patient(sample_patient())
+    system.add_patient(sample_patient("P00002", first_name="Ben", last_name=EVIL))
+    return sqlite_url
+
+
+def chart_of(db, clock, pid="P00001", user="S001"):
+    app = apps.chart_app(db, clock, {"patient": pid, "user": user})
+    app.timer_bar.live = False
+    return app, app.content
+
+
+# ---------------------------------------------------------------- serving
+
+
+def test_voila_command_serves_offline_on_localhost(tmp_path):
+    argv, env = voila_command(tmp_path, 8123, "/data/x.db")
+    assert argv[1:3] == ["-m", "voila"] and argv[3] == str(tmp_path)
+    assert "--Voila.ip=127.0.0.1" in argv and "--port=8123" in argv and "--no-browser" in argv
+    assert "--template=ccm" in argv
+    assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str(SHARE)
+    assert env["WORKBENCH_DB"] == "/data/x.db"
+    template = (SHARE / "voila/templates/ccm/index.html.j2").read_text()
+    assert "extends 'voila/templates/lab/index.html.j2'" in template
+    assert "cdn.jsdelivr" not in template
+    with pytest.raises(ValueError):
+        voila_command(tmp_path, 0, None)
+
+
+# ---------------------------------------------------------------- who is working
+
+
+@pytest.mark.parametrize("qs,expected", [
+    ("patient=P00001", {"patient": "P00001"}),
+    ("?patient=P00002&user=S001", {"patient": "P00002", "user": "S001"}),
+    ("", {}),
+    ("patient=", {}),
+])
+def test_query_params(qs, expected):
+    assert session.query_params(qs) == expected
+
+
+def test_hub_user_wins_over_the_url(monkeypatch):
+    monkeypatch.delenv("WORKBENCH_USER", raising=False)
+    monkeypatch.setenv("JUPYTERHUB_USER", "S004")
+    assert session.signed_in_id({"user": "S001"}) == "S004"
+    monkeypatch.delenv("JUPYTERHUB_USER")
+    assert session.signed_in_id({"user": "S001"}) == "S001"
+    assert session.signed_in_id({}) is None
+
+
+@pytest.mark.parametrize("uid,view,allowed", [
+    ("S001", "worklist", True), ("S001", "month", False), ("S006", "month", True), ("S004", "month", True),
+    ("S005", "month", True), ("S006", "chart", False), ("S003", "chart", True),
+])
+def test_views_check_the_role(uid, view, allowed):
+    user = next(u for u in STAFF if u.id == uid)
+    if allowed:
+        session.check_role(user, view)
+    else:
+        with pytest.raises(Exception, match="This page is for"):
+            session.check_role(user, view)
+
+
+def test_sign_in_picker_then_the_app(db, clock):
+    app = apps.worklist_app(db, clock, {})
+    picker = app.signin
+    assert [v for _, v in picker.picker.options] == [u.id for u in STAFF]
+    picker.picker.value = "S003"
+    assert "care coordinator" in picker.detail.value and "CMA" in picker.detail.value
+    picker.button.click()
+    assert app.wb.user.id == "S003"
+    assert app.timer_bar in app.body.children
+    assert "Casey Assistant" in app.top.value and "user=S003" in app.top.value
+
+
+def test_unknown_user_asks_who_is_working(db, clock):
+    app = apps.index_app(db, clock, {"user": "nobody"})
+    assert "not a staff member" in app.body.children[0].value
+    assert hasattr(app, "signin")
+
+
+def test_month_view_refused_for_a_care_manager(db, clock):
+    app = apps.month_app(db, clock, {"user": "S001"})
+    assert "This page is for" in app.body.children[0].value
+    assert app.content is None
+
+
+# ---------------------------------------------------------------- time
+
+
+def test_timer_start_stop_records_entry_and_month_total(db, clock):
+    app, chart = chart_of(db, clock)
+    wb = app.wb
+    tab = chart.time
+    assert "0 min" in tab.summary.value
+    tab.note.value = "Reviewed BP log with patient"
+    tab.start_button.click()
+    assert wb.running_timer() is not None
+    assert "Ada Lovelace" in app.timer_bar.label.value and app.timer_bar.stop_button.layout.display is None
+    assert tab.start_button.disabled and not tab.stop_button.disabled
+    clock.advance(minutes=25)
+    tab.stop_button.click()
+    entries = wb.time_entries("P00001", "2026-11")
+    assert [e.seconds for e in entries] == [25 * 60]
+    assert entries[0].note == "Reviewed BP log with patient"
+    assert "25 min" in tab.summary.value and "Reviewed BP log" in tab.entries.value
+    assert "No timer running" in app.timer_bar.label.value
+
+
+def test_timer_bar_stops_from_any_screen(db, clock):
+    app, chart = chart_of(db, clock)
+    chart.time.note.value = "call"
+    chart.time.start()
+    clock.advance(minutes=3)
+    app.timer_bar.stop_button.click()
+    assert app.wb.running_timer() is None
+    assert len(app.wb.time_entries("P00001")) == 1
+    assert "3 min" in chart.time.entries.value or "3:00" in chart.time.entries.value
+
+
+def test_second_timer_refused_with_a_message(db, clock):
+    app, chart = chart_of(db, clock)
+    chart.time.note.value = "x"
+    chart.time.start()
+    _, other = chart_of(db, clock, "P00002")
+    other.time.start()
+    assert "Stop it before starting another" in other.time.msg.value
+    assert len(app.wb.open_timers()) == 1
+
+
+def test_manual_entry_and_void_with_reason(db, clock):
+    app, chart = chart_of(db, clock)
+    tab = chart.time
+    tab.m_minutes.value = 12
+    tab.m_note.value = "Called pharmacy about refills"
+    tab.m_button.click()
+    entries = app.wb.time_entries("P00001")
+    assert [e.seconds for e in entries] == [720] and entries[0].manual
+    tab.v_entry.value = entries[0].id
+    tab.v_reason.value = ""
+    tab.v_button.click()
+    assert "reason" in tab.msg.value.lower() and len(app.wb.time_entries("P00001")) == 1
+    tab.v_reason.value = "Wrong patient"
+    tab.v_button.click()
+    assert app.wb.time_entries("P00001") == []
+    assert app.wb.voided_entries("P00001")[0]["reason"] == "Wrong patient"
+
+
+def test_month_so_far_shows_codes_once_billable(db, clock):
+    app, chart = chart_of(db, clock)
+    consent_all(app.wb, "P00001")
+    tab = chart.time
+    tab.m_minutes.value = 22
+    tab.m_note.value = "Care-plan review by phone"
+    tab.m_activity.value = r.Activity.PATIENT_CALL.value
+    tab.log_manual()
+    assert tab.bill.codes_text != ""
+    assert tab.bill.codes_text in tab.summary.value and "ccm-bar-billable" in tab.summary.value
+
+
+# ---------------------------------------------------------------- consent
+
+
+def test_consent_needs_all_four_disclosures(db, clock):
+    app, chart = chart_of(db, clock)
+    tab = chart.consent
+    assert "ccm-consent-missing" in chart.time.banner._dom_classes
+    boxes = list(tab.checks.values())
+    for b in boxes[:3]:
+        b.value = True
+    assert tab.record_button.disabled
+    boxes[3].value = True
+    assert not tab.record_button.disabled
+    tab.record_button.click()
+    consents = app.wb.consents("P00001")
+    assert len(consents) == 1 and all(consents[0].disclosures.values())
+    assert "Consent valid today" in tab.status.value
+    assert chart.time.banner.value == "" and "ccm-consent-ok" in chart.careplan.banner._dom_classes
+    tab.revoke_reason.value = "Moving to another practice"
+    tab.revoke_button.click()
+    assert app.wb.consents("P00001")[0].revoked_on == app.wb.today()
+
+
+# ---------------------------------------------------------------- care plan
+
+
+def fill_plan(tab, problem="Hypertension; type 2 diabetes"):
+    tab.fields["problem_list"].value = problem
+    g = tab.add_goal()
+    g.description.value, g.measure.value, g.target.value = "Lower A1c", "A1c", "< 8 %"
+    g.due.value = date(2027, 5, 1)
+    i = tab.add_intervention()
+    i.description.value, i.responsible.value = "Monthly call", "RN care manager"
+
+
+def test_care_plan_save_needs_a_reason_then_versions_and_diff(db, clock):
+    app, chart = chart_of(db, clock)
+    tab = chart.careplan
+    fill_plan(tab, EVIL)
+    tab.save_button.click()
+    assert "Say why" in tab.msg.value and app.wb.care_plan("P00001") is None
+    tab.reason.value = "First plan"
+    tab.save_button.click()
+    rev = app.wb.care_plan("P00001")
+    assert rev.version == 1 and rev.plan.goals[0].target == "< 8 %" and rev.plan.goals[0].due_date == date(2027, 5, 1)
+    assert rev.plan.interventions[0].responsible == "RN care manager"
+    tab.fields["problem_list"].value = "Hypertension"
+    tab.reason.value = "Diabetes resolved"
+    tab.save_button.click()
+    assert app.wb.care_plan("P00001").version == 2 and "version 2" in tab.version_label.value
+    assert "Problem list" in tab.diff.value and "Version 1 &rarr; version 2" in tab.diff.value
+    assert EVIL not in tab.diff.value and esc(EVIL) in tab.diff.value
+    assert "Diabetes resolved" in tab.history.value
+
+
+def test_stale_revision_is_refused_and_explained(db, clock):
+    app, chart = chart_of(db, clock)
+    tab = chart.careplan
+    app.wb.as_user("S002").revise_care_plan("P00001", r.CarePlan(problem_list="by Lee"), 0, "Lee's plan")
+    fill_plan(tab)
+    tab.reason.value = "Mine"
+    tab.save_button.click()
+    assert "Lee Practical saved version 1" in tab.msg.value and "ccm-msg-error" in tab.msg.value
+    assert [x.version for x in app.wb.care_plan_history("P00001")] == [1]
+    tab.reload_button.click()
+    assert tab.fields["problem_list"].value == "by Lee" and tab.version == 1
+
+
+def test_completeness_checklist_and_patient_copy(db, clock):
+    app, chart = chart_of(db, clock)
+    tab = chart.careplan
+    assert "missing" in tab.checklist.value
+    plan = r.CarePlan(**{k: "documented" for k in r.CARE_PLAN_ELEMENTS if k not in ("goals", "interventions")},
+                      goals=(r.Goal("BP", "BP", "<130/80", date(2027, 1, 1)),),
+                      interventions=(r.Intervention("Call", "RN"),))
+    app.wb.revise_care_plan("P00001", plan, 0, "complete")
+    tab.reload()
+    assert "Every CMS element is present" in tab.checklist.value
+    assert 'download="care-plan-P00001.html"' in tab.copy.value
+
+
+def test_printable_copy_escapes_and_prints():
+    p = sample_patient(first_name=EVIL).patient
+    rev = r.CarePlanRevision("P00001", 1, 0, r.CarePlan(problem_list=EVIL, goals=(r.Goal(EVIL, target="1"),)),
+                             "x", "S001", "Rita", pd.Timestamp("2026-11-23", tz="UTC").to_pydatetime())
+    page = patient_copy_html(p, rev, "Clinic")
+    assert EVIL not in page and "&lt;script&gt;" in page and "@media print" in page
+    assert page.startswith("<!DOCTYPE html>") and "http" not in page
+
+
+# ---------------------------------------------------------------- screening and escalation
+
+
+def test_phq2_positive_leads_to_phq9_and_item9_opens_escalation(db, clock):
+    app, chart = chart_of(db, clock)
+    tab = chart.screening
+    assert tab.phq9_box.layout.display == "none"
+    tab.phq2[0].value, tab.phq2[1].value = 2, 1
+    assert "positive" in tab.phq2_score.value and tab.phq9_box.layout.display is None
+    tab.phq2_button.click()
+    for i, dd in enumerate(tab.phq9):
+        dd.value = 1 if i < 8 else None
+    assert "so far" in tab.phq9_score.value
+    tab.phq9[8].value = 1
+    assert "Item 9 is above 0" in tab.phq9_score.value or "opens the escalation" in tab.phq9_score.value
+    tab.phq9_button.click()
+    open_esc = app.wb.escalations("P00001", open_only=True)
+    assert len(open_esc) == 1 and open_esc[0].source == "phq9"
+    assert "ESCALATION OPENED" in tab.msg.value
+    assert chart.tabs.selected_index == 5 and chart.escalation.which.value == open_esc[0].id
+    assert "OPEN" in chart.escalation.timeline.value
+    assert [q.instrument for q in app.wb.chart("P00001").questionnaires] == ["PHQ-2", "PHQ-9"]
+
+
+def test_phq9_incomplete_is_not_recorded(db, clock):
+    app, chart = chart_of(db, clock)
+    chart.screening.phq9_button.click()
+    assert "Answer every PHQ-9 question" in chart.screening.msg.value
+    assert app.wb.chart("P00001").questionnaires == []
+
+
+def test_sdoh_core_domains_create_barriers(db, clock):
+    app, chart = chart_of(db, clock)
+    tab = chart.screening
+    tab.sdoh[r.BarrierDomain.FOOD].value = True
+    tab.sdoh[r.BarrierDomain.TRANSPORTATION].value = True
+    tab.sdoh_button.click()
+    assert sorted(b.domain.value for b in app.wb.barriers("P00001")) == ["food", "transportation"]
+
+
+def test_escalation_protocol_records_steps_and_consent(db, clock):
+    app, chart = chart_of(db, clock)
+    tab = chart.escalation
+    tab.open_reason.value = "Chest pain on the call"
+    tab.severity.value = "emergent"
+    tab.open_button.click()
+    eid = tab.which.value
+    tab.step.value = "rn_triage"
+    assert tab.consent.layout.display == "none"
+    tab.step_button.click()
+    clock.advance(minutes=2)
+    tab.step.value = "ems_called"
+    assert tab.consent.layout.display is None
+    tab.step_button.click()
+    assert "agreed" in tab.msg.value
+    tab.consent.value = True
+    tab.note.value = "Patient agreed"
+    tab.step_button.click()
+    e = app.wb.escalation(eid)
+    assert [s.step.value for s in e.steps] == ["rn_triage", "ems_called"]
+    assert e.steps[1].patient_consent is True and (e.steps[1].at - e.steps[0].at).seconds == 120
+    assert "EMS called" in tab.timeline.value
+
+
+def test_contact_logged_with_outcome(db, clock):
+    app, chart = chart_of(db, clock)
+    tab = chart.contacts
+    tab.channel.value, tab.outcome.value, tab.note.value = "text", "sent", EVIL
+    tab.button.click()
+    c = app.wb.contacts("P00001")
+    assert [(x.channel.value, x.outcome.value) for x in c] == [("text", "sent")]
+    assert EVIL not in tab.list.value and esc(EVIL) in tab.list.value
+
+
+# ---------------------------------------------------------------- worklist and month
+
+
+def test_worklist_escapes_links_and_pages(db, clock):
+    wb = Workbench.open(db, "S001", clock)
+    for i in range(3, 8):
+        wb.add_patient(sample_patient(f"P{i:05d}", first_name=f"Pat{i}"))
+    view = WorklistView(wb, frame=worklist_from_service(wb), page_size=3)
+    assert EVIL not in view.table.value and esc(EVIL) in view.table.value
+    assert 'href="chart.ipynb?user=S001&amp;patient=P00001"' in view.table.value
+    assert len(view.shown_ids) == 3 and view.prev.disabled and not view.next.disabled
+    view.next.click()
+    view.next.click()
+    assert view.shown_ids == ["P00007"] and view.next.disabled
+    view.search.value = "ben"
+    assert view.shown_ids == ["P00002"] and view.page == 0
+    opened = []
+    view.on_open = opened.append
+    view.open_id.value = "P00003"
+    view.open_button.click()
+    assert opened == ["P00003"]
+    view.open_id.value = "P99999"
+    view.open_button.click()
+    assert "No patient" in view.msg.value and opened == ["P00003"]
+
+
+FRAME = pd.DataFrame({
+    "patient_id": ["P1", "P2", "P3", "P4"], "name": ["Cy Doe", "Al Roe", "Bo Poe", "Di Moe"],
+    "age": [70, 80, 66, 91], "n_chronic": [2, 3, 2, 4], "consent_valid": [True, False, True, True],
+    "minutes": [5.0, 25.0, 0.0, 41.0], "minutes_to_next": [15, 15, 20, 19], "last_contact": [None] * 4,
+    "open_escalations": [0, 1, 0, 0], "care_gaps": [["a1c"], [], [], ["eye_exam", "flu"]],
+    "phq_due": [False, True, False, False], "open_timer": [False, False, True, False]})
+
+
+@pytest.mark.parametrize("kwargs,ids", [
+    ({}, ["P1", "P2", "P3", "P4"]),
+    ({"sort": "name"}, ["P2", "P3", "P1", "P4"]),
+    ({"sort": "minutes", "descending": True}, ["P4", "P2", "P1", "P3"]),
+    ({"sort": "age"}, ["P3", "P1", "P2", "P4"]),
+    ({"consent": "missing"}, ["P2"]),
+    ({"consent": "valid", "flag": "under_20"}, ["P1", "P3"]),
+    ({"flag": "escalation"}, ["P2"]),
+    ({"flag": "care_gaps"}, ["P1", "P4"]),
+    ({"flag": "phq_due"}, ["P2"]),
+    ({"flag": "open_timer"}, ["P3"]),
+    ({"search": "ROE"}, ["P2"]),
+    ({"search": "oe"}, ["P1", "P2", "P3", "P4"]),
+    ({"search": "p4"}, ["P4"]),
+])
+def test_select_rows(kwargs, ids):
+    assert list(select_rows(FRAME, **kwargs)["patient_id"]) == ids
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=4), st.sampled_from(["all", "valid", "missing"]),
+       st.sampled_from(["all", "escalation", "care_gaps", "phq_due", "open_timer", "under_20"]),
+       st.sampled_from(["priority", "name", "age", "minutes"]), st.booleans())
+def test_select_rows_is_a_filtered_permutation(search, consent, flag, sort, desc):
+    out = select_rows(FRAME, search, consent, flag, sort, desc)
+    assert set(out["patient_id"]) <= set(FRAME["patient_id"]) and out["patient_id"].is_unique
+    assert select_rows(FRAME, search, consent, flag, "priority")["_rank"].is_monotonic_increasing
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(min_value=0, max_value=500, allow_nan=False))
+def test_progress_bar_green_exactly_at_billable_minutes(minutes):
+    html = progress_bar(minutes)
+    assert ("ccm-bar-billable" in html) == (minutes >= 20)
+    assert html.count("ccm-bar-mark") == 2
+
+
+def test_render_rows_flags_from_any_shape():
+    html = render_rows(FRAME, lambda pid: f"chart.ipynb?patient={pid}")
+    assert html.count("<tr data-patient") == 4
+    assert "Escalation open" in html and "Care gaps: 2" in html and "Timer running" in html and "PHQ due" in html
+
+
+def test_month_view_for_billing_with_downloads(db, clock):
+    wb = Workbench.open(db, "S001", clock)
+    consent_all(wb, "P00001")
+    wb.log_time("P00001", 22, r.Activity.PATIENT_CALL, "Monthly call")
+    wb.log_time("P00002", 5, r.Activity.RECORD_REVIEW, "Chart review")
+    app = apps.month_app(db, clock, {"user": "S006"})
+    view = app.content
+    assert view.month.value == "2026-11"
+    assert set(view.df["patient_id"]) == {"P00001", "P00002"}
+    assert 'download="ccm-month-2026-11.csv"' in view.downloads.value
+    assert 'download="ccm-month-2026-11.xlsx"' in view.downloads.value
+    assert "P00001" in view.table.value
+    view.month.value = "2026-10"
+    assert "No time recorded in 2026-10" in view.totals.value
+
+
+def test_trends_series_and_goal_lines():
+    d = date(2026, 1, 1)
+    obs = [r.Observation("8480-6", "Systolic blood pressure", 150, "mmHg", d),
+           r.Observation("4548-4", "Hemoglobin A1c", 8.1, "%", d + timedelta(days=90)),
+           r.Observation("4548-4", "Hemoglobin A1c", 7.6, "%", d),
+           r.Observation("29463-7", "Body weight", 90, "kg", d),
+           r.Observation("33914-3", "eGFR", 55, "mL/min", d)]
+    s = series_of(obs)
+    assert [o.value for o in s["a1c"]] == [7.6, 8.1] and len(s["bp"]) == 1 and len(s["egfr"]) == 1
+    assert goal_lines("a1c", None) == (7.0,) and goal_lines("weight", None) == ()
+    plan = r.CarePlan(goals=(r.Goal("Lower A1c", "A1c", "< 8 %"), r.Goal("BP", "blood pressure", "<140/90")))
+    assert goal_lines("a1c", plan) == (8.0,) and goal_lines("bp", plan) == (140.0, 90.0)
+
+
+def test_landing_links_by_role(db, clock):
+    care = apps.index_app(db, clock, {"user": "S001"}).content.value
+    billing = apps.index_app(db, clock, {"user": "S006"}).content.value
+    assert "worklist.ipynb" in care and "month.ipynb" not in care
+    assert "month.ipynb" in billing and "ccm-tile-worklist" not in billing
