@@ -36,18 +36,26 @@ PresetLoader = Callable[[str, int, int], PatientBundle]
 
 
 def default_preset_loader(name: str, index: int, seed: int) -> PatientBundle:
-    """Take patient ``index`` of a simulated-panel preset (``simulated_patients.preset``)."""
+    """Take patient ``index`` of a simulated-panel preset (``simulated_patients``), with
+    links to the preset's staff removed (the training store need not hold that staff)."""
+    from simulated_patients import generate_panel
+
     try:
-        import simulated_patients
-        panel = simulated_patients.preset(name, seed=seed)  # type: ignore[attr-defined]
-    except (ImportError, AttributeError) as exc:
-        raise InvalidInput(f"The simulated-panel preset '{name}' is not available yet, so this "
-                           "scenario cannot start.", field="patient.preset") from exc
+        panel = generate_panel(None, seed, preset=name)
+    except (KeyError, ValueError, LookupError) as exc:
+        raise InvalidInput(f"There is no simulated-panel preset called '{name}'.",
+                           field="patient.preset.name") from exc
     try:
-        return panel.patients[index]
+        bundle = panel.patients[index]
     except IndexError as exc:
         raise InvalidInput(f"The preset '{name}' has no patient number {index}.",
                            field="patient.preset.index") from exc
+    bundle.patient = dataclasses.replace(bundle.patient, billing_practitioner_id=None,
+                                         care_team_member_id=None)
+    if bundle.consent is not None:
+        bundle.consent = dataclasses.replace(bundle.consent, obtained_by="",
+                                             billing_practitioner_id=None)
+    return bundle
 
 
 def _person(d: dict) -> Person:

@@ -249,3 +249,19 @@ def test_forbidden_met_iff_not_chosen_and_critical_miss_fails(chosen):
                  and chosen.index("confirm-identity-address") < chosen.index("warm-transfer-rn"))
     assert grade.result("address-first").met is order_met
     assert 0 <= grade.points <= grade.possible
+
+
+def test_a_preset_patient_with_overrides(wb, repo, tmp_path):
+    from training.scenario import load_scenario
+    from training.library import SCENARIO_DIR
+
+    text = (SCENARIO_DIR / f"{OD}.yaml").read_text()
+    start, end = text.index("  inline:"), text.index("  overrides:")
+    path = tmp_path / f"{OD}.yaml"
+    path.write_text(text[:start] + "  preset: {name: onboarding-12, index: 2}\n" + text[end:])
+    sc = load_scenario(path)
+    a = play_path(start_attempt(wb, sc, TRAINEE.id, seed=1, repo=repo), sc.model_path)
+    chart = wb.chart(a.patient_id)
+    assert {c.icd10 for c in chart.conditions} == {"I10", "E11.9", "F32.A"}  # the overrides
+    assert chart.patient.emergency_contacts[0].name == "Ray Whitfield"
+    assert grade_attempt(wb, sc, a.record).passed
