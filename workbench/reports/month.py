@@ -12,8 +12,9 @@ second of the month counts as logged, so a patient goes through the rules' stage
 
 - two timed entries of one service overlap (found with a window function over ``started_at``);
 - a timed entry has no end time;
-- consent is not valid on the first day of the month, or a consent is dated (or revoked) after
-  the first day of the month, or a consent is dated in the future;
+- consent may change inside the month: a consent dated (or revoked) after the first day of the
+  month, or a consent dated in the future (a month with no valid consent all month is summed:
+  every second is excluded with the one reason);
 - an entry has no credential recorded (stage 1 then reads the staff member's credential);
 - time counted for another service (TCM, BHI, RPM).
 
@@ -32,7 +33,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from .. import records as r
-from ..rules import (MonthBill, MonthTime, ServiceTime, StaffingRule, assess_eligibility, choose_codes,
+from ..rules import (Excluded, MonthBill, MonthTime, ServiceTime, StaffingRule, assess_eligibility, choose_codes,
                      consent_status, rule_table_for, summarize_month)
 from ..rules._text import duration
 from ..service import month_bounds
@@ -119,6 +120,15 @@ def _conditions(conn: Connection, pids: set[str]) -> dict[str, list[r.Condition]
     return out
 
 
+def eligibility_of(conditions: list[r.Condition], cache: dict) -> object:
+    """:func:`workbench.rules.assess_eligibility`, computed once per distinct list of conditions
+    (a panel has few distinct lists; the catalog look-up is the slow part)."""
+    key = tuple((c.icd10, c.display, c.chronic, c.chronic_reason) for c in conditions)
+    if key not in cache:
+        cache[key] = assess_eligibility(conditions)
+    return cache[key]
+
+
 def _attested(conn: Connection, month: str) -> set[str]:
     """Patients whose billing practitioner attested complex CCM for the month (latest row wins)."""
     ma = s.month_attestations
@@ -129,24 +139,29 @@ def _attested(conn: Connection, month: str) -> set[str]:
             if row.moderate_or_high_complexity and row.plan_established_or_substantially_revised}
 
 
-def _consent_constant_and_valid(consents: list[r.Consent], first: date, last: date, today: date) -> bool:
-    """True when consent is valid on every day of the month (reference, "Consent").
+def _constant_consent(consents: list[r.Consent], first: date, last: date, today: date):
+    """The consent status that holds on every day of the month, or None when it may change.
 
-    Validity can change only on a consent's date or at the end of a revocation's month, so
-    with no consent dated in ``(first, last]`` or in the future, and no revocation inside the
-    month, the status on the first day holds all month.
+    Reference, "Consent": validity changes only on a consent's date or at the end of a
+    revocation's month, so with no consent dated in ``(first, last]`` or in the future, and no
+    revocation inside the month, the status on the first day holds all month.
     """
     for c in consents:
         if c.consent_date > today or first < c.consent_date <= last:
-            return False
+            return None
         if c.revoked_on is not None and c.revoked_on >= first:
-            return False
-    return consent_status(consents, first, today).valid
+            return None
+    return consent_status(consents, first, today)
 
 
 def _fast_time(pid: str, month: str, sums: _Sums, users: dict[str, r.User],
-               staffing: StaffingRule) -> MonthTime:
-    """Stage 1 from the SQL sums, for a month with no overlap, full consent and credentials."""
+               staffing: StaffingRule, consent) -> MonthTime:
+    """Stage 1 from the SQL sums, for a month with one consent status all month, credentials
+    on every entry, CCM/PCM time only, and (when consent is valid) no overlap."""
+    if not consent.valid:
+        total = sum(x for *_rest, x in sums.groups if x > 0)
+        return MonthTime(patient_id=pid, month=month,
+                         excluded=(Excluded(total, consent.short),) if total else ())
     pools = {svc: [0, 0] for svc in _BILLED}  # [staff, practitioner]
     by_staff: dict[str, int] = defaultdict(int)
     flagged: dict[str, int] = defaultdict(int)
@@ -222,10 +237,12 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
         conditions = _conditions(conn, pids)
         attested = _attested(conn, month)
         users = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
-        exact = sorted(pid for pid in pids if force_exact or sums[pid].needs_exact or pid in overlap
-                       or not _consent_constant_and_valid(consents.get(pid, []), first, last, today))
+        consent = {pid: _constant_consent(consents.get(pid, []), first, last, today) for pid in pids}
+        exact = sorted(pid for pid in pids if force_exact or sums[pid].needs_exact or consent[pid] is None
+                       or (consent[pid].valid and pid in overlap))
         entries = _exact_entries(conn, exact, first, last)
     exact_set = set(exact)
+    cache: dict = {}
     out = []
     for pid in sorted(pids):
         if pid in exact_set:
@@ -233,8 +250,8 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
                                    consents=consents.get(pid, []), staff=users, staffing=staffing,
                                    today=today)
         else:
-            time = _fast_time(pid, month, sums[pid], users, staffing)
-        bill = choose_codes(time, eligibility=assess_eligibility(conditions.get(pid, [])),
+            time = _fast_time(pid, month, sums[pid], users, staffing, consent[pid])
+        bill = choose_codes(time, eligibility=eligibility_of(conditions.get(pid, []), cache),
                             complex_attested=pid in attested, table=table)
         out.append((bill, time))
     return out, len(exact)

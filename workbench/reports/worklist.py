@@ -13,11 +13,11 @@ import pandas as pd
 from sqlalchemy import and_, exists, func, select
 
 from .. import records as r
-from ..rules import (assess_eligibility, care_gaps, consent_status, phq_due, rule_table_for)
+from ..rules import care_gaps, consent_status, phq_due, rule_table_for
 from ..service import month_bounds
 from ..store import queries as q
 from ..store import schema as s
-from .month import _conditions, _consents, month_bills
+from .month import _conditions, _consents, eligibility_of, month_bills
 
 #: Columns of the worklist, in order.
 WORKLIST_COLUMNS = ["patient_id", "name", "age", "n_chronic", "eligibility", "consent", "consent_valid",
@@ -156,9 +156,9 @@ def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
         timers = _open_timer_patients(conn)
     bills, _ = month_bills(wb, month, scope)
     counted = {bill.patient_id: bill.counted_minutes for bill, _time in bills}
-    rows = []
+    rows, cache = [], {}
     for p in patients:
-        elig = assess_eligibility(conditions.get(p.id, []))
+        elig = eligibility_of(conditions.get(p.id, []), cache)
         status = consent_status(consents.get(p.id, []), day, today=day)
         minutes = counted.get(p.id, 0)
         nxt = next((t for t in thresholds if minutes < t), None)
