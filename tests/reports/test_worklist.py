@@ -1,0 +1,98 @@
+"""The worklist: columns, metrics and the order of who needs a call today (issue 3, section 3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from workbench import records as r
+from workbench.reports import WORKLIST_COLUMNS, priority, worklist
+
+from report_helpers import consent
+
+DAY = date(2026, 11, 10)
+
+
+@pytest.fixture
+def panel(swb, make_bundle):
+    for pid in ("P00003", "P00004", "P00005"):
+        bundle = make_bundle(pid)
+        if pid == "P00004":
+            bundle.conditions = [r.Condition("I10", "Hypertension")]
+        swb.add_patient(bundle)
+    for pid in ("P00001", "P00003", "P00005"):
+        consent(swb, pid)
+    swb.log_time("P00001", 25, "patient_call", "call", service_date="2026-11-02")
+    swb.log_time("P00005", 61, "patient_call", "call", service_date="2026-11-02")
+    swb.log_time("P00001", 30, "patient_call", "last month", service_date="2026-10-20")
+    swb.log_contact("P00001", "phone", "reached", "monthly check-in")
+    swb.open_escalation("P00003", "Fell at home, bruising", "urgent")
+    swb.record_phq("P00005", "PHQ-2", [0, 1])
+    swb.as_user("S002").start_timer("P00004")
+    return swb
+
+
+def test_columns_and_metrics(panel):
+    df = worklist(panel, DAY)
+    assert list(df.columns) == WORKLIST_COLUMNS and len(df) == 5
+    rows = df.set_index("patient_id")
+    a = rows.loc["P00001"]
+    assert (a.minutes, a.next_threshold, a.minutes_to_next, a.days_left) == (25, 40, 15, 21)
+    assert a.eligibility == "CCM" and a.n_chronic == 2 and a.consent_valid
+    assert a.last_outcome == "reached" and a.last_contact == pd.Timestamp("2026-11-10 15:00", tz="UTC")
+    assert a.age == 76 and a["name"] == "Ada Lovelace"
+    assert pd.isna(rows.loc["P00005"].next_threshold) and pd.isna(rows.loc["P00005"].minutes_to_next)
+    assert rows.loc["P00005"].minutes == 61 and not rows.loc["P00005"].phq_due
+    assert rows.loc["P00001"].phq_due
+    assert pd.isna(rows.loc["P00002"].last_contact) and rows.loc["P00002"].consent == "none"
+    assert not rows.loc["P00002"].consent_valid and "consent call needed" in rows.loc["P00002"]["flags"]
+    assert rows.loc["P00003"].open_escalations == 1 and "escalation open" in rows.loc["P00003"]["flags"]
+    assert rows.loc["P00004"].open_timer and rows.loc["P00004"].eligibility == "none"
+    assert rows.loc["P00001"].care_gaps > 0 and "care gaps" in rows.loc["P00001"]["flags"]
+
+
+def test_order_escalation_then_owed_minutes_then_consent_call(panel):
+    order = worklist(panel, DAY)["patient_id"].tolist()
+    assert order[0] == "P00003"
+    assert order.index("P00001") < order.index("P00002") < order.index("P00004")
+    assert order.index("P00002") < order.index("P00005")
+    assert worklist(panel, DAY)["priority"].is_monotonic_decreasing
+
+
+def test_closing_the_escalation_moves_the_patient_down(panel):
+    before = worklist(panel, DAY).set_index("patient_id").loc["P00003"]
+    esc = panel.escalations("P00003", open_only=True)[0]
+    panel.record_escalation_step(esc.id, "closed", "resolved by phone")
+    after = worklist(panel, DAY).set_index("patient_id").loc["P00003"]
+    assert after.open_escalations == 0 and "escalation" not in after["flags"]
+    assert before.priority - after.priority == pytest.approx(1000)
+
+
+def test_training_scope_is_separate(panel):
+    assert worklist(panel, DAY, scope="training:x").empty
+
+
+BASE = dict(open_escalations=0, billable_program=True, consent_valid=True, minutes=5, minutes_to_next=15,
+            days_left=20, days_since_contact=3, care_gaps=0, phq_is_due=False)
+
+
+@pytest.mark.parametrize("higher, lower", [
+    (dict(open_escalations=1), dict()),
+    (dict(days_left=2), dict(days_left=20)),  # same minutes owed, fewer days left
+    (dict(minutes_to_next=15), dict(minutes_to_next=5, minutes=35)),  # more owed
+    (dict(minutes=5), dict(minutes=25, minutes_to_next=15)),  # first threshold not met yet
+    (dict(consent_valid=False), dict(billable_program=False)),  # consent call beats not eligible
+    (dict(), dict(consent_valid=False)),  # owed minutes beat a consent call
+    (dict(days_since_contact=None), dict(days_since_contact=0)),
+    (dict(care_gaps=3), dict(care_gaps=0)),
+    (dict(phq_is_due=True), dict()),
+])
+def test_priority_formula(higher, lower):
+    assert priority(**{**BASE, **higher}) > priority(**{**BASE, **lower})
+
+
+def test_priority_after_the_last_threshold_has_no_owed_part():
+    done = priority(**{**BASE, "minutes": 65, "minutes_to_next": None})
+    assert done == pytest.approx(1.0)  # 3 days since contact: 1 point, nothing else
