@@ -3,9 +3,9 @@
 An attempt is who played which scenario, when, with what seed, the transcript, the record
 ids it wrote, reflection answers, supervisor overrides and whether feedback is released.
 The clinical records an attempt writes live in the workbench store (scoped to the attempt's
-patient); the attempt itself is kept by an ``AttemptRepository``. Two implementations here
-(in memory, one JSON file); the store's ``training_attempts`` / ``training_events`` tables
-can replace them behind the same interface.
+patient); the attempt itself is kept by an ``AttemptRepository``: the store's
+``training_attempts`` / ``training_events`` tables (:class:`StoreAttempts`, the default), or in
+memory / one JSON file for tests and tools without a database.
 """
 
 from __future__ import annotations
@@ -144,8 +144,90 @@ class JsonFileAttempts(InMemoryAttempts):
             self._flush()
 
 
-def default_repository() -> JsonFileAttempts:
-    """The attempts file: ``WORKBENCH_TRAINING_ATTEMPTS`` or ./data/training_attempts.json."""
+class StoreAttempts:
+    """Attempts in the workbench store, the default: one ``training_attempts`` row per attempt
+    and append-only ``training_events``: every save appends a ``state`` event holding the whole
+    attempt, and the latest one is its current state. Nothing is overwritten, so the history
+    of an attempt (each choice, an override, a release) stays in the record, and trainee and
+    supervisor kernels on the same database see the same attempts."""
+
+    def __init__(self, wb):
+        self.wb = wb
+
+    def _state_event(self, conn, a: AttemptRecord) -> None:
+        from sqlalchemy import insert
+
+        from workbench.store import schema as s
+
+        conn.execute(insert(s.training_events).values(
+            attempt_id=a.id, kind="state", payload=attempt_to_dict(a), at=self.wb.now(),
+            **self.wb._audit()))
+
+    def add_attempt(self, attempt: AttemptRecord) -> None:
+        from sqlalchemy import insert, select
+
+        from workbench.store import schema as s
+
+        with self.wb._tx() as conn:
+            if conn.execute(select(s.training_attempts.c.id)
+                            .where(s.training_attempts.c.id == attempt.id)).first():
+                raise ValueError(f"attempt {attempt.id} exists")
+            conn.execute(insert(s.training_attempts).values(
+                id=attempt.id, scenario_id=attempt.scenario_id, scenario_version="",
+                trainee_id=attempt.trainee_id, patient_id=attempt.patient_id, seed=attempt.seed,
+                started_at=attempt.started_at, **self.wb._audit()))
+            self._state_event(conn, attempt)
+
+    def save_attempt(self, attempt: AttemptRecord) -> None:
+        from sqlalchemy import select
+
+        from workbench.store import schema as s
+
+        with self.wb._tx() as conn:
+            if not conn.execute(select(s.training_attempts.c.id)
+                                .where(s.training_attempts.c.id == attempt.id)).first():
+                raise NotFound(f"There is no training attempt {attempt.id}.")
+            self._state_event(conn, attempt)
+
+    def _latest(self, where) -> list[AttemptRecord]:
+        from sqlalchemy import func, select
+
+        from workbench.store import schema as s
+
+        ev, at = s.training_events, s.training_attempts
+        latest = (select(func.max(ev.c.id)).where(ev.c.kind == "state")
+                  .group_by(ev.c.attempt_id).scalar_subquery())
+        stmt = (select(ev.c.payload).join(at, at.c.id == ev.c.attempt_id)
+                .where(ev.c.id.in_(latest), *where).order_by(at.c.started_at, at.c.id))
+        with self.wb._read() as conn:
+            return [attempt_from_dict(row.payload) for row in conn.execute(stmt)]
+
+    def get_attempt(self, attempt_id: str) -> AttemptRecord:
+        from workbench.store import schema as s
+
+        found = self._latest([s.training_attempts.c.id == attempt_id])
+        if not found:
+            raise NotFound(f"There is no training attempt {attempt_id}.")
+        return found[0]
+
+    def find_attempts(self, trainee_id: str | None = None,
+                      scenario_id: str | None = None) -> list[AttemptRecord]:
+        from workbench.store import schema as s
+
+        at = s.training_attempts
+        where = []
+        if trainee_id is not None:
+            where.append(at.c.trainee_id == trainee_id)
+        if scenario_id is not None:
+            where.append(at.c.scenario_id == scenario_id)
+        return self._latest(where)
+
+
+def default_repository(wb=None) -> AttemptRepository:
+    """The store's training tables for ``wb``; without a workbench, the JSON file
+    ``WORKBENCH_TRAINING_ATTEMPTS`` (or ./data/training_attempts.json)."""
+    if wb is not None:
+        return StoreAttempts(wb)
     return JsonFileAttempts(os.environ.get("WORKBENCH_TRAINING_ATTEMPTS",
                                            "data/training_attempts.json"))
 

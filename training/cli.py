@@ -36,6 +36,6 @@ def validate(path: str | Path | None = None) -> list[str]:
 def export_gradebook(wb, out: str | Path, repo: AttemptRepository | None = None,
                      folder: str | Path | None = None) -> Path:
     """Write the cohort gradebook (one row per attempt) to a CSV file; return its path."""
-    repo = repo if repo is not None else default_repository()
+    repo = repo if repo is not None else default_repository(wb)
     graded = gradebook(wb, repo, load_library(folder))
     return write_csv([row for row, _ in graded], out)

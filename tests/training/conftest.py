@@ -7,7 +7,7 @@ import pytest
 from workbench.records import Credential, Role, User
 from workbench.service import Workbench
 
-from training.attempts import InMemoryAttempts
+from training.attempts import StoreAttempts
 from training.library import load_library
 
 TRAINEE = User("TR01", "Tara Trainee", Role.TRAINEE, Credential.CMA)
@@ -29,5 +29,6 @@ def wb(tmp_path):
 
 
 @pytest.fixture
-def repo():
-    return InMemoryAttempts()
+def repo(wb):
+    """Attempts kept where the product keeps them: the store's training tables."""
+    return StoreAttempts(wb)
