@@ -474,3 +474,17 @@ def test_landing_links_by_role(db, clock):
     billing = apps.index_app(db, clock, {"user": "S006"}).content.value
     assert "worklist.ipynb" in care and "month.ipynb" not in care
     assert "month.ipynb" in billing and "ccm-tile-worklist" not in billing
+
+
+def test_trends_draw_a_png_with_goal_lines(db, clock):
+    wb = Workbench.open(db, "S001", clock)
+    obs = [r.Observation("4548-4", "Hemoglobin A1c", v, "%", date(2026, m, 1)) for m, v in ((3, 8.4), (6, 7.9))]
+    app, chart = chart_of(db, clock)
+    from workbench.ui.trends_tab import TrendsTab
+
+    tab = TrendsTab(wb, "P00001", obs, None)
+    tab.draw()
+    assert tab.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    empty = chart.trends
+    chart.tabs.selected_index = 6
+    assert empty.drawn and "No observations" in empty.out.children[0].value

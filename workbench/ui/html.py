@@ -72,6 +72,16 @@ def data_link(data: bytes, filename: str, mime: str, label: str, css: str = "ccm
             f'{esc(label)}</a>')
 
 
+def figure_png(fig) -> bytes:
+    """A matplotlib figure as PNG bytes (shown with an ``ipywidgets.Image``: works the same in
+    Voila, JupyterLab and tests, whatever the matplotlib backend)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90)
+    return buf.getvalue()
+
+
 STYLE = """
 <style>
 .ccm-app { font-family: var(--jp-ui-font-family, system-ui, sans-serif); color: #1f2933; }

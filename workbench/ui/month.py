@@ -16,7 +16,7 @@ import pandas as pd
 
 from workbench.service import Workbench
 
-from .html import data_link, esc, message
+from .html import data_link, esc, figure_png, message
 
 COLUMNS = ("patient_id", "codes", "billable_minutes", "counted_minutes", "total_minutes", "amount_usd",
            "flags", "reasons", "alternative")
@@ -87,7 +87,7 @@ class MonthView(w.VBox):
         self.totals.add_class("ccm-month-totals")
         self.downloads = w.HTML()
         self.downloads.add_class("ccm-month-downloads")
-        self.plot = w.Output()
+        self.plot = w.VBox()
         self.plot.add_class("ccm-month-plot")
         self.table = w.HTML()
         self.table.add_class("ccm-month-report")
@@ -102,7 +102,7 @@ class MonthView(w.VBox):
             self.totals.value = message(f"No time recorded in {self.month.value}.", "info")
             self.downloads.value = ""
             self.table.value = ""
-            self.plot.clear_output()
+            self.plot.children = []
             return
         amount = pd.to_numeric(df["amount_usd"], errors="coerce").fillna(0)
         billed = (df["codes"].astype(str).str.len() > 0) & (df["codes"].notna())
@@ -121,26 +121,21 @@ class MonthView(w.VBox):
         self._draw(df, amount)
 
     def _draw(self, df: pd.DataFrame, amount: pd.Series) -> None:
-        import matplotlib
+        from matplotlib.figure import Figure
 
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-        from IPython.display import display
-
-        self.plot.clear_output()
         codes = df["codes"].map(_cell).replace("", "not billed")
         by_code = pd.DataFrame({"codes": codes, "amount": amount}).groupby("codes")["amount"].agg(["count", "sum"])
         by_code = by_code.sort_values("count", ascending=False).head(10)
-        with self.plot:
-            fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.2))
-            a1.barh(by_code.index, by_code["count"], color="#1d4e89")
-            a1.set_title("Patients by codes billed")
-            a1.invert_yaxis()
-            mins = pd.to_numeric(df["total_minutes"], errors="coerce").fillna(0)
-            a2.hist(mins, bins=range(0, int(max(mins.max(), 60)) + 10, 5), color="#2e9e5b")
-            for x in (20, 40, 60):
-                a2.axvline(x, color="#52606d", linestyle="--", linewidth=1)
-            a2.set_title("Minutes per patient (lines at 20/40/60)")
-            fig.tight_layout()
-            display(fig)
-            plt.close(fig)
+        fig = Figure(figsize=(11, 3.2))
+        a1, a2 = fig.subplots(1, 2)
+        a1.barh(by_code.index, by_code["count"], color="#1d4e89")
+        a1.set_title("Patients by codes billed")
+        a1.invert_yaxis()
+        mins = pd.to_numeric(df["total_minutes"], errors="coerce").fillna(0)
+        a2.hist(mins, bins=range(0, int(max(mins.max(), 60)) + 10, 5), color="#2e9e5b")
+        for x in (20, 40, 60):
+            a2.axvline(x, color="#52606d", linestyle="--", linewidth=1)
+        a2.set_title("Minutes per patient (lines at 20/40/60)")
+        fig.tight_layout()
+        self.image = w.Image(value=figure_png(fig), format="png", layout=w.Layout(max_width="100%"))
+        self.plot.children = [self.image]

@@ -153,7 +153,7 @@ class TimeTab(w.VBox):
         self.summary.value = (
             f'<div class="ccm-card"><div style="display:flex;gap:24px;align-items:center">'
             f'{progress_bar(bill.counted_seconds / 60)}'
-            f'<div>Total recorded: <b class="ccm-month-total">{total // 60} min</b> &middot; counted '
+            f'<div>Total recorded: <b class="ccm-month-total">{total // 60} min {total % 60:02d} s</b> &middot; counted '
             f'{bill.counted_minutes} min &middot; billable {bill.billable_minutes} min</div>'
             f'<div>Codes: <b class="ccm-month-codes">{esc(codes)}</b> &middot; ${bill.amount}</div></div>'
             f'<div style="margin-top:6px">{esc(bill.reason)}</div>{alt}'

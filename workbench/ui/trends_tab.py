@@ -14,7 +14,7 @@ import ipywidgets as w
 from workbench import records as r
 from workbench.service import Workbench
 
-from .html import message
+from .html import figure_png, message
 
 #: series key -> (title, LOINC codes, name keywords, default goal lines, unit)
 SERIES = {
@@ -63,7 +63,7 @@ class TrendsTab(w.VBox):
             plan = chart.care_plan.plan if chart.care_plan else None
         self.series = series_of(observations)
         self.plan = plan
-        self.out = w.Output()
+        self.out = w.VBox()
         self.out.add_class("ccm-trends")
         super().__init__([self.out])
         self.add_class("ccm-trends-tab")
@@ -74,35 +74,31 @@ class TrendsTab(w.VBox):
         if self.drawn:
             return
         self.drawn = True
-        import matplotlib
+        from matplotlib.figure import Figure
 
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-        from IPython.display import HTML, display
-
-        with self.out:
-            if not any(self.series.values()):
-                display(HTML(message("No observations recorded for this patient.", "info")))
-                return
-            fig, axes = plt.subplots(2, 2, figsize=(11, 6.5))
-            for ax, (key, (title, _, _, _, unit)) in zip(axes.flat, SERIES.items()):
-                obs = self.series[key]
-                ax.set_title(title)
-                ax.set_ylabel(unit)
-                if not obs:
-                    ax.text(0.5, 0.5, "no readings", ha="center", va="center", transform=ax.transAxes, color="grey")
-                    continue
-                names = sorted({o.name for o in obs})
-                for name in names:
-                    pts = [o for o in obs if o.name == name]
-                    ax.plot([o.effective for o in pts], [o.value for o in pts], marker="o", label=name)
-                for y in goal_lines(key, self.plan):
-                    ax.axhline(y, color="#2e9e5b", linestyle="--", linewidth=1)
-                    ax.annotate(f"goal {y:g}", (1, y), xycoords=("axes fraction", "data"), ha="right",
-                                va="bottom", fontsize=8, color="#2e9e5b")
-                if len(names) > 1:
-                    ax.legend(fontsize=7)
-                ax.tick_params(axis="x", labelrotation=30, labelsize=8)
-            fig.tight_layout()
-            display(fig)
-            plt.close(fig)
+        if not any(self.series.values()):
+            self.out.children = [w.HTML(message("No observations recorded for this patient.", "info"))]
+            return
+        fig = Figure(figsize=(11, 6.5))
+        axes = fig.subplots(2, 2)
+        for ax, (key, (title, _, _, _, unit)) in zip(axes.flat, SERIES.items()):
+            obs = self.series[key]
+            ax.set_title(title)
+            ax.set_ylabel(unit)
+            if not obs:
+                ax.text(0.5, 0.5, "no readings", ha="center", va="center", transform=ax.transAxes, color="grey")
+                continue
+            names = sorted({o.name for o in obs})
+            for name in names:
+                pts = [o for o in obs if o.name == name]
+                ax.plot([o.effective for o in pts], [o.value for o in pts], marker="o", label=name)
+            for y in goal_lines(key, self.plan):
+                ax.axhline(y, color="#2e9e5b", linestyle="--", linewidth=1)
+                ax.annotate(f"goal {y:g}", (1, y), xycoords=("axes fraction", "data"), ha="right",
+                            va="bottom", fontsize=8, color="#2e9e5b")
+            if len(names) > 1:
+                ax.legend(fontsize=7)
+            ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+        fig.tight_layout()
+        self.image = w.Image(value=figure_png(fig), format="png", layout=w.Layout(max_width="100%"))
+        self.out.children = [self.image]

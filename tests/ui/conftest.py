@@ -1,0 +1,106 @@
+"""Browser-test fixtures: a seeded SQLite database and a real ``voila`` on 127.0.0.1, started the
+way ``workbench serve`` starts it (:func:`workbench.ui.voila_command`)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def seed_database(path: Path, size: int = 40) -> str:
+    """A generated panel with some time this month, so the month report has rows."""
+    from simulated_patients import generate_panel
+
+    from workbench import records as r
+    from workbench.service import Workbench
+
+    url = f"sqlite:///{path}"
+    wb = Workbench.open(url)
+    wb.load_panel(generate_panel(size, 7))
+    manager = wb.users(r.Role.CARE_MANAGER)[0]
+    staff = wb.as_user(manager.id)
+    for p in wb.patients()[:6]:
+        staff.log_time(p.id, 12 + int(p.id[-1]) * 3, r.Activity.PATIENT_CALL, "Monthly check-in call")
+    return url
+
+
+def start_voila(db: str, port: int, log_path: Path) -> subprocess.Popen:
+    from workbench.ui import voila_command
+
+    argv, env = voila_command(ROOT / "notebooks", port, db)
+    log = open(log_path, "w")
+    proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"voila exited: {log_path.read_text()[-2000:]}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.terminate()
+    raise RuntimeError("voila did not start within 60 s")
+
+
+@pytest.fixture(scope="module")
+def voila_server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("voila")
+    db = seed_database(tmp / "workbench.db")
+    port = free_port()
+    proc = start_voila(db, port, tmp / "voila.log")
+    try:
+        yield {"base": f"http://127.0.0.1:{port}", "db": db, "log": tmp / "voila.log"}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        from workbench import service
+
+        engine = service._ENGINES.pop(db, None)
+        if engine is not None:
+            engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page that records every request's URL (to prove nothing leaves 127.0.0.1)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    pg.requests_seen = []
+    pg.on("request", lambda req: pg.requests_seen.append(req.url))
+    pg.set_default_timeout(90_000)
+    yield pg
+    context.close()

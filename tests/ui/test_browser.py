@@ -1,0 +1,167 @@
+"""Playwright with Debian's Chromium against a real voila on 127.0.0.1 (issue 5, section 6).
+
+Each test opens a page, drives the widgets, checks what the screen shows and what the record
+holds, saves a screenshot under docs/screenshots/, and asserts that no request left 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from pathlib import Path
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+pytestmark = pytest.mark.browser
+
+LOCAL = ("127.0.0.1",)
+
+
+def assert_local(page) -> None:
+    leaving = [u for u in page.requests_seen
+               if not u.startswith(("data:", "blob:", "about:")) and urlparse(u).hostname not in LOCAL]
+    assert leaving == [], f"requests left 127.0.0.1: {leaving[:5]}"
+    assert page.requests_seen, "no request was recorded"
+
+
+def open_app(page, base: str, path: str, ready: str) -> None:
+    page.goto(f"{base}/voila/render/{path}")
+    page.wait_for_selector(ready, state="visible", timeout=120_000)
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def tab(page, container: str, title: str) -> None:
+    page.locator(f"{container} .lm-TabBar-tab").filter(has_text=re.compile(f"^{re.escape(title)}$")).first.click()
+
+
+def staff_id(db: str, role: str) -> str:
+    from workbench.service import Workbench
+
+    return Workbench.open(db).users(role)[0].id
+
+
+def test_landing_and_sign_in(page, voila_server):
+    base = voila_server["base"]
+    open_app(page, base, "index.ipynb", ".ccm-signin-button")
+    shot(page, "sign-in")
+    page.click(".ccm-signin-button")
+    page.wait_for_selector(".ccm-landing")
+    assert page.locator(".ccm-tile").count() >= 2
+    shot(page, "landing")
+    assert_local(page)
+
+
+def test_worklist_opens_a_chart(page, voila_server):
+    base, db = voila_server["base"], voila_server["db"]
+    uid = staff_id(db, "care_manager")
+    open_app(page, base, f"worklist.ipynb?user={uid}", ".ccm-worklist-table")
+    assert page.locator(".ccm-worklist-table tbody tr").count() >= 20
+    assert page.locator(".ccm-bar-mark").count() >= 2
+    shot(page, "worklist")
+    page.locator(".ccm-worklist-search input").fill("P0000")
+    page.locator(".ccm-worklist-search input").press("Enter")
+    page.wait_for_function("document.querySelector('.ccm-worklist-count').innerText.startsWith('9 of')")
+    first = page.locator(".ccm-open-chart").first
+    name = first.inner_text()
+    first.click()
+    page.wait_for_selector(".ccm-chart-header", timeout=120_000)
+    assert name in page.locator(".ccm-patient-name").inner_text()
+    assert "patient=" in page.url
+    assert_local(page)
+
+
+def test_chart_timer_consent_care_plan_and_phq9(page, voila_server):
+    base, db = voila_server["base"], voila_server["db"]
+    uid = staff_id(db, "care_manager")
+    pid = "P00030"
+    open_app(page, base, f"chart.ipynb?patient={pid}&user={uid}", ".ccm-chart-header")
+    shot(page, "chart")
+
+    # time: start, stop, see the entry and the month total change
+    tab(page, ".ccm-chart-tabs", "Time")
+    before = page.locator(".ccm-month-total").inner_text()
+    page.locator(".ccm-timer-note input").fill("Reviewed home BP readings")
+    page.click(".ccm-timer-start")
+    page.wait_for_selector(".ccm-timerbar:has-text('Timer running')")
+    page.wait_for_timeout(2500)
+    shot(page, "timer-running")
+    page.click(".ccm-timer-stop")
+    page.wait_for_selector(".ccm-time-msg:has-text('Timer stopped')")
+    page.wait_for_selector(".ccm-time-entries:has-text('Reviewed home BP readings')")
+    after = page.locator(".ccm-month-total").inner_text()
+    assert after != before
+    assert page.locator(".ccm-timerbar-idle").count() == 1
+    shot(page, "time")
+
+    # consent: four required disclosures
+    tab(page, ".ccm-chart-tabs", "Consent")
+    for key in ("service-explained", "cost-sharing", "one-practitioner", "stop-any-time"):
+        page.locator(f".ccm-disclosure-{key} input").check()
+    page.click(".ccm-consent-record")
+    page.wait_for_selector(".ccm-consent-status:has-text('Consent valid today')")
+    shot(page, "consent")
+
+    # care plan: two saves, version 2 and its diff
+    tab(page, ".ccm-chart-tabs", "Care plan")
+    for text, reason in (("Hypertension; type 2 diabetes", "Initial plan"), ("Hypertension only", "Update")):
+        page.locator(".ccm-cp-problem-list textarea").fill(text)
+        page.locator(".ccm-cp-reason input").fill(reason)
+        page.click(".ccm-cp-save")
+        page.wait_for_selector(".ccm-cp-msg:has-text('Saved version')")
+        page.wait_for_function("document.querySelector('.ccm-cp-reason input').value === ''")
+    page.wait_for_selector(".ccm-cp-version:has-text('version 2')")
+    tab(page, ".ccm-cp-sections", "History and differences")
+    page.wait_for_selector(".ccm-diff-table:has-text('Problem list')")
+    assert "Hypertension only" in page.locator(".ccm-diff-table").inner_text()
+    shot(page, "care-plan-diff")
+
+    # screening: PHQ-2 positive, PHQ-9 with item 9 positive opens an escalation
+    tab(page, ".ccm-chart-tabs", "Screening")
+    for i in (1, 2):
+        page.locator(f".ccm-phq2-item{i} select").select_option(label="More than half the days (2)")
+    page.wait_for_selector(".ccm-phq9", state="visible")
+    for i in range(1, 10):
+        page.locator(f".ccm-phq9-item{i} select").select_option(label="Several days (1)")
+    page.wait_for_selector(".ccm-phq9-score:has-text('escalation')")
+    page.click(".ccm-phq9-record")
+    page.wait_for_selector(".ccm-screening-msg:has-text('ESCALATION OPENED')")
+    page.wait_for_selector(".ccm-esc-timeline:has-text('OPEN')", state="visible")
+    shot(page, "escalation")
+
+    tab(page, ".ccm-chart-tabs", "Trends")
+    page.wait_for_selector(".ccm-trends img, .ccm-trends .ccm-msg", timeout=60_000)
+    shot(page, "trends")
+
+    from workbench.service import Workbench
+
+    wb = Workbench.open(db)
+    assert [e.note for e in wb.time_entries(pid)] == ["Reviewed home BP readings"]
+    assert wb.care_plan(pid).version == 2
+    assert wb.consents(pid)[-1].obtained_by == uid
+    assert len(wb.escalations(pid, open_only=True)) == 1
+    assert_local(page)
+
+
+def test_month_view_downloads_csv(page, voila_server):
+    base, db = voila_server["base"], voila_server["db"]
+    uid = staff_id(db, "billing")
+    open_app(page, base, f"month.ipynb?user={uid}", ".ccm-download-csv")
+    page.wait_for_selector(".ccm-month-plot img")
+    shot(page, "month")
+    with page.expect_download() as info:
+        page.click(".ccm-download-csv")
+    download = info.value
+    assert download.suggested_filename.startswith("ccm-month-") and download.suggested_filename.endswith(".csv")
+    text = open(download.path(), encoding="utf-8").read()
+    header = text.splitlines()[0]
+    assert "patient_id" in header and "codes" in header
+    assert len(text.splitlines()) >= 7
+    assert_local(page)
