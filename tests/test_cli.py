@@ -66,3 +66,28 @@ def test_timers_lists_open_timers(tmp_path, capsys):
 def test_console_script_runs():
     out = subprocess.run([sys.executable, "-m", "workbench.cli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "CCM Workbench" in out.stdout
+
+
+def test_scenario_list_and_validate(capsys, tmp_path):
+    assert main(["scenario", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "overdose-confusion" in out and out.strip().endswith("scenarios")
+    assert main(["scenario", "validate", "training/scenarios"]) == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nid: bad\ntitle: 3\n")
+    assert main(["scenario", "validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:3: title" in err
+
+
+def test_report_month_and_gradebook_export(tmp_path, capsys):
+    db = str(tmp_path / "d.db")
+    assert main(["demo", "--db", db, "--size", "30", "--no-serve"]) == 0
+    capsys.readouterr()
+    assert main(["report", "month", "--month", "2026-11", "--db", db, "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("patient_id,month,codes")
+    assert main(["report", "month", "--month", "2026-13", "--db", db]) == 2
+    assert "YYYY-MM" in capsys.readouterr().err
+    assert main(["gradebook", "export", "--out", str(tmp_path / "gb.csv"), "--db", db]) == 0
+    assert (tmp_path / "gb.csv").read_text().startswith("attempt_id,")

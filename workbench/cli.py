@@ -260,8 +260,12 @@ def cmd_scenario_list(args) -> int:
     from training.cli import list_scenarios
 
     rows = list_scenarios()
+    width = max((len(row["id"]) for row in rows), default=2)
+    cat = max((len(row["category"]) for row in rows), default=8)
+    print(f"{'id':<{width}}  {'category':<{cat}}  title")
     for row in rows:
-        print(row if isinstance(row, str) else "  ".join(str(x) for x in row))
+        print(f"{row['id']:<{width}}  {row['category']:<{cat}}  {row['title']}")
+    print(f"{len(rows)} scenarios")
     return 0
 
 
@@ -281,8 +285,8 @@ def cmd_gradebook_export(args) -> int:
     from training.cli import export_gradebook
 
     wb = _open(args)
-    n = export_gradebook(wb, args.out)
-    print(f"Wrote {n if n is not None else ''} gradebook rows to {args.out}".replace("  ", " "))
+    path = export_gradebook(wb, args.out)
+    print(f"Wrote the gradebook to {path}")
     return 0
 
 
