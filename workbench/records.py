@@ -425,6 +425,7 @@ class Consent:
     billing_practitioner_id: str | None = None
     revoked_on: date | None = None  #: the day the patient asked to stop
     revocation_reason: str = ""
+    recorded_at: datetime | None = None  #: when the consent was written into the record (UTC)
     id: int | None = None
 
 

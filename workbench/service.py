@@ -556,6 +556,7 @@ class Workbench:
         if missing:
             raise InvalidInput("Consent needs the patient to have been told: " + "; ".join(missing) + ".",
                                "disclosures")
+        audit = self._audit()
         with self._tx() as conn:
             patient = self._patient_row(conn, pid)
             bp = billing_practitioner_id or patient.billing_practitioner_id
@@ -565,10 +566,11 @@ class Workbench:
                 patient_id=pid, method=method.value, consent_date=consent_date,
                 obtained_by=self.user.id, disclosures={k: True for k in r.CONSENT_DISCLOSURES},
                 billing_practitioner_id=bp, status="active", reason="", supersedes_id=None,
-                **self._audit()))
+                **audit))
         return r.Consent(patient_id=pid, method=method, consent_date=consent_date,
                          obtained_by=self.user.id, disclosures={k: True for k in r.CONSENT_DISCLOSURES},
-                         billing_practitioner_id=bp, id=res.inserted_primary_key[0])
+                         billing_practitioner_id=bp, recorded_at=audit["recorded_at"],
+                         id=res.inserted_primary_key[0])
 
     def revoke_consent(self, pid: str, revoked_on: date | str, reason: str) -> r.Consent:
         """The patient stops CCM: effective at the end of that calendar month (reference, "Consent")."""

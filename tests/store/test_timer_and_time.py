@@ -102,3 +102,10 @@ def test_void_is_a_new_row_and_the_entry_leaves_the_totals(wb, clock):
     assert void["supersedes_id"] == e.id and void["reason"] == "Entered on the wrong patient"
     with pytest.raises(InvalidInput, match="already"):
         wb.void_time(e.id, "again")
+
+
+def test_consent_carries_when_it_was_recorded(wb, clock):
+    c = wb.record_consent("P00001", "written", date(2026, 11, 2),
+                          dict.fromkeys(r.CONSENT_DISCLOSURES, True))
+    assert c.recorded_at == clock.now()
+    assert wb.consents("P00001")[0].recorded_at == clock.now()

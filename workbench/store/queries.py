@@ -125,7 +125,7 @@ def to_consent(row: Row, revocation: Row | None) -> r.Consent:
         disclosures=dict(row.disclosures), billing_practitioner_id=row.billing_practitioner_id,
         revoked_on=revocation.revoked_on if revocation is not None else None,
         revocation_reason=revocation.revocation_reason if revocation is not None else "",
-        id=row.id,
+        recorded_at=row.recorded_at, id=row.id,
     )
 
 
