@@ -1,0 +1,65 @@
+"""What the training pages share: who may open them, the scenario library, a little CSS.
+
+Roles (architecture, "Identity and roles"): trainees play, and care staff may practise;
+only a supervisor opens the dashboard, overrides scores and releases feedback.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from workbench import records as r
+from workbench.errors import PermissionDenied
+
+from training.library import load_library
+from training.scenario import Scenario
+
+#: Who may open each training page.
+TRAINING_ROLES: dict[str, frozenset[r.Role]] = {
+    "trainee": frozenset({r.Role.TRAINEE, r.Role.CARE_COORDINATOR, r.Role.CARE_MANAGER}),
+    "supervisor": frozenset({r.Role.SUPERVISOR}),
+}
+
+
+def check_training_role(user: r.User, page: str) -> None:
+    """Raise PermissionDenied when ``user`` may not open the training ``page``."""
+    allowed = TRAINING_ROLES[page]
+    if user.role not in allowed:
+        names = ", ".join(sorted(x.value.replace("_", " ") for x in allowed))
+        raise PermissionDenied(f"This training page is for {names}. You are signed in as "
+                               f"{user.role.value.replace('_', ' ')}.")
+
+
+@lru_cache(maxsize=1)
+def _library() -> dict[str, Scenario]:
+    return load_library()
+
+
+def library() -> dict[str, Scenario]:
+    """The shipped scenario library by id (read once per kernel)."""
+    return dict(_library())
+
+
+def sim_time(when, tz=None) -> str:
+    """A simulated time as the player shows it, in the practice's time zone when given."""
+    if when is None:
+        return ""
+    return (when.astimezone(tz) if tz is not None else when).strftime("%a %d %b %Y, %H:%M")
+
+
+TRAINING_STYLE = """
+<style>
+.trn-transcript { background:#fff; border:1px solid #d9e2ec; border-radius:6px; padding:8px 12px;
+  max-height:460px; overflow-y:auto; font-size:14px; }
+.trn-line { margin:5px 0; padding:6px 10px; border-radius:6px; max-width:80%; }
+.trn-line b { display:block; font-size:11px; text-transform:uppercase; letter-spacing:.4px; opacity:.75; }
+.trn-patient { background:#eef2f7; }
+.trn-trainee { background:#dff0e8; margin-left:auto; }
+.trn-narrator { background:transparent; font-style:italic; color:#52606d; max-width:100%; }
+.trn-clock { font-weight:600; color:#1d4e89; }
+.trn-options .widget-button { height:auto; min-height:32px; white-space:normal; text-align:left;
+  padding:4px 10px; }
+.trn-met { color:#1e6b3d; font-weight:600; } .trn-not-met { color:#a61b1b; font-weight:600; }
+.trn-scenarios td:first-child { font-weight:600; }
+</style>
+"""
