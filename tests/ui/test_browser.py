@@ -118,7 +118,7 @@ def test_chart_timer_consent_care_plan_and_phq9(page, voila_server):
         page.wait_for_selector(".ccm-cp-msg:has-text('Saved version')")
         page.wait_for_function("document.querySelector('.ccm-cp-reason input').value === ''")
     page.wait_for_selector(".ccm-cp-version:has-text('version 2')")
-    tab(page, ".ccm-cp-sections", "History and differences")
+    tab(page, ".ccm-cp-sections", "History")
     page.wait_for_selector(".ccm-diff-table:has-text('Problem list')")
     assert "Hypertension only" in page.locator(".ccm-diff-table").inner_text()
     shot(page, "care-plan-diff")
@@ -132,7 +132,7 @@ def test_chart_timer_consent_care_plan_and_phq9(page, voila_server):
         page.locator(f".ccm-phq9-item{i} select").select_option(label="Several days (1)")
     page.wait_for_selector(".ccm-phq9-score:has-text('escalation')")
     page.click(".ccm-phq9-record")
-    page.wait_for_selector(".ccm-screening-msg:has-text('ESCALATION OPENED')")
+    page.wait_for_selector(".ccm-screening-msg:has-text('ESCALATION OPENED')", state="attached")
     page.wait_for_selector(".ccm-esc-timeline:has-text('OPEN')", state="visible")
     shot(page, "escalation")
 

@@ -129,7 +129,7 @@ class CarePlanTab(w.VBox):
         self.sections = w.Tab([editor, self.checklist,
                                w.VBox([self.history, w.HBox([self.diff_a, self.diff_b, self.diff_button]), self.diff]),
                                self.copy])
-        for i, title in enumerate(("Edit", "Completeness", "History and differences", "Patient copy")):
+        for i, title in enumerate(("Edit", "Completeness", "History", "Patient copy")):
             self.sections.set_title(i, title)
         self.sections.add_class("ccm-cp-sections")
         super().__init__([self.banner, self.sections])

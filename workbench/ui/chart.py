@@ -58,15 +58,12 @@ def header_html(wb: Workbench, chart) -> str:
     badges = (badge("CCM eligible", "ok") if elig_ok else badge(f"Program: {elig.program}", "warn")) + (
         badge("Consent valid", "ok") if consent_ok else badge("No valid consent", "danger")) + (
         badge(f"{len(open_esc)} open escalation(s)", "danger") if open_esc else "")
-    left = (f'<dl class="ccm-dl"><dt>Age</dt><dd>{p.age_on(today)} ({esc(p.sex)}), born {esc(p.birth_date)}</dd>'
-            f"<dt>Phone</dt><dd>{esc(p.phone) or '&mdash;'}</dd>"
-            f"<dt>Language</dt><dd>{esc(p.language)}</dd>"
-            f"<dt>Contact preferences</dt><dd>{esc(prefs) or '&mdash;'}</dd>"
-            f"<dt>Caregiver</dt><dd>{esc(_person(p.caregiver)) or '&mdash;'}</dd>"
-            f"<dt>Emergency contacts</dt><dd>{esc(emergency) or '&mdash;'}</dd>"
-            f"<dt>Care team</dt><dd>{esc(team) or '&mdash;'}</dd>"
-            f"<dt>Allergies</dt><dd>{esc(allergies) or 'No known allergies'}</dd>"
-            f"<dt>Eligibility</dt><dd>{esc(elig_text) or '&mdash;'}</dd></dl>")
+    facts = (("Age", f"{p.age_on(today)} ({p.sex}), born {p.birth_date}"), ("Phone", p.phone),
+             ("Language", p.language), ("Contact preferences", prefs), ("Caregiver", _person(p.caregiver)),
+             ("Emergency contacts", emergency), ("Care team", team),
+             ("Allergies", allergies or "No known allergies"), ("Eligibility", elig_text))
+    left = ('<table class="ccm-facts">' + "".join(
+        f'<tr><th>{esc(k)}</th><td>{esc(v) or "&mdash;"}</td></tr>' for k, v in facts) + "</table>")
     return (f'<div class="ccm-card ccm-chart-header"><div style="display:flex;align-items:baseline;gap:12px">'
             f'<span style="font-size:20px;font-weight:700" class="ccm-patient-name">{esc(p.name)}</span>'
             f'<span style="color:#52606d">{esc(p.id)}</span>{badges}</div>'

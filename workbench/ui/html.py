@@ -119,6 +119,10 @@ STYLE = """
 .ccm-dl { display:grid; grid-template-columns: 170px 1fr; gap:3px 12px; margin:0; font-size:13px; }
 .ccm-dl dt { color:#52606d; font-weight:600; }
 .ccm-dl dd { margin:0; }
+.ccm-facts { border-collapse:collapse; font-size:13px; }
+.ccm-facts th { text-align:left; color:#52606d; padding:2px 12px 2px 0; vertical-align:top; white-space:nowrap; }
+.ccm-facts td { padding:2px 0; vertical-align:top; line-height:1.35; }
+.ccm-chart-header ul { margin:4px 0; padding-left:18px; line-height:1.35; font-size:13px; }
 .ccm-card { background:#fff; border:1px solid #d9e2ec; border-radius:6px; padding:12px 16px; margin:6px 0; }
 .ccm-section-title { font-size:15px; font-weight:700; color:#1d4e89; margin:10px 0 4px 0; }
 .ccm-timerbar { background:#0b7a5a; color:#fff; padding:6px 12px; border-radius:5px; font-weight:600; }
