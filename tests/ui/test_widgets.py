@@ -488,3 +488,11 @@ def test_trends_draw_a_png_with_goal_lines(db, clock):
     empty = chart.trends
     chart.tabs.selected_index = 6
     assert empty.drawn and "No observations" in empty.out.children[0].value
+
+
+def test_report_flags_are_shown_once():
+    frame = FRAME.assign(flags=[["PHQ due", "Escalation open"], [], "", None])
+    html = render_rows(frame, lambda pid: pid)
+    first = html.split("<tr data-patient")[1]
+    assert first.count("PHQ due") == 1 and "ccm-badge-danger" in first and "Care gaps" not in first
+    assert "Escalation open" in html.split("<tr data-patient")[2]

@@ -101,7 +101,20 @@ def select_rows(df: pd.DataFrame, search: str = "", consent: str = "all", flag: 
                            kind="stable")
 
 
+def _flag_kind(text: str) -> str:
+    low = text.lower()
+    if "escalation" in low:
+        return "danger"
+    if "timer" in low:
+        return "ok"
+    return "warn"
+
+
 def _flags_html(row) -> str:
+    """The report's own flags when it gives them; otherwise flags derived from the columns."""
+    given = _items(row.get("flags"))
+    if given:
+        return "".join(badge(f, _flag_kind(f)) for f in given)
     parts = []
     if _truthy(row.get("open_escalations")):
         parts.append(badge("Escalation open", "danger"))
@@ -113,8 +126,6 @@ def _flags_html(row) -> str:
     if gaps:
         count = gaps[0] if len(gaps) == 1 and gaps[0].isdigit() else str(len(gaps))
         parts.append(badge(f"Care gaps: {count}", "warn"))
-    for f in _items(row.get("flags")):
-        parts.append(badge(f, "info"))
     return "".join(parts)
 
 
@@ -152,8 +163,7 @@ def render_rows(rows: pd.DataFrame, href: Callable[[str], str]) -> str:
         consent = row.get("consent") or ("valid" if _truthy(row.get("consent_valid")) else "none")
         consent_badge = badge(str(consent), "ok" if _truthy(row.get("consent_valid")) else "danger")
         nxt = _num(row.get("minutes_to_next"))
-        if nxt and _truthy(row.get("next_threshold")):
-            nxt = f"{nxt} (to {_num(row.get('next_threshold'))})"
+        nxt = f"{nxt} min" if nxt else ""
         body.append(
             f'<tr data-patient="{esc(pid)}">'
             f'<td><a class="ccm-open-chart" href="{esc(href(pid))}">{esc(row.get("name"))}</a>'
