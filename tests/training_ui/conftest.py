@@ -3,16 +3,16 @@ trainee, a supervisor and a care manager; the page environment cleared."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from workbench.records import Credential, Role, User
 from workbench.service import Workbench
 
-TRAINEE = User("TR01", "Tara Trainee", Role.TRAINEE, Credential.CMA)
-OTHER = User("TR02", "Omar Other", Role.TRAINEE, Credential.RMA)
-SUPERVISOR = User("SV01", "Sam Supervisor", Role.SUPERVISOR, Credential.RN)
-MANAGER = User("CM01", "Cara Manager", Role.CARE_MANAGER, Credential.RN)
-BILLING = User("BI01", "Bill Ing", Role.BILLING, None)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from training_ui_helpers import STAFF  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +28,7 @@ def db(tmp_path, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     url = f"sqlite:///{tmp_path / 'training-ui.db'}"
     system = Workbench.open(url)
-    for user in (TRAINEE, OTHER, SUPERVISOR, MANAGER, BILLING):
+    for user in STAFF:
         system.add_user(user)
     yield url
     from workbench import service

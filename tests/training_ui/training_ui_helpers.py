@@ -1,0 +1,79 @@
+"""Helpers for the training UI tests: the staff they use, and what must never reach a trainee's
+browser before release: the rubric's feedback texts and titles, and the notes of the model and
+failing paths (issue 6, section 7)."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import ipywidgets as w
+
+from workbench.records import Credential, Role, User
+
+TRAINEE = User("TR01", "Tara Trainee", Role.TRAINEE, Credential.CMA)
+OTHER = User("TR02", "Omar Other", Role.TRAINEE, Credential.RMA)
+SUPERVISOR = User("SV01", "Sam Supervisor", Role.SUPERVISOR, Credential.RN)
+MANAGER = User("CM01", "Cara Manager", Role.CARE_MANAGER, Credential.RN)
+BILLING = User("BI01", "Bill Ing", Role.BILLING, None)
+STAFF = (TRAINEE, OTHER, SUPERVISOR, MANAGER, BILLING)
+
+
+def secret_texts(scenarios) -> set[str]:
+    """Rubric feedback (met and not met), criterion titles, and path notes of every scenario."""
+    out: set[str] = set()
+    for sc in scenarios.values():
+        for c in sc.criteria:
+            out.update(t for t in (c.feedback_met, c.feedback_not_met, c.title) if t)
+        out.update(s.note for s in (*sc.model_path, *sc.failing_path) if s.note)
+    return out
+
+
+def encodings(text: str) -> set[str]:
+    """The forms a text takes on the wire: plain, HTML-escaped, JSON-escaped, both."""
+    forms = {text, html.escape(text, quote=True), html.escape(text, quote=False)}
+    return forms | {json.dumps(f)[1:-1] for f in forms}
+
+
+def leaks(blob: str, secrets: set[str]) -> list[str]:
+    """The secrets found in ``blob`` (in any of their encodings)."""
+    return sorted(s for s in secrets if any(form in blob for form in encodings(s)))
+
+
+def widget_state_text(root: w.Widget) -> str:
+    """Every synced trait of ``root`` and the widgets it refers to: what the kernel sends."""
+    seen: set[str] = set()
+    parts: list[str] = []
+
+    def walk(widget: w.Widget) -> None:
+        if widget.model_id in seen:
+            return
+        seen.add(widget.model_id)
+        state = widget.get_state()
+        for name, value in state.items():
+            raw = getattr(widget, name, None)
+            if isinstance(raw, w.Widget):
+                walk(raw)
+            elif isinstance(raw, list | tuple) and any(isinstance(x, w.Widget) for x in raw):
+                for x in raw:
+                    if isinstance(x, w.Widget):
+                        walk(x)
+            elif not isinstance(value, bytes | memoryview):
+                parts.append(json.dumps(value, default=str))
+                parts.append(str(value))
+
+    walk(root)
+    return "\n".join(parts)
+
+
+def live_patient(wb, pid: str = "P00001") -> str:
+    """One ordinary (live) panel patient, for tests that need real care work."""
+    from datetime import date
+
+    from workbench import records as r
+
+    wb.add_patient(r.PatientBundle(
+        patient=r.Patient(id=pid, first_name="Ada", last_name="Lovelace", birth_date=date(1950, 3, 4), sex="F",
+                          state="NY", phone="555-0100"),
+        conditions=[r.Condition("I10", "Essential hypertension"), r.Condition("E11.9", "Type 2 diabetes")]))
+    return pid
