@@ -186,7 +186,7 @@ def _serve(db: str, port: int) -> int:
     from .ui import voila_command
 
     argv, env = voila_command(ROOT / "notebooks", port, db)
-    print(f"CCM Workbench: http://127.0.0.1:{port}/  (Ctrl+C to stop)", flush=True)
+    print(f"CCM Workbench: http://127.0.0.1:{port}/voila/render/index.ipynb  (Ctrl+C to stop)", flush=True)
     proc = subprocess.Popen(argv, env={**os.environ, **env})
     try:
         return proc.wait()
