@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import String, and_, case, func, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from .. import records as r
@@ -50,10 +50,11 @@ _CREDENTIALS = frozenset(c.value for c in r.Credential)
 
 
 def current_entries(te=s.time_entries):
-    """WHERE clause for current time entries: active and not voided or amended by a later row.
+    """WHERE clause for a correctable table's current rows: active, not voided or amended later.
 
     Same meaning as :func:`workbench.store.queries.current`, written as ``NOT IN`` over the (small)
-    set of superseded ids so that a scan of a million rows stays one scan.
+    set of superseded ids, so a scan stays one scan. (The correlated ``NOT EXISTS`` form turned
+    into a nested scan on SQLite after ``ANALYZE``: 6 s for 9,000 conditions.)
     """
     superseded = select(te.c.supersedes_id).where(te.c.supersedes_id.is_not(None)).scalar_subquery()
     return and_(te.c.status == r.RecordStatus.ACTIVE.value, te.c.id.not_in(superseded))
@@ -84,28 +85,40 @@ def _aggregate(conn: Connection, first: date, last: date) -> dict[str, _Sums]:
 
 
 def _overlapping(conn: Connection, first: date, last: date) -> set[str]:
-    """Patients with two timed entries of one service that overlap (window over ``started_at``).
+    """Patients with two timed entries of one service that overlap.
 
-    ``started_at < MAX(ended_at)`` of the earlier entries of the same patient and service. A
-    false alarm only sends the patient to the exact path; an overlap is never missed because an
-    entry's ``ended_at`` is never before ``started_at + seconds``.
+    The timed entries come back sorted by patient, service and start; one pass keeps the latest
+    end seen so far, and a start before it is an overlap. (A window function,
+    ``MAX(ended_at) OVER (PARTITION BY ... ROWS ... 1 PRECEDING)``, says the same but took 2.7x
+    as long on SQLite.) Times are compared as the driver returns them (ISO text on SQLite,
+    datetimes on PostgreSQL), both ordered like time. A false alarm only sends the patient to the
+    exact path; an overlap is never missed because ``ended_at`` is never before
+    ``started_at + seconds``.
     """
     te = s.time_entries
-    prev_end = func.max(te.c.ended_at).over(partition_by=(te.c.patient_id, te.c.service),
-                                            order_by=(te.c.started_at, te.c.id), rows=(None, -1))
-    inner = (select(te.c.patient_id, te.c.started_at, prev_end.label("prev_end"))
-             .where(te.c.service_date >= first, te.c.service_date <= last, te.c.started_at.is_not(None),
-                    te.c.service.in_(_BILLED), current_entries(te))
-             .subquery())
-    stmt = select(inner.c.patient_id).where(inner.c.started_at < inner.c.prev_end).distinct()
-    return {row[0] for row in conn.execute(stmt)}
+    start, end = type_coerce(te.c.started_at, String), type_coerce(te.c.ended_at, String)
+    stmt = (select(te.c.patient_id, te.c.service, start, end)
+            .where(te.c.service_date >= first, te.c.service_date <= last, te.c.started_at.is_not(None),
+                   te.c.service.in_(_BILLED), current_entries(te))
+            .order_by(te.c.patient_id, te.c.service, te.c.started_at))
+    found: set[str] = set()
+    key, latest = None, None
+    for pid, service, began, ended in conn.execute(stmt):
+        if (pid, service) != key:
+            key, latest = (pid, service), ended
+            continue
+        if latest is not None and began < latest:
+            found.add(pid)
+        if ended is not None and (latest is None or ended > latest):
+            latest = ended
+    return found
 
 
 def _consents(conn: Connection, pids: set[str] | None) -> dict[str, list[r.Consent]]:
     c, rv = s.consents, s.consent_revocations
     revs = {x.consent_id: x for x in conn.execute(select(rv))}
     out: dict[str, list[r.Consent]] = defaultdict(list)
-    for row in conn.execute(select(c).where(q.current(c)).order_by(c.c.consent_date, c.c.id)):
+    for row in conn.execute(select(c).where(current_entries(c)).order_by(c.c.consent_date, c.c.id)):
         if pids is None or row.patient_id in pids:
             out[row.patient_id].append(q.to_consent(row, revs.get(row.id)))
     return out
@@ -114,7 +127,7 @@ def _consents(conn: Connection, pids: set[str] | None) -> dict[str, list[r.Conse
 def _conditions(conn: Connection, pids: set[str]) -> dict[str, list[r.Condition]]:
     c = s.conditions
     out: dict[str, list[r.Condition]] = defaultdict(list)
-    for row in conn.execute(select(c).where(q.current(c)).order_by(c.c.id)):
+    for row in conn.execute(select(c).where(current_entries(c)).order_by(c.c.id)):
         if row.patient_id in pids:
             out[row.patient_id].append(q.to_condition(row))
     return out
@@ -133,7 +146,7 @@ def _attested(conn: Connection, month: str) -> set[str]:
     """Patients whose billing practitioner attested complex CCM for the month (latest row wins)."""
     ma = s.month_attestations
     latest: dict[str, object] = {}
-    for row in conn.execute(select(ma).where(ma.c.month == month, q.current(ma)).order_by(ma.c.id)):
+    for row in conn.execute(select(ma).where(ma.c.month == month, current_entries(ma)).order_by(ma.c.id)):
         latest[row.patient_id] = row
     return {pid for pid, row in latest.items()
             if row.moderate_or_high_complexity and row.plan_established_or_substantially_revised}

@@ -17,7 +17,7 @@ from ..rules import care_gaps, consent_status, phq_due, rule_table_for
 from ..service import month_bounds
 from ..store import queries as q
 from ..store import schema as s
-from .month import _conditions, _consents, eligibility_of, month_bills
+from .month import _conditions, _consents, current_entries, eligibility_of, month_bills
 
 #: Columns of the worklist, in order.
 WORKLIST_COLUMNS = ["patient_id", "name", "age", "n_chronic", "eligibility", "consent", "consent_valid",
@@ -68,7 +68,7 @@ def priority(*, open_escalations: int, billable_program: bool, consent_valid: bo
 
 def _grouped(conn, table, pids: set[str], to) -> dict[str, list]:
     out: dict[str, list] = defaultdict(list)
-    for row in conn.execute(select(table).where(q.current(table))):
+    for row in conn.execute(select(table).where(current_entries(table))):
         if row.patient_id in pids:
             out[row.patient_id].append(to(row))
     return out
@@ -77,7 +77,7 @@ def _grouped(conn, table, pids: set[str], to) -> dict[str, list]:
 def _last_contacts(conn, pids: set[str]) -> dict[str, tuple]:
     c = s.contacts
     out: dict[str, tuple] = {}
-    stmt = select(c.c.patient_id, c.c.contacted_at, c.c.outcome).where(q.current(c)).order_by(c.c.contacted_at, c.c.id)
+    stmt = select(c.c.patient_id, c.c.contacted_at, c.c.outcome).where(current_entries(c)).order_by(c.c.contacted_at, c.c.id)
     for pid, at, outcome in conn.execute(stmt):
         if pid in pids:
             out[pid] = (at, outcome)
@@ -94,7 +94,7 @@ def _open_escalations(conn) -> dict[str, int]:
 def _last_phq(conn) -> dict[str, object]:
     qr = s.questionnaire_responses
     stmt = (select(qr.c.patient_id, func.max(qr.c.recorded_at))
-            .where(qr.c.instrument.in_(("PHQ-2", "PHQ-9")), q.current(qr)).group_by(qr.c.patient_id))
+            .where(qr.c.instrument.in_(("PHQ-2", "PHQ-9")), current_entries(qr)).group_by(qr.c.patient_id))
     return dict(conn.execute(stmt).all())
 
 
