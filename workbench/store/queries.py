@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Table, and_, exists, select
+from sqlalchemy import Table, and_, select
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.orm import aliased  # noqa: F401  (aliased tables for anti-joins)
 
 from .. import records as r
 from . import schema as s
 
 
 def current(table: Table):
-    """A WHERE clause for a correctable table's current rows: active, and not superseded."""
-    later = table.alias(f"{table.name}_later")
-    return and_(
-        table.c.status == r.RecordStatus.ACTIVE.value,
-        ~exists().where(later.c.supersedes_id == table.c.id),
-    )
+    """A WHERE clause for a correctable table's current rows: active, and not superseded.
+
+    Written as ``NOT IN`` over the (small) set of superseded ids rather than a correlated
+    ``NOT EXISTS``: SQLite's planner turned the latter into a nested scan after ``ANALYZE``
+    (6 s for 9,000 conditions); the ``NOT IN`` set is built once and probed per row.
+    """
+    superseded = (select(table.c.supersedes_id).where(table.c.supersedes_id.is_not(None))
+                  .scalar_subquery())
+    return and_(table.c.status == r.RecordStatus.ACTIVE.value, table.c.id.not_in(superseded))
 
 
 def current_rows(conn: Connection, table: Table, patient_id: str, order_by=None) -> list[Row]:
