@@ -44,4 +44,6 @@ class ImportRefused(WorkbenchError):
         self.path = path
         self.problems = problems
         lines = "\n".join(f"  line {n}: {msg}" for n, msg in problems)
-        super().__init__(f"{path}: {len(problems)} bad row(s); nothing was imported.\n{lines}")
+        bad_lines = len({n for n, _ in problems})
+        super().__init__(f"{path}: {len(problems)} problem(s) on {bad_lines} line(s); nothing was "
+                         f"imported.\n{lines}")

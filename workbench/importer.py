@@ -31,11 +31,8 @@ from .store import queries as q
 from .store import schema as s
 from .validate import MAX_ENTRY_MINUTES
 
-STAFF_COLUMNS = ("staff_id", "name", "role", "credential", "state")
-PATIENT_COLUMNS = ("patient_id", "first_name", "last_name", "birth_date", "sex", "state", "conditions",
-                   "consent_date", "consent_method")
-#: Optional patient columns read when present (the panel export writes them).
-PATIENT_OPTIONAL = ("phone", "email", "language", "address", "billing_practitioner_id", "care_team_member_id")
+from .export.panel_csv import PATIENT_COLUMNS, STAFF_COLUMNS, export_panel  # noqa: F401  (one format)
+from .export.panel_csv import PATIENT_EXTRA_COLUMNS as PATIENT_OPTIONAL  # read when present
 TIME_COLUMNS = ("entry_id", "patient_id", "staff_id", "started_at", "ended_at", "minutes", "activity", "note",
                 "voids_entry_id")
 #: Optional time column: ``service`` (CCM, PCM, TCM, BHI, RPM; default CCM).
@@ -438,43 +435,3 @@ def import_time(wb, path) -> ImportSummary:
                 row_id = ids_by_external.get(target) or known[target].id
                 wb._supersede(conn, te, row_id, reason, void=True)
     return ImportSummary("time", str(path), len(new), present, voided=len(voids))
-
-
-# ----------------------------------------------------------------------------------- export
-
-
-def export_panel(wb, out) -> list[Path]:
-    """Write ``staff.csv`` and ``patients.csv`` of the live panel in the import format."""
-    from .rules import consent_status
-
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    staff = wb.users()
-    today = wb.today()
-    staff_path, patients_path = folder / "staff.csv", folder / "patients.csv"
-    with staff_path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=STAFF_COLUMNS)
-        w.writeheader()
-        for u in staff:
-            w.writerow({"staff_id": u.id, "name": u.name, "role": u.role.value,
-                        "credential": u.credential.value if u.credential else "", "state": u.state or ""})
-    with wb._read() as conn:
-        conds: dict[str, list[str]] = {}
-        for row in conn.execute(select(s.conditions.c.patient_id, s.conditions.c.icd10)
-                                .where(q.current(s.conditions)).order_by(s.conditions.c.id)):
-            conds.setdefault(row.patient_id, []).append(row.icd10)
-    with patients_path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=PATIENT_COLUMNS + PATIENT_OPTIONAL)
-        w.writeheader()
-        for p in wb.patients("live"):
-            status = consent_status(wb.consents(p.id), today, today=today)
-            c = status.consent if status.valid else None
-            w.writerow({"patient_id": p.id, "first_name": p.first_name, "last_name": p.last_name,
-                        "birth_date": p.birth_date.isoformat(), "sex": p.sex, "state": p.state,
-                        "conditions": ";".join(conds.get(p.id, [])),
-                        "consent_date": c.consent_date.isoformat() if c else "",
-                        "consent_method": c.method.value if c else "", "phone": p.phone, "email": p.email,
-                        "language": p.language, "address": p.address,
-                        "billing_practitioner_id": p.billing_practitioner_id or "",
-                        "care_team_member_id": p.care_team_member_id or ""})
-    return [staff_path, patients_path]
