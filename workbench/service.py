@@ -508,7 +508,7 @@ class Workbench:
 
     def month_bill(self, pid: str, month: str):
         """The month's codes, amounts and the reasons for unbilled minutes (workbench.rules)."""
-        from .rules import assess_eligibility, bill_month, rule_table_for
+        from .rules import StaffingRule, assess_eligibility, bill_month, rule_table_for
 
         month = v.month(month)
         entries = self.time_entries(pid, month)
@@ -520,7 +520,7 @@ class Workbench:
             complex_attested = self._complex_attested(conn, pid, month)
         return bill_month(entries, patient_id=pid, month=month, consents=consents, staff=staff,
                           eligibility=assess_eligibility(conds), complex_attested=complex_attested,
-                          table=rule_table_for(month), today=self.today())
+                          table=rule_table_for(month), staffing=StaffingRule(), today=self.today())
 
     def _complex_attested(self, conn: Connection, pid: str, month: str) -> bool:
         ma = s.month_attestations

@@ -109,3 +109,12 @@ def test_consent_carries_when_it_was_recorded(wb, clock):
                           dict.fromkeys(r.CONSENT_DISCLOSURES, True))
     assert c.recorded_at == clock.now()
     assert wb.consents("P00001")[0].recorded_at == clock.now()
+
+
+def test_month_bill_flags_unlicensed_staff_in_a_listed_state(wb, clock):
+    """S003 is a CMA in NJ (reference, "Who may do the work": flag, never block)."""
+    wb.record_consent("P00001", "verbal", date(2026, 11, 2), dict.fromkeys(r.CONSENT_DISCLOSURES, True))
+    wb.as_user("S003").log_time("P00001", 25, "provider_coordination", "Arranged refill")
+    bill = wb.month_bill("P00001", "2026-11")
+    assert bill.codes_text == "99490"
+    assert any("CMA" in f and "NJ" in f for f in bill.flags)
