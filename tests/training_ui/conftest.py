@@ -12,7 +12,51 @@ from workbench.service import Workbench
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from training_ui_helpers import STAFF  # noqa: E402
+from training_ui_helpers import STAFF, TRAINEE  # noqa: E402
+
+
+def _ui_fixtures():
+    """The workbench UI tests' browser fixtures (tests/ui/conftest.py), reused, not copied."""
+    import importlib.util
+
+    name = "ccm_ui_browser_fixtures"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "ui" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_ui = _ui_fixtures()
+browser = _ui.browser  # the Debian Chromium, one per module
+
+
+@pytest.fixture(scope="module")
+def training_server(tmp_path_factory):
+    """A real voila serving notebooks/ on 127.0.0.1 over a temp SQLite database: the demo panel
+    (its supervisor) plus one trainee."""
+    import subprocess
+
+    tmp = tmp_path_factory.mktemp("training-voila")
+    db = _ui.seed_database(tmp / "workbench.db", size=20)
+    Workbench.open(db).add_user(TRAINEE)
+    port = _ui.free_port()
+    proc = _ui.start_voila(db, port, tmp / "voila.log")
+    try:
+        yield {"base": f"http://127.0.0.1:{port}", "db": db, "log": tmp / "voila.log"}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        from workbench import service
+
+        engine = service._ENGINES.pop(db, None)
+        if engine is not None:
+            engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,7 @@ def sim_time(when, tz=None) -> str:
 TRAINING_STYLE = """
 <style>
 .trn-transcript { background:#fff; border:1px solid #d9e2ec; border-radius:6px; padding:8px 12px;
-  max-height:460px; overflow-y:auto; font-size:14px; }
+  max-height:330px; overflow-y:auto; font-size:14px; display:flex; flex-direction:column-reverse; }
 .trn-line { margin:5px 0; padding:6px 10px; border-radius:6px; max-width:80%; }
 .trn-line b { display:block; font-size:11px; text-transform:uppercase; letter-spacing:.4px; opacity:.75; }
 .trn-patient { background:#eef2f7; }

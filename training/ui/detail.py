@@ -82,7 +82,7 @@ def scores_html(grade: Grade, sc: Scenario) -> str:
     for r in grade.results:
         state = (f'<span class="{"trn-met" if r.met else "trn-not-met"}">{"met" if r.met else "not met"}</span>'
                  + (' <span class="ccm-badge ccm-badge-warn">overridden</span>' if r.overridden else ""))
-        rows.append((esc(titles[r.criterion_id]), esc(r.kind + (" (critical)" if r.critical else "")), state,
+        rows.append((esc(titles[r.criterion_id]), esc(r.kind + (" (critical)" if r.critical and r.kind != "critical" else "")), state,
                      f"{r.points:g} / {r.possible:g}", esc(r.reason), esc(", ".join(r.evidence)),
                      esc(r.override_comment)))
     verdict = "passed" if grade.passed else "not passed"

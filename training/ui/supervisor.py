@@ -89,11 +89,12 @@ class SupervisorDashboard(w.VBox):
         self.comment = w.Textarea(placeholder="Why the score is changed (required)",
                                   layout=w.Layout(width="520px", height="54px"))
         self.comment.add_class("trn-ov-comment")
-        self.override_button = w.Button(description="Override score", icon="edit", button_style="warning")
+        self.override_button = w.Button(description="Override score", icon="edit", button_style="warning",
+                                        layout=w.Layout(width="auto", align_self="flex-start"))
         self.override_button.add_class("trn-ov-save")
         self.override_button.on_click(lambda _: self.override())
         self.release_button = w.Button(description="Release feedback to the trainee", icon="paper-plane",
-                                       button_style="success")
+                                       button_style="success", layout=w.Layout(width="auto", align_self="flex-start"))
         self.release_button.add_class("trn-release")
         self.release_button.on_click(lambda _: self.release())
         self.criterion.observe(lambda _: self._criterion_max(), "value")
@@ -179,10 +180,14 @@ class SupervisorDashboard(w.VBox):
         self.detail.children = parts
 
     def _criterion_max(self) -> None:
-        sel = self.picker.value and self.scenarios.get(self.repo.get_attempt(self.picker.value).scenario_id)
-        crit = next((c for c in sel.criteria if c.id == self.criterion.value), None) if sel else None
-        if crit is not None:
-            self.points.max = crit.points
+        """Fill the form with the chosen criterion's current score (and its maximum)."""
+        sel = self._selected() if self.picker.value else None
+        grade = sel[2] if sel else None
+        res = next((r for r in grade.results if r.criterion_id == self.criterion.value), None) if grade else None
+        if res is not None:
+            self.points.max = res.possible
+            self.points.value = res.points
+            self.met.value = res.met
 
     def override(self) -> None:
         """Override the chosen criterion with the points, met flag and required comment."""
@@ -197,8 +202,9 @@ class SupervisorDashboard(w.VBox):
             self.msg.value = message(str(exc), "error")
             return
         self.comment.value = ""
-        self.msg.value = message(f"Score for '{self.criterion.value}' overridden on attempt {rec.id}.", "ok")
+        done = f"Score for '{self.criterion.value}' overridden on attempt {rec.id}."
         self.refresh(keep=rec.id)
+        self.msg.value = message(done, "ok")
 
     def release(self) -> None:
         """Let the trainee see the feedback of the selected attempt."""
@@ -209,5 +215,5 @@ class SupervisorDashboard(w.VBox):
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
             return
-        self.msg.value = message(f"Feedback released for attempt {rec.id}.", "ok")
         self.refresh(keep=rec.id)
+        self.msg.value = message(f"Feedback released for attempt {rec.id}.", "ok")

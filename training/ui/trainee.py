@@ -32,7 +32,7 @@ def transcript_html(lines: list[dict]) -> str:
     """The conversation so far (speaker and text only), escaped."""
     body = "".join(f'<div class="trn-line trn-{esc(ln["speaker"])}"><b>{esc(SPEAKERS.get(ln["speaker"], ln["speaker"]))}'
                    f'</b>{esc(ln["text"])}</div>' for ln in lines)
-    return f'<div class="trn-transcript">{body}</div>'
+    return f'<div class="trn-transcript"><div>{body}</div></div>'
 
 
 def feedback_html(view: dict) -> str:
@@ -68,14 +68,15 @@ class PlayerView(w.VBox):
         self.note = w.Textarea(placeholder="Your own words (optional): what you say or write down with this choice",
                                layout=w.Layout(width="640px", height="60px"))
         self.note.add_class("trn-note")
-        self.end_button = w.Button(description="End the conversation", icon="phone-slash")
+        self.end_button = w.Button(description="End the conversation", icon="phone-slash",
+                                   layout=w.Layout(width="auto", align_self="flex-start"))
         self.end_button.add_class("trn-end")
         self.end_button.on_click(lambda _: self.end())
         self.msg = w.HTML()
         self.msg.add_class("trn-msg")
         self.after = w.VBox()
         self.after.add_class("trn-after")
-        back = w.Button(description="Back to my scenarios", icon="arrow-left")
+        back = w.Button(description="Back to my scenarios", icon="arrow-left", layout=w.Layout(width="auto", align_self="flex-start"))
         back.add_class("trn-back")
         back.on_click(lambda _: self.on_back() if self.on_back else None)
         self.play_box = w.VBox([w.HTML('<div class="ccm-section-title">Your choices</div>'), self.options,
@@ -108,7 +109,10 @@ class PlayerView(w.VBox):
             b.add_class(f"trn-option-{opt['id']}")
             b.on_click(lambda _, aid=opt["id"]: self.choose(aid))
             buttons.append(b)
+        stale = self.options.children
         self.options.children = buttons
+        for b in stale:
+            b.close()
         self.play_box.layout.display = "none" if view["finished"] else None
         self.after.children = self._after(view, rec) if view["finished"] else []
 
