@@ -166,7 +166,7 @@ def test_pages_are_role_gated(db, user, page, allowed):
     kind = TraineeHome if page == "trainee" else SupervisorDashboard
     assert isinstance(app.content, kind) is allowed
     if not allowed:
-        assert "This training page is for" in app.body.children[-1].value
+        assert "This page is for" in app.body.children[-1].value
 
 
 def test_apps_without_a_user_show_the_sign_in(db):

@@ -1,8 +1,8 @@
 """The two training Voila apps, each one call from a notebook cell.
 
-They reuse the workbench's ``AppShell`` (top bar, who is working, sign-in picker). The shell's
-role check is the landing page's (every role); the training role check is made by the view
-itself (``check_training_role``), so a wrong role sees a plain message. The work timer bar is
+They reuse the workbench's ``AppShell`` (top bar, who is working, sign-in picker, and the role
+check from ``workbench.ui.session.VIEW_ROLES``: "trainee" and "supervisor"); the views check the
+role again themselves (``check_training_role``). The work timer bar is
 hidden on training pages: a scenario's simulated call is not stopped from the real timer bar.
 """
 
@@ -35,9 +35,9 @@ def _supervisor(wb: Workbench, bar: TimerBar) -> w.Widget:
 
 def trainee_app(db=None, clock=None, params: dict[str, str] | None = None) -> AppShell:
     """The trainee player: assigned scenarios, play, own attempts, released feedback, progress."""
-    return AppShell("index", _trainee, db, clock, params, live_timer=False)
+    return AppShell("trainee", _trainee, db, clock, params, live_timer=False)
 
 
 def supervisor_app(db=None, clock=None, params: dict[str, str] | None = None) -> AppShell:
     """The supervisor dashboard: gradebook, attempt detail, overrides, release, CSV, plot."""
-    return AppShell("index", _supervisor, db, clock, params, live_timer=False)
+    return AppShell("supervisor", _supervisor, db, clock, params, live_timer=False)

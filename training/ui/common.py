@@ -9,16 +9,15 @@ from __future__ import annotations
 from functools import lru_cache
 
 from workbench import records as r
+from workbench.ui.session import VIEW_ROLES
 from workbench.errors import PermissionDenied
 
 from training.library import load_library
 from training.scenario import Scenario
 
 #: Who may open each training page.
-TRAINING_ROLES: dict[str, frozenset[r.Role]] = {
-    "trainee": frozenset({r.Role.TRAINEE, r.Role.CARE_COORDINATOR, r.Role.CARE_MANAGER}),
-    "supervisor": frozenset({r.Role.SUPERVISOR}),
-}
+#: Who may open the training pages: the same table the app shell checks.
+TRAINING_ROLES: dict[str, frozenset[r.Role]] = {k: VIEW_ROLES[k] for k in ("trainee", "supervisor")}
 
 
 def check_training_role(user: r.User, page: str) -> None:

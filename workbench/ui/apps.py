@@ -20,7 +20,9 @@ from .html import STYLE, esc, message
 from .timer_bar import TimerBar
 
 PAGES = {"index": ("index.ipynb", "Home", "home"), "worklist": ("worklist.ipynb", "Worklist", "list-ul"),
-         "month": ("month.ipynb", "Month report", "file-invoice-dollar")}
+         "month": ("month.ipynb", "Month report", "file-invoice-dollar"),
+         "trainee": ("trainee.ipynb", "Training", "graduation-cap"),
+         "supervisor": ("supervisor.ipynb", "Supervision", "chalkboard-teacher")}
 
 
 def top_bar(wb: Workbench | None, current: str) -> str:
@@ -28,7 +30,8 @@ def top_bar(wb: Workbench | None, current: str) -> str:
     bold = ' style="font-weight:700"'
     links = "".join(f'<a class="ccm-nav-{key}" href="{esc(session.link(page, user))}"'
                     f'{bold if key == current else ""}>'
-                    f'<i class="fa fa-{icon}"></i> {esc(label)}</a>' for key, (page, label, icon) in PAGES.items())
+                    f'<i class="fa fa-{icon}"></i> {esc(label)}</a>' for key, (page, label, icon) in PAGES.items()
+                    if user is None and key == "index" or user is not None and user.role in session.VIEW_ROLES[key])
     who = ""
     if user is not None:
         who = (f'<span class="ccm-who"><i class="fa fa-user-nurse"></i> <b class="ccm-who-name">{esc(user.name)}</b>'
@@ -152,10 +155,16 @@ def _index(wb: Workbench, bar: TimerBar) -> w.Widget:
                       "Codes, minutes and amounts for the month, with CSV and XLSX downloads."))
     tiles.append(("chart", "Open a chart", "notes-medical", "Care plan, time, consent, contacts, screening, "
                                                            "escalation and trends for one patient."))
+    if user.role in session.VIEW_ROLES["trainee"]:
+        tiles.append(("trainee", "Training", "graduation-cap", "Practise scenarios on simulated patients: "
+                                                                "check-ins, barriers, escalations."))
+    if user.role in session.VIEW_ROLES["supervisor"]:
+        tiles.append(("supervisor", "Supervision", "chalkboard-teacher", "The cohort's gradebook, attempt "
+                                                                          "detail, overrides and feedback."))
     html = "".join(
         f'<a class="ccm-tile ccm-tile-{key}" href="{esc(session.link(key + ".ipynb", user))}">'
         f'<i class="fa fa-{icon}"></i><h3>{esc(title)}</h3><p>{esc(text)}</p></a>'
-        for key, title, icon, text in tiles if key != "worklist" or user.role in session.VIEW_ROLES["worklist"])
+        for key, title, icon, text in tiles if key not in session.VIEW_ROLES or user.role in session.VIEW_ROLES[key])
     stuck = [t for t in wb.open_timers() if t.staff_id != user.id]
     note = message(f"{len(stuck)} timer(s) of other staff are still running.", "warn") if stuck and \
         user.role.value == "supervisor" else ""

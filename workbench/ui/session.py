@@ -26,6 +26,9 @@ VIEW_ROLES: dict[str, frozenset[r.Role]] = {
     "chart": frozenset(set(r.Role) - {r.Role.BILLING}),
     "month": frozenset({r.Role.BILLING, r.Role.SUPERVISOR, r.Role.PRACTITIONER}),
     "index": frozenset(r.Role),
+    # training pages (notebooks/trainee.ipynb, supervisor.ipynb): practise, and grade
+    "trainee": frozenset({r.Role.TRAINEE, r.Role.CARE_COORDINATOR, r.Role.CARE_MANAGER}),
+    "supervisor": frozenset({r.Role.SUPERVISOR}),
 }
 
 
