@@ -65,3 +65,36 @@ def test_fast_path_agrees_with_exact_path(swb, make_bundle, seed):
     assert fast.attrs["exact_patients"] < len(fast), "the data must exercise the fast path"
     for (_, a), (_, b) in zip(fast.iterrows(), exact.iterrows(), strict=True):
         assert a.to_dict() == b.to_dict()
+
+
+def build_consent_month(wb, make_bundle, seed: int, patients: int = 10) -> None:
+    """CCM time only, most consents changing inside the month: the day-by-day fast path."""
+    rng = random.Random(seed)
+    for n in range(patients):
+        pid = f"H{seed:02d}{n:03d}"
+        wb.add_patient(make_bundle(pid))
+        kind = rng.choice(["inside", "inside", "revoked_inside", "none", "before"])
+        if kind != "none":
+            consent(wb, pid, f"2026-10-{rng.randint(2, 28):02d}" if kind == "inside" else "2026-03-02")
+        if kind == "revoked_inside":
+            wb.revoke_consent(pid, f"2026-10-{rng.randint(1, 28):02d}", "patient asked to stop")
+        for _ in range(rng.randint(1, 8)):
+            who = wb.as_user(rng.choice(PERFORMERS))
+            day = f"2026-10-{rng.randint(1, 31):02d}"
+            minutes = rng.choice([3, 7.5, 10, 12, 19.99, 20])
+            if rng.random() < 0.5:
+                who.log_time(pid, minutes, "patient_call", "call", service_date=day)
+            else:
+                who.log_time(pid, minutes, "patient_call", "call",
+                             started_at=at(day, f"{rng.randint(13, 15)}:{rng.choice([0, 5, 10, 30])}"))
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_day_by_day_consent_path_agrees_with_exact_path(swb, make_bundle, seed):
+    build_consent_month(swb, make_bundle, seed)
+    fast = month_report(swb, "2026-10")
+    exact = month_report(swb, "2026-10", force_exact=True)
+    assert len(fast) == len(exact) > 0
+    assert fast.attrs["exact_patients"] < len(fast) // 2, "most patients must take the day-by-day path"
+    for (_, a), (_, b) in zip(fast.iterrows(), exact.iterrows(), strict=True):
+        assert a.to_dict() == b.to_dict()

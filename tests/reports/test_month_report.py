@@ -83,7 +83,7 @@ def test_voided_time_is_left_out(swb):
     assert keep.id != wrong.id
 
 
-def test_consent_inside_the_month_and_overlap_take_the_exact_path(swb):
+def test_overlap_takes_the_exact_path_and_consent_inside_the_month_is_summed_by_day(swb):
     consent(swb, "P00001", "2026-11-05")
     swb.log_time("P00001", 12, "patient_call", "before", service_date="2026-11-02")
     swb.log_time("P00001", 20, "patient_call", "after", service_date="2026-11-06")
@@ -91,7 +91,7 @@ def test_consent_inside_the_month_and_overlap_take_the_exact_path(swb):
     swb.log_time("P00002", 15, "patient_call", "a", started_at=at("2026-11-03", "14:00"))
     swb.as_user("S002").log_time("P00002", 15, "patient_call", "b", started_at=at("2026-11-03", "14:10"))
     df = month_report(swb, "2026-11")
-    assert df.attrs["exact_patients"] == 2
+    assert df.attrs["exact_patients"] == 1  # P00002's overlap; P00001 is summed day by day
     rows = df.set_index("patient_id")
     assert rows.loc["P00001"].codes == "99490"
     assert "12 min before consent on 2026-11-05" in rows.loc["P00001"].reasons

@@ -10,13 +10,15 @@ and service, and fed to the rules' stage 2 (:func:`workbench.rules.choose_codes`
 second of the month counts as logged, so a patient goes through the rules' stage 1
 (:func:`workbench.rules.summarize_month`, entry by entry) whenever the month needs it:
 
-- two timed entries of one service overlap (found with a window function over ``started_at``);
+- two timed entries of one service may overlap, and consent held on some day of the month (each start compared with the previous entry's
+  end, from the same pass: :func:`_overlaps`);
 - a timed entry has no end time;
-- consent may change inside the month: a consent dated (or revoked) after the first day of the
-  month, or a consent dated in the future (a month with no valid consent all month is summed:
-  every second is excluded with the one reason);
 - an entry has no credential recorded (stage 1 then reads the staff member's credential);
 - time counted for another service (TCM, BHI, RPM).
+
+When consent may change inside the month (a consent dated, or revoked, after the first day, or
+dated in the future), the patient's sums are read again by service date, each day with its own
+consent status (:func:`_daily_groups`), still without reading entries one by one.
 
 The state staffing flag (reference, "Who may do the work") is computed from the sums on the fast
 path, with the same words as stage 1.
@@ -27,6 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from operator import le, lt
 
 import pandas as pd
 from sqlalchemy import String, and_, case, func, select, type_coerce
@@ -56,58 +59,70 @@ def current_entries(te=s.time_entries):
     return current(te)
 
 
+#: The covering index the month scan reads (migration 0002): grouped like the query, so SQLite
+#: aggregates while it scans, without a sort and without visiting the table.
+MONTH_SCAN_INDEX = "ix_time_entries_month_scan"
+
+
 @dataclass
 class _Sums:
     """One patient's month from the SQL aggregate."""
 
     groups: list[tuple[str, str, str, int]] = field(default_factory=list)  #: staff, credential, service, seconds
+    spans: dict[str, list[str]] = field(default_factory=dict)  #: service -> "start/end,start/end" per group
     needs_exact: bool = False
+    overlap: bool = False  #: two timed entries of one service may overlap (see :func:`_overlaps`)
+
+
+def _in_month(te, first: date, last: date, dialect: str):
+    """The month condition. On SQLite it is wrapped in ``likely()``: the planner otherwise takes
+    the date index and sorts a million rows for the GROUP BY; told that most rows match, it
+    reads :data:`MONTH_SCAN_INDEX` in order, index only."""
+    cond = and_(te.c.service_date >= first, te.c.service_date <= last)
+    return func.likely(cond) if dialect == "sqlite" else cond
 
 
 def _aggregate(conn: Connection, first: date, last: date) -> dict[str, _Sums]:
+    """One pass over the month's current entries, grouped by patient, service, staff member and
+    credential: seconds, timed entries with no end, and every timed entry's ``start/end`` as one
+    string per group (for :func:`_overlaps`)."""
     te = s.time_entries
     timed_no_end = func.sum(case((and_(te.c.started_at.is_not(None), te.c.ended_at.is_(None)), 1), else_=0))
-    stmt = (select(te.c.patient_id, te.c.staff_id, te.c.staff_credential, te.c.service,
-                   func.sum(te.c.seconds), timed_no_end)
-            .where(te.c.service_date >= first, te.c.service_date <= last, current_entries(te))
-            .group_by(te.c.patient_id, te.c.staff_id, te.c.staff_credential, te.c.service))
+    start, end = type_coerce(te.c.started_at, String), type_coerce(te.c.ended_at, String)
+    spans = func.aggregate_strings(start + "/" + end, ",")  # NULL parts (manual, no end) drop out
+    stmt = (select(te.c.patient_id, te.c.service, te.c.staff_id, te.c.staff_credential,
+                   func.sum(te.c.seconds), timed_no_end, spans)
+            .where(_in_month(te, first, last, conn.dialect.name), current_entries(te))
+            .group_by(te.c.patient_id, te.c.service, te.c.staff_id, te.c.staff_credential))
     out: dict[str, _Sums] = defaultdict(_Sums)
-    for pid, staff_id, cred, service, seconds, no_end in conn.execute(stmt):
+    for pid, service, staff_id, cred, seconds, no_end, text in conn.execute(stmt):
         sums = out[pid]
         sums.groups.append((staff_id, cred or "", service, int(seconds or 0)))
         if no_end or service not in _BILLED or (cred or "") not in _CREDENTIALS or (seconds or 0) < 0:
             sums.needs_exact = True
+        if text:
+            sums.spans.setdefault(service, []).append(text)
+    for sums in out.values():
+        sums.overlap = not sums.needs_exact and any(_overlaps(parts) for parts in sums.spans.values())
     return out
 
 
-def _overlapping(conn: Connection, first: date, last: date) -> set[str]:
-    """Patients with two timed entries of one service that overlap.
+def _overlaps(parts: list[str]) -> bool:
+    """Whether any two of one service's timed entries may overlap.
 
-    The timed entries come back sorted by patient, service and start; one pass keeps the latest
-    end seen so far, and a start before it is an overlap. (A window function,
-    ``MAX(ended_at) OVER (PARTITION BY ... ROWS ... 1 PRECEDING)``, says the same but took 2.7x
-    as long on SQLite.) Times are compared as the driver returns them (ISO text on SQLite,
-    datetimes on PostgreSQL), both ordered like time. A false alarm only sends the patient to the
-    exact path; an overlap is never missed because ``ended_at`` is never before
-    ``started_at + seconds``.
+    ``parts`` are ``"start/end,start/end,..."`` strings (one per staff group). Sorted by start,
+    some two entries overlap only if some entry starts before its predecessor ends (if entry i
+    overlaps a later j, entry i+1 starts between them), so one comparison per adjacent pair
+    decides. Times are compared as the database writes them (ISO text, ordered like time). A
+    false alarm only sends the patient to the exact path; an overlap is never missed because
+    ``ended_at`` is never before ``started_at + seconds``.
     """
-    te = s.time_entries
-    start, end = type_coerce(te.c.started_at, String), type_coerce(te.c.ended_at, String)
-    stmt = (select(te.c.patient_id, te.c.service, start, end)
-            .where(te.c.service_date >= first, te.c.service_date <= last, te.c.started_at.is_not(None),
-                   te.c.service.in_(_BILLED), current_entries(te))
-            .order_by(te.c.patient_id, te.c.service, te.c.started_at))
-    found: set[str] = set()
-    key, latest = None, None
-    for pid, service, began, ended in conn.execute(stmt):
-        if (pid, service) != key:
-            key, latest = (pid, service), ended
-            continue
-        if latest is not None and began < latest:
-            found.add(pid)
-        if ended is not None and (latest is None or ended > latest):
-            latest = ended
-    return found
+    flat = ",".join(parts).replace(",", "/").split("/")
+    starts, ends = flat[0::2], flat[1::2]
+    if not all(map(le, starts, starts[1:])):
+        order = sorted(range(len(starts)), key=starts.__getitem__)
+        starts, ends = [starts[i] for i in order], [ends[i] for i in order]
+    return any(map(lt, starts[1:], ends))
 
 
 def _consents(conn: Connection, pids: set[str] | None) -> dict[str, list[r.Consent]]:
@@ -163,19 +178,20 @@ def _constant_consent(consents: list[r.Consent], first: date, last: date, today:
     return consent_status(consents, first, today)
 
 
-def _fast_time(pid: str, month: str, sums: _Sums, users: dict[str, r.User],
-               staffing: StaffingRule, consent) -> MonthTime:
-    """Stage 1 from the SQL sums, for a month with one consent status all month, credentials
-    on every entry, CCM/PCM time only, and (when consent is valid) no overlap."""
-    if not consent.valid:
-        total = sum(x for *_rest, x in sums.groups if x > 0)
-        return MonthTime(patient_id=pid, month=month,
-                         excluded=(Excluded(total, consent.short),) if total else ())
+def _fast_time(pid: str, month: str, groups, users: dict[str, r.User], staffing: StaffingRule) -> MonthTime:
+    """Stage 1 from SQL sums: ``groups`` are ``(staff_id, credential, service, seconds, consent)``
+    with the consent status that held on those seconds' dates. Exact (the same numbers, words
+    and order as :func:`workbench.rules.summarize_month`) for a month with credentials on every
+    entry, CCM/PCM time only, and no overlap among the counted entries."""
     pools = {svc: [0, 0] for svc in _BILLED}  # [staff, practitioner]
     by_staff: dict[str, int] = defaultdict(int)
     flagged: dict[str, int] = defaultdict(int)
-    for staff_id, cred, service, seconds in sums.groups:
+    excluded: dict[str, int] = defaultdict(int)
+    for staff_id, cred, service, seconds, consent in groups:
         if seconds <= 0:
+            continue
+        if not consent.valid:
+            excluded[consent.short] += seconds
             continue
         pools[service][cred in _PRACTITIONER] += seconds
         by_staff[staff_id] += seconds
@@ -190,8 +206,31 @@ def _fast_time(pid: str, month: str, sums: _Sums, users: dict[str, r.User],
         return ServiceTime(staff, pract, staff + pract)
 
     return MonthTime(patient_id=pid, month=month, ccm=service_time("CCM"), pcm=service_time("PCM"),
+                     excluded=tuple(Excluded(x, phrase) for phrase, x in sorted(excluded.items())),
                      flags=tuple(f"{head}, {duration(x)})" for head, x in sorted(flagged.items())),
                      seconds_by_staff=dict(sorted(by_staff.items())))
+
+
+def _daily_groups(conn: Connection, pids: list[str], first: date, last: date,
+                  consents: dict[str, list[r.Consent]], today: date) -> dict[str, list[tuple]]:
+    """For patients whose consent status may change inside the month: the month's sums also by
+    service date, each with the consent status of its day (reference, "Consent": validity is a
+    property of the date of service)."""
+    te = s.time_entries
+    out: dict[str, list[tuple]] = defaultdict(list)
+    status: dict[tuple[str, date], object] = {}
+    for i in range(0, len(pids), 500):
+        stmt = (select(te.c.patient_id, te.c.staff_id, te.c.staff_credential, te.c.service, te.c.service_date,
+                       func.sum(te.c.seconds))
+                .where(te.c.patient_id.in_(pids[i:i + 500]), _in_month(te, first, last, conn.dialect.name),
+                       current_entries(te))
+                .group_by(te.c.patient_id, te.c.service, te.c.staff_id, te.c.staff_credential,
+                          te.c.service_date))
+        for pid, staff_id, cred, service, day, seconds in conn.execute(stmt):
+            if (pid, day) not in status:
+                status[pid, day] = consent_status(consents.get(pid, []), day, today)
+            out[pid].append((staff_id, cred or "", service, int(seconds or 0), status[pid, day]))
+    return out
 
 
 def _exact_entries(conn: Connection, pids: list[str], first: date, last: date) -> dict[str, list[r.TimeEntry]]:
@@ -241,14 +280,15 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
         pids = set(sums)
         if not pids:
             return [], 0
-        overlap = _overlapping(conn, first, last) if not force_exact else set()
         consents = _consents(conn, pids)
         conditions = _conditions(conn, pids)
         attested = _attested(conn, month)
         users = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
         consent = {pid: _constant_consent(consents.get(pid, []), first, last, today) for pid in pids}
-        exact = sorted(pid for pid in pids if force_exact or sums[pid].needs_exact or consent[pid] is None
-                       or (consent[pid].valid and pid in overlap))
+        exact = sorted(pid for pid in pids if force_exact or sums[pid].needs_exact
+                       or (sums[pid].overlap and (consent[pid] is None or consent[pid].valid)))
+        daily = _daily_groups(conn, sorted(pid for pid in pids if consent[pid] is None and pid not in set(exact)),
+                              first, last, consents, today)
         entries = _exact_entries(conn, exact, first, last)
     exact_set = set(exact)
     cache: dict = {}
@@ -259,7 +299,9 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
                                    consents=consents.get(pid, []), staff=users, staffing=staffing,
                                    today=today)
         else:
-            time = _fast_time(pid, month, sums[pid], users, staffing, consent[pid])
+            groups = daily[pid] if consent[pid] is None else \
+                [(*group, consent[pid]) for group in sums[pid].groups]
+            time = _fast_time(pid, month, groups, users, staffing)
         bill = choose_codes(time, eligibility=eligibility_of(conditions.get(pid, []), cache),
                             complex_attested=pid in attested, table=table)
         out.append((bill, time))

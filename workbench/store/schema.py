@@ -298,6 +298,9 @@ time_entries = Table(
 )
 Index("ix_time_entries_patient_date", time_entries.c.patient_id, time_entries.c.service_date)
 Index("ix_time_entries_date", time_entries.c.service_date)
+Index("ix_time_entries_month_scan", time_entries.c.patient_id, time_entries.c.service, time_entries.c.staff_id,
+      time_entries.c.staff_credential, time_entries.c.service_date, time_entries.c.started_at,
+      time_entries.c.ended_at, time_entries.c.seconds, time_entries.c.status)  # month report (0002)
 
 timer_stops = Table(
     "timer_stops",
