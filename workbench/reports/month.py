@@ -32,7 +32,7 @@ from datetime import date
 from operator import le, lt
 
 import pandas as pd
-from sqlalchemy import String, and_, case, func, select, type_coerce
+from sqlalchemy import String, and_, case, func, literal_column, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from .. import records as r
@@ -59,7 +59,7 @@ def current_entries(te=s.time_entries):
     return current(te)
 
 
-#: The covering index the month scan reads (migration 0002): grouped like the query, so SQLite
+#: The covering index the month scan reads (migration 0002): ordered like the GROUP BY, so SQLite
 #: aggregates while it scans, without a sort and without visiting the table.
 MONTH_SCAN_INDEX = "ix_time_entries_month_scan"
 
@@ -75,11 +75,14 @@ class _Sums:
 
 
 def _in_month(te, first: date, last: date, dialect: str):
-    """The month condition. On SQLite it is wrapped in ``likely()``: the planner otherwise takes
-    the date index and sorts a million rows for the GROUP BY; told that most rows match, it
-    reads :data:`MONTH_SCAN_INDEX` in order, index only."""
-    cond = and_(te.c.service_date >= first, te.c.service_date <= last)
-    return func.likely(cond) if dialect == "sqlite" else cond
+    """The month condition. On SQLite the date is written ``+service_date``, which keeps the
+    planner off the date indexes: with them it reads the table and sorts a million rows for the
+    GROUP BY (1.7 s); without, it streams :data:`MONTH_SCAN_INDEX` in GROUP BY order, index only
+    (0.4 s), with or without ANALYZE statistics. The scan covers every month in the table (about
+    0.4 s per million entries), read from the index alone."""
+    day = literal_column(f"+{te.name}.service_date", type_=te.c.service_date.type) if dialect == "sqlite" \
+        else te.c.service_date
+    return and_(day >= first, day <= last)
 
 
 def _aggregate(conn: Connection, first: date, last: date) -> dict[str, _Sums]:
