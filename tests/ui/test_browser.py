@@ -69,6 +69,10 @@ def test_worklist_opens_a_chart(page, voila_server):
     page.locator(".ccm-worklist-search input").fill("P0000")
     page.locator(".ccm-worklist-search input").press("Enter")
     page.wait_for_function("document.querySelector('.ccm-worklist-count').innerText.startsWith('9 of')")
+    # the count and the table are two widgets: wait until the rows themselves are the filtered ones
+    page.wait_for_function("[...document.querySelectorAll('.ccm-open-chart')].length === 9 && "
+                           "[...document.querySelectorAll('.ccm-open-chart')].every("
+                           "a => a.getAttribute('href').includes('patient=P0000'))")
     first = page.locator(".ccm-open-chart").first
     name = first.inner_text()
     first.click()
