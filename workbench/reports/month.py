@@ -71,7 +71,12 @@ class _Sums:
     groups: list[tuple[str, str, str, int]] = field(default_factory=list)  #: staff, credential, service, seconds
     spans: dict[str, list[str]] = field(default_factory=dict)  #: service -> "start/end,start/end" per group
     needs_exact: bool = False
-    overlap: bool = False  #: two timed entries of one service may overlap (see :func:`_overlaps`)
+
+    @property
+    def overlap(self) -> bool:
+        """Two timed entries of one service may overlap (see :func:`_overlaps`). Computed only
+        for the patients whose month it can change (valid or changing consent)."""
+        return not self.needs_exact and any(_overlaps(parts) for parts in self.spans.values())
 
 
 def _in_month(te, first: date, last: date, dialect: str):
@@ -105,8 +110,6 @@ def _aggregate(conn: Connection, first: date, last: date) -> dict[str, _Sums]:
             sums.needs_exact = True
         if text:
             sums.spans.setdefault(service, []).append(text)
-    for sums in out.values():
-        sums.overlap = not sums.needs_exact and any(_overlaps(parts) for parts in sums.spans.values())
     return out
 
 
@@ -123,8 +126,9 @@ def _overlaps(parts: list[str]) -> bool:
     flat = ",".join(parts).replace(",", "/").split("/")
     starts, ends = flat[0::2], flat[1::2]
     if not all(map(le, starts, starts[1:])):
-        order = sorted(range(len(starts)), key=starts.__getitem__)
-        starts, ends = [starts[i] for i in order], [ends[i] for i in order]
+        # Sorted by (start, end): among equal starts the shorter comes first, which can only
+        # remove a false alarm between zero-length entries (they count for nothing either way).
+        starts, ends = zip(*sorted(zip(starts, ends)))
     return any(map(lt, starts[1:], ends))
 
 
@@ -147,6 +151,26 @@ def _conditions(conn: Connection, pids: set[str]) -> dict[str, list[r.Condition]
     return out
 
 
+def _eligibilities(conn: Connection, pids: set[str], cache: dict) -> dict[str, object]:
+    """Each patient's :func:`eligibility_of`, reading only the columns the rule reads and
+    building conditions only once per distinct list (the same key as :func:`eligibility_of`)."""
+    c = s.conditions
+    lists: dict[str, list[tuple]] = defaultdict(list)
+    stmt = (select(c.c.patient_id, c.c.icd10, c.c.display, c.c.chronic, c.c.chronic_reason)
+            .where(current_entries(c)).order_by(c.c.id))
+    for pid, icd10, display, chronic, reason in conn.execute(stmt):
+        if pid in pids:
+            lists[pid].append((icd10, display, chronic, reason))
+    out = {}
+    for pid in pids:
+        key = tuple(lists.get(pid, ()))
+        if key not in cache:
+            cache[key] = assess_eligibility([r.Condition(icd10=i, display=d, chronic=ch, chronic_reason=cr)
+                                             for i, d, ch, cr in key])
+        out[pid] = cache[key]
+    return out
+
+
 def eligibility_of(conditions: list[r.Condition], cache: dict) -> object:
     """:func:`workbench.rules.assess_eligibility`, computed once per distinct list of conditions
     (a panel has few distinct lists; the catalog look-up is the slow part)."""
@@ -166,7 +190,32 @@ def _attested(conn: Connection, month: str) -> set[str]:
             if row.moderate_or_high_complexity and row.plan_established_or_substantially_revised}
 
 
-def _constant_consent(consents: list[r.Consent], first: date, last: date, today: date):
+def _consent_key(consents: list[r.Consent]) -> tuple:
+    """What :func:`workbench.rules.consent_status` reads of a patient's consents (dates,
+    method, disclosures, revocation), in order: patients with equal keys get equal statuses."""
+    return tuple((c.consent_date, c.method, c.revoked_on, repr(sorted((c.disclosures or {}).items())))
+                 for c in consents)
+
+
+class _StatusCache:
+    """:func:`workbench.rules.consent_status` once per distinct (consents, day): a panel's
+    consents repeat (same date, same disclosures), and the rule is the slow part of the
+    day-by-day path. Only ``valid``, ``short`` and the consent's date, method and revocation
+    are read from a shared status."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self._done: dict[tuple, object] = {}
+
+    def __call__(self, consents: list[r.Consent], on: date, key: tuple | None = None):
+        k = (_consent_key(consents) if key is None else key, on)
+        if k not in self._done:
+            self._done[k] = consent_status(consents, on, self.today)
+        return self._done[k]
+
+
+def _constant_consent(consents: list[r.Consent], first: date, last: date, today: date,
+                      status: _StatusCache | None = None):
     """The consent status that holds on every day of the month, or None when it may change.
 
     Reference, "Consent": validity changes only on a consent's date or at the end of a
@@ -178,10 +227,22 @@ def _constant_consent(consents: list[r.Consent], first: date, last: date, today:
             return None
         if c.revoked_on is not None and c.revoked_on >= first:
             return None
-    return consent_status(consents, first, today)
+    return consent_status(consents, first, today) if status is None else status(consents, first)
 
 
-def _fast_time(pid: str, month: str, groups, users: dict[str, r.User], staffing: StaffingRule) -> MonthTime:
+def _staff_flag(staff_id: str, cred: str, users: dict[str, r.User], staffing: StaffingRule,
+                flags: dict[tuple[str, str], str | None]) -> str | None:
+    """The state staffing flag for one staff member working under ``cred``, once per pair."""
+    key = (staff_id, cred)
+    if key not in flags:
+        user = users.get(staff_id)
+        flags[key] = None if user is None else \
+            staffing.flag(r.User(user.id, user.name, user.role, r.Credential(cred), user.state))
+    return flags[key]
+
+
+def _fast_time(pid: str, month: str, groups, users: dict[str, r.User], staffing: StaffingRule,
+               staff_flags: dict | None = None) -> MonthTime:
     """Stage 1 from SQL sums: ``groups`` are ``(staff_id, credential, service, seconds, consent)``
     with the consent status that held on those seconds' dates. Exact (the same numbers, words
     and order as :func:`workbench.rules.summarize_month`) for a month with credentials on every
@@ -198,11 +259,9 @@ def _fast_time(pid: str, month: str, groups, users: dict[str, r.User], staffing:
             continue
         pools[service][cred in _PRACTITIONER] += seconds
         by_staff[staff_id] += seconds
-        user = users.get(staff_id)
-        if user is not None:
-            flag = staffing.flag(r.User(user.id, user.name, user.role, r.Credential(cred), user.state))
-            if flag:
-                flagged[f"{flag} ({staff_id}"] += seconds
+        flag = _staff_flag(staff_id, cred, users, staffing, {} if staff_flags is None else staff_flags)
+        if flag:
+            flagged[f"{flag} ({staff_id}"] += seconds
 
     def service_time(svc: str) -> ServiceTime:
         staff, pract = pools[svc]
@@ -215,13 +274,13 @@ def _fast_time(pid: str, month: str, groups, users: dict[str, r.User], staffing:
 
 
 def _daily_groups(conn: Connection, pids: list[str], first: date, last: date,
-                  consents: dict[str, list[r.Consent]], today: date) -> dict[str, list[tuple]]:
+                  consents: dict[str, list[r.Consent]], status: _StatusCache) -> dict[str, list[tuple]]:
     """For patients whose consent status may change inside the month: the month's sums also by
     service date, each with the consent status of its day (reference, "Consent": validity is a
     property of the date of service)."""
     te = s.time_entries
     out: dict[str, list[tuple]] = defaultdict(list)
-    status: dict[tuple[str, date], object] = {}
+    keys = {pid: _consent_key(consents.get(pid, [])) for pid in pids}
     for i in range(0, len(pids), 500):
         stmt = (select(te.c.patient_id, te.c.staff_id, te.c.staff_credential, te.c.service, te.c.service_date,
                        func.sum(te.c.seconds))
@@ -230,9 +289,8 @@ def _daily_groups(conn: Connection, pids: list[str], first: date, last: date,
                 .group_by(te.c.patient_id, te.c.service, te.c.staff_id, te.c.staff_credential,
                           te.c.service_date))
         for pid, staff_id, cred, service, day, seconds in conn.execute(stmt):
-            if (pid, day) not in status:
-                status[pid, day] = consent_status(consents.get(pid, []), day, today)
-            out[pid].append((staff_id, cred or "", service, int(seconds or 0), status[pid, day]))
+            out[pid].append((staff_id, cred or "", service, int(seconds or 0),
+                             status(consents.get(pid, []), day, keys[pid])))
     return out
 
 
@@ -248,21 +306,28 @@ def _exact_entries(conn: Connection, pids: list[str], first: date, last: date) -
     return out
 
 
-def _row(bill: MonthBill, time: MonthTime) -> dict:
-    alt = bill.alternative
-    reasons = bill.unbilled or ([] if bill.lines else [bill.reason])
+def _columns(bills: list[tuple[MonthBill, MonthTime]]) -> dict[str, list]:
+    """The report's columns (:data:`REPORT_COLUMNS`), built column by column (no dict per row)."""
+    def reasons(bill: MonthBill) -> str:
+        return "; ".join(bill.unbilled or ([] if bill.lines else [bill.reason]))
+
+    def alternative(bill: MonthBill) -> str:
+        alt = bill.alternative
+        return f"{alt.codes_text} (${alt.amount})" if alt is not None else ""
+
+    only = [bill for bill, _time in bills]
     return {
-        "patient_id": bill.patient_id,
-        "month": bill.month,
-        "codes": bill.codes_text,
-        "billable_minutes": bill.billable_minutes,
-        "amount_usd": float(bill.amount),
-        "counted_minutes": bill.counted_minutes,
-        "total_minutes": time.logged_seconds // 60,
-        "minutes_by_staff": ";".join(f"{k}:{v}" for k, v in bill.minutes_by_staff.items()),
-        "flags": "; ".join(bill.flags),
-        "reasons": "; ".join(reasons),
-        "alternative": f"{alt.codes_text} (${alt.amount})" if alt is not None else "",
+        "patient_id": [b.patient_id for b in only],
+        "month": [b.month for b in only],
+        "codes": [b.codes_text for b in only],
+        "billable_minutes": [b.billable_seconds // 60 for b in only],
+        "amount_usd": [float(b.amount) for b in only],
+        "counted_minutes": [b.counted_seconds // 60 for b in only],
+        "total_minutes": [t.logged_seconds // 60 for _b, t in bills],
+        "minutes_by_staff": [";".join(f"{k}:{v}" for k, v in b.minutes_by_staff.items()) for b in only],
+        "flags": ["; ".join(b.flags) for b in only],
+        "reasons": [reasons(b) for b in only],
+        "alternative": [alternative(b) for b in only],
     }
 
 
@@ -277,6 +342,7 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
     table = rule_table_for(month)
     staffing = staffing or StaffingRule()
     today = wb.today()
+    status = _StatusCache(today)
     with wb._read() as conn:
         in_scope = {row[0] for row in conn.execute(select(s.patients.c.id).where(s.patients.c.scope == scope))}
         sums = {pid: x for pid, x in _aggregate(conn, first, last).items() if pid in in_scope}
@@ -284,17 +350,16 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
         if not pids:
             return [], 0
         consents = _consents(conn, pids)
-        conditions = _conditions(conn, pids)
+        eligibility = _eligibilities(conn, pids, {})
         attested = _attested(conn, month)
         users = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
-        consent = {pid: _constant_consent(consents.get(pid, []), first, last, today) for pid in pids}
-        exact = sorted(pid for pid in pids if force_exact or sums[pid].needs_exact
-                       or (sums[pid].overlap and (consent[pid] is None or consent[pid].valid)))
-        daily = _daily_groups(conn, sorted(pid for pid in pids if consent[pid] is None and pid not in set(exact)),
-                              first, last, consents, today)
-        entries = _exact_entries(conn, exact, first, last)
-    exact_set = set(exact)
-    cache: dict = {}
+        consent = {pid: _constant_consent(consents.get(pid, []), first, last, today, status) for pid in pids}
+        exact_set = {pid for pid in pids if force_exact or sums[pid].needs_exact
+                     or ((consent[pid] is None or consent[pid].valid) and sums[pid].overlap)}
+        daily = _daily_groups(conn, sorted(pid for pid in pids if consent[pid] is None and pid not in exact_set),
+                              first, last, consents, status)
+        entries = _exact_entries(conn, sorted(exact_set), first, last)
+    staff_flags: dict = {}
     out = []
     for pid in sorted(pids):
         if pid in exact_set:
@@ -304,11 +369,10 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
         else:
             groups = daily[pid] if consent[pid] is None else \
                 [(*group, consent[pid]) for group in sums[pid].groups]
-            time = _fast_time(pid, month, groups, users, staffing)
-        bill = choose_codes(time, eligibility=eligibility_of(conditions.get(pid, []), cache),
-                            complex_attested=pid in attested, table=table)
+            time = _fast_time(pid, month, groups, users, staffing, staff_flags)
+        bill = choose_codes(time, eligibility=eligibility[pid], complex_attested=pid in attested, table=table)
         out.append((bill, time))
-    return out, len(exact)
+    return out, len(exact_set)
 
 
 def month_report(wb, month: str, scope: str = "live", *, staffing: StaffingRule | None = None,
@@ -322,7 +386,7 @@ def month_report(wb, month: str, scope: str = "live", *, staffing: StaffingRule 
     says how many patients needed the entry-by-entry path.
     """
     bills, n_exact = month_bills(wb, month, scope, staffing=staffing, force_exact=force_exact)
-    df = pd.DataFrame([_row(bill, time) for bill, time in bills], columns=REPORT_COLUMNS)
+    df = pd.DataFrame(_columns(bills), columns=REPORT_COLUMNS)
     df = df.astype({"billable_minutes": "int64", "counted_minutes": "int64", "total_minutes": "int64",
                     "amount_usd": "float64"})
     df.attrs["exact_patients"] = n_exact
