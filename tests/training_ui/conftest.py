@@ -37,26 +37,11 @@ browser = _ui.browser  # the Debian Chromium, one per module
 def training_server(tmp_path_factory):
     """A real voila serving notebooks/ on 127.0.0.1 over a temp SQLite database: the demo panel
     (its supervisor) plus one trainee."""
-    import subprocess
-
     tmp = tmp_path_factory.mktemp("training-voila")
     db = _ui.seed_database(tmp / "workbench.db", size=20)
     Workbench.open(db).add_user(TRAINEE)
-    port = _ui.free_port()
-    proc = _ui.start_voila(db, port, tmp / "voila.log")
-    try:
-        yield {"base": f"http://127.0.0.1:{port}", "db": db, "log": tmp / "voila.log"}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        from workbench import service
-
-        engine = service._ENGINES.pop(db, None)
-        if engine is not None:
-            engine.dispose()
+    with _ui.served(db, tmp) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

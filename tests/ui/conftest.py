@@ -3,6 +3,7 @@ way ``workbench serve`` starts it (:func:`workbench.ui.voila_command`)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -61,10 +62,9 @@ def start_voila(db: str, port: int, log_path: Path) -> subprocess.Popen:
     raise RuntimeError("voila did not start within 60 s")
 
 
-@pytest.fixture(scope="module")
-def voila_server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("voila")
-    db = seed_database(tmp / "workbench.db")
+@contextlib.contextmanager
+def served(db: str, tmp: Path):
+    """A real voila on 127.0.0.1 serving notebooks/ on ``db``; stopped (SIGTERM) at the end."""
     port = free_port()
     proc = start_voila(db, port, tmp / "voila.log")
     try:
@@ -80,6 +80,13 @@ def voila_server(tmp_path_factory):
         engine = service._ENGINES.pop(db, None)
         if engine is not None:
             engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def voila_server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("voila")
+    with served(seed_database(tmp / "workbench.db"), tmp) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

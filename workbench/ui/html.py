@@ -15,6 +15,16 @@ BAR_MARKS = (20, 40, 60)
 BAR_SCALE = 60
 
 
+def is_missing(value: object) -> bool:
+    """None, NaN or NaT: a cell with nothing to show."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
 def esc(value: object) -> str:
     """Escape any value for HTML text or attribute use (None shows as an empty string)."""
     if value is None:

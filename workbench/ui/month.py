@@ -16,7 +16,7 @@ import pandas as pd
 
 from workbench.service import Workbench
 
-from .html import data_link, esc, figure_png, message
+from .html import data_link, esc, figure_png, is_missing, message
 
 COLUMNS = ("patient_id", "codes", "billable_minutes", "counted_minutes", "total_minutes", "amount_usd",
            "flags", "reasons", "alternative")
@@ -36,14 +36,7 @@ def recent_months(today: date, count: int = 12) -> list[str]:
 def _cell(value) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(str(x) for x in value)
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def report_table(df: pd.DataFrame, limit: int = 200) -> str:

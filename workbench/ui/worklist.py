@@ -18,7 +18,7 @@ from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
 from . import session
-from .html import badge, esc, message, progress_bar
+from .html import badge, esc, is_missing, message, progress_bar
 
 SORTS = {
     "priority": ("Priority (who needs a call today)", "_rank"),
@@ -130,13 +130,8 @@ def _flags_html(row) -> str:
 
 
 def _fmt_date(value) -> str:
-    if value is None:
+    if is_missing(value):
         return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
     return str(value)[:10]
