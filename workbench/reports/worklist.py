@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, select
 
 from .. import records as r
 from ..rules import care_gaps, consent_status, phq_due, rule_table_for
+from ..rules.catalog import chronic_category
 from ..service import month_bounds
 from ..store import queries as q
 from ..store import schema as s
@@ -64,6 +65,36 @@ def priority(*, open_escalations: int, billable_program: bool, consent_valid: bo
     silence = SILENCE_MAX if days_since_contact is None else min(days_since_contact / 3, SILENCE_MAX)
     score += silence + CARE_GAP_WEIGHT * care_gaps + (PHQ_DUE_WEIGHT if phq_is_due else 0.0)
     return round(score, 2)
+
+
+class _Catalog:
+    """:func:`workbench.rules.catalog.chronic_category` once per distinct code, and the parts
+    of a patient's condition list the rules can use (the catalog look-up is the slow part of
+    both rules, and a panel repeats the same few hundred codes).
+
+    - :meth:`for_eligibility`: the conditions :func:`workbench.rules.assess_eligibility` may
+      count (reference, "Who is eligible": a catalog code not marked non-chronic, or a code a
+      clinician marked chronic with a reason), in order; the rule skips every other one, so
+      its answer is the same and patients differing only in skipped conditions share it.
+    - :meth:`for_care_gaps`: the diabetes conditions, the only use
+      :func:`workbench.rules.care_gaps` makes of conditions (reference, "Care gaps commonly
+      tracked"). ``tests/reports/test_worklist.py`` checks both against the full lists.
+    """
+
+    def __init__(self) -> None:
+        self._category: dict[str, str | None] = {}
+
+    def category(self, icd10: str) -> str | None:
+        if icd10 not in self._category:
+            self._category[icd10] = chronic_category(icd10)
+        return self._category[icd10]
+
+    def for_eligibility(self, conditions: list[r.Condition]) -> list[r.Condition]:
+        return [c for c in conditions if c.chronic is not False and (
+            self.category(c.icd10) is not None or (c.chronic is True and c.chronic_reason.strip()))]
+
+    def for_care_gaps(self, conditions: list[r.Condition]) -> list[r.Condition]:
+        return [c for c in conditions if c.chronic is not False and self.category(c.icd10) == "Diabetes"]
 
 
 def _grouped(conn, table, pids: set[str], to) -> dict[str, list]:
@@ -156,14 +187,14 @@ def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
         timers = _open_timer_patients(conn)
     bills, _ = month_bills(wb, month, scope)
     counted = {bill.patient_id: bill.counted_minutes for bill, _time in bills}
-    rows, cache = [], {}
+    rows, cache, catalog = [], {}, _Catalog()
     for p in patients:
-        elig = eligibility_of(conditions.get(p.id, []), cache)
+        elig = eligibility_of(catalog.for_eligibility(conditions.get(p.id, [])), cache)
         status = consent_status(consents.get(p.id, []), day, today=day)
         minutes = counted.get(p.id, 0)
         nxt = next((t for t in thresholds if minutes < t), None)
         age = p.age_on(day)
-        gaps = care_gaps(age=age, sex=p.sex, conditions=conditions.get(p.id, []),
+        gaps = care_gaps(age=age, sex=p.sex, conditions=catalog.for_care_gaps(conditions.get(p.id, [])),
                          screenings=screenings.get(p.id, []), immunizations=immunizations.get(p.id, []),
                          on=day)
         contact = contacts.get(p.id)
