@@ -149,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--entries", type=int, default=1_000_000, help="time entries in the month (default 1000000)")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs of each query; the median is shown")
     ap.add_argument("--db", default=None, help="SQLite file to build (default: a temporary file)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="time an existing --db built earlier by this script instead of building one")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
     if args.patients <= 0 or args.entries < args.patients:
@@ -158,11 +160,16 @@ def main(argv: list[str] | None = None) -> int:
     from workbench.service import Workbench
 
     path = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="wb-bench-")) / "bench.db"
-    if path.exists():
-        ap.error(f"{path} exists: give a new file")
-    t0 = time.perf_counter()
-    info = build(path, args.patients, args.entries, args.seed)
-    print(f"built {path} in {time.perf_counter() - t0:.1f} s: {info}")
+    if args.reuse:
+        if not args.db or not path.exists():
+            ap.error("--reuse needs --db naming a database this script built")
+        print(f"reusing {path}")
+    elif path.exists():
+        ap.error(f"{path} exists: give a new file, or --reuse it")
+    else:
+        t0 = time.perf_counter()
+        info = build(path, args.patients, args.entries, args.seed)
+        print(f"built {path} in {time.perf_counter() - t0:.1f} s: {info}")
 
     wb = Workbench.open(f"sqlite:///{path}", clock=FixedClock(datetime(2026, 11, 1, 12, tzinfo=UTC)))
     report(wb)  # warm the page cache once, for both
