@@ -20,6 +20,7 @@ count toward CCM but are not complex on their own. Edit :data:`COMPLEX_CATEGORIE
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def _range(letter: str, start: int, stop: int) -> tuple[str, ...]:
@@ -76,10 +77,12 @@ def normalize_icd10(code: str) -> str:
     return re.sub(r"[\s.]", "", code or "").upper()
 
 
+@lru_cache(maxsize=65536)
 def chronic_category(icd10: str) -> str | None:
     """The catalog category of an ICD-10-CM code, or None when the code is not in the catalog.
 
     Reference, "Who is eligible": CMS examples plus the Chronic Conditions Warehouse list.
+    Cached: a panel repeats the same few hundred codes thousands of times.
     """
     code = normalize_icd10(icd10)
     if not _CODE.match(code):

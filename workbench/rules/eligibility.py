@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from workbench.records import Condition
 from workbench.rules.catalog import chronic_category, is_complex, normalize_icd10
@@ -53,7 +54,7 @@ class Eligibility:
     def ccm_eligible(self) -> bool:
         return self.program == CCM
 
-    @property
+    @cached_property
     def pcm_possible(self) -> bool:
         """PCM may be billed: a complex condition is present (alone or among others)."""
         return any(q.complex for q in self.qualifying)
