@@ -27,7 +27,8 @@ def free_port() -> int:
 
 
 def seed_database(path: Path, size: int = 40) -> str:
-    """A generated panel with some time this month, so the month report has rows."""
+    """A generated panel with the demo's month in progress (timed calls, contacts, an open
+    escalation) plus a few manual entries, so the worklist and month report have rows."""
     from simulated_patients import generate_panel
 
     from workbench import records as r
@@ -40,6 +41,9 @@ def seed_database(path: Path, size: int = 40) -> str:
     staff = wb.as_user(manager.id)
     for p in wb.patients()[:6]:
         staff.log_time(p.id, 12 + int(p.id[-1]) * 3, r.Activity.PATIENT_CALL, "Monthly check-in call")
+    from workbench.demo import add_demo_activity
+
+    add_demo_activity(wb)
     return url
 
 
