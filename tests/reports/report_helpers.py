@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from workbench import records as r
 
 TOLD = {k: True for k in r.CONSENT_DISCLOSURES}
 
-#: The same staff as tests/conftest.py's ``wb`` fixture.
-STAFF = [
-    r.User("S001", "Rita Nurse", r.Role.CARE_MANAGER, r.Credential.RN, "NY"),
-    r.User("S002", "Lee Practical", r.Role.CARE_MANAGER, r.Credential.LPN, "NY"),
-    r.User("S003", "Casey Assistant", r.Role.CARE_COORDINATOR, r.Credential.CMA, "NJ"),
-    r.User("S004", "Sam Supervisor", r.Role.SUPERVISOR, r.Credential.RN, "NY"),
-    r.User("S005", "Dr. Maya Doctor", r.Role.PRACTITIONER, r.Credential.MD, "NY"),
-    r.User("S006", "Bill Ing", r.Role.BILLING, None, "NY"),
-    r.User("S007", "Tess Trainee", r.Role.TRAINEE, r.Credential.RN, "NY"),
-]
+#: The same staff as tests/conftest.py's ``wb`` fixture (one list, read from there).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from conftest import STAFF  # noqa: E402,F401
 
 
 def at(day: str, hhmm: str = "14:00") -> datetime:
