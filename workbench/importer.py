@@ -105,6 +105,18 @@ def _check_user(wb) -> None:
         raise PermissionDenied("Only a supervisor or care manager may import files.")
 
 
+def _row_id(value: str, label: str, max_len: int, seen: dict[str, int], line: int, errs: list[str]) -> None:
+    """An external id: present, not too long, and not already used on an earlier line."""
+    if not value:
+        errs.append(f"{label} is empty")
+    elif len(value) > max_len:
+        errs.append(f"{label} is longer than {max_len} characters")
+    elif value in seen:
+        errs.append(f"{label} {value} is already on line {seen[value]}")
+    if value:
+        seen.setdefault(value, line)
+
+
 def _enum(value: str, enum, label: str, problems: list[str], *, required: bool = True):
     if not value:
         if required:
@@ -150,12 +162,7 @@ def import_staff(wb, path) -> ImportSummary:
     for line, row in rows:
         errs = _common(row)
         sid, name = row["staff_id"], row["name"]
-        if not sid:
-            errs.append("staff_id is empty")
-        elif len(sid) > 64:
-            errs.append("staff_id is longer than 64 characters")
-        elif sid in seen:
-            errs.append(f"staff_id {sid} is already on line {seen[sid]}")
+        _row_id(sid, "staff_id", 64, seen, line, errs)
         if not name:
             errs.append("name is empty")
         role = _enum(row["role"], r.Role, "role", errs)
@@ -173,8 +180,6 @@ def import_staff(wb, path) -> ImportSummary:
             else:
                 errs.append(f"staff {sid} is already in the record with other details "
                             f"({old.label}, {old.state or 'no state'})")
-        if sid:
-            seen.setdefault(sid, line)
         for e in errs:
             problems.add(line, e)
     _refuse_if(path, problems)
@@ -209,12 +214,7 @@ def import_patients(wb, path) -> ImportSummary:
     for line, row in rows:
         errs = _common(row)
         pid = row["patient_id"]
-        if not pid:
-            errs.append("patient_id is empty")
-        elif len(pid) > 32:
-            errs.append("patient_id is longer than 32 characters")
-        elif pid in seen:
-            errs.append(f"patient_id {pid} is already on line {seen[pid]}")
+        _row_id(pid, "patient_id", 32, seen, line, errs)
         for col in ("first_name", "last_name"):
             if not row[col]:
                 errs.append(f"{col} is empty")
@@ -239,8 +239,6 @@ def import_patients(wb, path) -> ImportSummary:
         for col in ("billing_practitioner_id", "care_team_member_id"):
             if extra[col] and extra[col] not in staff_ids:
                 errs.append(f"{col} {extra[col]} is not a staff member (import staff first)")
-        if pid:
-            seen.setdefault(pid, line)
         if not errs:
             old = existing.get(pid)
             if old is not None:
@@ -338,14 +336,7 @@ def import_time(wb, path) -> ImportSummary:
     for line, row in rows:
         errs = _common(row)
         eid, target = row["entry_id"], row["voids_entry_id"]
-        if not eid:
-            errs.append("entry_id is empty")
-        elif len(eid) > 64:
-            errs.append("entry_id is longer than 64 characters")
-        elif eid in seen:
-            errs.append(f"entry_id {eid} is already on line {seen[eid]}")
-        if eid:
-            seen.setdefault(eid, line)
+        _row_id(eid, "entry_id", 64, seen, line, errs)
         if target:
             if not row["note"]:
                 errs.append("a void needs the reason in note")
