@@ -26,7 +26,8 @@ import simple_icd_10_cm as icd
 from sqlalchemy import select
 
 from . import records as r
-from .errors import ImportRefused, PermissionDenied
+from . import validate
+from .errors import ImportRefused, InvalidInput, PermissionDenied
 from .store import queries as q
 from .store import schema as s
 from .validate import MAX_ENTRY_MINUTES
@@ -130,18 +131,16 @@ def _enum(value: str, enum, label: str, problems: list[str], *, required: bool =
 
 
 def _date(value: str, label: str, problems: list[str], today: date, required: bool = True) -> date | None:
+    """A date cell, checked by the same rule the service uses (workbench.validate)."""
     if not value:
         if required:
             problems.append(f"{label} is empty")
         return None
     try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        problems.append(f"{label} '{value}' is not a date (use YYYY-MM-DD)")
+        return validate.a_date(value, label, today=today)
+    except InvalidInput as err:
+        problems.append(str(err).rstrip("."))
         return None
-    if day > today:
-        problems.append(f"{label} {day} is in the future")
-    return day
 
 
 def _refuse_if(path, problems: _Problems) -> None:
@@ -275,20 +274,15 @@ def import_patients(wb, path) -> ImportSummary:
 
 
 def _when(value: str, label: str, errs: list[str], now: datetime) -> datetime | None:
+    """An ISO 8601 date and time with offset, checked by the service's own rule."""
     if not value:
         errs.append(f"{label} is empty")
         return None
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        errs.append(f"{label} '{value}' is not an ISO 8601 date and time (e.g. 2026-11-03T09:30:00-05:00)")
+        return validate.a_datetime(value, label, now=now)
+    except InvalidInput as err:
+        errs.append(str(err).rstrip("."))
         return None
-    if moment.tzinfo is None:
-        errs.append(f"{label} '{value}' has no time-zone offset (e.g. -05:00 or Z)")
-        return None
-    if moment > now:
-        errs.append(f"{label} {value} is in the future")
-    return moment
 
 
 @dataclass

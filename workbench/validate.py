@@ -85,7 +85,8 @@ def a_datetime(value, label: str, *, now: datetime | None = None, field: str | N
     if not isinstance(value, datetime):
         raise InvalidInput(f"{label} must be a date and time, not {type(value).__name__}.", field)
     if value.tzinfo is None:
-        raise InvalidInput(f"{label} needs a time zone (e.g. 2026-11-03T09:30:00-05:00).", field)
+        raise InvalidInput(f"{label} has no time-zone offset: give its time zone "
+                           "(e.g. 2026-11-03T09:30:00-05:00 or Z).", field)
     if now is not None and value > now:
         raise InvalidInput(f"{label} {value.isoformat(timespec='minutes')} is in the future.", field)
     return value
