@@ -55,9 +55,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1",
-                       description="Serve notebooks/ with Voila on 127.0.0.1.")
+                       description="Serve notebooks/ with Voila on 127.0.0.1. Say who signs in: "
+                       "--hub (the team deployment, docs/deployment.md), --user ID (one person), "
+                       "or --demo-sign-in (a picker without passwords, for demonstrations).")
     _db_arg(p)
-    p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    p.add_argument("--port", type=int, default=8866, help="port (default 8866; under --hub the Hub's "
+                   "service URL decides)")
+    who = p.add_argument_group("who signs in (choose one)")
+    who.add_argument("--hub", action="store_true", help="run as JupyterHub's 'workbench' service: "
+                     "every request signed in by the Hub (deploy/jupyterhub_config.py runs this)")
+    who.add_argument("--user", default=None, metavar="ID", help="one staff member on this machine")
+    who.add_argument("--demo-sign-in", action="store_true", help="the demo's sign-in picker: anyone "
+                     "may pick any staff member, no passwords")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("timers", help="list timers still running",
@@ -176,16 +185,16 @@ def cmd_demo(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    _open(args)  # create or migrate before the first kernel starts
-    from .store.engine import database_url
+    from .serve_identity import serve
 
-    return _serve(database_url(args.db), args.port)
+    return serve(args, _open, _serve)
 
 
-def _serve(db: str, port: int) -> int:
+def _serve(db: str, port: int, identity: dict[str, str] | None = None) -> int:
     from .ui import voila_command
 
     argv, env = voila_command(ROOT / "notebooks", port, db)
+    env.update(identity or {"WORKBENCH_IDENTITY": "demo"})
     print(f"CCM Workbench: http://127.0.0.1:{port}/voila/render/index.ipynb  (Ctrl+C to stop)", flush=True)
     proc = subprocess.Popen(argv, env={**os.environ, **env})
     try:
