@@ -101,7 +101,7 @@ def import_staff(wb, path) -> ImportSummary:
     """Import ``staff_id,name,role,credential,state`` (credential may be empty, e.g. billing staff)."""
     check_user(wb)
     rows = read_csv(path, STAFF_COLUMNS).rows
-    with wb._read() as conn:
+    with wb.read() as conn:
         existing = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
     problems, seen, new, present = Problems(), {}, [], 0
     for line, row in rows:
@@ -128,7 +128,7 @@ def import_staff(wb, path) -> ImportSummary:
             problems.add(line, e)
     problems.refuse_if_any(path)
     if new:
-        with wb._tx() as conn:
+        with wb.write() as conn:
             conn.execute(s.users.insert(), [dict(id=u.id, name=u.name, role=u.role.value,
                                                  credential=u.credential.value if u.credential else None,
                                                  state=u.state, active=True) for u in new])
@@ -168,7 +168,7 @@ def import_patients(wb, path) -> ImportSummary:
     check_user(wb)
     rows = read_csv(path, PATIENT_COLUMNS).rows
     today = wb.today()
-    with wb._read() as conn:
+    with wb.read() as conn:
         staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
         existing = {x.id: x for x in conn.execute(select(s.patients.c.id, s.patients.c.first_name,
                                                          s.patients.c.last_name, s.patients.c.birth_date))}
@@ -200,8 +200,8 @@ def import_patients(wb, path) -> ImportSummary:
             problems.add(line, e)
     problems.refuse_if_any(path)
     if bundles:
-        prepared = bundle_rows(bundles, wb._audit(), today=today)
-        with wb._tx() as conn:
+        prepared = bundle_rows(bundles, wb.stamp(), today=today)
+        with wb.write() as conn:
             insert_rows(conn, prepared)
     return ImportSummary("patients", str(path), len(bundles), present)
 
