@@ -155,7 +155,7 @@ def import_staff(wb, path) -> ImportSummary:
     """Import ``staff_id,name,role,credential,state`` (credential may be empty, e.g. billing staff)."""
     _check_user(wb)
     rows = _read(path, STAFF_COLUMNS)
-    with wb._read() as conn:
+    with wb.read() as conn:
         existing = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
     problems, seen, new, present = _Problems(), {}, [], 0
     for line, row in rows:
@@ -183,7 +183,7 @@ def import_staff(wb, path) -> ImportSummary:
             problems.add(line, e)
     _refuse_if(path, problems)
     if new:
-        with wb._tx() as conn:
+        with wb.write() as conn:
             conn.execute(s.users.insert(), [dict(id=u.id, name=u.name, role=u.role.value,
                                                  credential=u.credential.value if u.credential else None,
                                                  state=u.state, active=True) for u in new])
@@ -205,7 +205,7 @@ def import_patients(wb, path) -> ImportSummary:
     _check_user(wb)
     rows = _read(path, PATIENT_COLUMNS)
     today = wb.today()
-    with wb._read() as conn:
+    with wb.read() as conn:
         staff_ids = {x[0] for x in conn.execute(select(s.users.c.id))}
         existing = {x.id: x for x in conn.execute(select(s.patients.c.id, s.patients.c.first_name,
                                                          s.patients.c.last_name, s.patients.c.birth_date))}
@@ -264,8 +264,8 @@ def import_patients(wb, path) -> ImportSummary:
             problems.add(line, e)
     _refuse_if(path, problems)
     if bundles:
-        prepared = bundle_rows(bundles, wb._audit(), today=today)
-        with wb._tx() as conn:
+        prepared = bundle_rows(bundles, wb.stamp(), today=today)
+        with wb.write() as conn:
             insert_rows(conn, prepared)
     return ImportSummary("patients", str(path), len(bundles), present)
 
@@ -310,7 +310,7 @@ def import_time(wb, path) -> ImportSummary:
     rows = _read(path, TIME_COLUMNS)
     now = wb.now()
     te = s.time_entries
-    with wb._read() as conn:
+    with wb.read() as conn:
         staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
         patients = {x[0] for x in conn.execute(select(s.patients.c.id))}
         ids = [row["entry_id"] for _, row in rows if row["entry_id"]]
@@ -408,15 +408,15 @@ def import_time(wb, path) -> ImportSummary:
             problems.add(line, e)
     _refuse_if(path, problems)
     if new or voids:
-        with wb._tx() as conn:
+        with wb.write() as conn:
             ids_by_external: dict[str, int] = {}
             for e in new:
-                entry = wb._insert_entry(conn, patient_id=e.patient_id, staff=e.staff, service=e.service,
+                entry = conn.insert_entry(patient_id=e.patient_id, staff=e.staff, service=e.service,
                                          activity=e.activity, note=e.note, started_at=e.started_at,
                                          ended_at=e.ended_at, seconds=e.seconds, manual=e.manual,
                                          mode=r.EntryMode.LATE, external_id=e.entry_id)
                 ids_by_external[e.entry_id] = entry.id
             for target, reason in voids:
                 row_id = ids_by_external.get(target) or known[target].id
-                wb._supersede(conn, te, row_id, reason, void=True)
+                conn.supersede(te, row_id, reason, void=True)
     return ImportSummary("time", str(path), len(new), present, voided=len(voids))

@@ -108,7 +108,7 @@ def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> 
     ids = [b.patient.id for b in panel.patients]
     if len(set(ids)) != len(ids):
         raise InvalidInput("The panel has duplicate patient ids.")
-    with wb._read() as conn:
+    with wb.read() as conn:
         existing_users = {row.id: row for row in conn.execute(select(s.users))}
         taken = set()
         for i in range(0, len(ids), 900):
@@ -121,11 +121,11 @@ def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> 
         if u.id in existing_users and existing_users[u.id].role != u.role.value:
             raise InvalidInput(f"Staff id {u.id} exists with another role; nothing was loaded.")
     # Build and check every row before writing anything; then write it all in one transaction.
-    audit = wb._audit()
+    audit = wb.stamp()
     chunks = [panel.patients[i:i + batch] for i in range(0, len(panel.patients), batch)]
     prepared = [bundle_rows(c, audit, today) for c in chunks]
     bar = tqdm(total=len(panel.patients), desc="Loading patients", unit="patient", disable=not progress)
-    with wb._tx() as conn:
+    with wb.write() as conn:
         if new_staff:
             conn.execute(insert(s.users), [dict(id=u.id, name=u.name, role=r.Role(u.role).value,
                                                 credential=r.Credential(u.credential).value if u.credential else None,
@@ -138,5 +138,5 @@ def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> 
             insert_rows(conn, rows)
             bar.update(len(chunk))
     bar.close()
-    wb._settings = None
+    wb.reload_settings()
     return len(panel.patients)

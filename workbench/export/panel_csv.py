@@ -63,7 +63,7 @@ def read_panel(wb, scope: str = "live") -> Panel:
     patients = wb.patients(scope)
     ids = select(s.patients.c.id).where(s.patients.c.scope == scope)
     conditions, consents = defaultdict(list), defaultdict(list)
-    with wb._read() as conn:
+    with wb.read() as conn:
         for row in conn.execute(select(s.conditions).where(s.conditions.c.patient_id.in_(ids),
                                                            q.current(s.conditions))
                                 .order_by(s.conditions.c.id)):

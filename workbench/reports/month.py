@@ -357,7 +357,7 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
     staffing = staffing or StaffingRule()
     today = wb.today()
     status = _StatusCache(today)
-    with wb._read() as conn:
+    with wb.read() as conn:
         in_scope = {row[0] for row in conn.execute(select(s.patients.c.id).where(s.patients.c.scope == scope))}
         sums = {pid: x for pid, x in _aggregate(conn, first, last).items() if pid in in_scope}
         pids = set(sums)
