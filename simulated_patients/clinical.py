@@ -21,6 +21,7 @@ from simulated_patients._rand import between, normal, weighted_pick
 from simulated_patients.catalog import Catalog, ConditionSpec, ObservationSpec, load_catalog
 from simulated_patients.calibration import SubsetModel, subset_model
 from workbench.records import Allergy, Condition, Immunization, Medication, Observation, Screening
+from workbench.rules.catalog import chronic_category
 
 YEAR = 365
 
@@ -93,7 +94,9 @@ def make_conditions(rng: random.Random, t: Tables, codes: dict[str, str], birth:
         last = start.toordinal() - 180
         earliest = max(birth.toordinal() + 30 * YEAR, last - 25 * YEAR)
         onset = date.fromordinal(between(rng, earliest if earliest < last - 20 else last - 20, last))
-        out.append(Condition(icd10=code, display=display, onset=onset, chronic=True))
+        # chronic by the rules' catalog; any other code is left for a clinician to mark (with a reason)
+        out.append(Condition(icd10=code, display=display, onset=onset,
+                             chronic=True if chronic_category(code) else None))
     return out
 
 
