@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import simple_icd_10_cm as icd
 from sqlalchemy import select
 
 from . import records as r
@@ -34,6 +33,13 @@ from .validate import MAX_ENTRY_MINUTES
 
 from .export.panel_csv import PATIENT_COLUMNS, STAFF_COLUMNS, export_panel  # noqa: F401  (one format)
 from .export.panel_csv import PATIENT_EXTRA_COLUMNS as PATIENT_OPTIONAL  # read when present
+
+
+def _icd():
+    """The ICD-10-CM tables (about 2 s to load): only when a file has condition codes."""
+    import simple_icd_10_cm
+
+    return simple_icd_10_cm
 TIME_COLUMNS = ("entry_id", "patient_id", "staff_id", "started_at", "ended_at", "minutes", "activity", "note",
                 "voids_entry_id")
 #: Optional time column: ``service`` (CCM, PCM, TCM, BHI, RPM; default CCM).
@@ -225,7 +231,7 @@ def import_patients(wb, path) -> ImportSummary:
         if state and not _STATE.match(state):
             errs.append(f"state '{row['state']}' is not a two-letter code")
         codes = [c.strip().upper() for c in row["conditions"].split(";") if c.strip()]
-        bad = [c for c in codes if not icd.is_valid_item(c)]
+        bad = [c for c in codes if not _icd().is_valid_item(c)]
         if bad:
             errs.append(f"not ICD-10-CM code(s): {', '.join(bad)}")
         consent_day = _date(row["consent_date"], "consent_date", errs, today, required=False)
@@ -258,7 +264,7 @@ def import_patients(wb, path) -> ImportSummary:
                                         {k: True for k in r.CONSENT_DISCLOSURES},
                                         billing_practitioner_id=patient.billing_practitioner_id)
                 bundles.append(r.PatientBundle(patient=patient, consent=consent,
-                                               conditions=[r.Condition(c, icd.get_description(c)[:200])
+                                               conditions=[r.Condition(c, _icd().get_description(c)[:200])
                                                            for c in dict.fromkeys(codes)]))
         for e in errs:
             problems.add(line, e)
