@@ -116,9 +116,9 @@ def test_serve_hands_voila_an_absolute_database(tmp_path, monkeypatch):
 
     seen = {}
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "_serve", lambda db, port, env=None: seen.setdefault("db", db) and 0)
+    monkeypatch.setattr(cli, "_serve", lambda db, port, *rest: seen.setdefault("db", db) and 0)
     assert main(["init", "--db", "here/w.db"]) == 0
-    assert main(["serve", "--db", "here/w.db"]) == 0
+    assert main(["serve", "--db", "here/w.db", "--demo-sign-in"]) == 0
     assert seen["db"] == f"sqlite:///{tmp_path / 'here' / 'w.db'}"
 
 
@@ -185,7 +185,7 @@ def test_signal_stops_voila_and_every_kernel(tmp_path, how):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "serve", "--db", str(db),
+    proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "serve", "--demo-sign-in", "--db", str(db),
                              "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, cwd=tmp_path)
     try:

@@ -97,10 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1",
                        description="Serve notebooks/ with Voila on 127.0.0.1 over an existing "
-                       "database (a path is made absolute first). Ctrl+C or SIGTERM stops Voila "
-                       "and every kernel it started.")
+                       "database (a path is made absolute first). Say who signs in: "
+                       "--hub (the team deployment, docs/deployment.md), --user ID (one person), "
+                       "or --demo-sign-in (a picker without passwords, for demonstrations). "
+                       "Ctrl+C or SIGTERM stops Voila and every kernel it started.")
     _db_arg(p)
-    p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    p.add_argument("--port", type=int, default=8866, help="port (default 8866; under --hub the Hub's "
+                   "service URL decides)")
+    who = p.add_argument_group("who signs in (choose one)")
+    who.add_argument("--hub", action="store_true", help="run as JupyterHub's 'workbench' service: "
+                     "every request signed in by the Hub (deploy/jupyterhub_config.py runs this)")
+    who.add_argument("--user", default=None, metavar="ID", help="one staff member on this machine")
+    who.add_argument("--demo-sign-in", action="store_true", help="the demo's sign-in picker: anyone "
+                     "may pick any staff member, no passwords")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("timers", help="list timers still running",
@@ -270,7 +279,7 @@ def cmd_demo(args) -> int:
         print(f"Demo database: {path} ({len(wb.patients())} patients)")
     if args.no_serve:
         return 0
-    return _serve(url, args.port, env)
+    return _serve(url, args.port, None, env)
 
 
 def cmd_serve(args) -> int:
@@ -279,21 +288,30 @@ def cmd_serve(args) -> int:
 
     url = database_url(db)
     _refuse_inside_notebooks(url)
-    _open(argparse.Namespace(db=url))  # a database that is missing or too old is named here
+    args.db = url  # a database that is missing or too old is named by _open
+    from .serve_identity import serve
+
+    return serve(args, _open, lambda db, port, identity: _serve(db, port, identity, _serve_clock_env()))
+
+
+def _serve_clock_env() -> dict[str, str]:
+    """A clock moved by the environment (WORKBENCH_NOW) stays moved in every kernel, with a warning."""
     from .clock import NOW_ENV, SINCE_ENV
 
     env = {}
     if os.environ.get(NOW_ENV):
         print(f"Warning: {NOW_ENV} is set: the clock is moved to {os.environ[NOW_ENV]}.", file=sys.stderr)
         env[SINCE_ENV] = os.environ.get(SINCE_ENV) or repr(time.time())
-    return _serve(url, args.port, env)
+    return env
 
 
-def _serve(db: str, port: int, extra_env: dict[str, str] | None = None) -> int:
+def _serve(db: str, port: int, identity: dict[str, str] | None = None,
+           extra_env: dict[str, str] | None = None) -> int:
     from .process import child_environment, run_until_stopped
     from .ui import voila_command
 
     argv, env = voila_command(NOTEBOOKS, port, db)
+    env.update(identity or {"WORKBENCH_IDENTITY": "demo"})
     print(f"CCM Workbench: http://127.0.0.1:{port}/voila/render/index.ipynb  (Ctrl+C to stop)", flush=True)
     return run_until_stopped(argv, child_environment({**env, **(extra_env or {})}))
 
