@@ -83,7 +83,8 @@ def demo(tmp_path_factory):
     port = free_port()
     log = open(repo.parent / "make-demo.log", "w")
     env = {**os.environ, "PYTHONPATH": str(repo), "WORKBENCH_NOW": FIRST_OF_MONTH}
-    env.pop("WORKBENCH_DB", None)
+    for var in ("WORKBENCH_DB", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # as from a fresh terminal
+        env.pop(var, None)
     proc = subprocess.Popen([*command, f"VENV={venv}", "-o", f"{venv}/.installed",
                              f"DEMO_ARGS=--port {port}"], cwd=repo, env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
