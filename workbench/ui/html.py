@@ -148,8 +148,15 @@ STYLE = """
   border-radius:4px; text-decoration:none; font-size:13px; }
 .ccm-diff-added td { background:#eefaf2; } .ccm-diff-removed td { background:#fdf0ef; }
 .ccm-check-ok { color:#1e6b3d; } .ccm-check-missing { color:#a61b1b; }
+/* the work bar */
+.ccm-timerbar-box { background:#fff; border:1px solid #d9e2ec; border-radius:6px; padding:3px 8px; margin:4px 0; }
+.ccm-timerbar-box .widget-hbox { align-items:center; gap:6px; }
+.ccm-timerbar-running { flex:1 1 auto; }
+.ccm-workbar-chart { display:flex; align-items:center; gap:8px; font-size:13px; color:#52606d; margin:0 10px; }
+.ccm-workbar-minutes { font-weight:700; color:#1f2933; }
+.ccm-timerbar-elsewhere { font-weight:400; opacity:.9; }
 /* the one app: pinned top, breadcrumbs, views kept alive but hidden */
-.ccm-pinned { position:sticky; top:0; z-index:50; background:#f4f6f9; padding-bottom:4px; }
+.ccm-pinned { position:sticky; top:-4px; z-index:50; background:#f4f6f9; padding:4px 0 2px 0; }
 .ccm-view-hidden { height:0 !important; min-height:0 !important; overflow:hidden !important;
   visibility:hidden !important; margin:0 !important; padding:0 !important; }
 .ccm-crumbbar { font-size:13px; color:#52606d; padding:2px 4px; display:flex; gap:8px; align-items:center; }

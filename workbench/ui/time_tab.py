@@ -121,7 +121,7 @@ class TimeTab(w.VBox):
         self.msg.value = message(f"Logged {entry.seconds // 60} min{late}.", "ok")
         self.m_minutes.value = 0
         self.m_note.value = ""
-        self.refresh()
+        self.timer_bar.changed()  # the work bar's month minutes too
         return entry
 
     def void(self) -> bool:
@@ -135,7 +135,7 @@ class TimeTab(w.VBox):
             return False
         self.msg.value = message("The entry is marked entered-in-error; the original stays in the record.", "ok")
         self.v_reason.value = ""
-        self.refresh()
+        self.timer_bar.changed()
         return True
 
     def refresh(self) -> None:
