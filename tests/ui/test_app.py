@@ -236,3 +236,29 @@ def test_care_plan_save_and_consent_from_the_tabs_offer_the_timer(db, clock):
     tab.record_button.click()
     assert "Consent recorded" in bar.offer_text.value
     assert r.CONSENT_DISCLOSURES
+
+
+# ---------------------------------------------------------------- the worklist is mine
+
+
+def test_worklist_defaults_to_my_patients_and_all_is_one_click(db, clock):
+    system = Workbench.open(db, clock=clock)
+    other = sample_patient("P00004", first_name="Otto", last_name="Else")
+    from dataclasses import replace
+
+    other.patient = replace(other.patient, care_team_member_id="S002", billing_practitioner_id="S005")
+    system.add_patient(other)
+    app = app_for(db, clock)
+    view = app.content
+    assert view.whose.value == "mine" and set(view.shown_ids) == {"P00001", "P00002", "P00003"}
+    view.whose.value = "all"
+    assert set(view.shown_ids) == {"P00001", "P00002", "P00003", "P00004"}
+    view.search.value = "I10"  # an ICD-10 code, as you type
+    assert len(view.shown_ids) == 4
+    view.search.value = "diabetes"  # a condition name
+    assert len(view.shown_ids) == 4
+    view.search.value = "otto"
+    assert view.shown_ids == ["P00004"]
+    # a supervisor with nobody on their care team starts on everyone
+    sup = one.workbench_app("worklist", db, clock, {"user": "S004"}, live_timer=False).content
+    assert sup.whose.value == "all" and len(sup.shown_ids) == 4
