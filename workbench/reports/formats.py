@@ -7,7 +7,6 @@ reasons as lists). This module is the ONE place where they become text: :func:`f
 
 from __future__ import annotations
 
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidInput
+from ..export.cells import frame_csv_text, write_xlsx
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
@@ -99,14 +99,10 @@ def write_report(df: pd.DataFrame, fmt: str, out: str | Path | None = None) -> s
     if fmt == "xlsx":
         if out is None:
             raise InvalidInput("An Excel report must be written to a file: give --out.", "out")
-        with pd.ExcelWriter(out, engine="openpyxl") as xw:
-            flat_report(df).to_excel(xw, sheet_name="report", index=False)
-            pd.DataFrame([totals]).to_excel(xw, sheet_name="totals", index=False)
+        write_xlsx(out, {"report": flat_report(df), "totals": pd.DataFrame([totals])})
         return None
     if fmt == "csv":
-        buf = io.StringIO()
-        flat_report(df).to_csv(buf, index=False)
-        text = buf.getvalue()
+        text = frame_csv_text(flat_report(df))
     elif fmt == "json":
         text = _json(df, totals)
     else:

@@ -14,9 +14,8 @@ from datetime import date
 import ipywidgets as w
 import pandas as pd
 
-from workbench.service import Workbench
-
 from workbench.reports.formats import alternative_text, codes_text, write_report
+from workbench.service import Workbench
 
 from .html import data_link, esc, figure_png, is_missing, message
 
