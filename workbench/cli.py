@@ -137,10 +137,16 @@ def _open(args, user: str | None = None):
     return Workbench.open(args.db, user=user)
 
 
+def _create(args):
+    from .service import Workbench
+
+    return Workbench.create(args.db)  # migrations run here, once, never in a dashboard kernel
+
+
 def cmd_init(args) -> int:
     from . import records as r
 
-    wb = _open(args)
+    wb = _create(args)
     cur = wb.settings
     if args.timezone or args.state or args.name:
         wb.set_settings(r.PracticeSettings(name=args.name or cur.name,
@@ -159,7 +165,7 @@ def _generate(wb, size: int | None, seed: int, preset: str | None) -> int:
 
 
 def cmd_demo(args) -> int:
-    wb = _open(args)
+    wb = _create(args)
     if not wb.patients():
         print(f"Creating the demo panel ({args.size} patients, seed {args.seed}) in {args.db} ...")
         from simulated_patients import generate_panel
@@ -176,7 +182,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    _open(args)  # create or migrate before the first kernel starts
+    _open(args)  # refuse now, with the command that creates it, if there is no database
     from .store.engine import database_url
 
     return _serve(database_url(args.db), args.port)
