@@ -55,7 +55,7 @@ def seed_team_database(url: str) -> None:
 
     from workbench.service import Workbench
 
-    wb = Workbench.open(url)
+    wb = Workbench.create(url)
     wb.load_panel(generate_panel(12, 7))
     for user in (TRAINEE, SUPERVISOR):
         wb.add_user(user)

@@ -173,7 +173,7 @@ def bundle(b, today: date, staff: Mapping[str, r.User] | None = None) -> r.Patie
     c.raise_if_any(f"Patient {pid}: " if p is not None else "")
     return r.PatientBundle(patient=p, conditions=conds, medications=meds, allergies=allergies,
                            immunizations=imms, screenings=scr, observations=obs, barriers=barriers,
-                           consent=consent, care_plan=plan)
+                           consent=consent, care_plan=plan, visits=list(b.visits))
 
 
 def _consent(x, pid: str, today: date, born: date | None, staff) -> r.Consent:
