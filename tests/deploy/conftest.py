@@ -12,12 +12,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "training_ui"))
 
-from hub_helpers import running_hub  # noqa: E402
+from hub_helpers import STRANGER, running_hub  # noqa: E402
 from training_ui_helpers import SUPERVISOR, TRAINEE  # noqa: E402
-
-#: A Hub account that is not on the practice's staff list (e.g. added to the Hub by mistake).
-STRANGER = "visitor7"
-
 
 def _ui_fixtures():
     """The workbench UI tests' browser fixture (tests/ui/conftest.py), reused, not copied."""

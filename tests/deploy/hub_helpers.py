@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
 CHP_VERSION = "5.3.0"
+#: A Hub account that is not on the practice's staff list (e.g. added to the Hub by mistake).
+STRANGER = "visitor7"
 
 
 def free_port() -> int:
@@ -145,6 +147,19 @@ def running_hub(db_url: str, tmp: Path, extra_users: set[str] = frozenset()):
         yield {"base": base, "password": password, "log": log, "proc": proc}
     finally:
         stop(proc)
+        stop_proxy(tmp / "hub" / "jupyterhub-proxy.pid")
+
+
+def stop_proxy(pid_file: Path) -> None:
+    """The proxy runs in its own session: end it by its pid file if the Hub left it running."""
+    try:
+        pid = int(pid_file.read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return
+    if b"configurable-http-proxy" in cmdline:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
 
 
 def stop(proc: subprocess.Popen) -> None:
