@@ -98,6 +98,7 @@ class HubKernelManager(AsyncMappingKernelManager):
         if not signed:
             raise web.HTTPError(403, "No signed-in Hub user for this kernel.")
         hub_name, user = signed
+        _REQUEST_USER.set(None)  # one hook, one kernel
         env = {k: v for k, v in (os.environ if env is None else env).items()
                if not k.startswith("JUPYTERHUB_")}
         env.update({MODE_VAR: HUB, HUB_USER_VAR: user})
