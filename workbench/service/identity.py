@@ -80,13 +80,16 @@ class IdentityMixin:
         state = (user.state or "").strip().upper() or None
         if state is not None and len(state) != 2:
             raise InvalidInput(f"State '{user.state}' should be a two-letter code.", "state")
+        from ..rules.identifiers import check_npi
+
+        npi = check_npi(user.npi) if user.npi else ""
         with self.write() as conn:
             if conn.execute(select(s.users.c.id).where(s.users.c.id == uid)).first():
                 raise InvalidInput(f"Staff id {uid} is already in use.", "staff_id")
             conn.execute(insert(s.users).values(id=uid, name=name, role=role.value,
                                                 credential=cred.value if cred else None,
-                                                state=state, active=True))
-        return r.User(id=uid, name=name, role=role, credential=cred, state=state)
+                                                state=state, active=True, npi=npi))
+        return r.User(id=uid, name=name, role=role, credential=cred, state=state, npi=npi)
 
     def users(self, role: r.Role | str | None = None) -> list[r.User]:
         stmt = select(s.users).where(s.users.c.active.is_(True), s.users.c.id != SYSTEM_USER.id)
