@@ -45,14 +45,17 @@ def _root_conftest():
     return sys.modules[name]
 
 
-def seed_team_database(url: str) -> None:
-    """A generated panel on PostgreSQL plus the training staff the test signs in as."""
-    from simulated_patients import generate_panel
-
+def create_database(url: str):
+    """A new, migrated database (``Workbench.create`` where the store provides it)."""
     from workbench.service import Workbench
 
-    wb = Workbench.open(url)
-    wb.load_panel(generate_panel(12, 7))
+    create = getattr(Workbench, "create", None)
+    return create(url) if create is not None else Workbench.open(url)
+
+
+def seed_team_database(url: str) -> None:
+    """The staff the test signs in as; the scenario makes its own simulated patient."""
+    wb = create_database(url)
     for user in (TRAINEE, SUPERVISOR):
         wb.add_user(user)
 
