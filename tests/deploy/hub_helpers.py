@@ -162,6 +162,24 @@ def stop_proxy(pid_file: Path) -> None:
             os.kill(pid, signal.SIGTERM)
 
 
+def service_secret(hub_proc: subprocess.Popen) -> str:
+    """The Hub API token the workbench service runs with (from its /proc environment)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            if b"workbench.hub_service" not in cmdline:
+                continue
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        for item in environ:
+            if item.startswith(b"JUPYTERHUB_API_TOKEN="):
+                return item.split(b"=", 1)[1].decode()
+    raise RuntimeError("the workbench service process was not found")
+
+
 def stop(proc: subprocess.Popen) -> None:
     """SIGTERM the Hub (it stops its service and proxy); kill its process group if it hangs."""
     if proc.poll() is None:

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from hub_helpers import STRANGER
+from hub_helpers import STRANGER, service_secret
 from training_ui_helpers import SUPERVISOR, TRAINEE, leaks, secret_texts
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -160,6 +160,8 @@ def test_trainee_supervisor_and_stranger_through_the_real_hub(browser, hub, team
     seen = received(page)
     assert "I hear the door" in seen  # the recording works
     assert leaks(seen, secrets) == []
+    token = service_secret(hub["proc"])
+    assert len(token) >= 16 and token not in seen  # the service's Hub token stays on the server
     assert all(urlparse(u).hostname == "127.0.0.1" for u in page.urls if u.startswith("http"))
     # the app's own links never carry an identity (only the URL typed above did)
     assert not [u for u in page.urls if "user=" in urlparse(u).query and u != forged]
