@@ -29,10 +29,10 @@ EARLIEST_BIRTH = date(1900, 1, 1)
 EARLIEST_SERVICE = date(2000, 1, 1)
 MAX_OFFSET = timedelta(hours=14)
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?$")
-_MINUTES_RE = re.compile(r"^(\d{1,7}(\.\d+)?|\.\d+)$")
+MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATETIME_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?$")
+_MINUTES_RE = re.compile(r"^([0-9]{1,7}(\.[0-9]+)?|\.[0-9]+)$")
 
 
 def a_date(value, label: str, *, today: date | None = None, earliest: date | None = None,
@@ -179,7 +179,7 @@ def minutes_text(value: str, label: str = "minutes", field: str | None = "minute
     ``2_0``, ``1e-9``, ``inf``, ``-5`` and ``19,5`` are refused, each with the reason."""
     text = value.strip()
     if not _MINUTES_RE.match(text):
-        hint = " (use a decimal point, not a comma)" if re.fullmatch(r"\d+,\d+", text) else ""
+        hint = " (use a decimal point, not a comma)" if re.fullmatch(r"[0-9]+,[0-9]+", text) else ""
         raise InvalidInput(f"{label} {show(text)} is not a number of minutes: use digits and an "
                            f"optional decimal point, e.g. 20 or 19.5{hint}.", field)
     return minutes(float(text), label, field)
