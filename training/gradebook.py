@@ -6,7 +6,6 @@ only supervisor overrides and the released flag are kept with the attempt.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -82,9 +81,6 @@ def write_csv(rows: list[GradebookRow], out: str | Path) -> Path:
     """Write gradebook rows as CSV (one line per attempt)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=GRADEBOOK_COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(asdict(row))
-    return out
+    from workbench.export.cells import write_csv as write_safe_csv  # spreadsheet-safe cells
+
+    return write_safe_csv(out, GRADEBOOK_COLUMNS, [asdict(row) for row in rows])

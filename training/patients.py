@@ -55,6 +55,7 @@ def default_preset_loader(name: str, index: int, seed: int) -> PatientBundle:
     if bundle.consent is not None:
         bundle.consent = dataclasses.replace(bundle.consent, obtained_by="",
                                              billing_practitioner_id=None)
+    bundle.visits = []  # visits name the preset's practitioners
     return bundle
 
 

@@ -14,6 +14,8 @@ from sqlalchemy.engine import Connection
 
 from . import records as r
 from .errors import InvalidInput
+from .rules.identifiers import check_mbi, check_npi
+from .rules.initiation import visit_row
 from .store import queries as q
 from .store import schema as s
 
@@ -38,6 +40,7 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date,
             emergency_contacts=[q.person_dict(x) for x in p.emergency_contacts],
             billing_practitioner_id=p.billing_practitioner_id,
             care_team_member_id=p.care_team_member_id, persona=dict(p.persona), scope=p.scope,
+            member_id=check_mbi(p.member_id) if p.member_id else "", payer=p.payer or "",
             **audit))
         base = {"patient_id": p.id, **audit, **_CORR}
         for c in b.conditions:
@@ -70,6 +73,8 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date,
                                          consent_date=c.consent_date, obtained_by=c.obtained_by,
                                          disclosures=dict(c.disclosures),
                                          billing_practitioner_id=c.billing_practitioner_id, **base))
+        for vis in b.visits:
+            rows["visits"].append(visit_row(vis, today) | base)
         if b.care_plan is not None:
             rows["care_plan_revisions"].append(dict(
                 patient_id=p.id, version=1, based_on=0, content=q.plan_to_json(b.care_plan),
@@ -79,7 +84,7 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date,
 
 #: Insertion order respecting foreign keys.
 ORDER = ("patients", "conditions", "medications", "allergies", "immunizations", "screenings",
-         "observations", "barriers", "consents", "care_plan_revisions")
+         "observations", "barriers", "consents", "care_plan_revisions", "visits")
 
 
 def insert_rows(conn: Connection, rows: dict[str, list[dict]]) -> None:
@@ -123,7 +128,8 @@ def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> 
         if new_staff:
             conn.execute(insert(s.users), [dict(id=u.id, name=u.name, role=r.Role(u.role).value,
                                                 credential=r.Credential(u.credential).value if u.credential else None,
-                                                state=u.state, active=True) for u in new_staff])
+                                                state=u.state, active=True,
+                                                npi=check_npi(u.npi) if u.npi else "") for u in new_staff])
         if panel.settings is not None and not conn.execute(select(s.settings.c.key)).first():
             conn.execute(insert(s.settings), [dict(key=k, value=getattr(panel.settings, k))
                                               for k in ("name", "timezone", "state")])

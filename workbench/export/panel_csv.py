@@ -8,8 +8,9 @@ Exporting and importing into an empty database gives the same panel.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
+
+from .cells import write_csv
 
 from ..records import Panel, PatientBundle
 
@@ -89,10 +90,5 @@ def export_panel(wb, out_dir, scope: str = "live") -> list[Path]:
     paths = []
     for name, columns, rows in (("staff.csv", STAFF_COLUMNS, staff_rows),
                                 ("patients.csv", PATIENT_COLUMNS + PATIENT_EXTRA_COLUMNS, patient_rows)):
-        path = out / name
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
-        paths.append(path)
+        paths.append(write_csv(out / name, columns, rows))  # spreadsheet-safe cells
     return paths

@@ -78,15 +78,16 @@ class IdentityMixin:
     # ------------------------------------------------------------------ people
 
     def add_user(self, user: r.User) -> r.User:
-        checked = v.user(user)
+        checked = v.user(user)  # id, name, role, credential, state and NPI (workbench.rules.identifiers)
         uid, name, role, cred, state = checked.id, checked.name, checked.role, checked.credential, checked.state
+        npi = checked.npi
         with self.write() as conn:
             if conn.execute(select(s.users.c.id).where(s.users.c.id == uid)).first():
                 raise InvalidInput(f"Staff id {uid} is already in use.", "staff_id")
             conn.execute(insert(s.users).values(id=uid, name=name, role=role.value,
                                                 credential=cred.value if cred else None,
-                                                state=state, active=True))
-        return r.User(id=uid, name=name, role=role, credential=cred, state=state)
+                                                state=state, active=True, npi=npi))
+        return r.User(id=uid, name=name, role=role, credential=cred, state=state, npi=npi)
 
     def users(self, role: r.Role | str | None = None) -> list[r.User]:
         stmt = select(s.users).where(s.users.c.active.is_(True), s.users.c.id != SYSTEM_USER.id)

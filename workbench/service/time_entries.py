@@ -96,6 +96,9 @@ class TimeEntriesMixin:
             conds = [q.to_condition(x) for x in q.current_rows(conn, s.conditions, pid)]
             staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
             complex_attested = self._complex_attested(conn, pid, month)
-        return bill_month(entries, patient_id=pid, month=month, consents=consents, staff=staff,
+        bill = bill_month(entries, patient_id=pid, month=month, consents=consents, staff=staff,
                           eligibility=assess_eligibility(conds), complex_attested=complex_attested,
                           table=rule_table_for(month), staffing=StaffingRule(), today=self.today())
+        from ..rules.billing import with_initiation
+
+        return with_initiation(bill, self.initiation(pid, month))

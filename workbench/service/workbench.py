@@ -31,10 +31,11 @@ from .patients import PatientsMixin
 from .screening import ScreeningMixin
 from .time_entries import TimeEntriesMixin
 from .timers import TimerMixin
+from .visits import VisitsMixin
 
 
 class Workbench(IdentityMixin, PatientsMixin, TimerMixin, TimeEntriesMixin, ConsentMixin,
-                CarePlanMixin, ContactsMixin, ScreeningMixin, EscalationMixin, AttestationMixin):
+                CarePlanMixin, ContactsMixin, ScreeningMixin, EscalationMixin, AttestationMixin, VisitsMixin):
     """The CCM record for one signed-in user. Make one with :meth:`open`."""
 
     def __init__(self, engine: Engine, user: r.User, clock: Clock | None = None):

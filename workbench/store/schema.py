@@ -59,6 +59,8 @@ users = Table(
     Column("credential", String(8), nullable=True),  #: records.Credential or NULL
     Column("state", String(2), nullable=True),  #: practice state (licensure)
     Column("active", Boolean, nullable=False, default=True),  #: may sign in
+    #: National Provider Identifier of a billing practitioner, "" when none (migration 0004)
+    Column("npi", String(10), nullable=False, default="", server_default=""),
 )
 
 # --------------------------------------------------------------------------- clinical tables
@@ -83,6 +85,10 @@ patients = Table(
     Column("care_team_member_id", String(64), ForeignKey("users.id"), nullable=True),
     Column("persona", JSON, nullable=False),  #: simulated traits for training
     Column("scope", String(64), nullable=False, default="live", index=True),  #: live | training:<attempt>
+    #: Medicare Beneficiary Identifier, "" when unknown (migration 0004)
+    Column("member_id", String(11), nullable=False, default="", server_default=""),
+    #: payer when not traditional Medicare, e.g. a Medicare Advantage plan (migration 0004)
+    Column("payer", String(SHORT_MAX), nullable=False, default="", server_default=""),
     *_audit(),
 )
 
@@ -334,6 +340,20 @@ month_attestations = Table(
     *_correctable("month_attestations"),
 )
 
+visits = Table(
+    "visits",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("visit_date", Date, nullable=False),  #: local date of the face-to-face visit
+    Column("kind", String(32), nullable=False),  #: records.VisitKind
+    Column("practitioner_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("ccm_discussed", Boolean, nullable=False),  #: can be the CCM initiating visit
+    Column("extensive_care_planning", Boolean, nullable=False),  #: G0506 by the billing practitioner
+    *_audit(),
+    *_correctable("visits"),
+)
+
 training_attempts = Table(
     "training_attempts",
     metadata,
@@ -382,4 +402,5 @@ CLINICAL_TABLES = (
     "month_attestations",
     "training_attempts",
     "training_events",
+    "visits",
 )
