@@ -22,15 +22,16 @@ from .store import schema as s
 _CORR = {"status": "active", "reason": "", "supersedes_id": None}
 
 
-def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date) -> dict[str, list[dict]]:
-    """Turn bundles into rows per table. Raises InvalidInput naming the patient on bad data."""
+def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date,
+                staff: dict[str, r.User] | None = None) -> dict[str, list[dict]]:
+    """Turn bundles into rows per table, each checked by :func:`workbench.validate.bundle`
+    (with ``staff``, the care team too). Raises InvalidInput naming the patient by id."""
+    from . import validate
+
     rows: dict[str, list[dict]] = defaultdict(list)
     for b in bundles:
+        b = validate.bundle(b, today, staff)
         p = b.patient
-        if not isinstance(p, r.Patient) or not p.id or not p.first_name or not p.last_name:
-            raise InvalidInput(f"Patient {getattr(p, 'id', '?')}: id, first and last name are required.")
-        if p.birth_date > today:
-            raise InvalidInput(f"Patient {p.id}: birth date {p.birth_date} is in the future.")
         rows["patients"].append(dict(
             id=p.id, first_name=p.first_name, last_name=p.last_name, birth_date=p.birth_date,
             sex=p.sex, state=p.state, language=p.language, phone=p.phone, email=p.email,
@@ -68,8 +69,6 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date) -> dic
                                          **base))
         if b.consent is not None:
             c = b.consent
-            if c.consent_date > today:
-                raise InvalidInput(f"Patient {p.id}: consent dated in the future ({c.consent_date}).")
             rows["consents"].append(dict(method=r.ConsentMethod(c.method).value,
                                          consent_date=c.consent_date, obtained_by=c.obtained_by,
                                          disclosures=dict(c.disclosures),
