@@ -15,6 +15,7 @@ from ..store import schema as s
 from .basic import boolean, choice, identifier, json_value, limit_of, real, short, text
 from .codes import billing_practitioner, icd10, icd10_description, sex, state
 from .when import EARLIEST_SERVICE, a_date, birth_date, care_date
+from ..rules.identifiers import check_mbi
 
 P = s.patients.c
 
@@ -78,6 +79,8 @@ def patient(p, today: date, staff: Mapping[str, r.User] | None = None) -> r.Pati
         caregiver=c(person, p.caregiver, "caregiver") if p.caregiver is not None else None,
         emergency_contacts=tuple(c(person, x, "emergency_contact") for x in (p.emergency_contacts or ())),
         scope=c(_scope, p.scope),
+        member_id=c(check_mbi, p.member_id) if p.member_id else "",
+        payer=c(short, p.payer, "payer", required=False, field="payer", max_len=limit_of(P.payer)),
     )
     if out["email"] and "@" not in out["email"]:
         c.items.append(InvalidInput("email has no @: give an address such as name@example.org.", "email"))
@@ -168,10 +171,32 @@ def bundle(b, today: date, staff: Mapping[str, r.User] | None = None) -> r.Patie
         action=text(x.action, "barrier action", required=False, field="barriers")), x) for x in b.barriers]
     consent = c(_consent, b.consent, pid, today, born, staff) if b.consent is not None else None
     plan = c(care_plan, b.care_plan) if b.care_plan is not None else None
+    visits = [c(_visit, x, pid, today, born, staff) for x in b.visits]
     c.raise_if_any(f"Patient {pid}: " if p is not None else "")
     return r.PatientBundle(patient=p, conditions=conds, medications=meds, allergies=allergies,
                            immunizations=imms, screenings=scr, observations=obs, barriers=barriers,
-                           consent=consent, care_plan=plan)
+                           consent=consent, care_plan=plan, visits=visits)
+
+
+def _visit(x, pid: str, today: date, born: date | None, staff) -> r.Visit:
+    """A face-to-face visit (docs/reference.md, "Initiating visit"): real date, known kind, and a
+    practitioner of the practice."""
+    if not isinstance(x, r.Visit):
+        raise InvalidInput(f"visit must be a Visit, not {type(x).__name__}.", "visit")
+    day = care_date(x.visit_date, "visit_date", today=today, birth=born, field="visit_date")
+    kind = choice(x.kind, r.VisitKind, "visit kind", "kind")
+    by = identifier(x.practitioner_id, "visit practitioner_id", limit_of(s.visits.c.practitioner_id),
+                    field="practitioner_id")
+    if staff is not None:
+        if by not in staff:
+            raise InvalidInput(f"visit practitioner_id {by} is not a staff member (add them as staff first).",
+                               "practitioner_id")
+        if not staff[by].is_practitioner:
+            raise InvalidInput(f"visit practitioner_id {by} holds no practitioner credential.", "practitioner_id")
+    return dataclasses.replace(x, patient_id=pid, visit_date=day, kind=kind, practitioner_id=by,
+                               ccm_discussed=boolean(x.ccm_discussed, "ccm_discussed", "ccm_discussed"),
+                               extensive_care_planning=boolean(x.extensive_care_planning,
+                                                               "extensive_care_planning", "extensive_care_planning"))
 
 
 def _consent(x, pid: str, today: date, born: date | None, staff) -> r.Consent:
