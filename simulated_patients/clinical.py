@@ -93,7 +93,7 @@ def make_conditions(rng: random.Random, t: Tables, codes: dict[str, str], birth:
         last = start.toordinal() - 180
         earliest = max(birth.toordinal() + 30 * YEAR, last - 25 * YEAR)
         onset = date.fromordinal(between(rng, earliest if earliest < last - 20 else last - 20, last))
-        out.append(Condition(icd10=code, display=display, onset=onset, chronic=True))
+        out.append(Condition(icd10=code, display=display, onset=onset, chronic=None))  # catalog decides
     return out
 
 
