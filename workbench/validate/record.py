@@ -16,6 +16,7 @@ from ..rules.catalog import chronic_category
 from .basic import boolean, choice, identifier, json_value, limit_of, real, short, text
 from .codes import billing_practitioner, icd10, icd10_description, sex, state
 from .when import EARLIEST_SERVICE, a_date, birth_date, care_date
+from ..rules.identifiers import check_mbi
 
 P = s.patients.c
 
@@ -283,6 +284,8 @@ def user(u) -> r.User:
                  role=c(choice, u.role, r.Role, "role", "role"),
                  credential=c(choice, u.credential, r.Credential, "credential", "credential")
                  if u.credential not in (None, "") else None,
-                 state=c(state, u.state) or None, npi=c(_npi, u.npi) or "")
+                 state=c(state, u.state) or None, npi=c(_npi, u.npi) or "",
+                 phone=c(short, u.phone, "phone", required=False, field="phone", max_len=32) or ""
+                 if u.phone else "")
     c.raise_if_any(f"Staff {uid or '?'}: ")
     return out
