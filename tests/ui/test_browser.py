@@ -159,7 +159,10 @@ def test_main_path_through_the_one_app(page, voila_server):
 def test_chart_timer_consent_care_plan_and_phq9(page, voila_server):
     base, db = voila_server["base"], voila_server["db"]
     uid = staff_id(db, "care_manager")
-    pid = "P00030"
+    from workbench.service import Workbench
+
+    wb = Workbench.open(db)  # a patient with no care plan yet: the two saves are versions 1 and 2
+    pid = next(p.id for p in wb.patients()[29:] + wb.patients()[:29] if wb.care_plan(p.id) is None)
     open_app(page, base, f"chart.ipynb?patient={pid}&user={uid}", ".ccm-chart-header")
     shot(page, "chart")
 
