@@ -129,7 +129,8 @@ class ChartView(w.VBox):
         if key == "contacts":
             return ContactsTab(wb, pid, on_change=lambda: self.recorded("contacts"))
         if key == "escalation":
-            return EscalationTab(wb, pid, on_change=lambda: self.recorded("escalation"))
+            return EscalationTab(wb, pid, on_change=lambda: self.recorded("escalation"),
+                                 on_opened=self.escalation_opened)
         if key == "screening":
             return ScreeningTab(wb, pid, on_escalation=self._escalated, on_change=lambda: self.recorded("screening"))
         if key == "trends":
@@ -181,7 +182,14 @@ class ChartView(w.VBox):
         self.since = self.wb.now()
         return shown
 
+    def escalation_opened(self, escalation) -> None:
+        """An escalation is a crisis call: its time is captured by starting a timer (activity
+        "escalation") when none runs; a running timer keeps running."""
+        if self.wb.running_timer() is None:
+            self.timer_bar.start(r.Activity.ESCALATION.value, note=f"Escalation #{escalation.id}", pid=self.pid)
+
     def _escalated(self, escalation) -> None:
+        self.escalation_opened(escalation)
         self.escalation.refresh(select=escalation.id)
         self.tabs.selected_index = TAB_TITLES.index("Escalation")
 
