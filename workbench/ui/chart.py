@@ -62,9 +62,14 @@ def header_html(wb: Workbench, chart) -> str:
     facts = (("Age", f"{p.age_on(today)} ({p.sex}), born {p.birth_date}"), ("Phone", p.phone),
              ("Language", p.language), ("Contact preferences", prefs), ("Caregiver", _person(p.caregiver)),
              ("Emergency contacts", emergency), ("Care team", team),
-             ("Allergies", allergies or "No known allergies"), ("Eligibility", elig_text))
+             ("Allergies", allergies or "No known allergies"))
+    short = elig_text.split(": ")[0] + (f" ({len(elig.categories)} chronic categories)"
+                                        if getattr(elig, "categories", None) else "")
+    eligibility = (f'<details class="ccm-eligibility"><summary>{esc(short)}</summary>'
+                   f'<div class="ccm-eligibility-detail">{esc(elig_text)}</div></details>')
     left = ('<table class="ccm-facts">' + "".join(
-        f'<tr><th>{esc(k)}</th><td>{esc(v) or "&mdash;"}</td></tr>' for k, v in facts) + "</table>")
+        f'<tr><th>{esc(k)}</th><td>{esc(v) or "&mdash;"}</td></tr>' for k, v in facts)
+        + f"<tr><th>Eligibility</th><td>{eligibility}</td></tr></table>")
     return (f'<div class="ccm-card ccm-chart-header"><div style="display:flex;align-items:baseline;gap:12px">'
             f'<span style="font-size:20px;font-weight:700" class="ccm-patient-name">{esc(p.name)}</span>'
             f'<span style="color:#52606d">{esc(p.id)}</span>{badges}</div>'
