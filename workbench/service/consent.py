@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 from .core import month_bounds
@@ -46,7 +47,7 @@ class ConsentMixin:
                                "disclosures")
         audit = self.stamp()
         with self.write() as conn:
-            patient = self._patient_row(conn, pid)
+            patient = self._patient_row(conn, pid, Action.WRITE_RECORD)
             bp = billing_practitioner_id or patient.billing_practitioner_id
             if bp is not None:
                 self._user_row(conn, bp)
@@ -66,7 +67,7 @@ class ConsentMixin:
         revoked_on = v.a_date(revoked_on, "Date the patient asked to stop", today=self.today(),
                               field="revoked_on")
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            self._patient_row(conn, pid, Action.WRITE_RECORD)
             live = [c for c in self._consents(conn, pid) if c.revoked_on is None]
             if not live:
                 raise InvalidInput("There is no active consent on record to revoke.")

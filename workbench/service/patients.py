@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.engine import Connection
 
 from .. import records as r
 from .. import validate as v
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
@@ -38,29 +38,22 @@ class Chart:
     care_team: dict[str, r.User] = field(default_factory=dict)
 
 
-
 class PatientsMixin:
     """Patients, the chart, diagnoses and the panel-wide reports."""
-
-
-    def _patient_row(self, conn: Connection, pid) -> object:
-        if not isinstance(pid, str):
-            raise InvalidInput(f"Patient id must be text, not {type(pid).__name__}.", "patient_id")
-        row = conn.execute(select(s.patients).where(s.patients.c.id == pid)).first()
-        if row is None:
-            raise NotFound(f"No patient with id '{pid}'.")
-        return row
 
     def get_patient(self, pid: str) -> r.Patient:
         with self.read() as conn:
             return q.to_patient(self._patient_row(conn, pid))
 
     def patients(self, scope: str | None = "live") -> list[r.Patient]:
+        """The patients of ``scope`` (refused if the user may not read it); ``None``: every
+        patient the signed-in user may read."""
         stmt = select(s.patients).order_by(s.patients.c.id)
-        if scope is not None:
-            stmt = stmt.where(s.patients.c.scope == scope)
         with self.read() as conn:
-            return [q.to_patient(row) for row in conn.execute(stmt)]
+            if scope is not None:
+                self._check(conn, Action.READ_CHART, scope)
+                return [q.to_patient(row) for row in conn.execute(stmt.where(s.patients.c.scope == scope))]
+            return [q.to_patient(row) for row in self._visible(conn, conn.execute(stmt))]
 
     def add_patient(self, bundle: r.PatientBundle | r.Patient) -> r.Patient:
         """Add one patient with everything known about them, in one transaction."""
@@ -68,6 +61,9 @@ class PatientsMixin:
 
         if isinstance(bundle, r.Patient):
             bundle = r.PatientBundle(patient=bundle)
+        with self.read() as conn:
+            scope = getattr(bundle.patient, "scope", "live")
+            self._check(conn, Action.ADD_PATIENT if scope == "live" else Action.START_PRACTICE, scope)
         rows = bundle_rows([bundle], self.stamp(), today=self.today())
         with self.write() as conn:
             if conn.execute(select(s.patients.c.id).where(s.patients.c.id == bundle.patient.id)).first():
@@ -124,7 +120,7 @@ class PatientsMixin:
         if condition.chronic is not None and condition.chronic and not condition.chronic_reason.strip():
             raise InvalidInput("Say why this condition is chronic.", "chronic_reason")
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            self._patient_row(conn, pid, Action.WRITE_RECORD)
             res = conn.execute(insert(s.conditions).values(
                 patient_id=pid, icd10=icd, display=v.short(condition.display, "Name", required=False),
                 onset=condition.onset, chronic=condition.chronic,
@@ -138,12 +134,16 @@ class PatientsMixin:
         """One row per patient with time that month: codes, amounts, reasons (pandas)."""
         from ..reports import month_report
 
+        with self.read() as conn:
+            self._check(conn, Action.READ_BILLING, scope)
         return month_report(self, v.month(month), scope=scope)
 
     def worklist(self, day: date | None = None, scope: str = "live"):
         """The panel ordered by who most needs a call today (pandas)."""
         from ..reports import worklist
 
+        with self.read() as conn:
+            self._check(conn, Action.READ_CHART, scope)
         return worklist(self, day or self.today(), scope=scope)
 
     def count(self, table: str) -> int:
