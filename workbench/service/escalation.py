@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput, NotFound
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
@@ -28,7 +29,7 @@ class EscalationMixin:
         severity = v.choice(severity, r.Severity, "Severity", "severity")
         source = v.short(source, "Source", field="source", max_len=v.limit_of(s.escalations.c.source))
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            self._patient_row(conn, pid, Action.WRITE_RECORD)
             eid = self._open_escalation(conn, pid, reason, severity, source)
         return self.escalation(eid)
 
@@ -53,6 +54,7 @@ class EscalationMixin:
             esc = conn.execute(select(s.escalations).where(s.escalations.c.id == escalation_id)).first()
             if esc is None:
                 raise NotFound(f"No escalation {escalation_id}.")
+            self._patient_row(conn, esc.patient_id, Action.WRITE_RECORD)
             if at < esc.opened_at:
                 raise InvalidInput("That step is timed before the escalation was opened.", "at")
             done = [row[0] for row in conn.execute(select(s.escalation_steps.c.step).where(
@@ -101,6 +103,7 @@ class EscalationMixin:
             rows = list(conn.execute(select(s.escalations).where(s.escalations.c.id == escalation_id)))
             if not rows:
                 raise NotFound(f"No escalation {escalation_id}.")
+            self._patient_row(conn, rows[0].patient_id)
             return q.escalation_with_steps(conn, rows)[0]
 
     def escalations(self, pid: str | None = None, open_only: bool = False) -> list[r.Escalation]:
@@ -108,5 +111,11 @@ class EscalationMixin:
         if pid is not None:
             stmt = stmt.where(s.escalations.c.patient_id == pid)
         with self.read() as conn:
-            out = q.escalation_with_steps(conn, list(conn.execute(stmt)))
+            if pid is not None:
+                self._patient_row(conn, pid)
+                rows = list(conn.execute(stmt))
+            else:
+                seen = {x.id for x in self._visible(conn, conn.execute(select(s.patients.c.id, s.patients.c.scope)))}
+                rows = [x for x in conn.execute(stmt) if x.patient_id in seen]
+            out = q.escalation_with_steps(conn, rows)
         return [e for e in out if e.is_open] if open_only else out
