@@ -46,11 +46,10 @@ def _root_conftest():
 
 
 def create_database(url: str):
-    """A new, migrated database (``Workbench.create`` where the store provides it)."""
+    """A new, migrated database."""
     from workbench.service import Workbench
 
-    create = getattr(Workbench, "create", None)
-    return create(url) if create is not None else Workbench.open(url)
+    return Workbench.create(url)
 
 
 def seed_team_database(url: str) -> None:
