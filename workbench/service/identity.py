@@ -26,9 +26,7 @@ class IdentityMixin:
             with self.read() as conn:
                 values = {row.key: row.value for row in conn.execute(select(s.settings))}
             base = r.PracticeSettings()
-            self._settings = r.PracticeSettings(
-                name=values.get("name", base.name), timezone=values.get("timezone", base.timezone),
-                state=values.get("state", base.state))
+            self._settings = r.PracticeSettings(**{k: values.get(k, getattr(base, k)) for k in r.SETTINGS_KEYS})
         return self._settings
 
     def set_settings(self, settings: r.PracticeSettings) -> None:
@@ -44,7 +42,7 @@ class IdentityMixin:
                                       timezone=settings.timezone.strip(),
                                       state=v.state(settings.state, required=True))
         with self.write() as conn:
-            for key in ("name", "timezone", "state"):
+            for key in r.SETTINGS_KEYS:
                 value = getattr(settings, key)
                 if conn.execute(select(s.settings.c.key).where(s.settings.c.key == key)).first():
                     conn.execute(s.settings.update().where(s.settings.c.key == key).values(value=value))
@@ -81,13 +79,14 @@ class IdentityMixin:
         checked = v.user(user)  # id, name, role, credential, state and NPI (workbench.rules.identifiers)
         uid, name, role, cred, state = checked.id, checked.name, checked.role, checked.credential, checked.state
         npi = checked.npi
+        phone = checked.phone
         with self.write() as conn:
             if conn.execute(select(s.users.c.id).where(s.users.c.id == uid)).first():
                 raise InvalidInput(f"Staff id {uid} is already in use.", "staff_id")
             conn.execute(insert(s.users).values(id=uid, name=name, role=role.value,
                                                 credential=cred.value if cred else None,
-                                                state=state, active=True, npi=npi))
-        return r.User(id=uid, name=name, role=role, credential=cred, state=state, npi=npi)
+                                                state=state, active=True, npi=npi, phone=phone))
+        return r.User(id=uid, name=name, role=role, credential=cred, state=state, npi=npi, phone=phone)
 
     def users(self, role: r.Role | str | None = None) -> list[r.User]:
         stmt = select(s.users).where(s.users.c.active.is_(True), s.users.c.id != SYSTEM_USER.id)

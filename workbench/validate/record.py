@@ -11,6 +11,7 @@ from datetime import date
 
 from .. import records as r
 from ..errors import InvalidInput
+from ..rules.catalog import chronic_category
 from ..store import schema as s
 from .basic import boolean, choice, identifier, json_value, limit_of, real, short, text
 from .codes import billing_practitioner, icd10, icd10_description, sex, state
@@ -131,12 +132,10 @@ def patient(p, today: date, staff: Mapping[str, r.User] | None = None) -> r.Pati
     return r.Patient(id=pid, birth_date=born, **names, **out)
 
 
-def condition(cond, *, today: date | None = None, birth: date | None = None,
-              reason_for_chronic: bool = True) -> r.Condition:
+def condition(cond, *, today: date | None = None, birth: date | None = None) -> r.Condition:
     """A diagnosis: a billable ICD-10-CM code (normalised), its name (the tabular list's when
-    none is given), an onset between birth and today, and, when ``reason_for_chronic``, a
-    reason when marked chronic (a clinician's call in the app; conditions loaded with a
-    patient bundle come from a catalog or another record and may be marked chronic as given)."""
+    none is given), an onset between birth and today, and a reason when a code outside the
+    chronic-condition catalog (workbench.rules.catalog) is marked chronic."""
     if not isinstance(cond, r.Condition):
         raise InvalidInput(f"A condition must be a Condition, not {type(cond).__name__}.", "condition")
     code = icd10(cond.icd10)
@@ -148,7 +147,8 @@ def condition(cond, *, today: date | None = None, birth: date | None = None,
     if cond.chronic is not None:
         boolean(cond.chronic, "Chronic", "chronic")
     reason = text(cond.chronic_reason, "Reason", required=False, field="chronic_reason")
-    if cond.chronic and not reason and reason_for_chronic:
+    if cond.chronic and not reason and chronic_category(code) is None:
+        # a catalog condition is chronic by the catalog; any other code needs the clinician's reason
         raise InvalidInput("Say why this condition is chronic.", "chronic_reason")
     return dataclasses.replace(cond, icd10=code, display=display, onset=onset, chronic_reason=reason)
 
@@ -165,7 +165,7 @@ def bundle(b, today: date, staff: Mapping[str, r.User] | None = None) -> r.Patie
     p = c(patient, b.patient, today, staff)
     born = p.birth_date if p is not None else None
     pid = p.id if p is not None else getattr(b.patient, "id", "?")
-    conds = [c(condition, x, today=today, birth=born, reason_for_chronic=False) for x in b.conditions]
+    conds = [c(condition, x, today=today, birth=born) for x in b.conditions]
     seen: dict[str, int] = {}
     for x in conds:
         if x is not None:
@@ -284,6 +284,8 @@ def user(u) -> r.User:
                  role=c(choice, u.role, r.Role, "role", "role"),
                  credential=c(choice, u.credential, r.Credential, "credential", "credential")
                  if u.credential not in (None, "") else None,
-                 state=c(state, u.state) or None, npi=c(_npi, u.npi) or "")
+                 state=c(state, u.state) or None, npi=c(_npi, u.npi) or "",
+                 phone=c(short, u.phone, "phone", required=False, field="phone", max_len=limit_of(U.phone)) or ""
+                 if u.phone else "")
     c.raise_if_any(f"Staff {uid or '?'}: ")
     return out
