@@ -91,7 +91,7 @@ def staff_db(tmp_path, monkeypatch):
     from workbench.service import Workbench
 
     url = f"sqlite:///{tmp_path / 'staff.db'}"
-    wb = Workbench.open(url)
+    wb = Workbench.create(url)
     wb.add_user(r.User("TR01", "Tara Trainee", r.Role.TRAINEE, r.Credential.CMA))
     wb.add_user(r.User("SV01", "Sam Supervisor", r.Role.SUPERVISOR, r.Credential.RN))
     monkeypatch.setenv("WORKBENCH_DB", url)
