@@ -196,10 +196,16 @@ def _open(args, user: str | None = None):
     return Workbench.open(resolve_db(args.db), user=user)
 
 
+def _create(args):
+    from .service import Workbench
+
+    return Workbench.create(resolve_db(args.db))  # migrations run here, once, never in a kernel
+
+
 def cmd_init(args) -> int:
     from . import records as r
 
-    wb = _open(args)
+    wb = _create(args)
     cur = wb.settings
     if args.timezone or args.state or args.name:
         wb.set_settings(r.PracticeSettings(name=args.name or cur.name,

@@ -30,10 +30,17 @@ class IdentityMixin:
         return self._settings
 
     def set_settings(self, settings: r.PracticeSettings) -> None:
+        if not isinstance(settings, r.PracticeSettings):
+            raise InvalidInput("set_settings needs PracticeSettings.", "settings")
         try:
-            ZoneInfo(settings.timezone)
+            ZoneInfo(v.short(settings.timezone, "Time zone", field="timezone"))
+        except InvalidInput:
+            raise
         except Exception:
-            raise InvalidInput(f"Unknown time zone '{settings.timezone}'.", "timezone") from None
+            raise InvalidInput(f"Unknown time zone {v.show(settings.timezone)}.", "timezone") from None
+        settings = r.PracticeSettings(name=v.short(settings.name, "Practice name", field="name"),
+                                      timezone=settings.timezone.strip(),
+                                      state=v.state(settings.state, required=True))
         with self.write() as conn:
             for key in r.SETTINGS_KEYS:
                 value = getattr(settings, key)
@@ -69,19 +76,10 @@ class IdentityMixin:
     # ------------------------------------------------------------------ people
 
     def add_user(self, user: r.User) -> r.User:
-        if not isinstance(user, r.User):
-            raise InvalidInput("add_user needs a User.")
-        uid = v.short(user.id, "Staff id", field="staff_id")
-        name = v.short(user.name, "Name", field="name")
-        role = v.choice(user.role, r.Role, "Role", "role")
-        cred = v.choice(user.credential, r.Credential, "Credential", "credential") if user.credential else None
-        state = (user.state or "").strip().upper() or None
-        if state is not None and len(state) != 2:
-            raise InvalidInput(f"State '{user.state}' should be a two-letter code.", "state")
-        from ..rules.identifiers import check_npi
-
-        npi = check_npi(user.npi) if user.npi else ""
-        phone = v.short(user.phone, "Phone", required=False, field="phone", max_len=32) if user.phone else ""
+        checked = v.user(user)  # id, name, role, credential, state and NPI (workbench.rules.identifiers)
+        uid, name, role, cred, state = checked.id, checked.name, checked.role, checked.credential, checked.state
+        npi = checked.npi
+        phone = checked.phone
         with self.write() as conn:
             if conn.execute(select(s.users.c.id).where(s.users.c.id == uid)).first():
                 raise InvalidInput(f"Staff id {uid} is already in use.", "staff_id")
@@ -98,8 +96,7 @@ class IdentityMixin:
             return [q.to_user(row) for row in conn.execute(stmt.order_by(s.users.c.id))]
 
     def get_user(self, uid: str) -> r.User:
-        if not isinstance(uid, str):
-            raise InvalidInput(f"Staff id must be text, not {type(uid).__name__}.", "staff_id")
+        uid = v.identifier(uid, "Staff id", v.limit_of(s.users.c.id), field="staff_id")
         with self.read() as conn:
             row = conn.execute(select(s.users).where(s.users.c.id == uid)).first()
         if row is None:

@@ -1,7 +1,7 @@
 """claim identifiers and face-to-face visits
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01
 
 What a claim needs (docs/reference.md, "A claim-ready month"): staff carry an NPI (and a phone
@@ -18,7 +18,7 @@ from workbench.store.schema import UTCDateTime
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
