@@ -22,7 +22,7 @@ def demo_db(tmp_path_factory):
     from workbench.service import Workbench
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    wb = Workbench.open(str(path), clock=FixedClock(datetime(2026, 11, 25, 15, 0, tzinfo=UTC)))
+    wb = Workbench.create(str(path), clock=FixedClock(datetime(2026, 11, 25, 15, 0, tzinfo=UTC)))
     wb.load_panel(generate_panel(60, 2026))
     add_demo_activity(wb)
     return str(path)
