@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from .. import policy
 from .. import records as r
+from .. import validate as v
 from ..errors import InvalidInput, NotFound
 from ..policy import Action
 from ..store import schema as s
@@ -40,8 +41,7 @@ class AccessMixin:
 
     def _patient_row(self, conn: Connection, pid, action: Action = Action.READ_CHART) -> object:
         """The patient's row, if the signed-in user may do ``action`` on this patient."""
-        if not isinstance(pid, str):
-            raise InvalidInput(f"Patient id must be text, not {type(pid).__name__}.", "patient_id")
+        pid = v.identifier(pid, "Patient id", v.limit_of(s.patients.c.id), field="patient_id")
         row = conn.execute(select(s.patients).where(s.patients.c.id == pid)).first()
         if row is None:
             raise NotFound(f"No patient with id '{pid}'.")

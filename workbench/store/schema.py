@@ -61,6 +61,8 @@ users = Table(
     Column("active", Boolean, nullable=False, default=True),  #: may sign in
     #: National Provider Identifier of a billing practitioner, "" when none (migration 0004)
     Column("npi", String(10), nullable=False, default="", server_default=""),
+    #: direct line a patient may call, "" when none (migration 0004)
+    Column("phone", String(32), nullable=False, default="", server_default=""),
 )
 
 # --------------------------------------------------------------------------- clinical tables
