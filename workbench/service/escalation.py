@@ -57,14 +57,45 @@ class EscalationMixin:
             self._patient_row(conn, esc.patient_id, Action.WRITE_RECORD)
             if at < esc.opened_at:
                 raise InvalidInput("That step is timed before the escalation was opened.", "at")
-            if conn.execute(select(s.escalation_steps.c.id).where(
-                    s.escalation_steps.c.escalation_id == escalation_id,
-                    s.escalation_steps.c.step == r.EscalationStep.CLOSED.value)).first():
+            done = [row[0] for row in conn.execute(select(s.escalation_steps.c.step).where(
+                s.escalation_steps.c.escalation_id == escalation_id))]
+            if r.EscalationStep.CLOSED.value in done:
                 raise InvalidInput("This escalation is closed; open a new one.")
+            if step == r.EscalationStep.CLOSED:
+                note = self._closing_note(esc, done, note)
             conn.execute(insert(s.escalation_steps).values(
                 escalation_id=escalation_id, step=step.value, at=at, note=note,
                 patient_consent=patient_consent, **conn.stamp))
         return self.escalation(escalation_id)
+
+    @staticmethod
+    def _closing_note(esc, done: list[str], note: str) -> str:
+        """Closing before the protocol's required steps (workbench.rules.escalation) needs a
+        reason; the missing steps and the reason are kept in the closing step's note."""
+        from ..rules.escalation import classify, describe_missing, missing_steps
+
+        protocol = classify(esc.reason, esc.source)
+        missing = missing_steps(protocol, done)
+        if not missing:
+            return note
+        what = describe_missing(missing, protocol)
+        if not note.strip():
+            raise InvalidInput(f"This {protocol.label.lower()} escalation is missing required steps: {what}. "
+                               "Record them, or give the reason for closing without them in the note.", "note")
+        return f"Closed without required steps ({what}). Reason: {note}"
+
+    def escalation_guide(self, escalation_id: int) -> dict:
+        """The protocol an escalation follows, its next suggested step and the required steps
+        still missing (``{"protocol": Protocol, "next": EscalationStep, "missing": [...],
+        "missing_text": str}``)."""
+        from ..rules.escalation import classify, describe_missing, missing_steps, next_step
+
+        e = self.escalation(escalation_id)
+        protocol = classify(e.reason, e.source)
+        done = [x.step for x in e.steps]
+        missing = missing_steps(protocol, done)
+        return {"protocol": protocol, "next": next_step(protocol, done), "missing": missing,
+                "missing_text": describe_missing(missing, protocol)}
 
     def escalation(self, escalation_id: int) -> r.Escalation:
         escalation_id = v.row_id(escalation_id, "Escalation id", "escalation_id")
