@@ -62,15 +62,9 @@ class PatientsMixin:
         if isinstance(bundle, r.Patient):
             bundle = r.PatientBundle(patient=bundle)
         with self.read() as conn:
-<<<<<<< HEAD
-            scope = getattr(bundle.patient, "scope", "live")
-            self._check(conn, Action.ADD_PATIENT if scope == "live" else Action.START_PRACTICE, scope)
-            staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
-=======
             staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
             scope = getattr(bundle.patient, "scope", "live")
             self._check(conn, Action.ADD_PATIENT if scope == "live" else Action.START_PRACTICE, scope)
->>>>>>> main
         bundle = v.bundle(bundle, self.today(), staff)
         rows = bundle_rows([bundle], self.stamp(), today=self.today())
         with self.write() as conn:
