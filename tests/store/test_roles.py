@@ -67,4 +67,4 @@ def test_the_readonly_role_only_reads(roles_db):
     with psycopg.connect(_plain(readonly)) as conn:
         assert conn.execute("SELECT count(*) FROM patients").fetchone()[0] == 1
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("INSERT INTO settings (key, value) VALUES ('x', '"y"')")
+            conn.execute("""INSERT INTO settings (key, value) VALUES ('x', '"y"')""")
