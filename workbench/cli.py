@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timezone", default=None, help="practice time zone, e.g. America/Chicago")
     p.add_argument("--state", default=None, help="practice state, two letters")
     p.add_argument("--name", default=None, help="practice name")
+    p.add_argument("--roles", action="store_true", help="PostgreSQL: also create the app role "
+                   "ccm_app (SELECT, INSERT; UPDATE on users/settings) and ccm_readonly (SELECT)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help="build a demo practice and serve the dashboards",
@@ -206,6 +208,11 @@ def cmd_init(args) -> int:
     from . import records as r
 
     wb = _create(args)
+    if getattr(args, "roles", False):
+        from .store.roles import APP_ROLE, READONLY_ROLE, create_roles
+
+        create_roles(wb.engine)
+        print(f"Roles ready: {APP_ROLE} (the app), {READONLY_ROLE} (worksheets)")
     cur = wb.settings
     if args.timezone or args.state or args.name:
         wb.set_settings(r.PracticeSettings(name=args.name or cur.name,

@@ -62,3 +62,58 @@ def test_the_limit_is_a_practice_setting(wb, clock):
         wb.stop_timer()
     with pytest.raises(InvalidInput):
         wb.as_user("S004").set_timer_limit(0)
+
+
+def _sqlite_path(wb):
+    return wb.engine.url.database
+
+
+@pytest.mark.parametrize("verb", ["REPLACE INTO", "INSERT OR REPLACE INTO"])
+def test_sqlite_refuses_replace_on_clinical_tables_through_sqlalchemy(sqlite_url, clock, verb):
+    from sqlalchemy import text
+
+    from tests.conftest import STAFF, sample_patient
+    from workbench.service import Workbench
+
+    wb = Workbench.open(sqlite_url, clock=clock)
+    for u in STAFF:
+        wb.add_user(u)
+    wb.add_patient(sample_patient())
+    staff = wb.as_user("S001")
+    staff.record_consent("P00001", "verbal", "2026-11-02", dict.fromkeys(r.CONSENT_DISCLOSURES, True))
+    entry = staff.log_time("P00001", 20, "patient_call", "call")
+    for sql in (f"{verb} consents SELECT * FROM consents",
+                f"{verb} time_entries SELECT * FROM time_entries WHERE id = {entry.id}"):
+        with pytest.raises(IntegrityError, match="may not replace a row"):
+            with wb.engine.begin() as conn:
+                conn.execute(text(sql))
+    assert staff.time_entries("P00001")[0].seconds == 20 * 60
+
+
+def test_sqlite_shell_refuses_replace(sqlite_url, clock):
+    import shutil
+    import subprocess
+
+    from tests.conftest import STAFF, sample_patient
+    from workbench.service import Workbench
+
+    shell = shutil.which("sqlite3")
+    if shell is None:
+        pytest.fail("the sqlite3 shell is needed (apt-get install sqlite3)")
+    wb = Workbench.open(sqlite_url, clock=clock)
+    for u in STAFF:
+        wb.add_user(u)
+    wb.add_patient(sample_patient())
+    staff = wb.as_user("S001")
+    staff.record_consent("P00001", "verbal", "2026-11-02", dict.fromkeys(r.CONSENT_DISCLOSURES, True))
+    entry = staff.log_time("P00001", 20, "patient_call", "call")
+    path = _sqlite_path(wb)
+    for sql in ("REPLACE INTO consents (id, patient_id, method, consent_date, obtained_by, disclosures, "
+                "status, reason, recorded_at, recorded_by, recorded_role, recorded_credential) "
+                "SELECT id, patient_id, method, '2020-01-01', obtained_by, disclosures, status, reason, "
+                "recorded_at, recorded_by, recorded_role, recorded_credential FROM consents",
+                f"INSERT OR REPLACE INTO time_entries SELECT * FROM time_entries WHERE id = {entry.id}"):
+        out = subprocess.run([shell, path, sql], capture_output=True, text=True)
+        assert out.returncode != 0 and "may not replace a row" in out.stderr
+    assert staff.consents("P00001")[0].consent_date.isoformat() == "2026-11-02"
+    assert staff.time_entries("P00001")[0].seconds == 20 * 60

@@ -13,7 +13,9 @@ under concurrency, enforced by the database:
   (on PostgreSQL it first locks the staff member's ``users`` row, so two transactions starting
   timers for one person run one after the other and the second sees the first);
 - one stop per timer: ``uq_timer_stops_timer_id`` (from 0001);
-- one current care-plan version: ``uq_care_plan_revisions_patient_version`` (from 0001).
+- one current care-plan version: ``uq_care_plan_revisions_patient_version`` (from 0001);
+- SQLite: ``REPLACE`` / ``INSERT OR REPLACE`` on a clinical table is refused (a REPLACE deletes
+  the row it collides with without firing DELETE triggers, so it would rewrite history).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -51,12 +53,36 @@ $$ LANGUAGE plpgsql
 """
 
 
+#: clinical tables and their unique keys a REPLACE could collide with (0001-0003)
+REPLACEABLE = {
+    "patients": ["id"], "conditions": ["id"], "medications": ["id"], "allergies": ["id"],
+    "immunizations": ["id"], "screenings": ["id"], "observations": ["id"],
+    "care_plan_revisions": ["id", ("patient_id", "version")], "consents": ["id"],
+    "consent_revocations": ["id"], "timers": ["id"], "time_entries": ["id", "supersedes_id"],
+    "timer_stops": ["id", "timer_id"], "contacts": ["id"], "escalations": ["id"],
+    "escalation_steps": ["id"], "barriers": ["id"], "questionnaire_responses": ["id"],
+    "month_attestations": ["id"], "training_attempts": ["id"], "training_events": ["id"],
+}
+
+
+def no_replace_sql(table: str, keys) -> str:
+    conds = []
+    for key in keys:
+        cols = (key,) if isinstance(key, str) else key
+        conds.append("(" + " AND ".join(f"x.{c} = NEW.{c}" for c in cols) + ")")
+    return (f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
+            f"WHEN EXISTS (SELECT 1 FROM {table} x WHERE {' OR '.join(conds)}) "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: an insert may not replace a row'); END")
+
+
 def upgrade() -> None:
     with op.batch_alter_table('time_entries', schema=None) as batch_op:
         batch_op.create_index('uq_time_entries_supersedes_id', ['supersedes_id'], unique=True)
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(SQLITE_TRIGGER)
+        for table, keys in REPLACEABLE.items():
+            conn.exec_driver_sql(no_replace_sql(table, keys))
     else:
         conn.exec_driver_sql(PG_FUNCTION)
         conn.exec_driver_sql("DROP TRIGGER IF EXISTS timers_one_running ON timers")
@@ -72,6 +98,8 @@ def downgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("DROP TRIGGER IF EXISTS timers_one_running")
+        for table in REPLACEABLE:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_replace")
     else:
         conn.exec_driver_sql("DROP TRIGGER IF EXISTS timers_one_running ON timers")
         conn.exec_driver_sql("DROP FUNCTION IF EXISTS workbench_one_running_timer()")
