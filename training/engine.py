@@ -201,7 +201,9 @@ def start_attempt(wb, scenario: Scenario, trainee_id: str, seed: int = 0,
     seeder = wb.as_user(wb.user.id, clock=FixedClock(sim_start - timedelta(days=1)))
     if bundle.consent is not None and not bundle.consent.obtained_by:
         bundle.consent = Consent(**{**bundle.consent.__dict__, "obtained_by": wb.user.id})
-    seeder.add_patient(bundle)
+    # The practice patient and whose attempt it is, written together: the store lets only
+    # this trainee and supervisors open the patient (workbench.policy).
+    seeder.add_training_patient(bundle, attempt_id, trainee_id, scenario.id, seed)
     record = AttemptRecord(id=attempt_id, scenario_id=scenario.id, trainee_id=trainee_id,
                            patient_id=patient_id, seed=seed, started_at=datetime.now(UTC),
                            sim_start=sim_start.astimezone(UTC))
