@@ -44,7 +44,12 @@ class IdentityMixin:
             raise InvalidInput(f"Unknown time zone {v.show(settings.timezone)}.", "timezone") from None
         settings = r.PracticeSettings(name=v.short(settings.name, "Practice name", field="name"),
                                       timezone=settings.timezone.strip(),
-                                      state=v.state(settings.state, required=True))
+                                      state=v.state(settings.state, required=True),
+                                      phone=v.short(settings.phone, "Practice phone", required=False,
+                                                    field="phone", max_len=32),
+                                      after_hours_phone=v.short(settings.after_hours_phone, "24/7 line",
+                                                                required=False, field="after_hours_phone",
+                                                                max_len=32))
         with self.write() as conn:
             self._check(conn, Action.SET_SETTINGS)
             for key in r.SETTINGS_KEYS:
