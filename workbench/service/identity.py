@@ -46,10 +46,10 @@ class IdentityMixin:
                                       timezone=settings.timezone.strip(),
                                       state=v.state(settings.state, required=True),
                                       phone=v.short(settings.phone, "Practice phone", required=False,
-                                                    field="phone", max_len=32),
+                                                    field="phone", max_len=32) or "",
                                       after_hours_phone=v.short(settings.after_hours_phone, "24/7 line",
                                                                 required=False, field="after_hours_phone",
-                                                                max_len=32))
+                                                                max_len=32) or "")
         with self.write() as conn:
             self._check(conn, Action.SET_SETTINGS)
             for key in r.SETTINGS_KEYS:
