@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -16,15 +16,13 @@ from workbench.rules.identifiers import mbi_problem, npi_problem
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    from simulated_patients import generate_panel
-    from workbench.clock import FixedClock
-    from workbench.demo import add_demo_activity
-    from workbench.service import Workbench
+    """The demo practice as `workbench demo` builds it, on 2026-12-10 (November complete)."""
+    from zoneinfo import ZoneInfo
+
+    from simulated_patients.practice import build_demo_database
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    wb = Workbench.create(str(path), clock=FixedClock(datetime(2026, 11, 25, 15, 0, tzinfo=UTC)))
-    wb.load_panel(generate_panel(60, 2026))
-    add_demo_activity(wb)
+    build_demo_database(f"sqlite:///{path}", 60, 2026, datetime(2026, 12, 10, 11, 0, tzinfo=ZoneInfo("America/New_York")))
     return str(path)
 
 
@@ -47,7 +45,8 @@ def test_claims_csv_and_xlsx_on_the_demo(demo_db, tmp_path) -> None:
     for r in ready:
         assert mbi_problem(r["member_id"]) is None and npi_problem(r["billing_npi"]) is None
         assert r["dx1"] and r["codes"] and r["date_of_service"] == "2026-11-30" and r["place_of_service"] == "11"
-    assert any("Initiating visit needed" in r["reasons"] for r in rows)  # demo patients never seen are held
+    held = [r for r in rows if r["status"] == "hold"]
+    assert all(r["reasons"] for r in held)
     xlsx = tmp_path / "claims.xlsx"
     assert main(["report", "claims", "--month", "2026-11", "--format", "xlsx", "--out", str(xlsx),
                  "--date-of-service", "threshold", "--db", demo_db]) == 0

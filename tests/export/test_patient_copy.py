@@ -33,7 +33,7 @@ def copy_wb(wb):
                                                     "patient", "daily"),))
     wb.revise_care_plan("P00001", plan, 0, "Initial plan")
     wb.add_barrier("P00001", "transportation", "No ride to the eye exam", action="Van ride booked for Dec 4")
-    return wb
+    return wb.as_user("S001")  # a fresh session reads the new practice settings
 
 
 def text_of(html: str) -> str:

@@ -25,7 +25,7 @@ body { font-family: Georgia, 'Times New Roman', serif; color:#111; max-width: 72
 h1 { font-size: 26px; margin: 0 0 4px 0; } h2 { font-size: 19px; margin: 20px 0 6px 0;
   border-bottom: 2px solid #333; } .meta { color:#333; font-size: 14px; }
 ul { margin: 4px 0 4px 22px; padding: 0; } li { margin: 3px 0; }
-.call li { list-style: none; margin-left: -22px; } .call b { display: inline-block; min-width: 12em; }
+.call li { list-style: none; margin-left: -22px; } .call span { white-space: nowrap; }
 @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } li { page-break-inside: avoid; } }
 """
 
@@ -109,7 +109,7 @@ def to_html(copy: PatientCopy) -> str:
     parts.append(_html_section(first))
     parts.append(_html_section(rest[0]))
     parts.append("<h2>Whom to call</h2><ul class='call'>" + "".join(
-        f"<li><b>{e(who)}</b> {e(how)}</li>" for who, how in copy.calls) + "</ul>")
+        f"<li><b>{e(who)}:</b> <span>{e(how)}</span></li>" for who, how in copy.calls) + "</ul>")
     parts += [_html_section(s) for s in rest[1:]]
     parts.append("</body></html>")
     return "".join(parts)
