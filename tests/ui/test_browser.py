@@ -198,10 +198,10 @@ def test_chart_timer_consent_care_plan_and_phq9(page, voila_server):
         page.click(".ccm-cp-save")
         page.wait_for_selector(".ccm-cp-msg:has-text('Saved version')")
         page.wait_for_function("document.querySelector('.ccm-cp-reason input').value === ''")
-    page.wait_for_selector(".ccm-cp-version:has-text('version 2')")
     tab(page, ".ccm-cp-sections", "History")
-    page.wait_for_selector(".ccm-diff-table:has-text('Problem list')")
-    assert "Hypertension only" in page.locator(".ccm-diff-table").inner_text()
+    # the demo may seed a version 1: wait for the diff of the last save, whatever its number
+    page.wait_for_selector(".ccm-diff-table:has-text('Hypertension only')")
+    assert "Problem list" in page.locator(".ccm-diff-table").inner_text()
     shot(page, "care-plan-diff")
 
     # screening: PHQ-2 positive, PHQ-9 with item 9 positive opens an escalation
@@ -225,7 +225,8 @@ def test_chart_timer_consent_care_plan_and_phq9(page, voila_server):
 
     wb = Workbench.open(db)
     assert [e.note for e in wb.time_entries(pid)] == ["Reviewed home BP readings"]
-    assert wb.care_plan(pid).version == 2
+    plan = wb.care_plan(pid)
+    assert plan.version >= 2 and plan.plan.problem_list == "Hypertension only"
     assert wb.consents(pid)[-1].obtained_by == uid
     assert len(wb.escalations(pid, open_only=True)) == 1
     assert_local(page)
