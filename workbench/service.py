@@ -27,6 +27,7 @@ from . import records as r
 from . import validate as v
 from .clock import Clock, SystemClock
 from .errors import InvalidInput, NotFound, PermissionDenied, StaleRevision, TimerConflict
+from .medications import MedicationsMixin
 from .store import make_engine, upgrade
 from .store import queries as q
 from .store import schema as s
@@ -70,7 +71,7 @@ class Chart:
     care_team: dict[str, r.User] = field(default_factory=dict)
 
 
-class Workbench:
+class Workbench(MedicationsMixin):
     """The CCM record for one signed-in user. Make one with :meth:`open`."""
 
     def __init__(self, engine: Engine, user: r.User, clock: Clock | None = None):

@@ -391,6 +391,18 @@ month_attestations = Table(
     *_correctable("month_attestations"),
 )
 
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("due_at", UTCDateTime, nullable=False),  #: when the next contact is due (UTC)
+    Column("channel", String(16), nullable=False, default="phone"),
+    Column("purpose", Text, nullable=False),  #: what the follow-up is for
+    *_audit(),
+    *_correctable("follow_ups"),
+)
+
 training_attempts = Table(
     "training_attempts",
     metadata,
@@ -437,6 +449,7 @@ CLINICAL_TABLES = (
     "barriers",
     "questionnaire_responses",
     "month_attestations",
+    "follow_ups",
     "training_attempts",
     "training_events",
 )
