@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -286,4 +287,4 @@ def attempt_from_dict(d: dict) -> AttemptRecord:
 
 
 def _copy(a: AttemptRecord) -> AttemptRecord:
-    return attempt_from_dict(attempt_to_dict(a))
+    return pickle.loads(pickle.dumps(a))

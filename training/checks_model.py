@@ -26,7 +26,7 @@ from workbench.records import (
 RECORD_FILTERS: dict[str, tuple[str, ...]] = {
     "time_entry": ("activity", "note_contains"),
     "contact": ("channel", "outcome", "with_whom", "note_contains"),
-    "consent": ("method",),
+    "consent": ("method", "all_disclosures"),
     "consent_revoked": ("note_contains",),
     "care_plan_revision": ("note_contains",),
     "goal": ("note_contains", "measurable"),
@@ -70,6 +70,7 @@ class RecordFilter(_S):
     change: Literal["added", "stopped", "dose_changed", "frequency_changed"] | None = None
     name_contains: str | None = None
     measurable: bool | None = None
+    all_disclosures: bool | None = None
     note_contains: tuple[str, ...] | None = None
 
     _norm = field_validator("note_contains", mode="before")(_words)

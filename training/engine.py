@@ -129,7 +129,8 @@ class Attempt:
             self._say("narrator", sc.situation, patient_id)
             self._enter(case, sc.conversation.start)
         else:
-            self._say("narrator", "You call back; the conversation goes on.", patient_id)
+            self._say("narrator", "You call again.", patient_id)
+            self._enter(case, case.node)
         return self._after(first)
 
     def say(self, option_id: str) -> list[TranscriptLine]:
