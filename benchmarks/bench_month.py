@@ -125,7 +125,7 @@ def bare_group_by(wb) -> float:
     from sqlalchemy import text
 
     t0 = time.perf_counter()
-    with wb._read() as conn:
+    with wb.read() as conn:
         rows = conn.execute(text("SELECT patient_id, SUM(seconds) FROM time_entries "
                                  "WHERE service_date BETWEEN :a AND :b GROUP BY patient_id"),
                             {"a": "2026-10-01", "b": "2026-10-31"}).all()

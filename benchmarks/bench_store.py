@@ -56,7 +56,7 @@ def timer_latency(wb: Workbench, n: int) -> dict:
 
 def bulk_insert(wb: Workbench, n: int, batch: int = 50_000) -> float:
     base = datetime(2026, 10, 1, 13, 0, tzinfo=UTC)
-    audit = wb._audit()
+    audit = wb.stamp()
     t0 = time.perf_counter()
     with tqdm(total=n, desc="time entries", unit="row", disable=not sys.stderr.isatty()) as bar:
         for lo in range(0, n, batch):
@@ -69,7 +69,7 @@ def bulk_insert(wb: Workbench, n: int, batch: int = 50_000) -> float:
                                  seconds=300, service_date=start.date(), manual=False, mode="timer",
                                  timer_id=None, external_id=None, status="active", reason="",
                                  supersedes_id=None, **audit))
-            with wb._tx() as conn:
+            with wb.write() as conn:
                 insert_many(conn, s.time_entries, rows)
             bar.update(len(rows))
     return time.perf_counter() - t0

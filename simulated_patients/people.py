@@ -23,6 +23,7 @@ from faker.providers.person.es_MX import Provider as EsMxPerson
 
 from simulated_patients._rand import between
 from workbench.records import Credential, Role, User
+from workbench.rules.identifiers import demo_npi
 
 #: Area codes per practice state (a few real area codes; the 555-01xx numbers are fictional).
 AREA_CODES = {
@@ -136,5 +137,6 @@ def make_staff(seed: int, size: int, state: str) -> list[User]:
     for n, (role, credential) in enumerate(plan, start=1):
         sex = "F" if rng.random() < 0.7 else "M"
         name = f"{pools[f'en_{sex}'].pick(rng)} {pools['en_last'].pick(rng)}"
-        staff.append(User(id=f"S{n:03d}", name=name, role=role, credential=credential, state=state))
+        npi = demo_npi(f"{seed}:S{n:03d}") if role == Role.PRACTITIONER else ""  # no draw: panels unchanged
+        staff.append(User(id=f"S{n:03d}", name=name, role=role, credential=credential, state=state, npi=npi))
     return staff

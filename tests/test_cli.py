@@ -74,10 +74,12 @@ def test_scenario_list_and_validate(capsys, tmp_path):
     assert "overdose-confusion" in out and out.strip().endswith("scenarios")
     assert main(["scenario", "validate", "training/scenarios"]) == 0
     bad = tmp_path / "bad.yaml"
-    bad.write_text("schema_version: 1\nid: bad\ntitle: 3\n")
+    bad.write_text("schema_version: 2\nid: bad\ntitle: ''\n")
     assert main(["scenario", "validate", str(bad)]) == 1
     err = capsys.readouterr().err
     assert f"{bad}:3: title" in err
+    assert main(["scenario", "schema", "--out", str(tmp_path / "s.json")]) == 0
+    assert (tmp_path / "s.json").read_text().startswith("{")
 
 
 def test_report_month_and_gradebook_export(tmp_path, capsys):
@@ -91,3 +93,116 @@ def test_report_month_and_gradebook_export(tmp_path, capsys):
     assert "YYYY-MM" in capsys.readouterr().err
     assert main(["gradebook", "export", "--out", str(tmp_path / "gb.csv"), "--db", db]) == 0
     assert (tmp_path / "gb.csv").read_text().startswith("attempt_id,")
+
+
+# ---------------------------------------------------------------------- database paths
+
+
+def test_resolve_db_makes_paths_absolute_from_the_current_folder(tmp_path, monkeypatch):
+    from workbench.cli import resolve_db
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WORKBENCH_DB", raising=False)
+    assert resolve_db("data/x.db") == str(tmp_path / "data" / "x.db")
+    assert resolve_db("sqlite:///data/x.db") == f"sqlite:///{tmp_path / 'data' / 'x.db'}"
+    assert resolve_db("sqlite:////abs/x.db") == "sqlite:////abs/x.db"
+    assert resolve_db("postgresql://u@h/ccm") == "postgresql://u@h/ccm"
+    assert resolve_db(None) is None
+    monkeypatch.setenv("WORKBENCH_DB", "rel/y.db")
+    assert resolve_db(None) == str(tmp_path / "rel" / "y.db")
+
+
+def test_serve_hands_voila_an_absolute_database(tmp_path, monkeypatch):
+    """What the kernels get as WORKBENCH_DB names the file the command meant, wherever it runs."""
+    from workbench import cli
+
+    seen = {}
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "_serve", lambda db, port, *rest: seen.setdefault("db", db) and 0)
+    assert main(["init", "--db", "here/w.db"]) == 0
+    assert main(["serve", "--db", "here/w.db", "--demo-sign-in"]) == 0
+    assert seen["db"] == f"sqlite:///{tmp_path / 'here' / 'w.db'}"
+
+
+def test_demo_refuses_a_database_inside_the_served_folder(capsys):
+    from workbench.cli import NOTEBOOKS
+
+    assert main(["demo", "--db", str(NOTEBOOKS / "data" / "demo.db"), "--no-serve"]) == 2
+    assert "the folder Voila serves" in capsys.readouterr().err
+    assert not (NOTEBOOKS / "data").exists()
+
+
+def test_demo_with_a_relative_path_from_another_folder(tmp_path, monkeypatch, capsys):
+    from workbench.cli import NOTEBOOKS
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--db", "some/where/demo.db", "--size", "20", "--today", "2026-12-01",
+                 "--no-serve"]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "some" / "where" / "demo.db").is_file()
+    assert f"Demo database: {tmp_path / 'some' / 'where' / 'demo.db'} (20 patients)" in out
+    assert not list(NOTEBOOKS.rglob("*.db"))
+    # built once: a second run reuses it
+    assert main(["demo", "--db", "some/where/demo.db", "--no-serve"]) == 0
+    assert "reused" in capsys.readouterr().out
+
+
+def test_demo_today_must_be_a_date(tmp_path, capsys):
+    assert main(["demo", "--db", str(tmp_path / "d.db"), "--today", "1st of May", "--no-serve"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert not (tmp_path / "d.db").exists()
+
+
+# ---------------------------------------------------------------------- stopping
+
+
+def _wait_for(url: str, proc, seconds: float = 120) -> None:
+    import time
+    import urllib.request
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"workbench exited: {proc.stdout.read()[-2000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT"])
+def test_signal_stops_voila_and_every_kernel(tmp_path, how):
+    """A real `workbench serve`: a page starts a kernel; the signal leaves no process and a free port."""
+    import signal
+    import socket
+    import urllib.request
+
+    import psutil
+
+    db = tmp_path / "w.db"
+    assert main(["init", "--db", str(db)]) == 0
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "serve", "--demo-sign-in", "--db", str(db),
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, cwd=tmp_path)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/", proc)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/index.ipynb", timeout=180).read()
+        tree = psutil.Process(proc.pid).children(recursive=True)
+        cmdlines = [" ".join(p.cmdline()) for p in tree]
+        assert any("voila" in c for c in cmdlines) and any("ipykernel" in c for c in cmdlines), cmdlines
+        proc.send_signal(getattr(signal, how))
+        assert proc.wait(timeout=60) == 0
+        assert "Stopped Voila and its kernels" in proc.stdout.read()
+        alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        assert alive == []
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", port)) != 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -184,21 +184,21 @@ class StoreAttempts:
 
         conn.execute(insert(s.training_events).values(
             attempt_id=a.id, kind="state", payload=attempt_to_dict(a), at=self.wb.now(),
-            **self.wb._audit()))
+            **conn.stamp))
 
     def add_attempt(self, attempt: AttemptRecord) -> None:
         from sqlalchemy import insert, select
 
         from workbench.store import schema as s
 
-        with self.wb._tx() as conn:
+        with self.wb.write() as conn:
             if conn.execute(select(s.training_attempts.c.id)
                             .where(s.training_attempts.c.id == attempt.id)).first():
                 raise ValueError(f"attempt {attempt.id} exists")
             conn.execute(insert(s.training_attempts).values(
                 id=attempt.id, scenario_id=attempt.scenario_id, scenario_version="",
                 trainee_id=attempt.trainee_id, patient_id=attempt.patient_id, seed=attempt.seed,
-                started_at=attempt.started_at, **self.wb._audit()))
+                started_at=attempt.started_at, **conn.stamp))
             self._state_event(conn, attempt)
 
     def save_attempt(self, attempt: AttemptRecord) -> None:
@@ -206,7 +206,7 @@ class StoreAttempts:
 
         from workbench.store import schema as s
 
-        with self.wb._tx() as conn:
+        with self.wb.write() as conn:
             if not conn.execute(select(s.training_attempts.c.id)
                                 .where(s.training_attempts.c.id == attempt.id)).first():
                 raise NotFound(f"There is no training attempt {attempt.id}.")
@@ -222,7 +222,7 @@ class StoreAttempts:
                   .group_by(ev.c.attempt_id).scalar_subquery())
         stmt = (select(ev.c.payload).join(at, at.c.id == ev.c.attempt_id)
                 .where(ev.c.id.in_(latest), *where).order_by(at.c.started_at, at.c.id))
-        with self.wb._read() as conn:
+        with self.wb.read() as conn:
             return [attempt_from_dict(row.payload) for row in conn.execute(stmt)]
 
     def get_attempt(self, attempt_id: str) -> AttemptRecord:

@@ -91,7 +91,7 @@ def scope_facts(wb, patient_ids: list[str]) -> list[Fact]:
         facts.append(Fact(type_, rid, row.patient_id, at, row.recorded_by, fields, text or "",
                           label))
 
-    with wb._read() as conn:
+    with wb.read() as conn:
         for t in _rows(conn, s.time_entries, pids):
             add("time_entry", t.id, t, t.recorded_at,
                 {"activity": t.activity, "minutes": t.seconds / 60, "started_at": t.started_at,

@@ -2,13 +2,12 @@
 objective (% met), behaviour per trainee read from the record, and CSV export.
 
 Grades are derived from the records every time; only supervisor overrides and the released
-flag are kept with the attempt. Every CSV cell that a spreadsheet would read as a formula is
-neutralised (a leading ``'``).
+flag are kept with the attempt. CSV cells are written spreadsheet-safe
+(``workbench.export.cells``).
 """
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -151,27 +150,14 @@ def behaviour(wb, repo: AttemptRepository, trainee_id: str | None = None) -> lis
     return out
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def write_rows(rows: list[dict], out: str | Path, columns: list[str] | None = None) -> Path:
-    """Write dict rows as CSV with formula neutralisation."""
+    """Write dict rows as CSV with spreadsheet-safe cells (formulas neutralised)."""
+    from workbench.export.cells import write_csv as write_safe_csv
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     columns = columns or (list(rows[0]) if rows else [])
-    with out.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: safe_cell(v) for k, v in row.items()})
-    return out
+    return write_safe_csv(out, columns, rows)
 
 
 def write_csv(rows: list[GradebookRow], out: str | Path) -> Path:

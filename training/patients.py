@@ -55,6 +55,9 @@ def default_preset_loader(name: str, index: int, seed: int) -> PatientBundle:
     if bundle.consent is not None:
         bundle.consent = dataclasses.replace(bundle.consent, obtained_by="",
                                              billing_practitioner_id=None)
+    bundle.visits = []  # visits name the preset's practitioners
+    bundle.conditions = [c if c.chronic is None or c.chronic_reason else
+                         dataclasses.replace(c, chronic=None) for c in bundle.conditions]
     return bundle
 
 
@@ -127,11 +130,13 @@ def build_bundle(scenario: Scenario, patient_id: str, scope: str, today: date, s
 
 
 def seed_patient(wb, bundle: PatientBundle, before: datetime) -> None:
-    """Write a patient and their history as the signed-in user, dated a day before ``before``
-    (so nothing the patient came with falls inside the trainee's calls)."""
-    seeder = wb.as_user(wb.user.id, clock=FixedClock(before - timedelta(days=1)))
+    """Write a patient and their history as the workbench system user, dated a day before
+    ``before``: nothing the patient came with is the trainee's, or inside their calls."""
+    from workbench.service import SYSTEM_USER
+
+    seeder = wb.as_user(SYSTEM_USER.id, clock=FixedClock(before - timedelta(days=1)))
     if bundle.consent is not None and not bundle.consent.obtained_by:
-        bundle.consent = dataclasses.replace(bundle.consent, obtained_by=wb.user.id)
+        bundle.consent = dataclasses.replace(bundle.consent, obtained_by=SYSTEM_USER.id)
     seeder.add_patient(bundle)
 
 

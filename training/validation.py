@@ -56,6 +56,7 @@ def play(wb, scenario: Scenario, path_name: str, problems: Problems | None = Non
             if problems is None:
                 raise
             problems.add((path_name, i), f"this step cannot be played: {exc}")
+            attempt.end()
             return None
     attempt.end()
     return attempt.grade()

@@ -1,13 +1,13 @@
 """The ``workbench`` command. Every subcommand has ``--help``.
 
     workbench init --db PATH                      create or migrate a database
-    workbench demo [--db PATH] [--port N]         a SQLite file with a generated panel, served by Voila
+    workbench demo [--db PATH] [--today DATE]     a demo practice with three months of history, served
     workbench serve [--db URL] [--port N]         serve the dashboards on 127.0.0.1
     workbench timers [--db URL]                   timers still running (e.g. after a kernel died)
     workbench report month --month YYYY-MM        the month's billing report
     workbench import staff|patients|time FILE     bring a team's panel or a trainer's cases
     workbench panel generate|export               simulated panels
-    workbench scenario list|validate              training scenarios
+    workbench scenario list|validate|schema       training scenarios
     workbench gradebook export --out FILE         the cohort's grades as CSV
 """
 
@@ -15,14 +15,48 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
+import time
+from datetime import date, datetime
 from pathlib import Path
 
 from .errors import WorkbenchError
 
 ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
 DEMO_DB = Path("data") / "demo.db"
+#: the demo's clock on ``--today DATE``: that day at this time in the practice's time zone
+DEMO_TIME_OF_DAY = "11:00"
+
+
+def resolve_db(db: str | os.PathLike | None) -> str | None:
+    """``--db`` or ``WORKBENCH_DB`` as given to every kernel: a URL is kept as it is; a file
+    path becomes absolute here, from the folder the command runs in (a kernel runs inside
+    notebooks/, so a relative path would name another, empty database there)."""
+    db = db if db is not None else os.environ.get("WORKBENCH_DB") or None
+    if db is None:
+        return None
+    text = str(db)
+    if "://" in text:
+        if text.startswith("sqlite:///") and not text.startswith("sqlite:////"):
+            return "sqlite:///" + str(Path(text[len("sqlite:///"):]).expanduser().resolve())
+        return text
+    return str(Path(text).expanduser().resolve())
+
+
+def _sqlite_file(db: str) -> Path | None:
+    if "://" not in db:
+        return Path(db)
+    if db.startswith("sqlite:///"):
+        return Path(db[len("sqlite:///"):])
+    return None
+
+
+def _refuse_inside_notebooks(db: str) -> None:
+    path = _sqlite_file(db)
+    if path is not None and path.resolve().is_relative_to(NOTEBOOKS.resolve()):
+        raise WorkbenchError(f"The database {path} would be inside {NOTEBOOKS}, the folder Voila "
+                             "serves: give a path outside it with --db (e.g. data/demo.db).")
 
 
 def _db_arg(p: argparse.ArgumentParser, default_help: str = "WORKBENCH_DB or ./data/workbench.db") -> None:
@@ -44,10 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default=None, help="practice name")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("demo", help="generate a demo panel and serve the dashboards",
-                       description="Create a SQLite database with a generated panel (once), then "
-                       "serve notebooks/ with Voila on 127.0.0.1 and print the URL.")
-    p.add_argument("--db", default=str(DEMO_DB), help=f"SQLite path (default: {DEMO_DB})")
+    p = sub.add_parser("demo", help="build a demo practice and serve the dashboards",
+                       description="Build (once) a SQLite demo practice with a generated panel, "
+                       "the two previous calendar months of work and the current month up to "
+                       "now, trainees with released attempts; then serve notebooks/ with Voila on "
+                       "127.0.0.1 and print the URL. Ctrl+C stops Voila and every kernel.")
+    p.add_argument("--db", default=str(DEMO_DB), help=f"SQLite path, relative to the current "
+                   f"folder (default: {DEMO_DB})")
+    p.add_argument("--today", default=None, metavar="YYYY-MM-DD", help="run the demo's clock from "
+                   f"this day at {DEMO_TIME_OF_DAY} (practice time); default: the real clock, or "
+                   "WORKBENCH_NOW (ISO date and time with offset)")
+    p.add_argument("--rebuild", action="store_true", help="delete the demo database and build it again")
     p.add_argument("--size", type=int, default=60, help="patients in the demo panel (default 60)")
     p.add_argument("--seed", type=int, default=2026, help="panel seed (default 2026)")
     p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
@@ -55,9 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1",
-                       description="Serve notebooks/ with Voila on 127.0.0.1.")
+                       description="Serve notebooks/ with Voila on 127.0.0.1 over an existing "
+                       "database (a path is made absolute first). Say who signs in: "
+                       "--hub (the team deployment, docs/deployment.md), --user ID (one person), "
+                       "or --demo-sign-in (a picker without passwords, for demonstrations). "
+                       "Ctrl+C or SIGTERM stops Voila and every kernel it started.")
     _db_arg(p)
-    p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    p.add_argument("--port", type=int, default=8866, help="port (default 8866; under --hub the Hub's "
+                   "service URL decides)")
+    who = p.add_argument_group("who signs in (choose one)")
+    who.add_argument("--hub", action="store_true", help="run as JupyterHub's 'workbench' service: "
+                     "every request signed in by the Hub (deploy/jupyterhub_config.py runs this)")
+    who.add_argument("--user", default=None, metavar="ID", help="one staff member on this machine")
+    who.add_argument("--demo-sign-in", action="store_true", help="the demo's sign-in picker: anyone "
+                     "may pick any staff member, no passwords")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("timers", help="list timers still running",
@@ -116,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Validate a scenario file or a folder of them.")
     p.add_argument("path", help="a .yaml file or a folder")
     p.set_defaults(func=cmd_scenario_validate)
+    p = ssub.add_parser("schema", help="write the scenario JSON Schema for editors",
+                        description="Write the JSON Schema of the scenario format (for editors).")
+    p.add_argument("--out", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_scenario_schema)
 
     gb = sub.add_parser("gradebook", help="training gradebook", description="Training gradebook.")
     gsub = gb.add_subparsers(dest="gradebook", metavar="ACTION")
@@ -134,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _open(args, user: str | None = None):
     from .service import Workbench
 
-    return Workbench.open(args.db, user=user)
+    return Workbench.open(resolve_db(args.db), user=user)
 
 
 def cmd_init(args) -> int:
@@ -158,41 +214,110 @@ def _generate(wb, size: int | None, seed: int, preset: str | None) -> int:
     return wb.load_panel(panel, progress=True)
 
 
+def demo_clock(today: str | None) -> datetime | None:
+    """The demo's "now": ``--today`` at :data:`DEMO_TIME_OF_DAY` practice time, else
+    ``WORKBENCH_NOW``, else None (the real clock)."""
+    from zoneinfo import ZoneInfo
+
+    from .clock import NOW_ENV, parse_now
+    from .records import PracticeSettings
+
+    if today:
+        try:
+            day = date.fromisoformat(today)
+        except ValueError:
+            raise WorkbenchError(f"--today {today!r} is not a date (YYYY-MM-DD).") from None
+        hh, mm = (int(x) for x in DEMO_TIME_OF_DAY.split(":"))
+        return datetime(day.year, day.month, day.day, hh, mm, tzinfo=ZoneInfo(PracticeSettings().timezone))
+    if os.environ.get(NOW_ENV):
+        try:
+            return parse_now(os.environ[NOW_ENV])
+        except ValueError as err:
+            raise WorkbenchError(str(err)) from None
+    return None
+
+
+def _clock_env(now: datetime | None) -> dict[str, str]:
+    """The environment that gives every kernel the same demo clock."""
+    from .clock import NOW_ENV, SINCE_ENV
+
+    if now is None:
+        return {}
+    return {NOW_ENV: now.isoformat(), SINCE_ENV: repr(time.time())}
+
+
 def cmd_demo(args) -> int:
-    wb = _open(args)
-    if not wb.patients():
-        print(f"Creating the demo panel ({args.size} patients, seed {args.seed}) in {args.db} ...")
-        from simulated_patients import generate_panel
+    db = resolve_db(args.db)
+    _refuse_inside_notebooks(db)
+    path = Path(db)
+    now = demo_clock(args.today)
+    env = _clock_env(now)
+    if args.rebuild and path.exists():
+        for extra in (path, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            extra.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    if path.exists():
+        from .service import Workbench
 
-        panel = generate_panel(args.size, args.seed, progress=True)
-        wb.load_panel(panel, progress=True)
-        from .demo import add_demo_activity
+        n = len(Workbench.open(url).patients())
+        print(f"Demo database: {path} ({n} patients; built before, reused: --rebuild to build it again)")
+    else:
+        from .clock import SystemClock
 
-        add_demo_activity(wb)
-    print(f"Demo database: {args.db} ({len(wb.patients())} patients)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        when = now or SystemClock().now()
+        print(f"Building the demo practice ({args.size} patients, seed {args.seed}) in {path}, "
+              f"history up to {when.isoformat(timespec='minutes')} ...", flush=True)
+        from simulated_patients.practice import build_demo_database
+
+        try:
+            wb, summary = build_demo_database(url, args.size, args.seed, when, progress=True)
+            from training.demo import add_training_cohort
+
+            summary.update(add_training_cohort(wb, when))
+        except BaseException:
+            for extra in (path, Path(f"{db}-wal"), Path(f"{db}-shm")):
+                extra.unlink(missing_ok=True)  # nothing half-built is reused next time
+            raise
+        print("Written: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(summary.items())))
+        print(f"Demo database: {path} ({len(wb.patients())} patients)")
     if args.no_serve:
         return 0
-    return _serve(args.db, args.port)
+    return _serve(url, args.port, None, env)
 
 
 def cmd_serve(args) -> int:
-    _open(args)  # create or migrate before the first kernel starts
+    db = resolve_db(args.db)
     from .store.engine import database_url
 
-    return _serve(database_url(args.db), args.port)
+    url = database_url(db)
+    _refuse_inside_notebooks(url)
+    args.db = url  # a database that is missing or too old is named by _open
+    from .serve_identity import serve
+
+    return serve(args, _open, lambda db, port, identity: _serve(db, port, identity, _serve_clock_env()))
 
 
-def _serve(db: str, port: int) -> int:
+def _serve_clock_env() -> dict[str, str]:
+    """A clock moved by the environment (WORKBENCH_NOW) stays moved in every kernel, with a warning."""
+    from .clock import NOW_ENV, SINCE_ENV
+
+    env = {}
+    if os.environ.get(NOW_ENV):
+        print(f"Warning: {NOW_ENV} is set: the clock is moved to {os.environ[NOW_ENV]}.", file=sys.stderr)
+        env[SINCE_ENV] = os.environ.get(SINCE_ENV) or repr(time.time())
+    return env
+
+
+def _serve(db: str, port: int, identity: dict[str, str] | None = None,
+           extra_env: dict[str, str] | None = None) -> int:
+    from .process import child_environment, run_until_stopped
     from .ui import voila_command
 
-    argv, env = voila_command(ROOT / "notebooks", port, db)
+    argv, env = voila_command(NOTEBOOKS, port, db)
+    env.update(identity or {"WORKBENCH_IDENTITY": "demo"})
     print(f"CCM Workbench: http://127.0.0.1:{port}/voila/render/index.ipynb  (Ctrl+C to stop)", flush=True)
-    proc = subprocess.Popen(argv, env={**os.environ, **env})
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        return proc.wait()
+    return run_until_stopped(argv, child_environment({**env, **(extra_env or {})}))
 
 
 def cmd_timers(args) -> int:
@@ -266,6 +391,13 @@ def cmd_scenario_list(args) -> int:
     for row in rows:
         print(f"{row['id']:<{width}}  {row['category']:<{cat}}  {row['title']}")
     print(f"{len(rows)} scenarios")
+    return 0
+
+
+def cmd_scenario_schema(args) -> int:
+    from training.cli import write_schema
+
+    print(f"Wrote {write_schema(args.out)}")
     return 0
 
 

@@ -14,21 +14,24 @@ from sqlalchemy.engine import Connection
 
 from . import records as r
 from .errors import InvalidInput
+from .rules.identifiers import check_mbi, check_npi
+from .rules.initiation import visit_row
 from .store import queries as q
 from .store import schema as s
 
 _CORR = {"status": "active", "reason": "", "supersedes_id": None}
 
 
-def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date) -> dict[str, list[dict]]:
-    """Turn bundles into rows per table. Raises InvalidInput naming the patient on bad data."""
+def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date,
+                staff: dict[str, r.User] | None = None) -> dict[str, list[dict]]:
+    """Turn bundles into rows per table, each checked by :func:`workbench.validate.bundle`
+    (with ``staff``, the care team too). Raises InvalidInput naming the patient by id."""
+    from . import validate
+
     rows: dict[str, list[dict]] = defaultdict(list)
     for b in bundles:
+        b = validate.bundle(b, today, staff)
         p = b.patient
-        if not isinstance(p, r.Patient) or not p.id or not p.first_name or not p.last_name:
-            raise InvalidInput(f"Patient {getattr(p, 'id', '?')}: id, first and last name are required.")
-        if p.birth_date > today:
-            raise InvalidInput(f"Patient {p.id}: birth date {p.birth_date} is in the future.")
         rows["patients"].append(dict(
             id=p.id, first_name=p.first_name, last_name=p.last_name, birth_date=p.birth_date,
             sex=p.sex, state=p.state, language=p.language, phone=p.phone, email=p.email,
@@ -37,6 +40,7 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date) -> dic
             emergency_contacts=[q.person_dict(x) for x in p.emergency_contacts],
             billing_practitioner_id=p.billing_practitioner_id,
             care_team_member_id=p.care_team_member_id, persona=dict(p.persona), scope=p.scope,
+            member_id=check_mbi(p.member_id) if p.member_id else "", payer=p.payer or "",
             **audit))
         base = {"patient_id": p.id, **audit, **_CORR}
         for c in b.conditions:
@@ -65,12 +69,12 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date) -> dic
                                          **base))
         if b.consent is not None:
             c = b.consent
-            if c.consent_date > today:
-                raise InvalidInput(f"Patient {p.id}: consent dated in the future ({c.consent_date}).")
             rows["consents"].append(dict(method=r.ConsentMethod(c.method).value,
                                          consent_date=c.consent_date, obtained_by=c.obtained_by,
                                          disclosures=dict(c.disclosures),
                                          billing_practitioner_id=c.billing_practitioner_id, **base))
+        for vis in b.visits:
+            rows["visits"].append(visit_row(vis, today) | base)
         if b.care_plan is not None:
             rows["care_plan_revisions"].append(dict(
                 patient_id=p.id, version=1, based_on=0, content=q.plan_to_json(b.care_plan),
@@ -80,7 +84,7 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date) -> dic
 
 #: Insertion order respecting foreign keys.
 ORDER = ("patients", "conditions", "medications", "allergies", "immunizations", "screenings",
-         "observations", "barriers", "consents", "care_plan_revisions")
+         "observations", "barriers", "consents", "care_plan_revisions", "visits")
 
 
 def insert_rows(conn: Connection, rows: dict[str, list[dict]]) -> None:
@@ -103,7 +107,7 @@ def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> 
     ids = [b.patient.id for b in panel.patients]
     if len(set(ids)) != len(ids):
         raise InvalidInput("The panel has duplicate patient ids.")
-    with wb._read() as conn:
+    with wb.read() as conn:
         existing_users = {row.id: row for row in conn.execute(select(s.users))}
         taken = set()
         for i in range(0, len(ids), 900):
@@ -116,15 +120,16 @@ def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> 
         if u.id in existing_users and existing_users[u.id].role != u.role.value:
             raise InvalidInput(f"Staff id {u.id} exists with another role; nothing was loaded.")
     # Build and check every row before writing anything; then write it all in one transaction.
-    audit = wb._audit()
+    audit = wb.stamp()
     chunks = [panel.patients[i:i + batch] for i in range(0, len(panel.patients), batch)]
     prepared = [bundle_rows(c, audit, today) for c in chunks]
     bar = tqdm(total=len(panel.patients), desc="Loading patients", unit="patient", disable=not progress)
-    with wb._tx() as conn:
+    with wb.write() as conn:
         if new_staff:
             conn.execute(insert(s.users), [dict(id=u.id, name=u.name, role=r.Role(u.role).value,
                                                 credential=r.Credential(u.credential).value if u.credential else None,
-                                                state=u.state, active=True) for u in new_staff])
+                                                state=u.state, active=True,
+                                                npi=check_npi(u.npi) if u.npi else "") for u in new_staff])
         if panel.settings is not None and not conn.execute(select(s.settings.c.key)).first():
             conn.execute(insert(s.settings), [dict(key=k, value=getattr(panel.settings, k))
                                               for k in ("name", "timezone", "state")])
@@ -132,5 +137,5 @@ def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> 
             insert_rows(conn, rows)
             bar.update(len(chunk))
     bar.close()
-    wb._settings = None
+    wb.reload_settings()
     return len(panel.patients)

@@ -214,6 +214,7 @@ class User:
     role: Role
     credential: Credential | None = None
     state: str | None = None  #: two-letter practice state
+    npi: str = ""  #: National Provider Identifier (10 digits, Luhn-checked): billing practitioners
 
     @property
     def is_practitioner(self) -> bool:
@@ -254,6 +255,8 @@ class Patient:
     care_team_member_id: str | None = None  #: designated member for continuity
     persona: dict = field(default_factory=dict)  #: simulated traits (adherence, literacy, mood, reachability)
     scope: str = "live"  #: "live" for the panel; "training:<attempt>" for a scenario's copy
+    member_id: str = ""  #: Medicare Beneficiary Identifier (MBI, 11 characters), "" when unknown
+    payer: str = ""  #: e.g. "Medicare Part B", a Medicare Advantage plan; "" = Medicare
 
     @property
     def name(self) -> str:
@@ -323,6 +326,39 @@ class Observation:
     value: float
     unit: str
     effective: date
+    id: int | None = None
+
+
+class VisitKind(StrEnum):
+    """Face-to-face visits that can initiate CCM (docs/reference.md, "Initiating visit")."""
+
+    OFFICE_VISIT = "office_visit"  #: an E/M office or outpatient visit
+    ANNUAL_WELLNESS = "annual_wellness_visit"  #: AWV
+    INITIAL_PREVENTIVE = "initial_preventive_exam"  #: IPPE, "Welcome to Medicare"
+
+
+VISIT_KIND_LABELS = {
+    VisitKind.OFFICE_VISIT: "Office visit (E/M)",
+    VisitKind.ANNUAL_WELLNESS: "Annual wellness visit (AWV)",
+    VisitKind.INITIAL_PREVENTIVE: "Initial preventive physical exam (IPPE)",
+}
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A face-to-face visit with a practitioner of the practice.
+
+    ``ccm_discussed``: CCM was discussed, so the visit can be the initiating visit;
+    ``extensive_care_planning``: the billing practitioner did extensive CCM care planning at
+    it (G0506, once per patient).
+    """
+
+    patient_id: str
+    visit_date: date
+    kind: VisitKind
+    practitioner_id: str
+    ccm_discussed: bool = False
+    extensive_care_planning: bool = False
     id: int | None = None
 
 
@@ -569,6 +605,7 @@ class PatientBundle:
     barriers: list[Barrier] = field(default_factory=list)
     consent: Consent | None = None
     care_plan: CarePlan | None = None
+    visits: list[Visit] = field(default_factory=list)
 
 
 @dataclass

@@ -118,7 +118,7 @@ def test_changed_row_with_a_known_id_is_refused(loaded, tmp_path):
     ("Q003,Cy,Cole,1950-02-30,F,NY,I10,,,", "birth_date '1950-02-30' is not a date"),
     ("Q003,Cy,Cole,2030-01-01,F,NY,I10,,,", "in the future"),
     ("Q003,Cy,Cole,1950-02-03,Q,NY,I10,,,", "sex 'Q' must be F, M or X"),
-    ("Q003,Cy,Cole,1950-02-03,F,NY,I10;NOTACODE,,,", "not ICD-10-CM code(s): NOTACODE"),
+    ("Q003,Cy,Cole,1950-02-03,F,NY,I10;NOTACODE,,,", "Condition code 'NOTACODE' is not an ICD-10-CM code"),
     ("Q003,Cy,Cole,1950-02-03,F,NY,I10,2026-01-05,,", "give both or neither"),
     ("Q003,Cy,Cole,1950-02-03,F,NY,I10,2026-01-05,telepathy,", "consent_method 'telepathy'"),
     ("Q003,Cy,Cole,1950-02-03,F,NY,I10,,,ZZZ", "care_team_member_id ZZZ is not a staff member"),

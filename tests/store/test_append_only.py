@@ -22,7 +22,8 @@ def populated(wb, clock, make_bundle):
         "P00009", allergies=[r.Allergy("penicillin", "rash")],
         immunizations=[r.Immunization("influenza", date(2025, 10, 1))],
         screenings=[r.Screening("a1c", date(2026, 6, 1), "7.4")],
-        observations=[r.Observation("4548-4", "Hemoglobin A1c", 7.4, "%", date(2026, 6, 1))]))
+        observations=[r.Observation("4548-4", "Hemoglobin A1c", 7.4, "%", date(2026, 6, 1))],
+        visits=[r.Visit("P00009", date(2026, 10, 20), r.VisitKind.OFFICE_VISIT, "S005", ccm_discussed=True)]))
     wb.record_consent("P00009", "verbal", date(2026, 11, 2), dict.fromkeys(r.CONSENT_DISCLOSURES, True))
     wb.revoke_consent("P00009", date(2026, 11, 9), "Too many calls")
     wb.revise_care_plan("P00009", r.CarePlan(problem_list="HTN"), 0, "Initial plan")

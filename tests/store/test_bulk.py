@@ -15,8 +15,8 @@ def test_bulk_and_ordinary_inserts_read_back_the_same(wb):
                service="CCM", activity="patient_call", note="same", started_at=start,
                ended_at=start + timedelta(minutes=7), seconds=420, service_date=date(2026, 11, 3),
                manual=False, mode="timer", timer_id=None, external_id=None, status="active", reason="",
-               supersedes_id=None, **wb._audit())
-    with wb._tx() as conn:
+               supersedes_id=None, **wb.stamp())
+    with wb.write() as conn:
         conn.execute(insert(s.time_entries), [row])
         insert_many(conn, s.time_entries, [row])
     a, b = wb.time_entries("P00001")

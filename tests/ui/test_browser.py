@@ -78,7 +78,14 @@ def test_worklist_opens_a_chart(page, voila_server):
     first.click()
     page.wait_for_selector(".ccm-chart-header", timeout=120_000)
     assert name in page.locator(".ccm-patient-name").inner_text()
-    assert "patient=" in page.url
+    assert "chart.ipynb" in page.url and "patient=" in page.url  # the address is the chart's deep link
+    # the browser's Back comes back to the same worklist, search kept, in the same kernel
+    page.go_back()
+    page.wait_for_selector(".ccm-view-worklist:not(.ccm-view-hidden) .ccm-worklist-table", state="visible")
+    assert page.locator(".ccm-worklist-search input").input_value() == "P0000"
+    assert page.locator(".ccm-open-chart").count() == 9
+    started = [u for u in page.requests_seen if "/voila/render/" in u]
+    assert len(started) == 1, started  # one page load: every screen after it was a view switch
     assert_local(page)
 
 

@@ -109,7 +109,7 @@ def test_sign_in_picker_then_the_app(db, clock):
     assert "care coordinator" in picker.detail.value and "CMA" in picker.detail.value
     picker.button.click()
     assert app.wb.user.id == "S003"
-    assert app.timer_bar in app.body.children
+    assert app.timer_bar in app.pinned.children and app.current == "worklist"
     assert "Casey Assistant" in app.top.value and "user=S003" in app.top.value
 
 

@@ -8,8 +8,9 @@ Exporting and importing into an empty database gives the same panel.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
+
+from .cells import write_csv
 
 from ..records import Panel, PatientBundle
 
@@ -63,7 +64,7 @@ def read_panel(wb, scope: str = "live") -> Panel:
     patients = wb.patients(scope)
     ids = select(s.patients.c.id).where(s.patients.c.scope == scope)
     conditions, consents = defaultdict(list), defaultdict(list)
-    with wb._read() as conn:
+    with wb.read() as conn:
         for row in conn.execute(select(s.conditions).where(s.conditions.c.patient_id.in_(ids),
                                                            q.current(s.conditions))
                                 .order_by(s.conditions.c.id)):
@@ -89,10 +90,5 @@ def export_panel(wb, out_dir, scope: str = "live") -> list[Path]:
     paths = []
     for name, columns, rows in (("staff.csv", STAFF_COLUMNS, staff_rows),
                                 ("patients.csv", PATIENT_COLUMNS + PATIENT_EXTRA_COLUMNS, patient_rows)):
-        path = out / name
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
-        paths.append(path)
+        paths.append(write_csv(out / name, columns, rows))  # spreadsheet-safe cells
     return paths

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidInput
+from ..export.cells import frame_csv_text, write_xlsx
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
@@ -60,14 +60,10 @@ def write_report(df: pd.DataFrame, fmt: str, out: str | Path | None = None) -> s
     if fmt == "xlsx":
         if out is None:
             raise InvalidInput("An Excel report must be written to a file: give --out.", "out")
-        with pd.ExcelWriter(out, engine="openpyxl") as xw:
-            df.to_excel(xw, sheet_name="report", index=False)
-            pd.DataFrame([totals]).to_excel(xw, sheet_name="totals", index=False)
+        write_xlsx(out, {"report": df, "totals": pd.DataFrame([totals])})
         return None
     if fmt == "csv":
-        buf = io.StringIO()
-        df.to_csv(buf, index=False)
-        text = buf.getvalue()
+        text = frame_csv_text(df)
     elif fmt == "json":
         text = _json(df, totals)
     else:

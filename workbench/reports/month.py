@@ -36,6 +36,7 @@ from sqlalchemy import String, and_, case, func, literal_column, select, type_co
 from sqlalchemy.engine import Connection
 
 from .. import records as r
+from ..rules.billing import with_initiation
 from ..rules import (Excluded, MonthBill, MonthTime, ServiceTime, StaffingRule, assess_eligibility, choose_codes,
                      consent_status, rule_table_for, summarize_month)
 from ..rules._text import duration
@@ -331,6 +332,19 @@ def _columns(bills: list[tuple[MonthBill, MonthTime]]) -> dict[str, list]:
     }
 
 
+def _initiations(conn: Connection, pids: set[str], consents: dict[str, list[r.Consent]], month: str) -> dict:
+    """Each patient's initiating-visit status for the month (docs/reference.md, "Initiating visit")."""
+    from ..rules.initiation import initiation_status
+
+    visits: dict[str, list[r.Visit]] = defaultdict(list)
+    for row in conn.execute(select(s.visits).where(current_entries(s.visits))):
+        if row.patient_id in pids:
+            visits[row.patient_id].append(q.to_visit(row))
+    billing = dict(conn.execute(select(s.patients.c.id, s.patients.c.billing_practitioner_id)).all())
+    return {pid: initiation_status(visits.get(pid, []), consents.get(pid, []), month, billing.get(pid))
+            for pid in pids}
+
+
 def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule | None = None,
                 force_exact: bool = False) -> tuple[list[tuple[MonthBill, MonthTime]], int]:
     """Every patient-month bill of ``scope`` with time in ``month``, and how many took the exact path.
@@ -343,7 +357,7 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
     staffing = staffing or StaffingRule()
     today = wb.today()
     status = _StatusCache(today)
-    with wb._read() as conn:
+    with wb.read() as conn:
         in_scope = {row[0] for row in conn.execute(select(s.patients.c.id).where(s.patients.c.scope == scope))}
         sums = {pid: x for pid, x in _aggregate(conn, first, last).items() if pid in in_scope}
         pids = set(sums)
@@ -359,6 +373,7 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
         daily = _daily_groups(conn, sorted(pid for pid in pids if consent[pid] is None and pid not in exact_set),
                               first, last, consents, status)
         entries = _exact_entries(conn, sorted(exact_set), first, last)
+        initiation = _initiations(conn, pids, consents, month)
     staff_flags: dict = {}
     out = []
     for pid in sorted(pids):
@@ -370,7 +385,8 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
             groups = daily[pid] if consent[pid] is None else \
                 [(*group, consent[pid]) for group in sums[pid].groups]
             time = _fast_time(pid, month, groups, users, staffing, staff_flags)
-        bill = choose_codes(time, eligibility=eligibility[pid], complex_attested=pid in attested, table=table)
+        bill = with_initiation(choose_codes(time, eligibility=eligibility[pid], complex_attested=pid in attested,
+                                            table=table), initiation.get(pid))
         out.append((bill, time))
     return out, len(exact_set)
 

@@ -173,7 +173,7 @@ def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
     month = day.strftime("%Y-%m")
     thresholds = rule_table_for(month).staff_thresholds()
     days_left = (month_bounds(month)[1] - day).days + 1
-    with wb._read() as conn:
+    with wb.read() as conn:
         patients = [q.to_patient(x) for x in conn.execute(
             select(s.patients).where(s.patients.c.scope == scope).order_by(s.patients.c.id))]
         pids = {p.id for p in patients}

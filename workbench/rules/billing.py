@@ -38,7 +38,7 @@ from workbench.rules.time_summary import Excluded, MonthTime, ServiceTime, summa
 
 CENT = Decimal("0.01")
 __all__ = ["BillLine", "Option", "MonthBill", "Unbilled", "choose_codes", "bill_month",
-           "summarize_month", "next_threshold", "MonthTime", "ServiceTime", "Excluded"]
+           "summarize_month", "next_threshold", "with_initiation", "MonthTime", "ServiceTime", "Excluded"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class BillLine:
     units: int
     unit_amount: Decimal | None  #: None: the table has no amount for this code yet
     amount: Decimal  #: units x unit amount ($0.00 when the amount is not set)
-    provisional: bool = False  #: amount carried from an older year's table
+    provisional: bool = False  #: amount not confirmed (docs/reference.md, "Payment amounts")
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,8 @@ def choose_codes(time: MonthTime, *, eligibility: Eligibility, complex_attested:
             if line.unit_amount is None:
                 flags.append(f"{line.code} amount not set in the {table.year} table: shown as $0.00")
             elif line.provisional:
-                flags.append(f"{line.code} provisional amount (carried from an earlier year's table)")
+                flags.append(f"{line.code} provisional amount: {table.provisional_note(line.code)}; "
+                             "confirm in the CMS PFS Look-Up Tool before billing")
         reason = f"{opt.label}: {opt.codes_text}, ${opt.amount}."
         if alternative:
             reason += f" Alternative: {alternative.codes_text}, ${alternative.amount}."
@@ -258,6 +259,17 @@ def bill_month(entries: Sequence[TimeEntry], *, patient_id: str, month: str, con
                            staff=staff, staffing=staffing, today=today)
     return choose_codes(time, eligibility=eligibility, complex_attested=complex_attested,
                         table=table or rule_table_for(month))
+
+
+def with_initiation(bill: MonthBill, initiation) -> MonthBill:
+    """``bill`` with the initiating-visit flag when the rule is not met (docs/reference.md,
+    "Initiating visit"). The codes stay, so the month shows what it would bill; a claim is held
+    until the visit is recorded (:mod:`workbench.reports.claims`)."""
+    from dataclasses import replace
+
+    if initiation is None or initiation.met or not bill.lines:
+        return bill
+    return replace(bill, flags=tuple(dict.fromkeys((*bill.flags, initiation.text))))
 
 
 def next_threshold(counted_minutes: float, table: RuleTable) -> float | None:

@@ -1,40 +1,44 @@
-"""Billing rule table for service months in 2026 (reference, "Monthly codes and time thresholds").
+"""Billing rule table for service months in 2026 (docs/reference.md, "Payment amounts").
 
-Only 99490 ($66.13) is known from the reference for 2026. Every other amount is carried
-from 2025 and listed in :data:`PROVISIONAL_2026`, so a bill can say "provisional amount".
-All 2026 amounts live in the ONE dict below: edit it when the final figures are looked up
-(and remove the code from ``PROVISIONAL_2026``). PCM amounts: None = not set.
+Source: CY 2026 Physician Fee Schedule final rule, CMS-1832-F (Federal Register, 2025-11-05;
+conversion factor $33.4009; care-management codes exempt from the 2026 efficiency adjustment).
+The national non-facility amounts below were found quoted from the CMS PFS Look-Up Tool by
+secondary sources; every one except 99490 (several agreeing sources) is **provisional** until
+checked against the Look-Up Tool (https://www.cms.gov/medicare/physician-fee-schedule/search),
+and a bill using one says so. All 2026 amounts live in the ONE table below: when a figure is
+confirmed, set ``confidence="confirmed"`` (or ``"good"``) and it stops being flagged.
+
+Codes with no 2026 figure found: 99491 keeps its 2025 amount (provisional), 99425, 99426 and
+G0506 are unset (None: billed as $0.00 and flagged "amount not set").
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from workbench.rules.tables import RuleTable, standard_families
+from workbench.rules.tables import AmountSource, RuleTable, standard_families, table_from_sources
 
 #: +99437 has no unit cap that we found in CMS text; set a number here to cap it.
 CAP_99437: int | None = None
 
-AMOUNTS_2026: dict[str, Decimal | None] = {
-    "99490": Decimal("66.13"),  # 2026 PFS (reference)
-    "99439": Decimal("45.93"),  # provisional: 2025 amount carried
-    "99491": Decimal("82.16"),  # provisional: 2025 amount carried
-    "99437": Decimal("57.58"),  # provisional: 2025 amount carried
-    "99487": Decimal("131.65"),  # provisional: 2025 amount carried
-    "99489": Decimal("70.52"),  # provisional: 2025 amount carried
-    "99424": None,  # PCM amounts: not in the reference; set when known
-    "99425": None,
-    "99426": None,
-    "99427": None,
+SOURCES_2026: dict[str, AmountSource] = {
+    "99490": AmountSource(Decimal("66.13"), "good", "2026 PFS, 1.98 RVU x $33.4009; several sources agree"),
+    "99439": AmountSource(Decimal("48.00"), "unconfirmed", "about $48 (one unconfirmed source)"),
+    "99491": AmountSource(Decimal("82.16"), "carried", "no 2026 figure found; 2025 amount carried"),
+    "99437": AmountSource(Decimal("64.67"), "one source", "2026 PFS, 1.89 RVU (one source)"),
+    "99487": AmountSource(Decimal("144.29"), "approximate", "about $144.29 (one source, approximate)"),
+    "99489": AmountSource(Decimal("78.16"), "two sources", "2026 PFS, 2.34 RVU (two sources)"),
+    "99424": AmountSource(Decimal("88.00"), "approximate",
+                          "about $88-89 (approximate; the lower figure is used)"),
+    "99425": AmountSource(None, "not found", "no 2026 figure found"),
+    "99426": AmountSource(None, "not found", "no 2026 figure found"),
+    "99427": AmountSource(Decimal("45.42"), "one source", "2026 PFS (one source)"),
+    "G0506": AmountSource(None, "not found", "no 2026 figure found"),
 }
 
-#: Codes whose 2026 amount is carried from 2025 until the 2026 figure is looked up.
-PROVISIONAL_2026: frozenset[str] = frozenset({"99439", "99491", "99437", "99487", "99489"})
-
-TABLE = RuleTable(
+TABLE: RuleTable = table_from_sources(
     year=2026,
     families=standard_families(cap_99439=2, cap_99437=CAP_99437),
-    amounts=AMOUNTS_2026,
-    provisional=PROVISIONAL_2026,
-    source="2026 PFS: 99490 from the reference; other amounts carried from 2025 (provisional)",
+    sources=SOURCES_2026,
+    source="CY 2026 PFS final rule CMS-1832-F; national non-facility amounts (see docs/reference.md)",
 )

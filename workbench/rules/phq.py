@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -42,25 +43,44 @@ class PhqResult:
         return "; ".join(parts)
 
 
-def _answers(answers: Sequence[int] | Mapping, count: int, instrument: str) -> tuple[int, ...]:
+def answers_in_order(answers, count: int, instrument: str) -> tuple[int, ...]:
+    """The answers as a tuple in item order, from any reasonable shape: a list, tuple or other
+    sequence (numpy arrays included) in item order, or a mapping keyed by item number (``1``,
+    ``"q1"``, ``"Q1"``, ``"item_1"`` ...). Each answer is a whole number 0-3 (numpy integers too)."""
+    if isinstance(answers, (str, bytes)) or answers is None or isinstance(answers, (set, frozenset)):
+        raise InvalidInput(f"{instrument} answers must be a list of {count} numbers in question order, "
+                           f"or a mapping q1..q{count} (got {type(answers).__name__}).", "answers")
     if isinstance(answers, Mapping):
-        def item_number(key) -> int:
-            match = re.search(r"(\d+)$", str(key))
-            if not match:
-                raise InvalidInput(f"{instrument}: answer {key!r} does not name an item number.")
-            return int(match.group(1))
-        numbered = {item_number(k): v for k, v in answers.items()}
+        numbered: dict[int, object] = {}
+        for key in answers:
+            match = re.fullmatch(r"\s*(?:[A-Za-z]+[_ -]?)?0*(\d{1,2})\s*", str(key))
+            if isinstance(key, bool) or not match:
+                raise InvalidInput(f"{instrument}: answer key {str(key)[:20]!r} does not name a question "
+                                   f"(use q1..q{count}).", "answers")
+            n = int(match.group(1))
+            if n in numbered:
+                raise InvalidInput(f"{instrument}: question {n} is answered twice.", "answers")
+            numbered[n] = answers[key]
         if sorted(numbered) != list(range(1, count + 1)):
-            raise InvalidInput(f"{instrument} needs answers to items 1 to {count}.")
+            got = ", ".join(str(n) for n in sorted(numbered)) or "none"
+            raise InvalidInput(f"{instrument} needs answers to questions 1 to {count} (got {got}).", "answers")
         values = [numbered[n] for n in range(1, count + 1)]
     else:
-        values = list(answers)
+        try:
+            values = list(answers)
+        except TypeError:
+            raise InvalidInput(f"{instrument} answers must be a list of {count} numbers in question order, "
+                               f"or a mapping q1..q{count} (got {type(answers).__name__}).", "answers") from None
     if len(values) != count:
-        raise InvalidInput(f"{instrument} has {count} questions; {len(values)} answers were given.")
+        raise InvalidInput(f"{instrument} has {count} questions; {len(values)} answers were given.", "answers")
+    out = []
     for n, value in enumerate(values, 1):
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3:
-            raise InvalidInput(f"{instrument} question {n}: the answer must be 0, 1, 2 or 3 (got {value!r}).")
-    return tuple(values)
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value <= 3:
+            shown = value if isinstance(value, numbers.Number) else type(value).__name__
+            raise InvalidInput(f"{instrument} question {n}: the answer must be 0, 1, 2 or 3 (got {shown}).",
+                               "answers")
+        out.append(int(value))
+    return tuple(out)
 
 
 def severity_band(total: int) -> str:
@@ -72,7 +92,7 @@ def severity_band(total: int) -> str:
 
 def score_phq2(answers: Sequence[int] | Mapping) -> PhqResult:
     """PHQ-2: total 0-6, positive at 3 or more (reference, "Screening instruments")."""
-    values = _answers(answers, 2, "PHQ-2")
+    values = answers_in_order(answers, 2, "PHQ-2")
     total = sum(values)
     return PhqResult("PHQ-2", values, total, None, total >= 3, False)
 
@@ -80,7 +100,7 @@ def score_phq2(answers: Sequence[int] | Mapping) -> PhqResult:
 def score_phq9(answers: Sequence[int] | Mapping) -> PhqResult:
     """PHQ-9: total, band, positive at 10 or more, escalation when item 9 > 0
     (reference, "Screening instruments")."""
-    values = _answers(answers, 9, "PHQ-9")
+    values = answers_in_order(answers, 9, "PHQ-9")
     total = sum(values)
     return PhqResult("PHQ-9", values, total, severity_band(total), total >= 10, values[8] > 0)
 

@@ -1,14 +1,16 @@
 """The shape of a year's billing rule table, and the choice of table by service month.
 
-Reference, "Monthly codes and time thresholds": billing rules change each year with the
-Physician Fee Schedule, so each year has its own module (``billing_2025.py``,
-``billing_2026.py``), chosen by the service month with :func:`rule_table_for`.
+docs/reference.md, "Monthly codes and time thresholds" and "Payment amounts": billing rules
+change each year with the Physician Fee Schedule, so each year has its own module
+(``billing_2025.py``, ``billing_2026.py``), chosen by the service month with
+:func:`rule_table_for`. Each amount carries its confidence; anything short of confirmed is
+*provisional* and every bill that uses it says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -65,6 +67,23 @@ def standard_families(*, cap_99439: int | None = 2, cap_99437: int | None = None
     )
 
 
+#: Confidence words that make an amount final (not provisional).
+CONFIRMED = frozenset({"confirmed", "good"})
+
+
+@dataclass(frozen=True)
+class AmountSource:
+    """One code's amount in a year's table, with how sure we are of it and where it came from."""
+
+    amount: Decimal | None  #: None: not set (billed as $0.00, flagged)
+    confidence: str  #: "confirmed" | "good" | "two sources" | "one source" | "approximate" | ...
+    note: str = ""  #: where the figure came from, shown on the bill when provisional
+
+    @property
+    def provisional(self) -> bool:
+        return self.amount is not None and self.confidence not in CONFIRMED
+
+
 @dataclass(frozen=True)
 class RuleTable:
     """One Physician Fee Schedule year: code families and national non-facility amounts."""
@@ -72,11 +91,16 @@ class RuleTable:
     year: int
     families: tuple[CodeFamily, ...]
     amounts: Mapping[str, Decimal | None]  #: None: amount not set (shown, billed as $0.00)
-    provisional: frozenset[str] = frozenset()  #: codes whose amount is carried from an older year
+    provisional: frozenset[str] = frozenset()  #: codes whose amount is not confirmed
     source: str = ""
+    notes: Mapping[str, str] = field(default_factory=dict)  #: code -> why its amount is provisional
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "amounts", MappingProxyType(dict(self.amounts)))
+        object.__setattr__(self, "notes", MappingProxyType(dict(self.notes)))
+
+    def provisional_note(self, code: str) -> str:
+        return self.notes.get(code) or "not confirmed"
 
     def family(self, key: str) -> CodeFamily:
         for fam in self.families:
@@ -92,6 +116,16 @@ class RuleTable:
         fam = self.family("ccm")
         cap = fam.addon_cap if fam.addon_cap is not None else 10
         return [fam.base_minutes + n * fam.addon_minutes for n in range(cap + 1)]
+
+
+def table_from_sources(*, year: int, families: tuple[CodeFamily, ...], sources: Mapping[str, AmountSource],
+                       source: str) -> RuleTable:
+    """A :class:`RuleTable` from one dict of :class:`AmountSource` (amount, confidence, note)."""
+    return RuleTable(year=year, families=families,
+                     amounts={code: src.amount for code, src in sources.items()},
+                     provisional=frozenset(code for code, src in sources.items() if src.provisional),
+                     source=source,
+                     notes={code: src.note for code, src in sources.items() if src.provisional})
 
 
 def _tables() -> dict[int, RuleTable]:

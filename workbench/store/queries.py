@@ -46,7 +46,7 @@ def person_dict(p: r.Person | None) -> dict | None:
 def to_user(row: Row) -> r.User:
     return r.User(id=row.id, name=row.name, role=r.Role(row.role),
                   credential=r.Credential(row.credential) if row.credential else None,
-                  state=row.state)
+                  state=row.state, npi=getattr(row, "npi", "") or "")
 
 
 def to_patient(row: Row) -> r.Patient:
@@ -58,8 +58,14 @@ def to_patient(row: Row) -> r.Patient:
         emergency_contacts=tuple(person(p) for p in (row.emergency_contacts or [])),
         billing_practitioner_id=row.billing_practitioner_id,
         care_team_member_id=row.care_team_member_id, persona=dict(row.persona or {}),
-        scope=row.scope,
+        scope=row.scope, member_id=getattr(row, "member_id", "") or "", payer=getattr(row, "payer", "") or "",
     )
+
+
+def to_visit(row: Row) -> r.Visit:
+    return r.Visit(patient_id=row.patient_id, visit_date=row.visit_date, kind=r.VisitKind(row.kind),
+                   practitioner_id=row.practitioner_id, ccm_discussed=bool(row.ccm_discussed),
+                   extensive_care_planning=bool(row.extensive_care_planning), id=row.id)
 
 
 def to_condition(row: Row) -> r.Condition:

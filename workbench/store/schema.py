@@ -11,91 +11,34 @@ Two kinds of table:
   and with which credential, and when (UTC).
 """
 
-from __future__ import annotations
 
-from datetime import UTC, datetime
+from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.types import TypeDecorator
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
+from .columns import (  # noqa: F401 - NOTE_MAX, SHORT_MAX, UTCDateTime and metadata are part of this module's API
+    NOTE_MAX,
+    SHORT_MAX,
+    UTCDateTime,
+    _audit,
+    _correctable,
+    _patient_fk,
+    _pk,
+    metadata,
 )
-
-#: Limits on free text (a note longer than this is refused, never cut).
-NOTE_MAX = 4000
-SHORT_MAX = 200
-
-
-class UTCDateTime(TypeDecorator):
-    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC on every backend."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store: attach a time zone")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if isinstance(value, str):  # pragma: no cover - raw SQLite text
-            value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC)
-
-
-def _audit() -> list[Column]:
-    """Attribution columns every clinical row carries (ALCOA: attributable, contemporaneous)."""
-    return [
-        Column("recorded_at", UTCDateTime, nullable=False),  #: when the row was written (UTC)
-        Column("recorded_by", String(64), nullable=False),  #: user id of the author
-        Column("recorded_role", String(32), nullable=False, default=""),  #: author's role then
-        Column("recorded_credential", String(8), nullable=False, default=""),  #: author's credential then
-    ]
-
-
-def _correctable(table: str) -> list[Column]:
-    """Columns of a table whose rows can be amended or voided by a later row."""
-    return [
-        #: the row this one amends or voids (None for an original row)
-        Column("supersedes_id", Integer, ForeignKey(f"{table}.id"), nullable=True, index=True),
-        #: FHIR status: 'active' or 'entered-in-error' (a void)
-        Column("status", String(20), nullable=False, default="active"),
-        #: why this row corrects another (required on corrections)
-        Column("reason", Text, nullable=False, default=""),
-    ]
-
-
-def _pk() -> Column:
-    return Column("id", Integer, primary_key=True, autoincrement=True)
-
-
-def _patient_fk(index: bool = True) -> Column:
-    return Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=index)
 
 
 # --------------------------------------------------------------------------- reference tables
@@ -116,6 +59,8 @@ users = Table(
     Column("credential", String(8), nullable=True),  #: records.Credential or NULL
     Column("state", String(2), nullable=True),  #: practice state (licensure)
     Column("active", Boolean, nullable=False, default=True),  #: may sign in
+    #: National Provider Identifier of a billing practitioner, "" when none (migration 0004)
+    Column("npi", String(10), nullable=False, default="", server_default=""),
 )
 
 # --------------------------------------------------------------------------- clinical tables
@@ -140,6 +85,10 @@ patients = Table(
     Column("care_team_member_id", String(64), ForeignKey("users.id"), nullable=True),
     Column("persona", JSON, nullable=False),  #: simulated traits for training
     Column("scope", String(64), nullable=False, default="live", index=True),  #: live | training:<attempt>
+    #: Medicare Beneficiary Identifier, "" when unknown (migration 0004)
+    Column("member_id", String(11), nullable=False, default="", server_default=""),
+    #: payer when not traditional Medicare, e.g. a Medicare Advantage plan (migration 0004)
+    Column("payer", String(SHORT_MAX), nullable=False, default="", server_default=""),
     *_audit(),
 )
 
@@ -403,6 +352,20 @@ follow_ups = Table(
     *_correctable("follow_ups"),
 )
 
+visits = Table(
+    "visits",
+    metadata,
+    _pk(),
+    _patient_fk(),
+    Column("visit_date", Date, nullable=False),  #: local date of the face-to-face visit
+    Column("kind", String(32), nullable=False),  #: records.VisitKind
+    Column("practitioner_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("ccm_discussed", Boolean, nullable=False),  #: can be the CCM initiating visit
+    Column("extensive_care_planning", Boolean, nullable=False),  #: G0506 by the billing practitioner
+    *_audit(),
+    *_correctable("visits"),
+)
+
 training_attempts = Table(
     "training_attempts",
     metadata,
@@ -452,4 +415,5 @@ CLINICAL_TABLES = (
     "follow_ups",
     "training_attempts",
     "training_events",
+    "visits",
 )

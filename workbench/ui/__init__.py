@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from .serve import voila_command
 
-__all__ = ["voila_command", "index_app", "worklist_app", "chart_app", "month_app"]
+__all__ = ["voila_command", "workbench_app", "index_app", "worklist_app", "chart_app", "month_app"]
 
 
 def __getattr__(name: str):
-    if name in ("index_app", "worklist_app", "chart_app", "month_app"):
+    if name in ("index_app", "worklist_app", "chart_app", "month_app", "workbench_app"):
         from . import apps
 
         return getattr(apps, name)

@@ -72,47 +72,174 @@ def header_html(wb: Workbench, chart) -> str:
             f'<div><b>Medications</b><ul>{meds}</ul></div></div></div>')
 
 
+#: Tab title -> attribute of :class:`ChartView` holding the tab (built on first use).
+TAB_KEYS = dict(zip(TAB_TITLES, ("careplan", "time", "consent", "contacts", "screening", "escalation", "trends")))
+
+
 class ChartView(w.VBox):
-    def __init__(self, wb: Workbench, pid: str, timer_bar: TimerBar | None = None):
+    """Header and tabs of one patient's chart. Tabs are built when first shown (or first used
+    as ``view.careplan``, ``view.time``...): opening a chart sends the header and one tab only."""
+
+    def __init__(self, wb: Workbench, pid: str, timer_bar: TimerBar | None = None, first_tab: bool = True):
         self.wb = wb
         self.pid = pid
         self.timer_bar = timer_bar or TimerBar(wb, live=False)
-        chart = wb.chart(pid)
-        self.header = w.HTML(header_html(wb, chart))
+        self.data = wb.chart(pid)
+        self.header = w.HTML(header_html(wb, self.data))
         self.header.add_class("ccm-chart-header-box")
-        ok, why = chart.consent.valid, chart.consent.reason
-        self.careplan = CarePlanTab(wb, pid, ok, why)
-        self.time = TimeTab(wb, pid, self.timer_bar, ok, why)
-        self.consent = ConsentTab(wb, pid, on_change=self.refresh_header)
-        self.contacts = ContactsTab(wb, pid, on_change=self.refresh_header)
-        self.escalation = EscalationTab(wb, pid, on_change=self.refresh_header)
-        self.screening = ScreeningTab(wb, pid, on_escalation=self._escalated, on_change=self.refresh_header)
-        self.trends = TrendsTab(wb, pid, chart.observations, chart.care_plan.plan if chart.care_plan else None)
-        self.tabs = w.Tab([self.careplan, self.time, self.consent, self.contacts, self.screening,
-                           self.escalation, self.trends])
+        self.built: dict[str, w.Widget] = {}
+        self.pages = [w.VBox() for _ in TAB_TITLES]
+        for page, title in zip(self.pages, TAB_TITLES):
+            page.add_class(f"ccm-tab-page-{TAB_KEYS[title]}")
+        self.tabs = w.Tab(self.pages)
         for i, title in enumerate(TAB_TITLES):
             self.tabs.set_title(i, title)
         self.tabs.add_class("ccm-chart-tabs")
         self.tabs.observe(self._tab_changed, "selected_index")
         super().__init__([self.header, self.tabs])
         self.add_class("ccm-chart")
+        if first_tab:
+            self.ensure_tab()
+
+    def ensure_tab(self) -> w.Widget:
+        """Build the tab on screen (the app calls this after the header is shown)."""
+        return self.tab(TAB_KEYS[TAB_TITLES[self.tabs.selected_index or 0]])
+
+    # ------------------------------------------------------------------ tabs, built on first use
+    def _build(self, key: str) -> w.Widget:
+        wb, pid, chart = self.wb, self.pid, self.data
+        ok, why = chart.consent.valid, chart.consent.reason
+        if key == "careplan":
+            return CarePlanTab(wb, pid, ok, why)
+        if key == "time":
+            return TimeTab(wb, pid, self.timer_bar, ok, why)
+        if key == "consent":
+            return ConsentTab(wb, pid, on_change=self.refresh_header)
+        if key == "contacts":
+            return ContactsTab(wb, pid, on_change=self.refresh_header)
+        if key == "escalation":
+            return EscalationTab(wb, pid, on_change=self.refresh_header)
+        if key == "screening":
+            return ScreeningTab(wb, pid, on_escalation=self._escalated, on_change=self.refresh_header)
+        if key == "trends":
+            return TrendsTab(wb, pid, chart.observations, chart.care_plan.plan if chart.care_plan else None)
+        raise KeyError(key)
+
+    def tab(self, key: str) -> w.Widget:
+        """The tab ``key`` (``careplan``, ``time``...), built and placed on its page if needed."""
+        if key not in self.built:
+            widget = self._build(key)
+            self.built[key] = widget
+            self.pages[list(TAB_KEYS.values()).index(key)].children = [widget]
+        return self.built[key]
+
+    careplan = property(lambda self: self.tab("careplan"))
+    time = property(lambda self: self.tab("time"))
+    consent = property(lambda self: self.tab("consent"))
+    contacts = property(lambda self: self.tab("contacts"))
+    screening = property(lambda self: self.tab("screening"))
+    escalation = property(lambda self: self.tab("escalation"))
+    trends = property(lambda self: self.tab("trends"))
+
+    def select(self, title: str) -> w.Widget:
+        """Show the tab titled ``title`` and return it."""
+        self.tabs.selected_index = TAB_TITLES.index(title)
+        return self.tab(TAB_KEYS[title])
+
+    def detach(self) -> None:
+        """Stop listening to the work bar (the chart is leaving the screen)."""
+        mine = set(map(id, self.built.values()))
+        self.timer_bar.listeners[:] = [fn for fn in self.timer_bar.listeners
+                                       if id(getattr(fn, "__self__", None)) not in mine]
 
     def _tab_changed(self, change) -> None:
-        if change["new"] == TAB_TITLES.index("Trends"):
-            self.trends.draw()
+        if change["new"] is None:
+            return
+        title = TAB_TITLES[change["new"]]
+        widget = self.tab(TAB_KEYS[title])
+        if title == "Trends":
+            widget.draw()
 
     def _escalated(self, escalation) -> None:
         self.escalation.refresh(select=escalation.id)
         self.tabs.selected_index = TAB_TITLES.index("Escalation")
 
     def refresh_header(self) -> None:
-        chart = self.wb.chart(self.pid)
+        chart = self.data = self.wb.chart(self.pid)
         self.header.value = header_html(self.wb, chart)
         ok, why = chart.consent.valid, chart.consent.reason
-        for tab, text in ((self.careplan, "before care-plan work counts."),
-                          (self.time, "Time recorded now will not be billable until consent is on record.")):
+        for key, text in (("careplan", "before care-plan work counts."),
+                          ("time", "Time recorded now will not be billable until consent is on record.")):
+            tab = self.built.get(key)
+            if tab is None:
+                continue
             tab.banner.value = "" if ok else (
                 f'<div class="ccm-msg ccm-msg-warn">No valid CCM consent: {esc(why)} {esc(text)}</div>')
             tab.banner.remove_class("ccm-consent-missing" if ok else "ccm-consent-ok")
             tab.banner.add_class("ccm-consent-ok" if ok else "ccm-consent-missing")
-        self.time.refresh()
+        if "time" in self.built:
+            self.built["time"].refresh()
+        if self.timer_bar.patient_id == self.pid:
+            self.timer_bar.refresh()
+
+
+def find_patients(wb: Workbench, text: str, limit: int = 20) -> list:
+    """Patients whose id is ``text`` or whose name contains it (case-insensitive), best first."""
+    text = text.strip()
+    if not text:
+        return []
+    low = text.lower()
+    found = []
+    for p in wb.patients():
+        if p.id.lower() == low:
+            return [p]
+        if low in p.name.lower() or low in p.id.lower():
+            found.append(p)
+    found.sort(key=lambda p: (not p.name.lower().startswith(low), p.name))
+    return found[:limit]
+
+
+class ChartPicker(w.VBox):
+    """Open a chart by name or id: one match opens it, several are listed to choose from."""
+
+    def __init__(self, wb: Workbench, on_open, value: str = ""):
+        self.wb = wb
+        self.on_open = on_open
+        self.box = w.Text(value=value, placeholder="Name or patient ID", description="Patient",
+                          continuous_update=False, layout=w.Layout(width="340px"))
+        self.box.add_class("ccm-chart-pid")
+        self.box.observe(lambda _: self.go(), "value")  # Enter (or leaving the box) opens
+        self.button = w.Button(description="Open chart", icon="folder-open", layout=w.Layout(width="130px"))
+        self.button.add_class("ccm-chart-go")
+        self.button.on_click(lambda _: self.go())
+        self.msg = w.HTML()
+        self.msg.add_class("ccm-chart-picker-msg")
+        self.choices = w.VBox()
+        self.choices.add_class("ccm-chart-choices")
+        super().__init__([w.HBox([self.box, self.button]), self.msg, self.choices])
+        self.add_class("ccm-chart-picker")
+
+    def go(self) -> list:
+        from .html import message
+
+        text = self.box.value.strip()
+        if not text:
+            self.msg.value = message("Type a name or a patient ID (for example P00001).", "warn")
+            return []
+        found = find_patients(self.wb, text)
+        self.choices.children = ()
+        if not found:
+            self.msg.value = message("No patient matches what you typed.", "error")
+        elif len(found) == 1:
+            self.msg.value = ""
+            self.on_open(found[0].id)
+        else:
+            self.msg.value = message(f"{len(found)} patients match: choose one.", "info")
+            buttons = []
+            for p in found:
+                b = w.Button(description=f"{p.name} ({p.id})", layout=w.Layout(width="auto"))
+                b.add_class("ccm-chart-choice")
+                b.on_click(lambda _, pid=p.id: self.on_open(pid))
+                buttons.append(b)
+            self.choices.children = buttons
+        return found

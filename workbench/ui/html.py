@@ -148,5 +148,16 @@ STYLE = """
   border-radius:4px; text-decoration:none; font-size:13px; }
 .ccm-diff-added td { background:#eefaf2; } .ccm-diff-removed td { background:#fdf0ef; }
 .ccm-check-ok { color:#1e6b3d; } .ccm-check-missing { color:#a61b1b; }
+/* the one app: pinned top, breadcrumbs, views kept alive but hidden */
+.ccm-pinned { position:sticky; top:0; z-index:50; background:#f4f6f9; padding-bottom:4px; }
+.ccm-view-hidden { height:0 !important; min-height:0 !important; overflow:hidden !important;
+  visibility:hidden !important; margin:0 !important; padding:0 !important; }
+.ccm-crumbbar { font-size:13px; color:#52606d; padding:2px 4px; display:flex; gap:8px; align-items:center; }
+.ccm-crumbbar a { color:#1d4e89; text-decoration:none; }
+.ccm-crumbbar a:hover { text-decoration:underline; }
+.ccm-back { font-weight:600; margin-right:8px; padding:1px 8px; border:1px solid #c5d3e6; border-radius:4px;
+  background:#fff; }
+.ccm-crumb-here { color:#1f2933; font-weight:600; }
+.ccm-nav-current { font-weight:700; opacity:1 !important; border-bottom:2px solid #fff; }
 </style>
 """

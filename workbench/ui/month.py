@@ -14,6 +14,7 @@ from datetime import date
 import ipywidgets as w
 import pandas as pd
 
+from workbench.export.cells import frame_csv_text, write_xlsx
 from workbench.service import Workbench
 
 from .html import data_link, esc, figure_png, is_missing, message
@@ -55,7 +56,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     for c in out.columns:
         if out[c].map(lambda v: isinstance(v, (list, tuple, dict))).any():
             out[c] = out[c].map(_cell)
-    return out.to_csv(index=False).encode("utf-8")
+    return frame_csv_text(out).encode("utf-8")  # spreadsheet-safe (workbench.export.cells)
 
 
 def xlsx_bytes(df: pd.DataFrame) -> bytes:
@@ -64,7 +65,7 @@ def xlsx_bytes(df: pd.DataFrame) -> bytes:
         if out[c].map(lambda v: isinstance(v, (list, tuple, dict))).any():
             out[c] = out[c].map(_cell)
     buf = io.BytesIO()
-    out.to_excel(buf, index=False, sheet_name="CCM month")
+    write_xlsx(buf, {"CCM month": out})  # spreadsheet-safe (workbench.export.cells)
     return buf.getvalue()
 
 

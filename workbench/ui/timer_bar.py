@@ -27,9 +27,11 @@ class TimerBar(w.VBox):
     """Shows the signed-in user's running timer with a Stop button; ``listeners`` are called
     after the timer starts or stops so the screens below can refresh."""
 
-    def __init__(self, wb: Workbench, live: bool = True):
+    def __init__(self, wb: Workbench, live: bool = True, on_open_chart: Callable[[str], None] | None = None):
         self.wb = wb
         self.live = live
+        self.on_open_chart = on_open_chart
+        self.patient_id: str | None = None  #: the chart on screen, if any
         self.listeners: list[Callable[[], None]] = []
         self.label = w.HTML()
         self.label.add_class("ccm-timer-label")
@@ -98,6 +100,11 @@ class TimerBar(w.VBox):
         self.msg.value = message(f"Stopped: {entry.seconds // 60} min {entry.seconds % 60} s recorded.", "ok")
         self.changed()
         return entry
+
+    def set_patient(self, pid: str | None) -> None:
+        """The chart now on screen (None: no chart)."""
+        self.patient_id = pid
+        self.refresh()
 
     def changed(self) -> None:
         """Call after a timer started or stopped anywhere on the page."""

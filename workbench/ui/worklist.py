@@ -161,7 +161,8 @@ def render_rows(rows: pd.DataFrame, href: Callable[[str], str]) -> str:
         nxt = f"{nxt} min" if nxt else ""
         body.append(
             f'<tr data-patient="{esc(pid)}">'
-            f'<td><a class="ccm-open-chart" href="{esc(href(pid))}">{esc(row.get("name"))}</a>'
+            f'<td><a class="ccm-open-chart" data-ccm-nav="chart:{esc(pid)}" href="{esc(href(pid))}">'
+            f'{esc(row.get("name"))}</a>'
             f'<div style="font-size:11px;color:#52606d">{esc(pid)}</div></td>'
             f'<td>{esc(_num(row.get("age")))}</td><td>{esc(_num(row.get("n_chronic")))}</td>'
             f'<td>{consent_badge}</td><td>{progress_bar(row.get("minutes") or 0)}</td>'

@@ -1,7 +1,7 @@
 """follow-ups
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-01
 
 Scheduled follow-ups: the next contact planned with a patient, due at a time. Append-only
@@ -14,7 +14,7 @@ from workbench.store.guards import install_guards
 from workbench.store.schema import UTCDateTime
 
 revision = '0005'
-down_revision = '0002'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

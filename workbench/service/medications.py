@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from . import records as r
-from . import validate as v
-from .errors import InvalidInput, NotFound
-from .store import queries as q
-from .store import schema as s
+from .. import records as r
+from .. import validate as v
+from ..errors import InvalidInput, NotFound
+from ..store import queries as q
+from ..store import schema as s
 
 MED_STATUSES = ("active", "stopped")
 
@@ -39,12 +39,11 @@ def _to_follow_up(row) -> FollowUp:
 
 
 class MedicationsMixin:
-    """Medication list and follow-ups. Needs the Workbench's ``_tx``, ``_read``, ``_audit``,
-    ``_patient_row`` and ``_supersede``."""
+    """Medication list and follow-ups (writes through the Workbench's unit of work)."""
 
     def medications(self, pid: str) -> list[r.Medication]:
         """The current medication list (stopped medicines are shown as stopped)."""
-        with self._read() as conn:
+        with self.read() as conn:
             self._patient_row(conn, pid)
             return [q.to_medication(x) for x in q.current_rows(conn, s.medications, pid)]
 
@@ -52,15 +51,13 @@ class MedicationsMixin:
         """Add a medicine to the list (e.g. reconciled from a discharge list)."""
         reason = v.text(reason, "Why the list changes", field="reason")
         name = v.short(med.name, "Medicine", field="name")
-        with self._tx() as conn:
+        with self.write() as conn:
             self._patient_row(conn, pid)
-            res = conn.execute(insert(s.medications).values(
-                patient_id=pid, name=name, rxnorm=med.rxnorm or "",
-                dose=v.short(med.dose, "Dose", required=False),
-                frequency=v.short(med.frequency, "Frequency", required=False),
-                indication=med.indication or "", med_status="active", status="active",
-                reason=reason, supersedes_id=None, **self._audit()))
-            rid = res.inserted_primary_key[0]
+            rid = conn.insert(s.medications, patient_id=pid, name=name, rxnorm=med.rxnorm or "",
+                              dose=v.short(med.dose, "Dose", required=False),
+                              frequency=v.short(med.frequency, "Frequency", required=False),
+                              indication=med.indication or "", med_status="active",
+                              status="active", reason=reason, supersedes_id=None)
         return r.Medication(name=name, rxnorm=med.rxnorm, dose=med.dose, frequency=med.frequency,
                             indication=med.indication, status="active", id=rid)
 
@@ -80,15 +77,14 @@ class MedicationsMixin:
             changes["med_status"] = "stopped"
         if not changes:
             raise InvalidInput("Say what changes: a new dose, a new frequency, or stop it.")
-        with self._tx() as conn:
+        with self.write() as conn:
             row = conn.execute(select(s.medications).where(s.medications.c.id == med_id)).first()
             if row is None:
                 raise NotFound(f"No medicine {med_id}.")
             self._patient_row(conn, row.patient_id)
             if row.med_status == "stopped" and not stop:
                 raise InvalidInput("That medicine is stopped; add it again if it restarts.")
-            new_id = self._supersede(conn, s.medications, med_id, reason, void=False,
-                                     changes=changes)
+            new_id = conn.supersede(s.medications, med_id, reason, void=False, changes=changes)
             return q.to_medication(conn.execute(select(s.medications)
                                                 .where(s.medications.c.id == new_id)).first())
 
@@ -102,17 +98,15 @@ class MedicationsMixin:
         now = self.now()
         if due_at < now:
             raise InvalidInput("A follow-up is due in the future.", "due_at")
-        with self._tx() as conn:
+        with self.write() as conn:
             self._patient_row(conn, pid)
-            audit = self._audit()
-            res = conn.execute(insert(s.follow_ups).values(
-                patient_id=pid, due_at=due_at, channel=channel.value, purpose=reason,
-                status="active", reason="", supersedes_id=None, **audit))
-        return FollowUp(pid, due_at, reason, channel, audit["recorded_by"], audit["recorded_at"],
-                        res.inserted_primary_key[0])
+            fid = conn.insert(s.follow_ups, patient_id=pid, due_at=due_at, channel=channel.value,
+                              purpose=reason, status="active", reason="", supersedes_id=None)
+            stamp = conn.stamp
+        return FollowUp(pid, due_at, reason, channel, stamp["recorded_by"], stamp["recorded_at"], fid)
 
     def follow_ups(self, pid: str) -> list[FollowUp]:
-        with self._read() as conn:
+        with self.read() as conn:
             self._patient_row(conn, pid)
             return [_to_follow_up(x) for x in q.current_rows(conn, s.follow_ups, pid,
                                                              [s.follow_ups.c.due_at])]

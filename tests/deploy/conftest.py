@@ -1,0 +1,79 @@
+"""Fixtures for the deployment test: a throwaway PostgreSQL database with a panel, a trainee and a
+supervisor; a real JupyterHub with the shipped config in front of it; Debian's Chromium."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "training_ui"))
+
+from hub_helpers import running_hub  # noqa: E402
+from training_ui_helpers import SUPERVISOR, TRAINEE  # noqa: E402
+
+#: A Hub account that is not on the practice's staff list (e.g. added to the Hub by mistake).
+STRANGER = "visitor7"
+
+
+def _ui_fixtures():
+    """The workbench UI tests' browser fixture (tests/ui/conftest.py), reused, not copied."""
+    import importlib.util
+
+    name = "ccm_ui_browser_fixtures"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, HERE.parent / "ui" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+browser = _ui_fixtures().browser
+
+
+def _root_conftest():
+    """tests/conftest.py as a module, for its ``new_pg_database`` helper."""
+    import importlib.util
+
+    name = "ccm_tests_root_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, HERE.parent / "conftest.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def seed_team_database(url: str) -> None:
+    """A generated panel on PostgreSQL plus the training staff the test signs in as."""
+    from simulated_patients import generate_panel
+
+    from workbench.service import Workbench
+
+    wb = Workbench.open(url)
+    wb.load_panel(generate_panel(12, 7))
+    for user in (TRAINEE, SUPERVISOR):
+        wb.add_user(user)
+
+
+@pytest.fixture(scope="module")
+def team_db(pg_server):
+    url = _root_conftest().new_pg_database(pg_server)
+    seed_team_database(url)
+    yield url
+    from workbench import service
+
+    engine = service._ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def hub(team_db, tmp_path_factory):
+    with running_hub(team_db, tmp_path_factory.mktemp("hub"), extra_users={STRANGER}) as h:
+        yield h

@@ -1,0 +1,80 @@
+"""Consent: recording it with the four disclosures, and its revocation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from .. import records as r
+from .. import validate as v
+from ..errors import InvalidInput
+from ..store import queries as q
+from ..store import schema as s
+from .core import month_bounds
+
+
+class ConsentMixin:
+    """Consent and revocation."""
+
+
+    def _consents(self, conn: Connection, pid: str) -> list[r.Consent]:
+        rows = q.current_rows(conn, s.consents, pid, [s.consents.c.consent_date, s.consents.c.id])
+        revs = {x.consent_id: x for x in conn.execute(
+            select(s.consent_revocations).where(s.consent_revocations.c.patient_id == pid))}
+        return [q.to_consent(x, revs.get(x.id)) for x in rows]
+
+    def consents(self, pid: str) -> list[r.Consent]:
+        with self.read() as conn:
+            self._patient_row(conn, pid)
+            return self._consents(conn, pid)
+
+    def record_consent(self, pid: str, method: r.ConsentMethod | str, consent_date: date | str,
+                       disclosures: dict, billing_practitioner_id: str | None = None) -> r.Consent:
+        """Record verbal or written consent with the four disclosures (reference, "Consent")."""
+        method = v.choice(method, r.ConsentMethod, "Consent method", "method")
+        consent_date = v.a_date(consent_date, "Consent date", today=self.today(), field="consent_date")
+        if not isinstance(disclosures, dict):
+            raise InvalidInput("Disclosures must be a checklist of the four things told.", "disclosures")
+        unknown = set(disclosures) - set(r.CONSENT_DISCLOSURES)
+        if unknown:
+            raise InvalidInput(f"Unknown disclosure(s): {', '.join(sorted(unknown))}.", "disclosures")
+        missing = [label for key, label in r.CONSENT_DISCLOSURES.items() if disclosures.get(key) is not True]
+        if missing:
+            raise InvalidInput("Consent needs the patient to have been told: " + "; ".join(missing) + ".",
+                               "disclosures")
+        audit = self.stamp()
+        with self.write() as conn:
+            patient = self._patient_row(conn, pid)
+            bp = billing_practitioner_id or patient.billing_practitioner_id
+            if bp is not None:
+                self._user_row(conn, bp)
+            res = conn.execute(insert(s.consents).values(
+                patient_id=pid, method=method.value, consent_date=consent_date,
+                obtained_by=self.user.id, disclosures={k: True for k in r.CONSENT_DISCLOSURES},
+                billing_practitioner_id=bp, status="active", reason="", supersedes_id=None,
+                **audit))
+        return r.Consent(patient_id=pid, method=method, consent_date=consent_date,
+                         obtained_by=self.user.id, disclosures={k: True for k in r.CONSENT_DISCLOSURES},
+                         billing_practitioner_id=bp, recorded_at=audit["recorded_at"],
+                         id=res.inserted_primary_key[0])
+
+    def revoke_consent(self, pid: str, revoked_on: date | str, reason: str) -> r.Consent:
+        """The patient stops CCM: effective at the end of that calendar month (reference, "Consent")."""
+        reason = v.text(reason, "A reason for stopping", field="reason")
+        revoked_on = v.a_date(revoked_on, "Date the patient asked to stop", today=self.today(),
+                              field="revoked_on")
+        with self.write() as conn:
+            self._patient_row(conn, pid)
+            live = [c for c in self._consents(conn, pid) if c.revoked_on is None]
+            if not live:
+                raise InvalidInput("There is no active consent on record to revoke.")
+            consent = live[-1]
+            if revoked_on < consent.consent_date:
+                raise InvalidInput("The stop date is before the consent date.", "revoked_on")
+            through = month_bounds(revoked_on.strftime("%Y-%m"))[1]
+            conn.execute(insert(s.consent_revocations).values(
+                patient_id=pid, consent_id=consent.id, revoked_on=revoked_on,
+                effective_through=through, revocation_reason=reason, **conn.stamp))
+        return r.Consent(**{**consent.__dict__, "revoked_on": revoked_on, "revocation_reason": reason})

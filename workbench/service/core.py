@@ -1,0 +1,32 @@
+"""What every part of the service shares: the system user, the engine cache, month bounds."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from sqlalchemy.engine import Engine
+
+from .. import records as r
+from ..store import make_engine, upgrade
+
+SYSTEM_USER = r.User(id="system", name="Workbench system", role=r.Role.SUPERVISOR)
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def _engine_for(db) -> Engine:
+    from ..store.engine import database_url
+
+    url = database_url(db)
+    if url not in _ENGINES:
+        engine = make_engine(url)
+        upgrade(engine)
+        _ENGINES[url] = engine
+    return _ENGINES[url]
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """First and last calendar day of ``YYYY-MM``."""
+    year, mon = int(month[:4]), int(month[5:7])
+    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])

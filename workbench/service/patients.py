@@ -1,0 +1,153 @@
+"""Patients and the chart: listing, adding, loading a panel, the chart screen's data, reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection
+
+from .. import records as r
+from .. import validate as v
+from ..errors import InvalidInput, NotFound
+from ..store import queries as q
+from ..store import schema as s
+
+
+@dataclass
+class Chart:
+    """Everything about one patient that the chart screen shows."""
+
+    patient: r.Patient
+    conditions: list[r.Condition]
+    medications: list[r.Medication]
+    allergies: list[r.Allergy]
+    immunizations: list[r.Immunization]
+    screenings: list[r.Screening]
+    observations: list[r.Observation]
+    barriers: list[r.Barrier]
+    consents: list[r.Consent]
+    consent: object  #: workbench.rules ConsentStatus today
+    care_plan: r.CarePlanRevision | None
+    contacts: list[r.Contact]
+    escalations: list[r.Escalation]
+    time_entries: list[r.TimeEntry]
+    questionnaires: list[r.QuestionnaireResponse]
+    eligibility: object  #: workbench.rules Eligibility
+    care_team: dict[str, r.User] = field(default_factory=dict)
+
+
+
+class PatientsMixin:
+    """Patients, the chart, diagnoses and the panel-wide reports."""
+
+
+    def _patient_row(self, conn: Connection, pid) -> object:
+        if not isinstance(pid, str):
+            raise InvalidInput(f"Patient id must be text, not {type(pid).__name__}.", "patient_id")
+        row = conn.execute(select(s.patients).where(s.patients.c.id == pid)).first()
+        if row is None:
+            raise NotFound(f"No patient with id '{pid}'.")
+        return row
+
+    def get_patient(self, pid: str) -> r.Patient:
+        with self.read() as conn:
+            return q.to_patient(self._patient_row(conn, pid))
+
+    def patients(self, scope: str | None = "live") -> list[r.Patient]:
+        stmt = select(s.patients).order_by(s.patients.c.id)
+        if scope is not None:
+            stmt = stmt.where(s.patients.c.scope == scope)
+        with self.read() as conn:
+            return [q.to_patient(row) for row in conn.execute(stmt)]
+
+    def add_patient(self, bundle: r.PatientBundle | r.Patient) -> r.Patient:
+        """Add one patient with everything known about them, in one transaction."""
+        from ..loader import bundle_rows, insert_rows
+
+        if isinstance(bundle, r.Patient):
+            bundle = r.PatientBundle(patient=bundle)
+        rows = bundle_rows([bundle], self.stamp(), today=self.today())
+        with self.write() as conn:
+            if conn.execute(select(s.patients.c.id).where(s.patients.c.id == bundle.patient.id)).first():
+                raise InvalidInput(f"Patient id {bundle.patient.id} is already in use.", "patient_id")
+            insert_rows(conn, rows)
+        return bundle.patient
+
+    def load_panel(self, panel: r.Panel, progress: bool = False, batch: int = 500) -> int:
+        """Write a whole panel (staff, settings, patients). Returns the number of patients.
+
+        Each batch of ``batch`` patients is one transaction; the panel is checked as a whole
+        before anything is written, so bad input writes nothing.
+        """
+        from ..loader import load_panel
+
+        return load_panel(self, panel, progress=progress, batch=batch)
+
+    def chart(self, pid: str) -> Chart:
+        from ..rules import assess_eligibility, consent_status
+
+        with self.read() as conn:
+            patient = q.to_patient(self._patient_row(conn, pid))
+            conds = [q.to_condition(x) for x in q.current_rows(conn, s.conditions, pid)]
+            meds = [q.to_medication(x) for x in q.current_rows(conn, s.medications, pid)]
+            allergies = [q.to_allergy(x) for x in q.current_rows(conn, s.allergies, pid)]
+            imms = [q.to_immunization(x) for x in q.current_rows(conn, s.immunizations, pid,
+                                                                  [s.immunizations.c.date])]
+            scr = [q.to_screening(x) for x in q.current_rows(conn, s.screenings, pid, [s.screenings.c.date])]
+            obs = [q.to_observation(x) for x in q.current_rows(conn, s.observations, pid,
+                                                                [s.observations.c.effective])]
+            barriers = [q.to_barrier(x) for x in q.current_rows(conn, s.barriers, pid)]
+            consents = self._consents(conn, pid)
+            contacts = [q.to_contact(x) for x in q.current_rows(conn, s.contacts, pid,
+                                                                 [s.contacts.c.contacted_at])]
+            esc = q.escalation_with_steps(conn, list(conn.execute(
+                select(s.escalations).where(s.escalations.c.patient_id == pid)
+                .order_by(s.escalations.c.opened_at))))
+            qrs = [q.to_questionnaire(x) for x in q.current_rows(conn, s.questionnaire_responses, pid)]
+            team_ids = {patient.billing_practitioner_id, patient.care_team_member_id} - {None}
+            team = {row.id: q.to_user(row) for row in conn.execute(
+                select(s.users).where(s.users.c.id.in_(team_ids)))} if team_ids else {}
+        today = self.today()
+        month = today.strftime("%Y-%m")
+        return Chart(patient=patient, conditions=conds, medications=meds, allergies=allergies,
+                     immunizations=imms, screenings=scr, observations=obs, barriers=barriers,
+                     consents=consents, consent=consent_status(consents, today, today=today),
+                     care_plan=self.care_plan(pid), contacts=contacts, escalations=esc,
+                     time_entries=self.time_entries(pid, month), questionnaires=qrs,
+                     eligibility=assess_eligibility(conds), care_team=team)
+
+    def add_condition(self, pid: str, condition: r.Condition) -> r.Condition:
+        """Add a diagnosis (a clinician may mark a condition chronic with a reason)."""
+        icd = v.short(condition.icd10, "ICD-10-CM code", field="icd10").upper()
+        if condition.chronic is not None and condition.chronic and not condition.chronic_reason.strip():
+            raise InvalidInput("Say why this condition is chronic.", "chronic_reason")
+        with self.write() as conn:
+            self._patient_row(conn, pid)
+            res = conn.execute(insert(s.conditions).values(
+                patient_id=pid, icd10=icd, display=v.short(condition.display, "Name", required=False),
+                onset=condition.onset, chronic=condition.chronic,
+                chronic_reason=v.text(condition.chronic_reason, "Reason", required=False),
+                status="active", reason="", supersedes_id=None, **conn.stamp))
+        return r.Condition(**{**condition.__dict__, "icd10": icd, "id": res.inserted_primary_key[0]})
+
+    # ------------------------------------------------------------------ reports
+
+    def month_report(self, month: str, scope: str = "live"):
+        """One row per patient with time that month: codes, amounts, reasons (pandas)."""
+        from ..reports import month_report
+
+        return month_report(self, v.month(month), scope=scope)
+
+    def worklist(self, day: date | None = None, scope: str = "live"):
+        """The panel ordered by who most needs a call today (pandas)."""
+        from ..reports import worklist
+
+        return worklist(self, day or self.today(), scope=scope)
+
+    def count(self, table: str) -> int:
+        """Rows in a table (for tests and the status line)."""
+        tbl = s.metadata.tables[table]
+        with self.read() as conn:
+            return conn.execute(select(func.count()).select_from(tbl)).scalar_one()

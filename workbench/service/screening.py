@@ -1,0 +1,96 @@
+"""Screening (PHQ-2/9, AHC HRSN) and the social needs (barriers) it finds."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+
+from .. import records as r
+from .. import validate as v
+from ..errors import InvalidInput
+from ..store import queries as q
+from ..store import schema as s
+
+
+class ScreeningMixin:
+    """Questionnaires and barriers."""
+
+
+    def record_phq(self, pid: str, instrument: str, answers) -> tuple[r.QuestionnaireResponse, r.Escalation | None]:
+        """Score and store a PHQ-2 or PHQ-9. PHQ-9 item 9 above 0 opens an escalation in the same
+        transaction (reference, "Screening instruments")."""
+        from ..rules import score_phq2, score_phq9
+
+        if instrument not in ("PHQ-2", "PHQ-9"):
+            raise InvalidInput(f"Unknown instrument '{instrument}': use PHQ-2 or PHQ-9.", "instrument")
+        result = (score_phq2 if instrument == "PHQ-2" else score_phq9)(answers)
+        audit = self.stamp()
+        esc = None
+        with self.write() as conn:
+            self._patient_row(conn, pid)
+            res = conn.execute(insert(s.questionnaire_responses).values(
+                patient_id=pid, instrument=instrument, answers=list(answers), score=result.total,
+                status="active", reason="", supersedes_id=None, **audit))
+            if getattr(result, "escalation_required", False):
+                esc_id = self._open_escalation(
+                    conn, pid, f"PHQ-9 item 9 (thoughts of self-harm) answered {answers[8]}: "
+                    "same-day suicide-risk follow-up", r.Severity.URGENT, "phq9")
+        qr = r.QuestionnaireResponse(patient_id=pid, instrument=instrument, answers=list(answers),
+                                     score=result.total, recorded_at=audit["recorded_at"],
+                                     recorded_by=self.user.id, id=res.inserted_primary_key[0])
+        if getattr(result, "escalation_required", False):
+            esc = self.escalation(esc_id)
+        return qr, esc
+
+    def record_sdoh(self, pid: str, answers: dict, note: str = "") -> list[r.Barrier]:
+        """AHC HRSN core domains screen: each need found becomes an open barrier."""
+        if not isinstance(answers, dict):
+            raise InvalidInput("SDOH answers must map each domain to yes/no.")
+        parsed = {v.choice(k, r.BarrierDomain, "Domain"): v.boolean(val, f"Answer for {k}")
+                  for k, val in answers.items()}
+        note = v.text(note, "Note", required=False)
+        found = [d for d, yes in parsed.items() if yes]
+        out = []
+        with self.write() as conn:
+            self._patient_row(conn, pid)
+            conn.execute(insert(s.questionnaire_responses).values(
+                patient_id=pid, instrument="AHC-HRSN", answers={d.value: y for d, y in parsed.items()},
+                score=len(found), status="active", reason="", supersedes_id=None, **conn.stamp))
+            for d in found:
+                out.append(self._insert_barrier(conn, pid, d, note or f"Screened positive: {d.value.replace('_', ' ')}",
+                                                r.BarrierStatus.OPEN, ""))
+        return out
+
+    def _insert_barrier(self, conn, pid, domain, description, status, action) -> r.Barrier:
+        from ..sdoh import z_code_for
+
+        res = conn.execute(insert(s.barriers).values(
+            patient_id=pid, domain=domain.value, description=description, barrier_status=status.value,
+            z_code=z_code_for(domain), action=action, status="active", reason="", supersedes_id=None,
+            **conn.stamp))
+        return r.Barrier(patient_id=pid, domain=domain, description=description, status=status,
+                         z_code=z_code_for(domain), action=action, id=res.inserted_primary_key[0])
+
+    def add_barrier(self, pid: str, domain, description: str, status=r.BarrierStatus.OPEN,
+                    action: str = "") -> r.Barrier:
+        domain = v.choice(domain, r.BarrierDomain, "Domain", "domain")
+        status = v.choice(status, r.BarrierStatus, "Status", "status")
+        description = v.text(description, "Description", max_len=1000, field="description")
+        action = v.text(action, "Action", required=False)
+        with self.write() as conn:
+            self._patient_row(conn, pid)
+            return self._insert_barrier(conn, pid, domain, description, status, action)
+
+    def update_barrier(self, barrier_id: int, status, action: str = "") -> r.Barrier:
+        """A new barrier row superseding the old one, with the new status and what was arranged."""
+        status = v.choice(status, r.BarrierStatus, "Status", "status")
+        action = v.text(action, "What was arranged", required=status == r.BarrierStatus.RESOLVED)
+        with self.write() as conn:
+            new_id = conn.supersede(s.barriers, barrier_id, f"status: {status.value}", void=False,
+                                     changes={"barrier_status": status.value, "action": action})
+            return q.to_barrier(conn.execute(select(s.barriers).where(s.barriers.c.id == new_id)).first())
+
+    def barriers(self, pid: str, open_only: bool = False) -> list[r.Barrier]:
+        with self.read() as conn:
+            self._patient_row(conn, pid)
+            out = [q.to_barrier(x) for x in q.current_rows(conn, s.barriers, pid)]
+        return [b for b in out if b.status != r.BarrierStatus.RESOLVED] if open_only else out

@@ -1,0 +1,103 @@
+"""Time entries: manual entries, voids, listing and the month's bill."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from .. import records as r
+from .. import validate as v
+from ..errors import InvalidInput
+from ..store import queries as q
+from ..store import schema as s
+from .core import month_bounds
+
+
+class TimeEntriesMixin:
+    """Manual time, voids and the month's bill."""
+
+
+    def log_time(self, pid: str, minutes: float, activity: r.Activity | str, note: str,
+                 service_date: date | str | None = None, started_at: datetime | None = None,
+                 service: r.Service | str = r.Service.CCM) -> r.TimeEntry:
+        """Record time after the fact (a manual entry, marked as such)."""
+        mins = v.minutes(minutes)
+        activity = v.choice(activity, r.Activity, "Activity", "activity")
+        service = v.choice(service, r.Service, "Service", "service")
+        note = v.text(note, "A note saying what was done", field="note")
+        now, today = self.now(), self.today()
+        seconds = int(round(mins * 60))
+        ended_at = None
+        if started_at is not None:
+            started_at = v.a_datetime(started_at, "Start time", now=now, field="started_at")
+            ended_at = started_at + timedelta(seconds=seconds)
+            if ended_at > now:
+                raise InvalidInput("That entry would end in the future.", "minutes")
+            day = self.local_date(started_at)
+            if service_date is not None and v.a_date(service_date, "Date") != day:
+                raise InvalidInput("The date does not match the start time.", "service_date")
+            service_date = day
+        else:
+            service_date = v.a_date(service_date if service_date is not None else today, "Date",
+                                    today=today, field="service_date")
+        mode = r.EntryMode.CONTEMPORANEOUS if service_date == today else r.EntryMode.LATE
+        with self.write() as conn:
+            self._patient_row(conn, pid)
+            return conn.insert_entry(patient_id=pid, staff=self.user, service=service,
+                                      activity=activity, note=note, started_at=started_at,
+                                      ended_at=ended_at, seconds=seconds, manual=True, mode=mode,
+                                      service_date=service_date)
+
+    def void_time(self, entry_id: int, reason: str) -> None:
+        """Mark a time entry entered-in-error: a new row naming it, with author and reason."""
+        reason = v.text(reason, "A reason for voiding", field="reason")
+        if isinstance(entry_id, bool) or not isinstance(entry_id, int):
+            raise InvalidInput("Entry id must be a whole number.", "entry_id")
+        with self.write() as conn:
+            conn.supersede(s.time_entries, entry_id, reason, void=True)
+
+
+    def time_entries(self, pid: str | None = None, month: str | None = None,
+                     scope: str | None = None) -> list[r.TimeEntry]:
+        """Current (not voided) time entries, oldest first."""
+        te = s.time_entries
+        stmt = select(te).where(q.current(te))
+        if pid is not None:
+            stmt = stmt.where(te.c.patient_id == pid)
+        if month is not None:
+            first, last = month_bounds(v.month(month))
+            stmt = stmt.where(te.c.service_date >= first, te.c.service_date <= last)
+        if scope is not None:
+            stmt = stmt.where(te.c.patient_id.in_(select(s.patients.c.id).where(s.patients.c.scope == scope)))
+        stmt = stmt.order_by(te.c.service_date, te.c.started_at, te.c.id)
+        with self.read() as conn:
+            return [q.to_time_entry(x) for x in conn.execute(stmt)]
+
+    def voided_entries(self, pid: str) -> list[dict]:
+        """Void rows for a patient: which entry, who voided it, when and why (for the audit view)."""
+        te = s.time_entries
+        stmt = (select(te.c.supersedes_id, te.c.reason, te.c.recorded_by, te.c.recorded_at, te.c.seconds)
+                .where(te.c.patient_id == pid, te.c.status == r.RecordStatus.ENTERED_IN_ERROR.value)
+                .order_by(te.c.recorded_at))
+        with self.read() as conn:
+            return [dict(x._mapping) for x in conn.execute(stmt)]
+
+    def month_bill(self, pid: str, month: str):
+        """The month's codes, amounts and the reasons for unbilled minutes (workbench.rules)."""
+        from ..rules import StaffingRule, assess_eligibility, bill_month, rule_table_for
+
+        month = v.month(month)
+        entries = self.time_entries(pid, month)
+        with self.read() as conn:
+            self._patient_row(conn, pid)
+            consents = self._consents(conn, pid)
+            conds = [q.to_condition(x) for x in q.current_rows(conn, s.conditions, pid)]
+            staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
+            complex_attested = self._complex_attested(conn, pid, month)
+        bill = bill_month(entries, patient_id=pid, month=month, consents=consents, staff=staff,
+                          eligibility=assess_eligibility(conds), complex_attested=complex_attested,
+                          table=rule_table_for(month), staffing=StaffingRule(), today=self.today())
+        from ..rules.billing import with_initiation
+
+        return with_initiation(bill, self.initiation(pid, month))

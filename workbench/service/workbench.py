@@ -1,0 +1,97 @@
+"""The ``Workbench`` façade: one object the UI, the CLI and the training engine talk to.
+
+Every public method validates its input first, then writes in ONE unit of work
+(:mod:`workbench.store.uow`: one transaction, one author stamp, nothing half written), takes time
+from the injectable clock, and raises the project's own exceptions (:mod:`workbench.errors`) with
+a message a care manager understands. The methods live in mixins, one per seam of the record;
+the full API is listed in ``docs/service-api.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from .. import records as r
+from ..clock import Clock, SystemClock
+from ..store import schema as s
+from ..store.uow import UnitOfWork, reading, unit_of_work
+from .attestation import AttestationMixin
+from .careplan import CarePlanMixin
+from .consent import ConsentMixin
+from .contacts import ContactsMixin
+from .core import SYSTEM_USER, _engine_for
+from .escalation import EscalationMixin
+from .identity import IdentityMixin
+from .medications import MedicationsMixin
+from .patients import PatientsMixin
+from .screening import ScreeningMixin
+from .time_entries import TimeEntriesMixin
+from .timers import TimerMixin
+from .visits import VisitsMixin
+
+
+class Workbench(IdentityMixin, PatientsMixin, TimerMixin, TimeEntriesMixin, ConsentMixin,
+                CarePlanMixin, ContactsMixin, ScreeningMixin, EscalationMixin, AttestationMixin, VisitsMixin,
+                MedicationsMixin):
+    """The CCM record for one signed-in user. Make one with :meth:`open`."""
+
+    def __init__(self, engine: Engine, user: r.User, clock: Clock | None = None):
+        self.engine = engine
+        self.user = user
+        self.clock = clock or SystemClock()
+        self._settings: r.PracticeSettings | None = None
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, db=None, user: str | r.User | None = None, clock: Clock | None = None) -> Workbench:
+        """Open (creating or migrating if needed) the database and sign ``user`` in.
+
+        ``db`` is a path or a SQLAlchemy URL (default: ``WORKBENCH_DB`` or ./data/workbench.db).
+        ``user`` is a staff id; ``None`` acts as the workbench system user (CLI, loaders).
+        """
+        engine = _engine_for(db)
+        wb = cls(engine, SYSTEM_USER, clock)
+        wb._ensure_system_user()
+        if user is not None:
+            wb = wb.as_user(user, clock)
+        return wb
+
+    def as_user(self, user: str | r.User, clock: Clock | None = None) -> Workbench:
+        """The same database, another signed-in user (and optionally another clock)."""
+        uid = user.id if isinstance(user, r.User) else user
+        return Workbench(self.engine, self.get_user(uid), clock or self.clock)
+
+    def _ensure_system_user(self) -> None:
+        with self.read() as conn:
+            if conn.execute(select(s.users.c.id).where(s.users.c.id == SYSTEM_USER.id)).first():
+                return
+        try:
+            with self.write() as conn:
+                conn.execute(insert(s.users).values(id=SYSTEM_USER.id, name=SYSTEM_USER.name,
+                                                    role=SYSTEM_USER.role.value, credential=None,
+                                                    state=None, active=True))
+        except IntegrityError:  # another process made it first
+            pass
+
+    # ------------------------------------------------------------------ the unit of work
+
+    @contextmanager
+    def write(self) -> Iterator[UnitOfWork]:
+        """One unit of work stamped with the signed-in user and the clock's now: the one write
+        path for the service and for the importer, loader, exports and training."""
+        tz = self.tz  # read before the write lock is taken
+        with unit_of_work(self.engine, self.user, self.now(),
+                          lambda when: when.astimezone(tz).date()) as uow:
+            yield uow
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reading the record (no write lock)."""
+        with reading(self.engine) as conn:
+            yield conn

@@ -1,0 +1,125 @@
+"""The one write path to the record: a unit of work.
+
+Every write — by the service, the importer, the loader, the training engine — happens inside
+:func:`unit_of_work`: one database transaction (SQLite: ``BEGIN IMMEDIATE``), one author stamp
+(who, in which role and credential, when) put on every row, corrections written as new rows that
+supersede the old one (:meth:`UnitOfWork.supersede`), and time entries written by one function
+(:meth:`UnitOfWork.insert_entry`). Reads use :func:`reading` (a plain connection, no write lock).
+
+Nothing is half written: an exception inside the ``with`` block rolls the whole unit back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from .. import records as r
+from ..errors import InvalidInput, NotFound
+from . import schema as s
+
+
+def audit_stamp(author: r.User, now: datetime) -> dict:
+    """The columns every recorded row carries: when, by whom, in which role and credential."""
+    return {"recorded_at": now, "recorded_by": author.id, "recorded_role": author.role.value,
+            "recorded_credential": author.credential.value if author.credential else ""}
+
+
+def _singular(table) -> str:
+    return table.name.replace("_", " ")[:-1]
+
+
+class UnitOfWork:
+    """One open write transaction, stamped with one author and one time."""
+
+    def __init__(self, conn: Connection, author: r.User, now: datetime,
+                 local_date: Callable[[datetime], date]):
+        self.conn = conn
+        self.author = author
+        self.now = now
+        self._local_date = local_date
+
+    # -- the connection, for reads inside the transaction and plain inserts
+
+    def execute(self, *args, **kwargs):
+        return self.conn.execute(*args, **kwargs)
+
+    def exec_driver_sql(self, *args, **kwargs):
+        return self.conn.exec_driver_sql(*args, **kwargs)
+
+    @property
+    def dialect(self):
+        return self.conn.dialect
+
+    @property
+    def stamp(self) -> dict:
+        """The author stamp of this unit of work (the same for every row it writes)."""
+        return audit_stamp(self.author, self.now)
+
+    # -- writes
+
+    def insert(self, table, **values) -> int:
+        """Insert one stamped row into ``table``; returns its primary key."""
+        res = self.conn.execute(insert(table).values(**values, **self.stamp))
+        return res.inserted_primary_key[0]
+
+    def supersede(self, table, row_id: int, reason: str, *, void: bool, changes: dict | None = None) -> int:
+        """Write the row that amends (``changes``) or voids row ``row_id`` of ``table``."""
+        row = self.conn.execute(select(table).where(table.c.id == row_id)).first()
+        if row is None:
+            raise NotFound(f"No {_singular(table)} {row_id}.")
+        if row.status != r.RecordStatus.ACTIVE.value or self.conn.execute(
+                select(table.c.id).where(table.c.supersedes_id == row_id)).first():
+            raise InvalidInput(f"That {_singular(table)} was already corrected or voided.")
+        values = {k: val for k, val in row._mapping.items() if k != "id"}
+        values.update(changes or {})
+        values.update(self.stamp)
+        if "external_id" in values:
+            values["external_id"] = None
+        values.update(supersedes_id=row_id, reason=reason,
+                      status=(r.RecordStatus.ENTERED_IN_ERROR if void else r.RecordStatus.ACTIVE).value)
+        return self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+
+    def insert_entry(self, *, patient_id: str, staff: r.User, service: r.Service,
+                     activity: r.Activity, note: str, started_at: datetime | None,
+                     ended_at: datetime | None, seconds: int, manual: bool, mode: r.EntryMode,
+                     timer_id: int | None = None, service_date: date | None = None,
+                     external_id: str | None = None) -> r.TimeEntry:
+        """Write one time entry for ``staff`` (the author of the unit of work records it)."""
+        service_date = service_date or self._local_date(started_at)
+        audit = self.stamp
+        values = dict(patient_id=patient_id, staff_id=staff.id, staff_role=staff.role.value,
+                      staff_credential=staff.credential.value if staff.credential else "",
+                      service=service.value, activity=activity.value, note=note,
+                      started_at=started_at, ended_at=ended_at, seconds=seconds,
+                      service_date=service_date, manual=manual, mode=mode.value, timer_id=timer_id,
+                      external_id=external_id, status=r.RecordStatus.ACTIVE.value, reason="",
+                      supersedes_id=None, **audit)
+        res = self.conn.execute(insert(s.time_entries).values(**values))
+        return r.TimeEntry(patient_id=patient_id, staff_id=staff.id, seconds=seconds,
+                           service_date=service_date, activity=activity, service=service, note=note,
+                           started_at=started_at, ended_at=ended_at, manual=manual, mode=mode,
+                           staff_credential=staff.credential, staff_role=staff.role,
+                           recorded_at=audit["recorded_at"], recorded_by=self.author.id,
+                           external_id=external_id, id=res.inserted_primary_key[0])
+
+
+@contextmanager
+def unit_of_work(engine: Engine, author: r.User, now: datetime,
+                 local_date: Callable[[datetime], date]) -> Iterator[UnitOfWork]:
+    """One write transaction; commits when the block ends, rolls back on any exception."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(workbench_write=True)
+        with conn.begin():
+            yield UnitOfWork(conn, author, now, local_date)
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads (never takes the write lock)."""
+    with engine.connect() as conn:
+        yield conn
