@@ -188,6 +188,11 @@ class Attempt:
         self.clock.advance(minutes)
         return self._after(first)
 
+    def tick(self) -> list[TranscriptLine]:
+        """Let the world catch up (after the trainee saved something in a chart tab)."""
+        self._open()
+        return self._after(len(self.record.transcript))
+
     def hang_up(self) -> list[TranscriptLine]:
         self._open()
         case = self._active_case()

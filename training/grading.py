@@ -159,14 +159,16 @@ def _require_supervisor(user: User) -> None:
 
 def override_criterion(repo: AttemptRepository, scenario: Scenario, attempt_id: str,
                        criterion_id: str, points: float, met: bool, comment: str,
-                       supervisor: User, at: datetime | None = None) -> AttemptRecord:
+                       supervisor: User, at: datetime | None = None,
+                       patient_id: str | None = None) -> AttemptRecord:
     """A supervisor's score for one criterion, with a required comment (kept, never replaced)."""
     _require_supervisor(supervisor)
     crit = next((c for c in scenario.criteria if c.id == criterion_id), None)
     if crit is None:
         raise NotFound(f"This scenario has no criterion '{criterion_id}'.")
     record = repo.get_attempt(attempt_id)
-    case = next((c for c in record.cases if c.scenario_id == scenario.id), None)
+    case = next((c for c in record.cases if c.scenario_id == scenario.id
+                 and patient_id in (None, c.patient_id)), None)
     if not comment or not comment.strip():
         raise InvalidInput("Please write a comment saying why the score is changed.", field="comment")
     if not 0 <= points <= crit.points:
