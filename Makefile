@@ -25,8 +25,11 @@ install: $(STAMP)
 system-deps:
 	bash scripts/system-deps.sh
 
+# e.g. make demo DEMO_ARGS="--today 2026-12-01 --port 8870"
+DEMO_ARGS ?=
+
 demo: install
-	$(VENV)/bin/workbench demo
+	$(VENV)/bin/workbench demo $(DEMO_ARGS)
 
 test: install system-deps
 	$(PY) -m pytest tests/store -v
@@ -37,3 +40,4 @@ bench: install system-deps
 	$(PY) benchmarks/bench_month.py
 	$(PY) benchmarks/bench_panel.py
 	$(PY) benchmarks/bench_dashboard.py
+	$(PY) benchmarks/bench_cli.py

@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bare GROUP BY:  {b:.3f} s (runs: {', '.join(f'{x:.3f}' for x in bare)})")
     print(f"month report:   {m:.3f} s (runs: {', '.join(f'{x:.3f}' for x in rep)}); {len(df)} rows, "
           f"{df.attrs['exact_patients']} patients on the exact path, "
-          f"{int((df['codes'] != '').sum())} billed, ${df['amount_usd'].sum():,.2f}")
+          f"{int(df['codes'].map(len).gt(0).sum())} billed, ${df['amount_usd'].sum():,.2f}")
     print(f"ratio report / GROUP BY: {m / b:.2f}x   (target: report <= 2 s and <= 2x)")
     ok = m <= 2.0 and m <= 2 * b
     print("target met" if ok else "target NOT met")

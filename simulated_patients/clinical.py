@@ -37,6 +37,19 @@ class Tables:
     immunizations: tuple[tuple[str, str, float, str], ...]
     screenings: dict[str, dict]
     displays: dict[str, str]  #: ICD-10-CM code -> display
+    others_factor: tuple[float, ...] = ()  #: rate multiplier of the others, by count of the ten
+
+
+def others_factor(count_distribution, few_factor: float) -> tuple[float, ...]:
+    """Multiplier of the other conditions' rates by the number of the ten a patient has:
+    ``few_factor`` for 0 or 1, and for 2+ the value that keeps the panel-wide average at 1
+    (so each other condition keeps its overall rate, before age, sex and boosts)."""
+    total = sum(count_distribution)
+    few = sum(count_distribution[:2]) / total
+    if not 0 <= few_factor <= 1 or few >= 1:
+        raise ValueError("others_few_factor must be between 0 and 1")
+    many = (1 - few * few_factor) / (1 - few)
+    return tuple(few_factor if k <= 1 else many for k in range(len(count_distribution)))
 
 
 @cache
@@ -52,6 +65,8 @@ def tables() -> Tables:
         immunizations=tuple((i["vaccine"], str(i["cvx"]), float(i["rate"]), i["window"]) for i in pop["immunizations"]),
         screenings=dict(pop["screenings"]),
         displays={c.code: c.display for spec in cat.conditions.values() for c in spec.codes},
+        others_factor=others_factor(subset_model().count_distribution,
+                                    float(pop.get("others_few_factor", 1.0))),
     )
 
 
@@ -59,13 +74,15 @@ def tables() -> Tables:
 
 
 def draw_condition_keys(rng: random.Random, t: Tables, sex: str, band: str) -> list[str]:
-    """The calibrated CCW conditions (exact model), then the others at their own rates."""
+    """The calibrated CCW conditions (exact model), then the others at their own rates, more
+    often beside two or more of the ten (``others_factor``: multimorbidity clusters)."""
     keys = list(t.model.draw(rng.random()))
     have = set(keys)
+    cluster = t.others_factor[len(keys)] if t.others_factor else 1.0
     for spec in t.others:
         if spec.sex != "any" and spec.sex != sex:
             continue
-        p = spec.prevalence * spec.age.get(band, 1.0) * spec.sex_factor.get(sex, 1.0)
+        p = spec.prevalence * spec.age.get(band, 1.0) * spec.sex_factor.get(sex, 1.0) * cluster
         for other, factor in spec.boost.items():
             if other in have:
                 p *= factor
@@ -93,7 +110,7 @@ def make_conditions(rng: random.Random, t: Tables, codes: dict[str, str], birth:
         last = start.toordinal() - 180
         earliest = max(birth.toordinal() + 30 * YEAR, last - 25 * YEAR)
         onset = date.fromordinal(between(rng, earliest if earliest < last - 20 else last - 20, last))
-        out.append(Condition(icd10=code, display=display, onset=onset, chronic=True))
+        out.append(Condition(icd10=code, display=display, onset=onset, chronic=None))  # the catalog says it is chronic
     return out
 
 

@@ -13,7 +13,9 @@ and the current month up to ``now``:
 - PHQ-2 screens (a positive one followed by a PHQ-9), one PHQ-9 item 9 answered above 0, which
   opens an escalation that is followed and closed; a heart-failure weight gain escalated, followed
   and closed; one escalation still open in the current month;
-- care plans written for patients without one, and revisions of existing plans.
+- care plans written for patients without one, and revisions of existing plans;
+- the billing practitioner's visit at which CCM was discussed before each consent (one patient
+  left without it, so the initiating-visit rule shows in the month report).
 
 Every write goes through :class:`workbench.service.Workbench` signed in as the staff member who
 did the work, with a :class:`workbench.clock.FixedClock` set to when it happened, so authors,
@@ -110,18 +112,25 @@ class Practice:
         if current and self.today not in days:
             days = sorted(days + [self.today])  # the demo is watched today: today's work shows
         rng = self.rng
-        for pid in sorted(self.consented - self.revoked):
+        patients = sorted(self.consented - self.revoked)
+        # the month's mix, shuffled: a few only attempted, some short of 20 minutes, some 40+
+        n = len(patients)
+        mix = (["attempts"] * round(0.06 * n) + ["short"] * max(1, round(0.12 * n))
+               + ["long"] * max(2, round(0.2 * n)))
+        mix = (mix + ["normal"] * n)[:n]
+        rng.shuffle(mix)
+        # the current month: a few calls today (on the 1st, the morning's work), the rest spread
+        todays = set(rng.sample(patients, min(n, max(4, round(0.12 * n))))) if current else set()
+        for pid, kind in zip(patients, mix, strict=True):
             who = self.member(pid)
             reach = self.reach(pid)
-            kind = rng.random()
-            if reach == "never" or (reach == "rarely" and rng.random() < 0.5) or kind < 0.06:
+            if reach == "never" or (reach == "rarely" and rng.random() < 0.5) or kind == "attempts":
                 for d in sorted(rng.sample(days, min(2, len(days)))):
                     self.tasks.append(Task(d, pid, who, 0, outcome=rng.choice(
                         [r.ContactOutcome.NO_ANSWER, r.ContactOutcome.LEFT_MESSAGE])))
                 continue
-            total = (rng.uniform(6, 15) if kind < 0.18 else rng.uniform(42, 55) if kind > 0.80
-                     else rng.uniform(21, 34))
-            call_day = self.today if current and rng.random() < 0.12 else rng.choice(days)
+            total = {"short": rng.uniform(6, 15), "long": rng.uniform(42, 55)}.get(kind) or rng.uniform(21, 34)
+            call_day = self.today if pid in todays else rng.choice(days)
             if reach == "sometimes" and rng.random() < 0.5:
                 earlier = [d for d in days if d < call_day]
                 if earlier:
@@ -148,7 +157,7 @@ class Practice:
             self.tasks.append(Task(day, pid, self.managers[0].id, self.rng.uniform(6, 10),
                                    r.Activity.PATIENT_CALL, "Consent call: explained CCM, cost "
                                    "sharing and how to stop", r.ContactOutcome.REACHED,
-                                   then=[self._consent(pid, day)]))
+                                   then=[self._visit(pid, day), self._consent(pid, day)]))
             self.consented.add(pid)
 
     def specials(self, m2: date, m1: date) -> None:
@@ -223,6 +232,27 @@ class Practice:
 
     def _count(self, key: str) -> None:
         self.summary[key] = self.summary.get(key, 0) + 1
+
+    def _visit(self, pid: str, day: date):
+        """The billing practitioner's office visit that morning, at which CCM was discussed."""
+        def run(worker, clock, task):
+            doctor = self.bundles[pid].patient.billing_practitioner_id or self.practitioners[0].id
+            worker.as_user(doctor).record_visit(pid, day, r.VisitKind.OFFICE_VISIT, ccm_discussed=True)
+            self._count("visits")
+        return run
+
+    def initiating_visits(self, at: datetime) -> None:
+        """The visit at which CCM was discussed, before each consent on file (recorded as the
+        practice starts using the workbench). One patient is left without it, so the month
+        report shows the initiating-visit rule at work."""
+        with_consent = sorted(pid for pid in self.consented if self.bundles[pid].consent is not None)
+        for pid in with_consent[:-1]:
+            b = self.bundles[pid]
+            day = max(b.consent.consent_date - timedelta(days=self.rng.randint(0, 30)), b.patient.birth_date)
+            doctor = b.patient.billing_practitioner_id or self.practitioners[0].id
+            self.wb.as_user(doctor, clock=FixedClock(at)).record_visit(
+                pid, day, r.VisitKind.OFFICE_VISIT, ccm_discussed=True)
+            self._count("visits")
 
     def _consent(self, pid: str, day: date):
         def run(worker, clock, task):
@@ -347,13 +377,15 @@ class Practice:
         return self.summary
 
 
-def build_practice(wb, panel: r.Panel, now: datetime, seed: int = 11, progress: bool = False) -> dict[str, int]:
+def build_practice(wb, panel: r.Panel, now: datetime, seed: int = 11, progress: bool = False,
+                   loaded_at: datetime | None = None) -> dict[str, int]:
     """Write two complete months and the current one up to ``now`` (see the module docstring).
 
     ``wb`` is a Workbench on the database ``panel`` was loaded into (loaded before the first of
     the month two months back). Returns counts of what was written.
     """
     p = Practice(wb, panel, now, seed)
+    p.initiating_visits(loaded_at or now)
     m2, m1, m0 = month_start(p.today, 2), month_start(p.today, 1), month_start(p.today)
     p.plan_month(m2, m1 - timedelta(days=1), current=False)
     p.new_consents(m2)
@@ -386,5 +418,5 @@ def build_demo_database(url: str, size: int, seed: int, now: datetime, progress:
     loaded_at = datetime.combine(month_start(now.astimezone(tz).date(), 2), time(7, 30), tzinfo=tz)
     wb = Workbench.open(url, clock=FixedClock(min(loaded_at, now)))
     wb.load_panel(panel, progress=progress)
-    summary = build_practice(wb, panel, now, seed=seed, progress=progress)
+    summary = build_practice(wb, panel, now, seed=seed, progress=progress, loaded_at=min(loaded_at, now))
     return Workbench.open(url, clock=FixedClock(now)), summary

@@ -206,3 +206,41 @@ def test_signal_stops_voila_and_every_kernel(tmp_path, how):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+# ---------------------------------------------------------------------- start-up (figures: benchmarks/bench_cli.py)
+
+HEAVY = ("simple_icd_10_cm", "pandas", "matplotlib", "ipywidgets", "workbench.service", "sqlalchemy")
+PROBE = """
+import sys
+from workbench.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print("LOADED:" + ",".join(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)
+"""
+
+
+def _loaded(argv, cwd):
+    out = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *argv], capture_output=True,
+                         text=True, cwd=cwd)
+    assert out.returncode == 0, out.stderr
+    line = [x for x in out.stderr.splitlines() if x.startswith("LOADED:")][-1]
+    return set(filter(None, line[len("LOADED:"):].split(",")))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["report", "month", "--help"], ["demo", "--help"],
+                                  ["import", "staff", "--help"], ["serve", "--help"]])
+def test_help_imports_nothing_heavy(argv, tmp_path):
+    assert _loaded(argv, tmp_path) == set()
+
+
+def test_import_staff_loads_neither_icd10_tables_nor_pandas(tmp_path):
+    db = tmp_path / "s.db"
+    assert main(["init", "--db", str(db)]) == 0
+    csv = tmp_path / "staff.csv"
+    csv.write_text("staff_id,name,role,credential,state\nS101,Ann Able,care_manager,RN,NY\n")
+    loaded = _loaded(["import", "staff", str(csv), "--db", str(db)], tmp_path)
+    assert "workbench.service" in loaded  # the probe really ran the import
+    assert not loaded & {"simple_icd_10_cm", "pandas", "matplotlib", "ipywidgets"}

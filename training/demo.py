@@ -14,8 +14,8 @@ from datetime import datetime
 from workbench import records as r
 
 TRAINEES = (
-    r.User("S901", "Jordan Lee (trainee)", r.Role.TRAINEE, r.Credential.RN, None),
-    r.User("S902", "Priya Shah (trainee)", r.Role.TRAINEE, r.Credential.LPN, None),
+    r.User("S901", "Jordan Lee", r.Role.TRAINEE, r.Credential.RN, None),
+    r.User("S902", "Priya Shah", r.Role.TRAINEE, r.Credential.LPN, None),
 )
 #: (trainee index, scenario id, path to play, released by the supervisor)
 PLAYS = (

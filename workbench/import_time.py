@@ -124,7 +124,7 @@ def _entry(row: dict[str, str], line_errs: list[str], *, eid: str, patients: dic
 
 
 def _row_of(e: _Checked, audit: dict) -> dict:
-    """The time_entries row of an imported entry (the columns Workbench._insert_entry writes)."""
+    """The time_entries row of an imported entry (the columns UnitOfWork.insert_entry writes)."""
     return dict(patient_id=e.patient_id, staff_id=e.staff.id, staff_role=e.staff.role.value,
                 staff_credential=e.staff.credential.value if e.staff.credential else "",
                 service=e.service.value, activity=e.activity.value, note=e.note, started_at=e.started_at,
@@ -144,7 +144,7 @@ def import_time(wb, path) -> ImportSummary:
     rows = read_csv(path, TIME_COLUMNS).rows
     now, tz = wb.now(), wb.tz
     te = s.time_entries
-    with wb._read() as conn:
+    with wb.read() as conn:
         staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
         patients = {x.id: x.birth_date for x in conn.execute(select(s.patients.c.id, s.patients.c.birth_date))}
         ids = list(dict.fromkeys([row["entry_id"] for _, row in rows if row["entry_id"]]
@@ -203,8 +203,8 @@ def import_time(wb, path) -> ImportSummary:
             problems.add(line, e)
     problems.refuse_if_any(path)
     if new or voids:
-        audit = wb._audit()
-        with wb._tx() as conn:
+        with wb.write() as uow:
+            conn, audit = uow.conn, uow.stamp
             insert_many(conn, te, [_row_of(e, audit) for e in new])
             targets = [t for t, _ in voids]
             row_ids = {k: x.id for k, x in known.items()}
@@ -213,5 +213,5 @@ def import_time(wb, path) -> ImportSummary:
                 row_ids.update({x.external_id: x.id for x in conn.execute(
                     select(te.c.id, te.c.external_id).where(te.c.external_id.in_(fresh[i:i + _CHUNK])))})
             for target, reason in voids:
-                wb._supersede(conn, te, row_ids[target], reason, void=True)
+                uow.supersede(te, row_ids[target], reason, void=True)
     return ImportSummary("time", str(path), len(new), present, voided=len(voids))

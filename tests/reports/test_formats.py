@@ -76,3 +76,18 @@ def test_table_is_aligned_with_a_totals_line(report):
 def test_unknown_format_refused(report):
     with pytest.raises(InvalidInput, match="table, csv, xlsx, json"):
         write_report(report, "pdf")
+
+
+def test_typed_columns_become_text_only_here(report):
+    from workbench.reports.formats import alternative_text, codes_text, flat_report, staff_minutes_text
+
+    assert codes_text([{"code": "99490", "units": 1}, {"code": "99439", "units": 2}]) == "99490;99439x2"
+    assert codes_text([]) == ""
+    assert staff_minutes_text({"S001": 21, "S003": 3}) == "S001:21;S003:3"
+    assert alternative_text(None) == "" and alternative_text(
+        {"codes": [{"code": "99491", "units": 1}], "amount_usd": 82.0}) == "99491 ($82.00)"
+    flat = flat_report(report)
+    assert list(flat.columns) == list(report.columns)
+    assert flat["codes"].tolist() == ["99490;99439", "99490"]
+    assert report["codes"].tolist()[1] == [{"code": "99490", "units": 1}]  # the report itself stays typed
+    assert all(isinstance(x, list) for x in report["flags"]) and all(isinstance(x, dict) for x in report["minutes_by_staff"])

@@ -54,7 +54,7 @@ def test_good_files_import_and_bill(loaded, tmp_path):
     assert entries[0].staff_credential.value == "RN" and entries[0].note == "Check-in, BP log"
     assert loaded.time_entries("Q002") == []  # voided
     row = month_report(loaded, "2026-11").set_index("patient_id").loc["Q001"]
-    assert row.codes == "99490" and row.minutes_by_staff == "N001:22;N002:12"
+    assert row.codes == [{"code": "99490", "units": 1}] and row.minutes_by_staff == {"N001": 22, "N002": 12}
 
 
 def test_importing_the_same_files_twice_changes_nothing(loaded, tmp_path):

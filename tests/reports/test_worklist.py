@@ -50,7 +50,11 @@ def test_columns_and_metrics(panel):
     assert not rows.loc["P00002"].consent_valid and "consent call needed" in rows.loc["P00002"]["flags"]
     assert rows.loc["P00003"].open_escalations == 1 and "escalation open" in rows.loc["P00003"]["flags"]
     assert rows.loc["P00004"].open_timer and rows.loc["P00004"].eligibility == "none"
-    assert rows.loc["P00001"].care_gaps > 0 and "care gaps" in rows.loc["P00001"]["flags"]
+    gaps = rows.loc["P00001"].care_gaps
+    assert gaps > 1 and f"{gaps} care gaps" in rows.loc["P00001"]["flags"]
+    assert all(isinstance(f, list) for f in df["flags"])
+    assert a.care_team == ["S001", "S005"] and a.icd10 == ["I10", "E11.9"]
+    assert a.conditions == ["Essential hypertension", "Type 2 diabetes"]
 
 
 def test_order_escalation_then_owed_minutes_then_consent_call(panel):
@@ -66,7 +70,7 @@ def test_closing_the_escalation_moves_the_patient_down(panel):
     esc = panel.escalations("P00003", open_only=True)[0]
     panel.record_escalation_step(esc.id, "closed", "resolved by phone")
     after = worklist(panel, DAY).set_index("patient_id").loc["P00003"]
-    assert after.open_escalations == 0 and "escalation" not in after["flags"]
+    assert after.open_escalations == 0 and not any("escalation" in f for f in after["flags"])
     assert before.priority - after.priority == pytest.approx(1000)
 
 

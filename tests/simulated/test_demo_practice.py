@@ -157,3 +157,23 @@ def test_trainees_have_finished_and_released_attempts(demo):
     released = [a for a in attempts if a.released]
     assert released and len(released) < len(attempts)  # one still waits for the supervisor
     assert {a.trainee_id for a in released} == ids
+
+
+def test_initiating_visits_before_consent_and_one_patient_still_needing_it(demo):
+    wb, now, _ = demo
+    month = months(now)[1]
+    needing = []
+    for p in wb.patients():
+        consents = wb.consents(p.id)
+        if not consents:
+            continue
+        visits = wb.visits(p.id)
+        for v in visits:
+            assert v.practitioner_id == p.billing_practitioner_id and v.ccm_discussed
+        if not wb.initiation(p.id, month).met:
+            needing.append(p.id)
+    assert len(needing) == 1
+    report = wb.month_report(month)
+    row = report[report["patient_id"] == needing[0]]
+    if len(row):
+        assert "Initiating visit needed" in " ".join(str(x) for x in row.iloc[0].values)

@@ -110,3 +110,61 @@ def test_fitted_model_marginals_exact():
     for key, target in TARGETS.items():
         assert abs(model.marginals[key] - target) < 1e-4
     assert model.cumulative[-1] == pytest.approx(1.0)
+
+
+# ------------------------------------------------ every chronic condition: 2+ like Medicare FFS
+
+def test_two_or_more_chronic_conditions_like_medicare(big_panel):
+    """CMS Chronic Conditions Warehouse: about 68 % of Medicare FFS beneficiaries have 2+ chronic
+    conditions. Counted over every condition of the catalog, distinct ICD-10-CM categories."""
+    n = len(big_panel.patients)
+    share = sum(len({c.icd10[:3] for c in b.conditions}) >= 2 for b in big_panel.patients) / n
+    assert abs(share - 0.68) <= 0.05, f"{share:.3f}"
+
+
+def test_about_a_third_of_the_panel_is_not_ccm_eligible(big_panel):
+    from workbench.rules import assess_eligibility
+
+    n = len(big_panel.patients)
+    eligible = sum(assess_eligibility(b.conditions).ccm_eligible for b in big_panel.patients) / n
+    assert abs(eligible - 0.68) <= 0.05, f"{eligible:.3f}"
+
+
+@pytest.mark.parametrize("few", [0.0, 0.05, 0.5, 1.0])
+def test_others_factor_keeps_each_rate_on_average(few):
+    from simulated_patients.calibration import subset_model
+    from simulated_patients.clinical import others_factor
+
+    counts = subset_model().count_distribution
+    f = others_factor(counts, few)
+    assert f[0] == f[1] == few and len(set(f[2:])) == 1 and f[2] >= 1
+    assert sum(p * x for p, x in zip(counts, f, strict=True)) == pytest.approx(1.0)
+
+
+def test_others_factor_refuses_nonsense():
+    from simulated_patients.clinical import others_factor
+
+    with pytest.raises(ValueError):
+        others_factor([0.3, 0.3, 0.4], 1.5)
+
+
+def test_other_conditions_keep_their_rates(big_panel, monkeypatch):
+    """The clustering moves the other conditions onto multimorbid patients without changing how
+    common each one is: within the calibrated conditions' 3 points of a panel drawn without it."""
+    import dataclasses
+
+    from simulated_patients import clinical, generate_panel
+    from simulated_patients import generator as gen
+
+    plain = dataclasses.replace(clinical.tables(), others_factor=())
+    monkeypatch.setattr(gen, "tables", lambda: plain)
+    unclustered = generate_panel(5_000, seed=11)
+    others = {c.key for c in CAT.others}
+
+    def shares(panel):
+        counts = Counter(k for b in panel.patients for k in keys_of(b) & others)
+        return {k: counts[k] / len(panel.patients) for k in others}
+
+    with_, without = shares(big_panel), shares(unclustered)
+    for key in sorted(others):
+        assert abs(with_[key] - without[key]) <= TOL, f"{key}: {with_[key]:.3f} vs {without[key]:.3f}"

@@ -141,3 +141,124 @@ def test_voila_json_culls_idle_kernels_but_never_a_connected_one():
     kernels = config["MappingKernelManager"]
     assert kernels["cull_idle_timeout"] > 0 and kernels["cull_interval"] > 0
     assert kernels["cull_connected"] is False
+
+
+# ---------------------------------------------------------------- the work bar
+
+
+def test_work_bar_on_a_chart_shows_month_minutes_codes_and_starts_the_timer(db, clock):
+    from workbench import records as r
+
+    app = app_for(db, clock, "chart", patient="P00001")
+    bar = app.timer_bar
+    wb = app.wb
+    wb.record_consent("P00001", r.ConsentMethod.VERBAL, wb.today(), {k: True for k in r.CONSENT_DISCLOSURES})
+    wb.log_time("P00001", 19, r.Activity.PATIENT_CALL, "call")
+    bar.refresh()
+    assert "19 min" in bar.month.value and "ccm-bar-short" in bar.month.value and "no code yet" in bar.month.value
+    assert bar.start_box.layout.display is None
+    bar.start_activity.value = r.Activity.MEDICATION_RECONCILIATION.value
+    bar.start_button.click()
+    timer = wb.running_timer()
+    assert timer.patient_id == "P00001" and timer.activity == r.Activity.MEDICATION_RECONCILIATION
+    assert bar.start_box.layout.display == "none" and "Ada Lovelace (P00001)" in bar.label.value
+    clock.advance(minutes=2)
+    bar.note.value = "Reconciled the pill box"
+    bar.stop_button.click()
+    entry = wb.time_entries("P00001")[-1]
+    assert entry.note == "Reconciled the pill box" and entry.seconds == 120
+    assert "21 min" in bar.month.value and "ccm-bar-billable" in bar.month.value and "99490" in bar.month.value
+    assert "Stopped the timer for Ada Lovelace (P00001)" in bar.msg.value
+
+
+def test_stopping_another_patients_timer_names_it_and_asks_first(db, clock):
+    app = app_for(db, clock, "chart", patient="P00001")
+    bar = app.timer_bar
+    bar.start_button.click()
+    app.navigate("chart:P00002")
+    assert "Ada Lovelace (P00001)" in bar.label.value and "not the chart on screen" in bar.label.value
+    clock.advance(minutes=1)
+    bar.stop_button.click()
+    assert app.wb.running_timer() is not None  # not stopped yet
+    assert bar.confirm.layout.display is None and "This timer is for Ada Lovelace (P00001)" in bar.confirm_text.value
+    bar.confirm_no.click()
+    assert bar.confirm.layout.display == "none" and app.wb.running_timer() is not None
+    bar.stop_button.click()
+    bar.confirm_yes.click()
+    assert app.wb.running_timer() is not None and "note" in bar.msg.value.lower()  # a note is required
+    bar.note.value = "Left a voicemail"
+    bar.confirm_yes.click()
+    assert app.wb.running_timer() is None and app.wb.time_entries("P00001")[0].seconds == 60
+    assert app.wb.time_entries("P00002") == [] and "Ada Lovelace (P00001)" in bar.msg.value
+    bar.open_button.click()  # hidden now, and harmless
+    assert app.content.pid == "P00002"
+
+
+@pytest.mark.parametrize("kind", ["consent", "contacts", "screening", "escalation", "careplan"])
+def test_recorded_work_without_a_timer_offers_one_click_time(db, clock, kind):
+    from workbench import records as r
+    from workbench.ui.chart import RECORDED_WORK
+
+    app = app_for(db, clock, "chart", patient="P00001")
+    chart, bar = app.content, app.timer_bar
+    app.wb.record_consent("P00001", r.ConsentMethod.VERBAL, app.wb.today(),
+                          {k: True for k in r.CONSENT_DISCLOSURES})
+    clock.advance(minutes=7)
+    assert chart.recorded(kind)
+    assert bar.offer_box.layout.display is None and RECORDED_WORK[kind][1] in bar.offer_text.value
+    assert bar.offer_minutes.value == 7
+    bar.offer_log.click()
+    entry = app.wb.time_entries("P00001")[-1]
+    assert entry.seconds == 7 * 60 and entry.activity == RECORDED_WORK[kind][0] and entry.manual
+    assert bar.offer_box.layout.display == "none" and "7 min" in bar.month.value
+    chart.recorded(kind)
+    bar.offer_start.click()
+    assert app.wb.running_timer().activity == RECORDED_WORK[kind][0]
+    assert not chart.recorded(kind)  # a timer runs: nothing to offer
+    assert r.Activity(RECORDED_WORK[kind][0])
+
+
+def test_care_plan_save_and_consent_from_the_tabs_offer_the_timer(db, clock):
+    from workbench import records as r
+
+    app = app_for(db, clock, "chart", patient="P00001")
+    chart, bar = app.content, app.timer_bar
+    cp = chart.careplan
+    cp.fields["problem_list"].value = "Hypertension"
+    cp.reason.value = "First plan"
+    cp.save_button.click()
+    assert "Care plan saved" in bar.offer_text.value and bar.offer_box.layout.display is None
+    bar.offer_no.click()
+    assert bar.offer_box.layout.display == "none" and app.wb.time_entries("P00001") == []
+    tab = chart.consent
+    for b in tab.checks.values():
+        b.value = True
+    tab.record_button.click()
+    assert "Consent recorded" in bar.offer_text.value
+    assert r.CONSENT_DISCLOSURES
+
+
+# ---------------------------------------------------------------- the worklist is mine
+
+
+def test_worklist_defaults_to_my_patients_and_all_is_one_click(db, clock):
+    system = Workbench.open(db, clock=clock)
+    other = sample_patient("P00004", first_name="Otto", last_name="Else")
+    from dataclasses import replace
+
+    other.patient = replace(other.patient, care_team_member_id="S002", billing_practitioner_id="S005")
+    system.add_patient(other)
+    app = app_for(db, clock)
+    view = app.content
+    assert view.whose.value == "mine" and set(view.shown_ids) == {"P00001", "P00002", "P00003"}
+    view.whose.value = "all"
+    assert set(view.shown_ids) == {"P00001", "P00002", "P00003", "P00004"}
+    view.search.value = "I10"  # an ICD-10 code, as you type
+    assert len(view.shown_ids) == 4
+    view.search.value = "diabetes"  # a condition name
+    assert len(view.shown_ids) == 4
+    view.search.value = "otto"
+    assert view.shown_ids == ["P00004"]
+    # a supervisor with nobody on their care team starts on everyone
+    sup = one.workbench_app("worklist", db, clock, {"user": "S004"}, live_timer=False).content
+    assert sup.whose.value == "all" and len(sup.shown_ids) == 4

@@ -59,33 +59,100 @@ def test_landing_and_sign_in(page, voila_server):
     assert_local(page)
 
 
-def test_worklist_opens_a_chart(page, voila_server):
+def visible_rows(page) -> int:
+    return page.evaluate("""[...document.querySelectorAll('.ccm-view-worklist .ccm-worklist-table tbody tr')]
+        .filter(tr => { const r = tr.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }).length""")
+
+
+def kernels_started(server) -> int:
+    return server["log"].read_text().count("Kernel started")
+
+
+def test_main_path_through_the_one_app(page, voila_server):
+    """Worklist -> chart -> care-plan save offers a timer -> timer in the pinned bar -> stop ->
+    back to the worklist with its filters and scroll -> month report: one page load, one kernel."""
     base, db = voila_server["base"], voila_server["db"]
-    uid = staff_id(db, "care_manager")
+    uid = staff_id(db, "practitioner")
+    before = kernels_started(voila_server)
     open_app(page, base, f"worklist.ipynb?user={uid}", ".ccm-worklist-table")
-    assert page.locator(".ccm-worklist-table tbody tr").count() >= 20
-    assert page.locator(".ccm-bar-mark").count() >= 2
+    page.wait_for_selector(".ccm-worklist-whose button.mod-active:has-text('My patients')")
+    mine = page.locator(".ccm-open-chart").count()
+    page.locator(".ccm-worklist-whose button").filter(has_text="All patients").click()
+    page.wait_for_function(f"document.querySelectorAll('.ccm-open-chart').length > {mine}")
+    assert visible_rows(page) >= 30, "the worklist shows 30+ rows on a 900 px screen"
     shot(page, "worklist")
-    page.locator(".ccm-worklist-search input").fill("P0000")
-    page.locator(".ccm-worklist-search input").press("Enter")
-    page.wait_for_function("document.querySelector('.ccm-worklist-count').innerText.startsWith('9 of')")
-    # the count and the table are two widgets: wait until the rows themselves are the filtered ones
-    page.wait_for_function("[...document.querySelectorAll('.ccm-open-chart')].length === 9 && "
-                           "[...document.querySelectorAll('.ccm-open-chart')].every("
-                           "a => a.getAttribute('href').includes('patient=P0000'))")
-    first = page.locator(".ccm-open-chart").first
-    name = first.inner_text()
-    first.click()
-    page.wait_for_selector(".ccm-chart-header", timeout=120_000)
-    assert name in page.locator(".ccm-patient-name").inner_text()
-    assert "chart.ipynb" in page.url and "patient=" in page.url  # the address is the chart's deep link
-    # the browser's Back comes back to the same worklist, search kept, in the same kernel
+    # search as you type: an ICD-10 code, no Enter
+    page.locator(".ccm-worklist-search input").press_sequentially("E11", delay=60)
+    page.wait_for_function("document.querySelector('.ccm-worklist-search input').value === 'E11' && "
+                           "[...document.querySelectorAll('.ccm-open-chart')].length < 40")
+    page.wait_for_function("(() => { const c = document.querySelector('.ccm-worklist-count').innerText;"
+                           " return c.startsWith(document.querySelectorAll('.ccm-open-chart').length + ' of'); })()")
+    found = page.locator(".ccm-open-chart").count()
+    assert 0 < found < 40
+    box = page.evaluate("[document.querySelector('.ccm-worklist').clientHeight, "
+                        "document.querySelector('.ccm-worklist').scrollHeight]")
+    assert box[0] == box[1], "a short list is shown whole (the table box never collapses)"
+    # round trip 1: all 40, the table scrolled in its box; Back keeps the scroll
+    page.locator(".ccm-worklist-search input").fill("")
+    page.wait_for_function("document.querySelectorAll('.ccm-open-chart').length === 40")
+    page.evaluate("document.querySelector('.ccm-worklist').scrollTop = 200")
+    scroll = page.evaluate("document.querySelector('.ccm-worklist').scrollTop")
+    assert scroll > 100
+    page.locator(".ccm-open-chart").nth(15).click()
+    page.wait_for_selector(".ccm-chart-header", state="visible")
     page.go_back()
     page.wait_for_selector(".ccm-view-worklist:not(.ccm-view-hidden) .ccm-worklist-table", state="visible")
-    assert page.locator(".ccm-worklist-search input").input_value() == "P0000"
-    assert page.locator(".ccm-open-chart").count() == 9
+    assert page.evaluate("document.querySelector('.ccm-worklist').scrollTop") == scroll
+    # round trip 2: filtered by a code
+    page.locator(".ccm-worklist-search input").press_sequentially("E11", delay=60)
+    page.wait_for_function(f"document.querySelectorAll('.ccm-open-chart').length === {found}")
+    first = page.locator(".ccm-open-chart").last
+    name = first.inner_text()
+    first.click()
+    page.wait_for_selector(".ccm-chart-header", state="visible")
+    assert name in page.locator(".ccm-patient-name").inner_text()
+    assert "chart.ipynb" in page.url and "patient=" in page.url  # the address is the chart's deep link
+    page.wait_for_selector(".ccm-workbar-chart .ccm-bar")  # the month's minutes in the work bar
+    shot(page, "chart")
+
+    # care plan saved with no timer running: the work bar offers one click
+    page.wait_for_selector(".ccm-cp-save", state="visible")
+    page.locator(".ccm-cp-problem-list textarea").fill("Type 2 diabetes; hypertension")
+    page.locator(".ccm-cp-reason input").fill("Monthly review")
+    page.click(".ccm-cp-save")
+    page.wait_for_selector(".ccm-offer:has-text('Care plan saved')", state="visible")
+    shot(page, "care-plan-offer")
+    page.click(".ccm-offer-start")
+    page.wait_for_selector(".ccm-timerbar:has-text('Timer running')")
+    page.mouse.wheel(0, 2500)
+    page.wait_for_timeout(1500)
+    bar = page.locator(".ccm-timerbar-box").bounding_box()
+    assert bar is not None and 0 <= bar["y"] < 200, "the work bar stays pinned while the chart scrolls"
+    assert page.locator(".ccm-timer-elapsed").inner_text() != "0:00:00"
+    shot(page, "timer-running")
+    page.locator(".ccm-timerbar-note input").fill("Reviewed the plan with the patient")
+    page.click(".ccm-timerbar-stop")
+    page.wait_for_selector(".ccm-timerbar-msg:has-text('Stopped the timer for')")
+
+    # back: the same worklist, search and scroll kept
+    page.go_back()
+    page.wait_for_selector(".ccm-view-worklist:not(.ccm-view-hidden) .ccm-worklist-table", state="visible")
+    assert page.locator(".ccm-worklist-search input").input_value() == "E11"
+    assert page.locator(".ccm-open-chart").count() == found
+    assert page.locator(".ccm-worklist-whose button.mod-active").inner_text().startswith("All patients")
+
+    # the month report, from the top bar, in the same page
+    page.click(".ccm-topbar .ccm-nav-month")
+    page.wait_for_selector(".ccm-month-report .ccm-month-table", state="visible")
+    assert "month.ipynb" in page.url
     started = [u for u in page.requests_seen if "/voila/render/" in u]
     assert len(started) == 1, started  # one page load: every screen after it was a view switch
+    assert kernels_started(voila_server) == before + 1
+
+    from workbench.service import Workbench
+
+    wb = Workbench.open(db)
+    assert any(e.note == "Reviewed the plan with the patient" for e in wb.time_entries())
     assert_local(page)
 
 

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conftest import STAFF, sample_patient  # noqa: E402
-from helpers import consent_all, patch_reports, worklist_from_service  # noqa: E402
+from helpers import consent_all  # noqa: E402
 
 from workbench import records as r  # noqa: E402
 from workbench.service import Workbench  # noqa: E402
@@ -34,7 +34,6 @@ EVIL = '<script>alert("x")</script>'
 def db(sqlite_url, clock, monkeypatch):
     for var in ("JUPYTERHUB_USER", "WORKBENCH_USER", "QUERY_STRING"):
         monkeypatch.delenv(var, raising=False)
-    patch_reports(monkeypatch)
     system = Workbench.open(sqlite_url, clock=clock)
     for u in STAFF:
         system.add_user(u)
@@ -144,6 +143,7 @@ def test_timer_start_stop_records_entry_and_month_total(db, clock):
     assert [e.seconds for e in entries] == [25 * 60]
     assert entries[0].note == "Reviewed BP log with patient"
     assert "25 min" in tab.summary.value and "Reviewed BP log" in tab.entries.value
+    assert "Rita Nurse" in tab.entries.value and "S001" not in tab.entries.value  # staff by name
     assert "No timer running" in app.timer_bar.label.value
 
 
@@ -369,7 +369,8 @@ def test_worklist_escapes_links_and_pages(db, clock):
     wb = Workbench.open(db, "S001", clock)
     for i in range(3, 8):
         wb.add_patient(sample_patient(f"P{i:05d}", first_name=f"Pat{i}"))
-    view = WorklistView(wb, frame=worklist_from_service(wb), page_size=3)
+    view = WorklistView(wb, page_size=3)
+    view.whose.value = "all"
     assert EVIL not in view.table.value and esc(EVIL) in view.table.value
     assert 'href="chart.ipynb?user=S001&amp;patient=P00001"' in view.table.value
     assert len(view.shown_ids) == 3 and view.prev.disabled and not view.next.disabled
@@ -386,14 +387,22 @@ def test_worklist_escapes_links_and_pages(db, clock):
     view.open_id.value = "P99999"
     view.open_button.click()
     assert "No patient" in view.msg.value and opened == ["P00003"]
+    view.open_id.value = "ben"  # by name
+    view.open_button.click()
+    assert opened == ["P00003", "P00002"]
 
 
 FRAME = pd.DataFrame({
     "patient_id": ["P1", "P2", "P3", "P4"], "name": ["Cy Doe", "Al Roe", "Bo Poe", "Di Moe"],
     "age": [70, 80, 66, 91], "n_chronic": [2, 3, 2, 4], "consent_valid": [True, False, True, True],
     "minutes": [5.0, 25.0, 0.0, 41.0], "minutes_to_next": [15, 15, 20, 19], "last_contact": [None] * 4,
-    "open_escalations": [0, 1, 0, 0], "care_gaps": [["a1c"], [], [], ["eye_exam", "flu"]],
-    "phq_due": [False, True, False, False], "open_timer": [False, False, True, False]})
+    "open_escalations": [0, 1, 0, 0], "care_gaps": [1, 0, 0, 2],
+    "phq_due": [False, True, False, False], "open_timer": [False, False, True, False],
+    "flags": [["1 care gap"], ["escalation open", "PHQ due"], ["timer running"], ["2 care gaps"]],
+    "care_team": [["S001", "S005"], ["S002"], ["S001"], []],
+    "icd10": [["E11.9", "I10"], ["J44.9"], ["I10"], ["N18.3"]],
+    "conditions": [["Type 2 diabetes", "Essential hypertension"], ["COPD"], ["Essential hypertension"],
+                   ["Chronic kidney disease, stage 3"]]})
 
 
 @pytest.mark.parametrize("kwargs,ids", [
@@ -410,6 +419,13 @@ FRAME = pd.DataFrame({
     ({"search": "ROE"}, ["P2"]),
     ({"search": "oe"}, ["P1", "P2", "P3", "P4"]),
     ({"search": "p4"}, ["P4"]),
+    ({"search": "E11"}, ["P1"]),
+    ({"search": "i10"}, ["P1", "P3"]),
+    ({"search": "10"}, []),  # a code matches from its start only ("I10" is not found by "10")
+    ({"search": "kidney"}, ["P4"]),
+    ({"mine": "S001"}, ["P1", "P3"]),
+    ({"mine": "S001", "search": "diab"}, ["P1"]),
+    ({"mine": "S009"}, []),
 ])
 def test_select_rows(kwargs, ids):
     assert list(select_rows(FRAME, **kwargs)["patient_id"]) == ids
@@ -433,10 +449,12 @@ def test_progress_bar_green_exactly_at_billable_minutes(minutes):
     assert html.count("ccm-bar-mark") == 2
 
 
-def test_render_rows_flags_from_any_shape():
+def test_render_rows_shows_the_report_flags_as_badges():
     html = render_rows(FRAME, lambda pid: f"chart.ipynb?patient={pid}")
-    assert html.count("<tr data-patient") == 4
-    assert "Escalation open" in html and "Care gaps: 2" in html and "Timer running" in html and "PHQ due" in html
+    rows = html.split("<tr data-patient")[1:]
+    assert len(rows) == 4
+    assert 'ccm-badge-danger">escalation open' in rows[1] and 'ccm-badge-warn">PHQ due' in rows[1]
+    assert "2 care gaps" in rows[3] and "timer running" in rows[2]
 
 
 def test_month_view_for_billing_with_downloads(db, clock):
@@ -450,7 +468,8 @@ def test_month_view_for_billing_with_downloads(db, clock):
     assert set(view.df["patient_id"]) == {"P00001", "P00002"}
     assert 'download="ccm-month-2026-11.csv"' in view.downloads.value
     assert 'download="ccm-month-2026-11.xlsx"' in view.downloads.value
-    assert "P00001" in view.table.value
+    assert "P00001" in view.table.value and "Rita Nurse: 22 min" in view.table.value
+    assert "99490" in view.table.value and "{" not in view.table.value  # typed values shown as text
     view.month.value = "2026-10"
     assert "No time recorded in 2026-10" in view.totals.value
 
@@ -488,11 +507,3 @@ def test_trends_draw_a_png_with_goal_lines(db, clock):
     empty = chart.trends
     chart.tabs.selected_index = 6
     assert empty.drawn and "No observations" in empty.out.children[0].value
-
-
-def test_report_flags_are_shown_once():
-    frame = FRAME.assign(flags=[["PHQ due", "Escalation open"], [], "", None])
-    html = render_rows(frame, lambda pid: pid)
-    first = html.split("<tr data-patient")[1]
-    assert first.count("PHQ due") == 1 and "ccm-badge-danger" in first and "Care gaps" not in first
-    assert "Escalation open" in html.split("<tr data-patient")[2]

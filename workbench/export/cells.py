@@ -20,7 +20,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas loads in the functions that take frames (the CLI starts faster)
+    import pandas as pd
 
 #: First characters that make a spreadsheet evaluate a cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,7 +55,7 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells (and column names) are spreadsheet-safe."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+        if out[col].dtype == object or _pd().api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(safe_cell)
     out.columns = [safe_cell(c) if isinstance(c, str) else c for c in out.columns]
     out.attrs = dict(df.attrs)
@@ -108,12 +112,18 @@ def write_xlsx(path, sheets: Mapping[str, pd.DataFrame]):
     return path
 
 
+def _pd():
+    import pandas
+
+    return pandas
+
+
 def _plain(value: object) -> object:
     return format(value, "f") if isinstance(value, Decimal) else value
 
 
 def _xlsx_value(value: object) -> object:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, Decimal):
         return float(value)

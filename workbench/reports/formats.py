@@ -1,4 +1,9 @@
-"""Totals and output formats of the month report: aligned text, CSV, XLSX, JSON (issue 3, section 2)."""
+"""Totals and output formats of the month report: aligned text, CSV, XLSX, JSON (issue 3, section 2).
+
+The report rows are typed (lists of codes with units, minutes by staff as a mapping, flags and
+reasons as lists). This module is the ONE place where they become text: :func:`flat_report`
+(CSV, XLSX and the aligned table use it; JSON keeps the types).
+"""
 
 from __future__ import annotations
 
@@ -14,13 +19,47 @@ from ..export.cells import frame_csv_text, write_xlsx
 FORMATS = ("table", "csv", "xlsx", "json")
 
 
+def codes_text(codes) -> str:
+    """``[{"code": "99490", "units": 1}, {"code": "99439", "units": 2}]`` -> ``99490;99439x2``."""
+    return ";".join(c["code"] if int(c["units"]) == 1 else f"{c['code']}x{int(c['units'])}" for c in codes or ())
+
+
+def staff_minutes_text(minutes: dict) -> str:
+    """``{"S001": 25, "S003": 10}`` -> ``S001:25;S003:10``."""
+    return ";".join(f"{k}:{v}" for k, v in (minutes or {}).items())
+
+
+def sentences_text(items) -> str:
+    """A list of sentences joined with ``; ``."""
+    return "; ".join(items or ())
+
+
+def alternative_text(alt) -> str:
+    """``{"codes": [...], "amount_usd": 45.93}`` -> ``99491 ($45.93)``; empty when None."""
+    return "" if not alt else f"{codes_text(alt['codes'])} (${alt['amount_usd']:.2f})"
+
+
+#: How each typed column of the month report becomes text.
+TEXT_COLUMNS = {"codes": codes_text, "minutes_by_staff": staff_minutes_text, "flags": sentences_text,
+                "reasons": sentences_text, "alternative": alternative_text}
+
+
+def flat_report(df: pd.DataFrame) -> pd.DataFrame:
+    """The month report with its typed columns as text (same columns, same order)."""
+    out = df.copy()
+    for col, fn in TEXT_COLUMNS.items():
+        if col in out.columns:
+            out[col] = [fn(v) for v in out[col]] if len(out) else pd.Series(dtype=str)
+    return out
+
+
 def report_totals(df: pd.DataFrame) -> dict:
     """Totals of a month report: patients, patients billed, minutes and dollars.
 
     Dollars are summed as exact decimals of the cents shown, then given as a float.
     """
     amount = sum((Decimal(f"{x:.2f}") for x in df["amount_usd"]), Decimal("0.00")) if len(df) else Decimal("0.00")
-    billed = df["codes"].astype(str) != "" if len(df) else pd.Series(dtype=bool)
+    billed = df["codes"].map(lambda c: len(c) > 0) if len(df) else pd.Series(dtype=bool)
     return {
         "patients": int(len(df)),
         "patients_billed": int(billed.sum()) if len(df) else 0,
@@ -33,7 +72,7 @@ def report_totals(df: pd.DataFrame) -> dict:
 
 def _table(df: pd.DataFrame, totals: dict) -> str:
     """Aligned text: the rows, then one totals line."""
-    shown = df.copy()
+    shown = flat_report(df)
     shown["amount_usd"] = shown["amount_usd"].map(lambda x: f"{x:.2f}")
     text = shown.to_string(index=False) if len(shown) else "(no patient had time this month)"
     line = (f"TOTAL  patients {totals['patients']}  billed {totals['patients_billed']}  "
@@ -60,10 +99,10 @@ def write_report(df: pd.DataFrame, fmt: str, out: str | Path | None = None) -> s
     if fmt == "xlsx":
         if out is None:
             raise InvalidInput("An Excel report must be written to a file: give --out.", "out")
-        write_xlsx(out, {"report": df, "totals": pd.DataFrame([totals])})
+        write_xlsx(out, {"report": flat_report(df), "totals": pd.DataFrame([totals])})
         return None
     if fmt == "csv":
-        text = frame_csv_text(df)
+        text = frame_csv_text(flat_report(df))
     elif fmt == "json":
         text = _json(df, totals)
     else:

@@ -307,26 +307,35 @@ def _exact_entries(conn: Connection, pids: list[str], first: date, last: date) -
     return out
 
 
-def _columns(bills: list[tuple[MonthBill, MonthTime]]) -> dict[str, list]:
-    """The report's columns (:data:`REPORT_COLUMNS`), built column by column (no dict per row)."""
-    def reasons(bill: MonthBill) -> str:
-        return "; ".join(bill.unbilled or ([] if bill.lines else [bill.reason]))
+def code_units(lines) -> list[dict]:
+    """Billed lines as typed values: ``[{"code": "99490", "units": 1}, {"code": "99439", "units": 2}]``."""
+    return [{"code": ln.code, "units": int(ln.units)} for ln in lines]
 
-    def alternative(bill: MonthBill) -> str:
+
+def _columns(bills: list[tuple[MonthBill, MonthTime]]) -> dict[str, list]:
+    """The report's columns (:data:`REPORT_COLUMNS`), built column by column (no dict per row).
+
+    Values are typed (lists, dicts, numbers); :mod:`workbench.reports.formats` turns them into
+    text for CSV, XLSX and the aligned table.
+    """
+    def reasons(bill: MonthBill) -> list[str]:
+        return list(bill.unbilled or ([] if bill.lines else [bill.reason]))
+
+    def alternative(bill: MonthBill) -> dict | None:
         alt = bill.alternative
-        return f"{alt.codes_text} (${alt.amount})" if alt is not None else ""
+        return None if alt is None else {"codes": code_units(alt.lines), "amount_usd": float(alt.amount)}
 
     only = [bill for bill, _time in bills]
     return {
         "patient_id": [b.patient_id for b in only],
         "month": [b.month for b in only],
-        "codes": [b.codes_text for b in only],
+        "codes": [code_units(b.lines) for b in only],
         "billable_minutes": [b.billable_seconds // 60 for b in only],
         "amount_usd": [float(b.amount) for b in only],
         "counted_minutes": [b.counted_seconds // 60 for b in only],
         "total_minutes": [t.logged_seconds // 60 for _b, t in bills],
-        "minutes_by_staff": [";".join(f"{k}:{v}" for k, v in b.minutes_by_staff.items()) for b in only],
-        "flags": ["; ".join(b.flags) for b in only],
+        "minutes_by_staff": [{str(k): int(v) for k, v in b.minutes_by_staff.items()} for b in only],
+        "flags": [list(b.flags) for b in only],
         "reasons": [reasons(b) for b in only],
         "alternative": [alternative(b) for b in only],
     }
@@ -396,9 +405,12 @@ def month_report(wb, month: str, scope: str = "live", *, staffing: StaffingRule 
     """One row per patient of ``scope`` with time in ``month`` (columns :data:`REPORT_COLUMNS`).
 
     Reference, "Monthly codes and time thresholds": ``codes`` lists each code once with its
-    units (``99490;99439x2``, empty when nothing is billable); ``reasons`` says why every unbilled
-    minute was not billed; ``alternative`` is the runner-up combination when more than one was
-    billable. Training patients (another scope) never appear. ``df.attrs["exact_patients"]``
+    units (``[{"code": "99490", "units": 1}, {"code": "99439", "units": 2}]``, empty when nothing
+    is billable); ``minutes_by_staff`` maps staff id to minutes; ``flags`` and ``reasons`` (why
+    every unbilled minute was not billed) are lists of sentences; ``alternative`` is the
+    runner-up combination (``{"codes": [...], "amount_usd": 45.93}``) when more than one was
+    billable, else None. Text versions (``99490;99439x2``) come only from
+    :mod:`workbench.reports.formats`. Training patients (another scope) never appear. ``df.attrs["exact_patients"]``
     says how many patients needed the entry-by-entry path.
     """
     bills, n_exact = month_bills(wb, month, scope, staffing=staffing, force_exact=force_exact)

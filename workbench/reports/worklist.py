@@ -24,7 +24,7 @@ from .month import _conditions, _consents, current_entries, eligibility_of, mont
 WORKLIST_COLUMNS = ["patient_id", "name", "age", "n_chronic", "eligibility", "consent", "consent_valid",
                     "minutes", "next_threshold", "minutes_to_next", "days_left", "last_contact",
                     "last_outcome", "open_escalations", "care_gaps", "phq_due", "open_timer", "priority",
-                    "flags"]
+                    "flags", "care_team", "icd10", "conditions"]
 
 #: Weights of the priority formula (see :func:`priority`).
 ESCALATION_WEIGHT = 1000.0
@@ -145,7 +145,7 @@ def _consent_text(status) -> str:
     return f"{text}, revoked {c.revoked_on}" if c.revoked_on else text
 
 
-def _flags(row: dict) -> str:
+def _flags(row: dict) -> list[str]:
     parts = []
     if row["open_escalations"]:
         parts.append("escalation open" if row["open_escalations"] == 1
@@ -158,7 +158,7 @@ def _flags(row: dict) -> str:
         parts.append(f"{row['care_gaps']} care gap{'s' if row['care_gaps'] != 1 else ''}")
     if row["phq_due"]:
         parts.append("PHQ due")
-    return "; ".join(parts)
+    return parts
 
 
 def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
@@ -168,7 +168,10 @@ def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
     consent, overlap and service exclusions) in the calendar month of ``day``; ``next_threshold``
     is the next staff-CCM threshold (20/40/60) and ``minutes_to_next`` what is still owed to it
     (both empty once the last threshold is met); ``days_left`` counts the days left in the
-    month including ``day``. ``last_contact`` is a UTC datetime or NaT.
+    month including ``day``. ``last_contact`` is a UTC datetime or NaT. ``flags`` is a list of
+    short sentences; ``care_team`` the staff ids on the patient's care team (care-team member,
+    then billing practitioner); ``icd10`` and ``conditions`` the current conditions' codes and
+    names (for search).
     """
     month = day.strftime("%Y-%m")
     thresholds = rule_table_for(month).staff_thresholds()
@@ -217,6 +220,10 @@ def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
             consent_valid=status.valid, minutes=minutes, minutes_to_next=row["minutes_to_next"],
             days_left=days_left, days_since_contact=since, care_gaps=len(gaps), phq_is_due=due)
         row["flags"] = _flags(row)
+        row["care_team"] = [x for x in (p.care_team_member_id, p.billing_practitioner_id) if x]
+        conds = conditions.get(p.id, [])
+        row["icd10"] = [c.icd10 for c in conds]
+        row["conditions"] = [c.display for c in conds if c.display]
         rows.append(row)
     df = pd.DataFrame(rows, columns=WORKLIST_COLUMNS)
     df["last_contact"] = pd.to_datetime(df["last_contact"], utc=True)

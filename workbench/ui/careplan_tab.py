@@ -66,8 +66,10 @@ class InterventionRow(w.HBox):
 
 
 class CarePlanTab(w.VBox):
-    def __init__(self, wb: Workbench, pid: str, consent_ok: bool = True, consent_reason: str = ""):
+    def __init__(self, wb: Workbench, pid: str, consent_ok: bool = True, consent_reason: str = "",
+                 on_saved=None):
         self.wb = wb
+        self.on_saved = on_saved
         self.pid = pid
         self.patient = wb.get_patient(pid)
         self.banner = w.HTML(message(f"No valid CCM consent: {consent_reason} Record consent in the Consent tab "
@@ -207,6 +209,8 @@ class CarePlanTab(w.VBox):
             self.diff_a.value = self.history_list[-2].version
             self.diff_b.value = rev.version
             self.show_diff()
+        if self.on_saved:
+            self.on_saved()
         return rev
 
     # ------------------------------------------------------------------ views

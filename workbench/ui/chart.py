@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from workbench import records as r
 from workbench.service import Workbench
 
 from .careplan_tab import CarePlanTab
@@ -18,7 +19,7 @@ from .escalation_tab import EscalationTab
 from .html import badge, esc
 from .screening_tab import ScreeningTab
 from .time_tab import TimeTab
-from .timer_bar import TimerBar
+from .timer_bar import TimerBar, minutes_since
 from .trends_tab import TrendsTab
 
 TAB_TITLES = ("Care plan", "Time", "Consent", "Contacts", "Screening", "Escalation", "Trends")
@@ -72,6 +73,15 @@ def header_html(wb: Workbench, chart) -> str:
             f'<div><b>Medications</b><ul>{meds}</ul></div></div></div>')
 
 
+#: Work that offers a timer when none runs: kind -> (activity, what the offer says).
+RECORDED_WORK = {
+    "consent": (r.Activity.PATIENT_CALL, "Consent recorded"),
+    "contacts": (r.Activity.PATIENT_CALL, "Contact logged"),
+    "screening": (r.Activity.SCREENING, "Screening recorded"),
+    "escalation": (r.Activity.ESCALATION, "Escalation step recorded"),
+    "careplan": (r.Activity.CARE_PLAN, "Care plan saved"),
+}
+
 #: Tab title -> attribute of :class:`ChartView` holding the tab (built on first use).
 TAB_KEYS = dict(zip(TAB_TITLES, ("careplan", "time", "consent", "contacts", "screening", "escalation", "trends")))
 
@@ -85,6 +95,7 @@ class ChartView(w.VBox):
         self.pid = pid
         self.timer_bar = timer_bar or TimerBar(wb, live=False)
         self.data = wb.chart(pid)
+        self.since = wb.now()  #: start of the work not yet timed (for the "log the minutes" offer)
         self.header = w.HTML(header_html(wb, self.data))
         self.header.add_class("ccm-chart-header-box")
         self.built: dict[str, w.Widget] = {}
@@ -110,17 +121,17 @@ class ChartView(w.VBox):
         wb, pid, chart = self.wb, self.pid, self.data
         ok, why = chart.consent.valid, chart.consent.reason
         if key == "careplan":
-            return CarePlanTab(wb, pid, ok, why)
+            return CarePlanTab(wb, pid, ok, why, on_saved=lambda: self.recorded("careplan"))
         if key == "time":
             return TimeTab(wb, pid, self.timer_bar, ok, why)
         if key == "consent":
-            return ConsentTab(wb, pid, on_change=self.refresh_header)
+            return ConsentTab(wb, pid, on_change=lambda: self.recorded("consent"))
         if key == "contacts":
-            return ContactsTab(wb, pid, on_change=self.refresh_header)
+            return ContactsTab(wb, pid, on_change=lambda: self.recorded("contacts"))
         if key == "escalation":
-            return EscalationTab(wb, pid, on_change=self.refresh_header)
+            return EscalationTab(wb, pid, on_change=lambda: self.recorded("escalation"))
         if key == "screening":
-            return ScreeningTab(wb, pid, on_escalation=self._escalated, on_change=self.refresh_header)
+            return ScreeningTab(wb, pid, on_escalation=self._escalated, on_change=lambda: self.recorded("screening"))
         if key == "trends":
             return TrendsTab(wb, pid, chart.observations, chart.care_plan.plan if chart.care_plan else None)
         raise KeyError(key)
@@ -159,6 +170,16 @@ class ChartView(w.VBox):
         widget = self.tab(TAB_KEYS[title])
         if title == "Trends":
             widget.draw()
+
+    def recorded(self, kind: str) -> bool:
+        """Work of ``kind`` (a key of :data:`RECORDED_WORK`) was saved: refresh the header and,
+        when no timer runs, offer in the work bar to start one or to log the minutes since the
+        chart was opened (or since the last offer). Returns whether the offer is shown."""
+        self.refresh_header()
+        activity, what = RECORDED_WORK[kind]
+        shown = self.timer_bar.offer(self.pid, activity, what, minutes=min(60, minutes_since(self.wb, self.since)))
+        self.since = self.wb.now()
+        return shown
 
     def _escalated(self, escalation) -> None:
         self.escalation.refresh(select=escalation.id)

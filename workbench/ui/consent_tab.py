@@ -17,6 +17,7 @@ from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
 from .html import esc, message, table
+from .names import staff_name, staff_names
 
 
 class ConsentTab(w.VBox):
@@ -104,7 +105,8 @@ class ConsentTab(w.VBox):
         st = consent_status(consents, today, today=today)
         self.status.value = message(("Consent valid today. " if st.valid else "No valid consent today. ")
                                     + st.reason, "ok" if st.valid else "warn")
-        rows = [(str(c.consent_date), c.method.value, c.obtained_by,
+        names = staff_names(self.wb)
+        rows = [(str(c.consent_date), c.method.value, staff_name(names, c.obtained_by),
                  f"{c.revoked_on} ({c.revocation_reason})" if c.revoked_on else "") for c in reversed(consents)]
         self.history.value = (table(("Date", "Method", "Obtained by", "Revoked"), rows) if rows
                               else message("No consent on record.", "info"))

@@ -11,6 +11,7 @@ from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
 from .html import message, table
+from .names import staff_name, staff_names
 
 WITH_WHOM = ("patient", "caregiver", "provider", "pharmacy", "community", "interpreter")
 
@@ -56,8 +57,9 @@ class ContactsTab(w.VBox):
         return contact
 
     def refresh(self) -> None:
+        names = staff_names(self.wb)
         rows = [(c.contacted_at.astimezone(self.wb.tz).strftime("%Y-%m-%d %H:%M"), c.channel.value,
-                 c.with_whom, c.outcome.value.replace("_", " "), c.staff_id, c.note)
+                 c.with_whom, c.outcome.value.replace("_", " "), staff_name(names, c.staff_id), c.note)
                 for c in reversed(self.wb.contacts(self.pid))]
         self.list.value = (table(("When", "Channel", "With", "Outcome", "Staff", "Note"), rows) if rows
                            else message("No contacts logged yet.", "info"))

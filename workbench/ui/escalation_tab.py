@@ -16,6 +16,7 @@ from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
 from .html import esc, message
+from .names import staff_name, staff_names
 
 CONSENT_CHOICES = [("Not asked yet", None), ("Patient agreed", True),
                    ("No (patient cannot respond / life at risk: explain in the note)", False)]
@@ -89,16 +90,18 @@ class EscalationTab(w.VBox):
             self.step_button.disabled = True
             return
         self.step_button.disabled = not e.is_open
+        names = staff_names(self.wb)
         opened = e.opened_at.astimezone(self.wb.tz).strftime("%Y-%m-%d %H:%M:%S")
         steps = "".join(
             f"<li><b>{esc(s.at.astimezone(self.wb.tz).strftime('%H:%M:%S'))}</b> "
             f"{esc(r.ESCALATION_STEP_LABELS.get(s.step, s.step))}"
             + (f" (patient consent: {'yes' if s.patient_consent else 'no'})" if s.patient_consent is not None else "")
-            + (f" &mdash; {esc(s.note)}" if s.note else "") + f" <i>by {esc(s.by)}</i></li>" for s in e.steps)
+            + (f" &mdash; {esc(s.note)}" if s.note else "") + f" <i>by {esc(staff_name(names, s.by))}</i></li>"
+            for s in e.steps)
         state = "ccm-badge-danger" if e.is_open else "ccm-badge-ok"
         self.timeline.value = (f'<div class="ccm-card"><span class="ccm-badge {state}">'
                                f'{"OPEN" if e.is_open else "CLOSED"}</span> <b>{esc(e.severity.value)}</b> '
-                               f'opened {esc(opened)} by {esc(e.opened_by)} ({esc(e.source)}): {esc(e.reason)}'
+                               f'opened {esc(opened)} by {esc(staff_name(names, e.opened_by))} ({esc(e.source)}): {esc(e.reason)}'
                                f'<ol>{steps or "<li>No steps recorded yet: start with RN triage.</li>"}</ol></div>')
 
     def open_escalation(self):

@@ -96,7 +96,7 @@ STYLE = """
 <style>
 .ccm-app { font-family: var(--jp-ui-font-family, system-ui, sans-serif); color: #1f2933; }
 .ccm-topbar { display:flex; align-items:center; gap:18px; background:#1d4e89; color:#fff;
-  padding:10px 16px; border-radius:6px; margin-bottom:10px; }
+  padding:6px 14px; border-radius:6px; margin-bottom:2px; }
 .ccm-topbar a { color:#fff; text-decoration:none; opacity:.9; }
 .ccm-topbar a:hover { opacity:1; text-decoration:underline; }
 .ccm-brand { font-weight:700; font-size:17px; letter-spacing:.3px; margin-right:12px; }
@@ -136,7 +136,7 @@ STYLE = """
 .ccm-card { background:#fff; border:1px solid #d9e2ec; border-radius:6px; padding:12px 16px; margin:6px 0; }
 .ccm-section-title { font-size:15px; font-weight:700; color:#1d4e89; margin:10px 0 4px 0; }
 .ccm-timerbar { background:#0b7a5a; color:#fff; padding:6px 12px; border-radius:5px; font-weight:600; }
-.ccm-timerbar-idle { background:transparent; color:#52606d; font-weight:400; padding:0; }
+.ccm-timerbar-idle { background:transparent; color:#52606d; font-weight:400; padding:2px 0; }
 .ccm-tiles { display:flex; gap:16px; flex-wrap:wrap; }
 .ccm-tile { display:block; width:260px; background:#fff; border:1px solid #d9e2ec; border-radius:8px;
   padding:16px; text-decoration:none; color:#1f2933; box-shadow:0 1px 3px rgba(0,0,0,.06); }
@@ -148,8 +148,28 @@ STYLE = """
   border-radius:4px; text-decoration:none; font-size:13px; }
 .ccm-diff-added td { background:#eefaf2; } .ccm-diff-removed td { background:#fdf0ef; }
 .ccm-check-ok { color:#1e6b3d; } .ccm-check-missing { color:#a61b1b; }
+/* the worklist: one line per patient (30+ rows on a 900 px screen) */
+.ccm-worklist-table tr { height:20px; }
+.ccm-worklist-table td { padding:1px 6px; line-height:16px; font-size:12.5px; white-space:nowrap; }
+.ccm-worklist-table th { padding:3px 6px; position:sticky; top:0; z-index:1; }
+.ccm-worklist-table .ccm-bar { height:12px; width:110px; }
+.ccm-worklist-table .ccm-bar-label { line-height:12px; font-size:10px; }
+.ccm-worklist-table .ccm-badge { padding:0 6px; margin:0 2px; font-size:10.5px; line-height:15px; }
+.ccm-worklist-view .widget-inline-hbox, .ccm-worklist-view .widget-button, .ccm-worklist-view .widget-toggle-button {
+  height:26px; margin-top:1px; margin-bottom:1px; }
+.ccm-pid { font-size:11px; color:#52606d; margin-left:4px; }
+.ccm-worklist { max-height:calc(100vh - 250px); overflow-y:auto; border:1px solid #e4e7eb; flex:0 0 auto !important;
+  height:auto !important; }
+.ccm-worklist-view .widget-text, .ccm-worklist-view .widget-dropdown { margin:2px 4px; }
+/* the work bar */
+.ccm-timerbar-box { background:#fff; border:1px solid #d9e2ec; border-radius:6px; padding:1px 8px; margin:2px 0; }
+.ccm-timerbar-box .widget-hbox { align-items:center; gap:6px; }
+.ccm-timerbar-running { flex:1 1 auto; }
+.ccm-workbar-chart { display:flex; align-items:center; gap:8px; font-size:13px; color:#52606d; margin:0 10px; }
+.ccm-workbar-minutes { font-weight:700; color:#1f2933; }
+.ccm-timerbar-elsewhere { font-weight:400; opacity:.9; }
 /* the one app: pinned top, breadcrumbs, views kept alive but hidden */
-.ccm-pinned { position:sticky; top:0; z-index:50; background:#f4f6f9; padding-bottom:4px; }
+.ccm-pinned { position:sticky; top:-4px; z-index:50; background:#f4f6f9; padding:4px 0 2px 0; }
 .ccm-view-hidden { height:0 !important; min-height:0 !important; overflow:hidden !important;
   visibility:hidden !important; margin:0 !important; padding:0 !important; }
 .ccm-crumbbar { font-size:13px; color:#52606d; padding:2px 4px; display:flex; gap:8px; align-items:center; }

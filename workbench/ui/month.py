@@ -14,15 +14,15 @@ from datetime import date
 import ipywidgets as w
 import pandas as pd
 
-from workbench.export.cells import frame_csv_text, write_xlsx
+from workbench.reports.formats import alternative_text, codes_text, write_report
 from workbench.service import Workbench
 
 from .html import data_link, esc, figure_png, is_missing, message
 
 COLUMNS = ("patient_id", "codes", "billable_minutes", "counted_minutes", "total_minutes", "amount_usd",
-           "flags", "reasons", "alternative")
-HEADERS = ("Patient", "Codes", "Billable min", "Counted min", "Total min", "Amount (USD)", "Flags",
-           "Why minutes were not billed", "Alternative")
+           "minutes_by_staff", "flags", "reasons", "alternative")
+HEADERS = ("Patient", "Codes", "Billable min", "Counted min", "Total min", "Amount (USD)", "Minutes by staff",
+           "Flags", "Why minutes were not billed", "Alternative")
 
 
 def recent_months(today: date, count: int = 12) -> list[str]:
@@ -34,16 +34,24 @@ def recent_months(today: date, count: int = 12) -> list[str]:
     return out
 
 
-def _cell(value) -> str:
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(x) for x in value)
-    return "" if is_missing(value) else str(value)
+def _cell(value, names: dict[str, str], column: str) -> str:
+    """One typed report value as escaped HTML (the report's types: see workbench.reports.month)."""
+    if column == "codes":
+        return esc(codes_text(value)) or '<span style="color:#52606d">not billed</span>'
+    if column == "minutes_by_staff":
+        return "<br>".join(f"{esc(names.get(k, k))}: {int(v)} min" for k, v in (value or {}).items())
+    if column in ("flags", "reasons"):
+        return "<br>".join(esc(x) for x in (value or ()))
+    if column == "alternative":
+        return esc(alternative_text(value))
+    return "" if is_missing(value) else esc(value)
 
 
-def report_table(df: pd.DataFrame, limit: int = 200) -> str:
+def report_table(df: pd.DataFrame, names: dict[str, str] | None = None, limit: int = 200) -> str:
+    names = names or {}
     cols = [c for c in COLUMNS if c in df.columns]
     heads = [HEADERS[COLUMNS.index(c)] for c in cols]
-    body = "".join("<tr>" + "".join(f"<td>{esc(_cell(row[c]))}</td>" for c in cols) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{_cell(row[c], names, c)}</td>" for c in cols) + "</tr>"
                    for row in df.head(limit).to_dict("records"))
     more = (f'<div style="font-size:12px;color:#52606d">Showing {limit} of {len(df)} rows; the downloads '
             f"have them all.</div>") if len(df) > limit else ""
@@ -52,20 +60,12 @@ def report_table(df: pd.DataFrame, limit: int = 200) -> str:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    out = df.copy()
-    for c in out.columns:
-        if out[c].map(lambda v: isinstance(v, (list, tuple, dict))).any():
-            out[c] = out[c].map(_cell)
-    return frame_csv_text(out).encode("utf-8")  # spreadsheet-safe (workbench.export.cells)
+    return write_report(df, "csv").encode("utf-8")
 
 
 def xlsx_bytes(df: pd.DataFrame) -> bytes:
-    out = df.copy()
-    for c in out.columns:
-        if out[c].map(lambda v: isinstance(v, (list, tuple, dict))).any():
-            out[c] = out[c].map(_cell)
     buf = io.BytesIO()
-    write_xlsx(buf, {"CCM month": out})  # spreadsheet-safe (workbench.export.cells)
+    write_report(df, "xlsx", buf)
     return buf.getvalue()
 
 
@@ -99,7 +99,7 @@ class MonthView(w.VBox):
             self.plot.children = []
             return
         amount = pd.to_numeric(df["amount_usd"], errors="coerce").fillna(0)
-        billed = (df["codes"].astype(str).str.len() > 0) & (df["codes"].notna())
+        billed = df["codes"].map(lambda c: len(c) > 0)
         self.totals.value = (f'<div class="ccm-card"><b>{len(df)}</b> patients with time &middot; '
                              f'<b class="ccm-month-billed">{int(billed.sum())}</b> billable &middot; '
                              f'expected <b>${amount.sum():,.2f}</b> &middot; '
@@ -111,13 +111,13 @@ class MonthView(w.VBox):
                                 + data_link(xlsx_bytes(df), f"{name}.xlsx",
                                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                             "Download XLSX", "ccm-download ccm-download-xlsx"))
-        self.table.value = report_table(df)
+        self.table.value = report_table(df, {u.id: u.name for u in self.wb.users()})
         self._draw(df, amount)
 
     def _draw(self, df: pd.DataFrame, amount: pd.Series) -> None:
         from matplotlib.figure import Figure
 
-        codes = df["codes"].map(_cell).replace("", "not billed")
+        codes = df["codes"].map(codes_text).replace("", "not billed")
         by_code = pd.DataFrame({"codes": codes, "amount": amount}).groupby("codes")["amount"].agg(["count", "sum"])
         by_code = by_code.sort_values("count", ascending=False).head(10)
         fig = Figure(figsize=(11, 3.2))

@@ -18,6 +18,7 @@ from workbench.rules import score_phq2, score_phq9
 from workbench.service import Workbench
 
 from .html import esc, message, table
+from .names import staff_name, staff_names
 
 ANSWERS = [("Not at all (0)", 0), ("Several days (1)", 1), ("More than half the days (2)", 2),
            ("Nearly every day (3)", 3)]
@@ -177,7 +178,8 @@ class ScreeningTab(w.VBox):
 
     def refresh(self) -> None:
         chart_q = self.wb.chart(self.pid).questionnaires
+        names = staff_names(self.wb)
         rows = [(q.recorded_at.astimezone(self.wb.tz).strftime("%Y-%m-%d %H:%M"), q.instrument,
-                 "" if q.score is None else q.score, q.recorded_by) for q in reversed(chart_q)]
+                 "" if q.score is None else q.score, staff_name(names, q.recorded_by)) for q in reversed(chart_q)]
         self.history.value = (table(("When", "Instrument", "Score", "By"), rows) if rows
                               else message("No screens recorded.", "info"))

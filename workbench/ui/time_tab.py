@@ -14,6 +14,7 @@ from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
 from .html import esc, message, progress_bar, table
+from .names import staff_name, staff_names
 from .timer_bar import TimerBar
 
 ACTIVITY_OPTIONS = [(label, a.value) for a, label in r.ACTIVITY_LABELS.items()]
@@ -121,7 +122,7 @@ class TimeTab(w.VBox):
         self.msg.value = message(f"Logged {entry.seconds // 60} min{late}.", "ok")
         self.m_minutes.value = 0
         self.m_note.value = ""
-        self.refresh()
+        self.timer_bar.changed()  # the work bar's month minutes too
         return entry
 
     def void(self) -> bool:
@@ -135,7 +136,7 @@ class TimeTab(w.VBox):
             return False
         self.msg.value = message("The entry is marked entered-in-error; the original stays in the record.", "ok")
         self.v_reason.value = ""
-        self.refresh()
+        self.timer_bar.changed()
         return True
 
     def refresh(self) -> None:
@@ -160,10 +161,11 @@ class TimeTab(w.VBox):
             + (f'<div style="margin-top:6px"><b>Minutes not billed, and why:</b><ul>{unbilled}</ul></div>'
                if unbilled else "") + "</div>")
         rows = []
+        names = staff_names(self.wb)
         for e in reversed(entries):
             when = (e.started_at.astimezone(self.wb.tz).strftime("%H:%M") if e.started_at else "")
             rows.append((e.id, str(e.service_date), when, f"{e.seconds // 60}:{e.seconds % 60:02d}",
-                         r.ACTIVITY_LABELS.get(e.activity, e.activity), e.mode.value, e.staff_id, e.note))
+                         r.ACTIVITY_LABELS.get(e.activity, e.activity), e.mode.value, staff_name(names, e.staff_id), e.note))
         self.entries.value = (table(("#", "Date", "Start", "Min:s", "Activity", "How", "Staff", "Note"), rows)
                               if rows else message("No time recorded this month.", "info"))
         self.v_entry.options = [(f"#{e.id} {e.service_date} {e.seconds // 60} min "

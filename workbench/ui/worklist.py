@@ -14,7 +14,6 @@ from collections.abc import Callable
 import ipywidgets as w
 import pandas as pd
 
-from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
 from . import session
@@ -41,47 +40,36 @@ FLAG_FILTERS = {
 
 
 def _truthy(value) -> bool:
-    if value is None:
+    """A boolean or count cell of the report (NaN and None are False)."""
+    if value is None or is_missing(value):
         return False
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return len(value) > 0
-    if isinstance(value, str):
-        return value.strip() not in ("", "0", "False", "false", "no")
-    try:
-        if pd.isna(value):
-            return False
-    except (TypeError, ValueError):
-        return bool(value)
     return bool(value)
 
 
-def _items(value) -> list[str]:
-    """Flags or care gaps as a list of short texts, whatever shape the report gave them."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [str(x) for x in value if str(x).strip()]
-    if isinstance(value, str):
-        sep = ";" if ";" in value else ","
-        return [x.strip() for x in value.split(sep) if x.strip()]
-    try:
-        if pd.isna(value):
-            return []
-    except (TypeError, ValueError):
-        pass
-    return [str(value)] if _truthy(value) else []
+def _search_mask(df: pd.DataFrame, text: str) -> pd.Series:
+    """Rows whose name or id contains ``text``, whose ICD-10 code starts with it ("E11" finds
+    E11.9), or whose condition name contains it; case-insensitive."""
+    low = text.lower()
+    mask = (df["name"].astype(str).str.lower().str.contains(low, regex=False)
+            | df["patient_id"].astype(str).str.lower().str.contains(low, regex=False))
+    if "icd10" in df.columns:
+        mask |= df["icd10"].map(lambda codes: any(str(c).lower().startswith(low) for c in codes or ()))
+    if "conditions" in df.columns:
+        mask |= df["conditions"].map(lambda names: any(low in str(n).lower() for n in names or ()))
+    return mask.astype(bool)
 
 
 def select_rows(df: pd.DataFrame, search: str = "", consent: str = "all", flag: str = "all",
-                sort: str = "priority", descending: bool = False) -> pd.DataFrame:
-    """Filter and sort the worklist frame (pure: returns a new frame). ``_rank`` keeps the
-    report's own priority order so "priority" sorting never re-derives it."""
+                sort: str = "priority", descending: bool = False, mine: str | None = None) -> pd.DataFrame:
+    """Filter and sort the worklist frame (pure: returns a new frame). ``mine`` keeps the
+    patients whose care team includes that staff id. ``_rank`` keeps the report's own priority
+    order so "priority" sorting never re-derives it."""
     out = df if "_rank" in df.columns else df.assign(_rank=range(len(df)))
-    text = search.strip().lower()
+    if mine:
+        out = out[out["care_team"].map(lambda team: mine in (team or ())).astype(bool)]
+    text = search.strip()
     if text:
-        mask = (out["name"].astype(str).str.lower().str.contains(text, regex=False)
-                | out["patient_id"].astype(str).str.lower().str.contains(text, regex=False))
-        out = out[mask.astype(bool)]
+        out = out[_search_mask(out, text)]
     if consent == "valid":
         out = out[out["consent_valid"].map(_truthy).astype(bool)]
     elif consent == "missing":
@@ -111,22 +99,9 @@ def _flag_kind(text: str) -> str:
 
 
 def _flags_html(row) -> str:
-    """The report's own flags when it gives them; otherwise flags derived from the columns."""
-    given = _items(row.get("flags"))
-    if given:
-        return "".join(badge(f, _flag_kind(f)) for f in given)
-    parts = []
-    if _truthy(row.get("open_escalations")):
-        parts.append(badge("Escalation open", "danger"))
-    if _truthy(row.get("open_timer")):
-        parts.append(badge("Timer running", "ok"))
-    if _truthy(row.get("phq_due")):
-        parts.append(badge("PHQ due", "warn"))
-    gaps = _items(row.get("care_gaps"))
-    if gaps:
-        count = gaps[0] if len(gaps) == 1 and gaps[0].isdigit() else str(len(gaps))
-        parts.append(badge(f"Care gaps: {count}", "warn"))
-    return "".join(parts)
+    """The report's flags (a list of short sentences), one badge each."""
+    flags = row.get("flags")
+    return "".join(badge(f, _flag_kind(f)) for f in (flags if isinstance(flags, (list, tuple)) else ()))
 
 
 def _fmt_date(value) -> str:
@@ -162,8 +137,7 @@ def render_rows(rows: pd.DataFrame, href: Callable[[str], str]) -> str:
         body.append(
             f'<tr data-patient="{esc(pid)}">'
             f'<td><a class="ccm-open-chart" data-ccm-nav="chart:{esc(pid)}" href="{esc(href(pid))}">'
-            f'{esc(row.get("name"))}</a>'
-            f'<div style="font-size:11px;color:#52606d">{esc(pid)}</div></td>'
+            f'{esc(row.get("name"))}</a> <span class="ccm-pid">{esc(pid)}</span></td>'
             f'<td>{esc(_num(row.get("age")))}</td><td>{esc(_num(row.get("n_chronic")))}</td>'
             f'<td>{consent_badge}</td><td>{progress_bar(row.get("minutes") or 0)}</td>'
             f'<td>{esc(nxt)}</td><td>{esc(_num(row.get("days_left")))}</td>'
@@ -179,7 +153,7 @@ class WorklistView(w.VBox):
     """The worklist screen. ``frame`` defaults to ``wb.worklist()``; ``on_open(pid)`` is called
     by the "Open chart" button (inside JupyterLab); rows also link to ``chart.ipynb``."""
 
-    def __init__(self, wb: Workbench, frame: pd.DataFrame | None = None, page_size: int = 50,
+    def __init__(self, wb: Workbench, frame: pd.DataFrame | None = None, page_size: int = 100,
                  on_open: Callable[[str], None] | None = None):
         self.wb = wb
         self.page_size = page_size
@@ -187,23 +161,34 @@ class WorklistView(w.VBox):
         self.page = 0
         self.frame = (wb.worklist() if frame is None else frame).reset_index(drop=True)
         self.frame = self.frame.assign(_rank=range(len(self.frame)))
-        self.search = w.Text(placeholder="Name or patient ID", description="Find",
-                             continuous_update=False, layout=w.Layout(width="260px"))
+        uid = wb.user.id
+        self.mine_count = int(self.frame["care_team"].map(lambda t: uid in (t or ())).sum()) \
+            if "care_team" in self.frame.columns else 0
+        self.whose = w.ToggleButtons(options=[(f"My patients ({self.mine_count})", "mine"),
+                                              (f"All patients ({len(self.frame)})", "all")],
+                                     value="mine" if self.mine_count else "all")
+        self.whose.style.button_width = "150px"
+        self.search = w.Text(placeholder="Name, ID, ICD-10 code or condition", description="Find",
+                             continuous_update=True, layout=w.Layout(width="330px"),
+                             style={"description_width": "36px"})
         self.consent = w.Dropdown(options=[(v, k) for k, v in CONSENT_FILTERS.items()], value="all",
-                                  description="Consent", layout=w.Layout(width="230px"))
+                                  description="Consent", layout=w.Layout(width="210px"),
+                                  style={"description_width": "56px"})
         self.flag = w.Dropdown(options=[(v, k) for k, v in FLAG_FILTERS.items()], value="all",
-                               description="Show", layout=w.Layout(width="230px"))
+                               description="Show", layout=w.Layout(width="210px"),
+                               style={"description_width": "40px"})
         self.sort = w.Dropdown(options=[(v[0], k) for k, v in SORTS.items()], value="priority",
-                               description="Sort by", layout=w.Layout(width="320px"))
+                               description="Sort by", layout=w.Layout(width="300px"),
+                               style={"description_width": "52px"})
         self.descending = w.ToggleButton(value=False, description="Descending", icon="sort-amount-down",
-                                         layout=w.Layout(width="120px"))
-        for widget, cls in ((self.search, "ccm-worklist-search"), (self.consent, "ccm-worklist-consent"),
+                                         layout=w.Layout(width="116px"))
+        for widget, cls in ((self.whose, "ccm-worklist-whose"), (self.search, "ccm-worklist-search"), (self.consent, "ccm-worklist-consent"),
                             (self.flag, "ccm-worklist-flag"), (self.sort, "ccm-worklist-sort"),
                             (self.descending, "ccm-worklist-desc")):
             widget.add_class(cls)
             widget.observe(self._filters_changed, "value")
-        self.prev = w.Button(description="Previous", icon="chevron-left", layout=w.Layout(width="110px"))
-        self.next = w.Button(description="Next", icon="chevron-right", layout=w.Layout(width="110px"))
+        self.prev = w.Button(description="Previous", icon="chevron-left", layout=w.Layout(width="100px"))
+        self.next = w.Button(description="Next", icon="chevron-right", layout=w.Layout(width="80px"))
         self.prev.add_class("ccm-worklist-prev")
         self.next.add_class("ccm-worklist-next")
         self.prev.on_click(lambda _: self.go(self.page - 1))
@@ -212,23 +197,28 @@ class WorklistView(w.VBox):
         self.count.add_class("ccm-worklist-count")
         self.table = w.HTML()
         self.table.add_class("ccm-worklist")
-        self.open_id = w.Text(placeholder="P00001", description="Patient ID", layout=w.Layout(width="220px"))
-        self.open_button = w.Button(description="Open chart", icon="folder-open")
+        self.open_id = w.Text(placeholder="Name or P00001", description="Open", continuous_update=False,
+                              layout=w.Layout(width="220px"), style={"description_width": "40px"})
+        self.open_button = w.Button(description="Open chart", icon="folder-open", layout=w.Layout(width="124px"))
         self.open_id.add_class("ccm-open-id")
         self.open_button.add_class("ccm-open-button")
         self.open_button.on_click(lambda _: self.open_chart(self.open_id.value.strip()))
+        self.choices = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.choices.add_class("ccm-open-choices")
         self.msg = w.HTML()
-        controls = w.HBox([self.search, self.consent, self.flag, self.sort, self.descending],
-                          layout=w.Layout(flex_flow="row wrap"))
-        pager = w.HBox([self.prev, self.next, self.count, w.HTML("&nbsp;" * 4), self.open_id, self.open_button])
-        super().__init__([controls, pager, self.msg, self.table])
+        controls = w.HBox([self.whose, self.search, self.consent, self.flag],
+                          layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        pager = w.HBox([self.sort, self.descending, self.prev, self.next, self.count, self.open_id, self.open_button],
+                       layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        super().__init__([controls, pager, self.msg, self.choices, self.table])
         self.add_class("ccm-worklist-view")
         self.refresh()
 
     # ------------------------------------------------------------------ state
     def rows(self) -> pd.DataFrame:
         return select_rows(self.frame, self.search.value, self.consent.value, self.flag.value,
-                           self.sort.value, self.descending.value)
+                           self.sort.value, self.descending.value,
+                           mine=self.wb.user.id if self.whose.value == "mine" else None)
 
     def _filters_changed(self, _change=None) -> None:
         self.page = 0
@@ -255,15 +245,33 @@ class WorklistView(w.VBox):
             "No patients match these filters.", "info")
         self.shown_ids = [str(x) for x in shown["patient_id"]]
 
-    def open_chart(self, pid: str) -> None:
-        if not pid:
-            self.msg.value = message("Type a patient ID (for example P00001).", "warn")
+    def open_chart(self, text: str) -> None:
+        """Open the chart of the patient ``text`` names (an id, or part of a name); several
+        matches are listed as buttons."""
+        from .chart import find_patients
+
+        self.choices.children = ()
+        if not text:
+            self.msg.value = message("Type a name or a patient ID (for example P00001).", "warn")
             return
-        try:
-            self.wb.get_patient(pid)
-        except WorkbenchError as exc:
-            self.msg.value = message(str(exc), "error")
+        found = find_patients(self.wb, text)
+        if not found:
+            self.msg.value = message("No patient matches what you typed.", "error")
             return
+        if len(found) > 1:
+            self.msg.value = message(f"{len(found)} patients match: choose one.", "info")
+            buttons = []
+            for p in found:
+                b = w.Button(description=f"{p.name} ({p.id})", layout=w.Layout(width="auto"))
+                b.add_class("ccm-open-choice")
+                b.on_click(lambda _, pid=p.id: self._open(pid))
+                buttons.append(b)
+            self.choices.children = buttons
+            return
+        self._open(found[0].id)
+
+    def _open(self, pid: str) -> None:
+        self.choices.children = ()
         if self.on_open is not None:
             self.msg.value = ""
             self.on_open(pid)

@@ -12,6 +12,7 @@ from datetime import date
 from .. import records as r
 from ..errors import InvalidInput
 from ..store import schema as s
+from ..rules.catalog import chronic_category
 from .basic import boolean, choice, identifier, json_value, limit_of, real, short, text
 from .codes import billing_practitioner, icd10, icd10_description, sex, state
 from .when import EARLIEST_SERVICE, a_date, birth_date, care_date
@@ -107,7 +108,8 @@ def condition(cond, *, today: date | None = None, birth: date | None = None) -> 
     if cond.chronic is not None:
         boolean(cond.chronic, "Chronic", "chronic")
     reason = text(cond.chronic_reason, "Reason", required=False, field="chronic_reason")
-    if cond.chronic and not reason:
+    if cond.chronic and not reason and chronic_category(code) is None:
+        # a catalog condition is chronic by the catalog; any other code needs the clinician's reason
         raise InvalidInput("Say why this condition is chronic.", "chronic_reason")
     return dataclasses.replace(cond, icd10=code, display=display, onset=onset, chronic_reason=reason)
 
