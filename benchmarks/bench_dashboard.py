@@ -36,7 +36,7 @@ def build_db(path: Path, size: int) -> str:
     from workbench.service import Workbench
 
     url = f"sqlite:///{path}"
-    Workbench.open(url).load_panel(generate_panel(size, 11))
+    Workbench.create(url).load_panel(generate_panel(size, 11))
     return url
 
 

@@ -46,7 +46,7 @@ def build(path: Path, patients: int, entries: int, seed: int = 7) -> dict:
     from workbench.service import Workbench
 
     rng = random.Random(seed)
-    wb = Workbench.open(f"sqlite:///{path}", clock=FixedClock(datetime(2026, 11, 1, 12, tzinfo=UTC)))
+    wb = Workbench.create(f"sqlite:///{path}", clock=FixedClock(datetime(2026, 11, 1, 12, tzinfo=UTC)))
     raw = wb.engine.raw_connection()
     cur = raw.cursor()
     cur.execute("BEGIN")

@@ -47,7 +47,7 @@ def time_sqlite_load(panel, folder: Path) -> float | None:
         return None
     if not hasattr(Workbench, "load_panel"):
         return None
-    wb = Workbench.open(folder / "bench.db")
+    wb = Workbench.create(folder / "bench.db")
     t0 = time.perf_counter()
     wb.load_panel(panel)
     return time.perf_counter() - t0

@@ -29,7 +29,7 @@ from workbench.store.bulk import insert_many  # noqa: E402
 
 
 def setup(db: str, patients: int = 50) -> Workbench:
-    wb = Workbench.open(db)
+    wb = Workbench.create(db)
     wb.add_user(r.User("S001", "Rita Nurse", r.Role.CARE_MANAGER, r.Credential.RN, "NY"))
     for i in range(patients):
         wb.add_patient(r.Patient(f"P{i:05d}", "Pat", f"Number{i}", date(1950, 1, 1), "F", "NY"))

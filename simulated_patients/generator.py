@@ -309,7 +309,7 @@ def generate_panel(size: int | None, seed: int, *, preset: str | None = None, st
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise InvalidInput("The seed must be a whole number.", "seed")
     start = start or DEFAULT_START
-    settings = PracticeSettings()
+    settings = PracticeSettings(phone="(518) 555-0100", after_hours_phone="(518) 555-0199")  # fictional 555-01xx
     ctx = make_context(seed, size, start, settings)
     patients = [build_patient(i, ctx) for i in _progress(range(1, size + 1), size, progress, "Generating")]
     return Panel(staff=list(ctx.staff), patients=patients, settings=settings, name=f"simulated-{size}-seed{seed}")

@@ -138,5 +138,7 @@ def make_staff(seed: int, size: int, state: str) -> list[User]:
         sex = "F" if rng.random() < 0.7 else "M"
         name = f"{pools[f'en_{sex}'].pick(rng)} {pools['en_last'].pick(rng)}"
         npi = demo_npi(f"{seed}:S{n:03d}") if role == Role.PRACTITIONER else ""  # no draw: panels unchanged
-        staff.append(User(id=f"S{n:03d}", name=name, role=role, credential=credential, state=state, npi=npi))
+        phone = f"(518) 555-01{n % 100:02d}"  # fictional 555-01xx numbers, no draw
+        staff.append(User(id=f"S{n:03d}", name=name, role=role, credential=credential, state=state, npi=npi,
+                          phone=phone))
     return staff

@@ -172,7 +172,8 @@ def _hand_edits(ctx: Context, bundles: list[PatientBundle]) -> None:
 
 def _build_onboarding(seed: int, start: date, progress: bool) -> Panel:
     """The fixed onboarding panel (``seed`` is ignored: everyone gets the same twelve)."""
-    settings = PracticeSettings(name="Onboarding Family Practice")
+    settings = PracticeSettings(name="Onboarding Family Practice", phone="(518) 555-0100",
+                                after_hours_phone="(518) 555-0199")  # fictional 555-01xx
     ctx = make_context(ONBOARDING_SEED, 12, start, settings)
     bundles = [build_patient(i, ctx, req) for i, (req, _) in enumerate(_onboarding_requests(), start=1)]
     _hand_edits(ctx, bundles)

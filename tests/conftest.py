@@ -84,11 +84,15 @@ def new_pg_database(base_url: str) -> str:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
-    """A fresh, empty database on each backend: store tests run on both."""
+    """A fresh database (created and migrated, with no staff or patients) on each backend: store
+    tests run on both. ``Workbench.open(db_url)`` works on it, as on a deployed database."""
+    from workbench.store import create_database
+
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'workbench.db'}"
     else:
         url = new_pg_database(request.getfixturevalue("pg_server"))
+    create_database(url)
     yield url
     from workbench import service
 
@@ -99,7 +103,11 @@ def db_url(request, tmp_path):
 
 @pytest.fixture
 def sqlite_url(tmp_path):
+    """A fresh SQLite database, created and migrated."""
+    from workbench.store import create_database
+
     url = f"sqlite:///{tmp_path / 'workbench.db'}"
+    create_database(url)
     yield url
     from workbench import service
 

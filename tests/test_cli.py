@@ -53,7 +53,7 @@ def test_timers_lists_open_timers(tmp_path, capsys):
     from workbench.service import Workbench
 
     db = str(tmp_path / "t.db")
-    wb = Workbench.open(db)
+    wb = Workbench.create(db)
     wb.add_user(r.User("S001", "Rita", r.Role.CARE_MANAGER, r.Credential.RN))
     from datetime import date
 

@@ -8,11 +8,12 @@ from workbench.service import Workbench
 
 def test_export_then_import_gives_the_same_panel(tmp_path, capsys):
     first, second = tmp_path / "first.db", tmp_path / "second.db"
+    assert main(["init", "--db", str(first)]) == 0
     assert main(["panel", "generate", "--preset", "onboarding-12", "--db", str(first)]) == 0
     assert main(["panel", "generate", "--size", "40", "--seed", "3", "--db", str(first)]) != 0  # ids taken
     assert main(["panel", "export", "--out", str(tmp_path / "a"), "--db", str(first)]) == 0
 
-    wb = Workbench.open(str(second))
+    wb = Workbench.create(str(second))
     importer.import_staff(wb, tmp_path / "a" / "staff.csv")
     importer.import_patients(wb, tmp_path / "a" / "patients.csv")
     assert main(["panel", "export", "--out", str(tmp_path / "b"), "--db", str(second)]) == 0
@@ -29,6 +30,7 @@ def test_export_then_import_gives_the_same_panel(tmp_path, capsys):
 
 def test_importing_the_same_files_twice_changes_nothing(tmp_path):
     db = tmp_path / "x.db"
+    assert main(["init", "--db", str(db)]) == 0
     assert main(["panel", "generate", "--preset", "onboarding-12", "--db", str(db)]) == 0
     assert main(["panel", "export", "--out", str(tmp_path / "a"), "--db", str(db)]) == 0
     wb = Workbench.open(str(db))

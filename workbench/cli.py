@@ -5,6 +5,8 @@
     workbench serve [--db URL] [--port N]         serve the dashboards on 127.0.0.1
     workbench timers [--db URL]                   timers still running (e.g. after a kernel died)
     workbench report month --month YYYY-MM        the month's billing report
+    workbench report claims --month M --out F     the month's claim lines (CSV/XLSX)
+    workbench export fhir|patient-copy            FHIR R4 bundles; a patient's own copy
     workbench import staff|patients|time FILE     bring a team's panel or a trainer's cases
     workbench panel generate|export               simulated panels
     workbench scenario list|validate|schema       training scenarios
@@ -131,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "required for xlsx)")
     p.set_defaults(func=cmd_report_month)
 
+    from .cli_exports import add_export_commands, add_report_commands  # report claims, export fhir
+
+    add_report_commands(rsub)
+    add_export_commands(sub)
+
     imp = sub.add_parser("import", help="import CSV files", description="Import staff, patients "
                          "or time from CSV (formats in docs/import.md). A file with any bad row is "
                          "refused whole; importing the same file twice changes nothing.")
@@ -193,10 +200,16 @@ def _open(args, user: str | None = None):
     return Workbench.open(resolve_db(args.db), user=user)
 
 
+def _create(args):
+    from .service import Workbench
+
+    return Workbench.create(resolve_db(args.db))  # migrations run here, once, never in a kernel
+
+
 def cmd_init(args) -> int:
     from . import records as r
 
-    wb = _open(args)
+    wb = _create(args)
     cur = wb.settings
     if args.timezone or args.state or args.name:
         wb.set_settings(r.PracticeSettings(name=args.name or cur.name,

@@ -47,3 +47,14 @@ class ImportRefused(WorkbenchError):
         bad_lines = len({n for n, _ in problems})
         super().__init__(f"{path}: {len(problems)} problem(s) on {bad_lines} line(s); nothing was "
                          f"imported.\n{lines}")
+
+
+class DatabaseNotReady(WorkbenchError):
+    """No database at that place, or one at another schema version: nothing was created or changed.
+
+    ``where`` is the path or the URL (without password) the message names.
+    """
+
+    def __init__(self, message: str, where: str):
+        super().__init__(message)
+        self.where = where

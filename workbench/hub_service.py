@@ -20,6 +20,7 @@ Voila runs a prelaunch hook only for kernels it starts on request, so this servi
 
 from __future__ import annotations
 
+import html
 import os
 import sys
 from contextvars import ContextVar
@@ -38,6 +39,7 @@ from traitlets.config import Config
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
@@ -96,6 +98,7 @@ class HubKernelManager(AsyncMappingKernelManager):
         if not signed:
             raise web.HTTPError(403, "No signed-in Hub user for this kernel.")
         hub_name, user = signed
+        _REQUEST_USER.set(None)  # one hook, one kernel
         env = {k: v for k, v in (os.environ if env is None else env).items()
                if not k.startswith("JUPYTERHUB_")}
         env.update({MODE_VAR: HUB, HUB_USER_VAR: user})
@@ -138,6 +141,31 @@ class OwnShutdownHandler(VoilaShutdownKernelHandler):
         check_owner(self, _kernel_id_of(self))
 
 
+REFUSAL_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>CCM Workbench: not open for you</title></head>
+<body style="font-family:sans-serif;max-width:42em;margin:4em auto;color:#1f2937">
+<h1 style="color:#1d4e89;font-size:1.4em">The workbench is not open for you</h1>
+<p class="ccm-refusal">{message}</p>
+<p><a href="{logout}">Sign out of JupyterHub</a></p>
+</body></html>
+"""
+
+
+class PageHandler(TornadoVoilaHandler):
+    """Voila's page handler; a refusal is a short page that says why, in a sentence."""
+
+    def write_error(self, status_code, **kwargs):
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if status_code == 403 and isinstance(exc, web.HTTPError) and exc.log_message:
+            self.set_status(403)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            hub = os.environ.get("JUPYTERHUB_BASE_URL", "/")
+            self.finish(REFUSAL_PAGE.format(message=html.escape(exc.log_message),
+                                            logout=html.escape(url_path_join(hub, "hub/logout"))))
+            return
+        super().write_error(status_code, **kwargs)
+
+
 class ToLandingPage(web.RequestHandler):
     """The service's root (and the tree Voila would list) goes to the landing page."""
 
@@ -163,7 +191,7 @@ class HubIdentityProvider(JupyterHubIdentityProvider):
 
 
 _SWAP = {VoilaKernelWebsocketHandler: OwnKernelWebsocketHandler, KernelHandler: OwnKernelHandler,
-         VoilaShutdownKernelHandler: OwnShutdownHandler}
+         VoilaShutdownKernelHandler: OwnShutdownHandler, TornadoVoilaHandler: PageHandler}
 
 
 class HubVoila(Voila):

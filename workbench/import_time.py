@@ -22,6 +22,7 @@ from .importer import TIME_COLUMNS, ImportSummary, Problems, check_user, row_id
 from .store import queries as q
 from .store import schema as s
 from .store.bulk import insert_many
+from .store.uow import entry_values
 
 _CHUNK = 500
 
@@ -123,16 +124,6 @@ def _entry(row: dict[str, str], line_errs: list[str], *, eid: str, patients: dic
     return _Checked(eid, pid, staff[sid], service, activity, note, started, ended, seconds, manual, day)
 
 
-def _row_of(e: _Checked, audit: dict) -> dict:
-    """The time_entries row of an imported entry (the columns UnitOfWork.insert_entry writes)."""
-    return dict(patient_id=e.patient_id, staff_id=e.staff.id, staff_role=e.staff.role.value,
-                staff_credential=e.staff.credential.value if e.staff.credential else "",
-                service=e.service.value, activity=e.activity.value, note=e.note, started_at=e.started_at,
-                ended_at=e.ended_at, seconds=e.seconds, service_date=e.service_date, manual=e.manual,
-                mode=r.EntryMode.LATE.value, timer_id=None, external_id=e.entry_id,
-                status=r.RecordStatus.ACTIVE.value, reason="", supersedes_id=None, **audit)
-
-
 def import_time(wb, path) -> ImportSummary:
     """Import time entries, and voids of earlier entries.
 
@@ -203,9 +194,13 @@ def import_time(wb, path) -> ImportSummary:
             problems.add(line, e)
     problems.refuse_if_any(path)
     if new or voids:
-        with wb.write() as uow:
-            conn, audit = uow.conn, uow.stamp
-            insert_many(conn, te, [_row_of(e, audit) for e in new])
+        with wb.write() as conn:
+            stamp = conn.stamp
+            insert_many(conn, te, [entry_values(
+                stamp, patient_id=e.patient_id, staff=e.staff, service=e.service, activity=e.activity,
+                note=e.note, started_at=e.started_at, ended_at=e.ended_at, seconds=e.seconds,
+                service_date=e.service_date, manual=e.manual, mode=r.EntryMode.LATE, external_id=e.entry_id)
+                for e in new])
             targets = [t for t, _ in voids]
             row_ids = {k: x.id for k, x in known.items()}
             fresh = [t for t in targets if t not in row_ids]
@@ -213,5 +208,5 @@ def import_time(wb, path) -> ImportSummary:
                 row_ids.update({x.external_id: x.id for x in conn.execute(
                     select(te.c.id, te.c.external_id).where(te.c.external_id.in_(fresh[i:i + _CHUNK])))})
             for target, reason in voids:
-                uow.supersede(te, row_ids[target], reason, void=True)
+                conn.supersede(te, row_ids[target], reason, void=True)
     return ImportSummary("time", str(path), len(new), present, voided=len(voids))

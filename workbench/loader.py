@@ -129,10 +129,11 @@ def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> 
             conn.execute(insert(s.users), [dict(id=u.id, name=u.name, role=r.Role(u.role).value,
                                                 credential=r.Credential(u.credential).value if u.credential else None,
                                                 state=u.state, active=True,
-                                                npi=check_npi(u.npi) if u.npi else "") for u in new_staff])
+                                                npi=check_npi(u.npi) if u.npi else "", phone=u.phone or "")
+                                               for u in new_staff])
         if panel.settings is not None and not conn.execute(select(s.settings.c.key)).first():
             conn.execute(insert(s.settings), [dict(key=k, value=getattr(panel.settings, k))
-                                              for k in ("name", "timezone", "state")])
+                                              for k in r.SETTINGS_KEYS])
         for chunk, rows in zip(chunks, prepared, strict=True):
             insert_rows(conn, rows)
             bar.update(len(chunk))

@@ -215,6 +215,7 @@ class User:
     credential: Credential | None = None
     state: str | None = None  #: two-letter practice state
     npi: str = ""  #: National Provider Identifier (10 digits, Luhn-checked): billing practitioners
+    phone: str = ""  #: direct line a patient may call (the patient copy prints it)
 
     @property
     def is_practitioner(self) -> bool:
@@ -580,11 +581,17 @@ class MonthAttestation:
         return self.moderate_or_high_complexity and self.plan_established_or_substantially_revised
 
 
+#: The practice settings stored as keys of the settings table.
+SETTINGS_KEYS = ("name", "timezone", "state", "phone", "after_hours_phone")
+
+
 @dataclass(frozen=True)
 class PracticeSettings:
     name: str = "Demo Family Practice"
     timezone: str = "America/New_York"  #: months are calendar months here
     state: str = "NY"
+    phone: str = ""  #: the practice's main number (the patient copy prints it)
+    after_hours_phone: str = ""  #: the 24/7 line to a care-team member who can see the care plan
 
 
 # --------------------------------------------------------------------------- bundles

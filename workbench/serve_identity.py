@@ -35,11 +35,11 @@ def serve(args, open_db: Callable, serve_voila: Callable) -> int:
 
 def hub_service_command(db: str, identity: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     """The argv and environment of the Hub's workbench service (Voila with Hub sign-in)."""
-    from .cli import ROOT
+    from .cli import NOTEBOOKS
     from .ui import voila_command
 
     port = 8866  # replaced by the Hub's service URL in workbench.hub_service
-    argv, env = voila_command(ROOT / "notebooks", port, db)
+    argv, env = voila_command(NOTEBOOKS, port, db)
     assert argv[1:3] == ["-m", "voila"], argv
     argv[1:3] = ["-m", "workbench.hub_service"]
     env.update(identity)

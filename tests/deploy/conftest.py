@@ -12,12 +12,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "training_ui"))
 
-from hub_helpers import running_hub  # noqa: E402
+from hub_helpers import STRANGER, running_hub  # noqa: E402
 from training_ui_helpers import SUPERVISOR, TRAINEE  # noqa: E402
-
-#: A Hub account that is not on the practice's staff list (e.g. added to the Hub by mistake).
-STRANGER = "visitor7"
-
 
 def _ui_fixtures():
     """The workbench UI tests' browser fixture (tests/ui/conftest.py), reused, not copied."""
@@ -49,14 +45,16 @@ def _root_conftest():
     return sys.modules[name]
 
 
-def seed_team_database(url: str) -> None:
-    """A generated panel on PostgreSQL plus the training staff the test signs in as."""
-    from simulated_patients import generate_panel
-
+def create_database(url: str):
+    """A new, migrated database."""
     from workbench.service import Workbench
 
-    wb = Workbench.open(url)
-    wb.load_panel(generate_panel(12, 7))
+    return Workbench.create(url)
+
+
+def seed_team_database(url: str) -> None:
+    """The staff the test signs in as; the scenario makes its own simulated patient."""
+    wb = create_database(url)
     for user in (TRAINEE, SUPERVISOR):
         wb.add_user(user)
 

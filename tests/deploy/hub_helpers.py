@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
 CHP_VERSION = "5.3.0"
+#: A Hub account that is not on the practice's staff list (e.g. added to the Hub by mistake).
+STRANGER = "visitor7"
 
 
 def free_port() -> int:
@@ -145,6 +147,37 @@ def running_hub(db_url: str, tmp: Path, extra_users: set[str] = frozenset()):
         yield {"base": base, "password": password, "log": log, "proc": proc}
     finally:
         stop(proc)
+        stop_proxy(tmp / "hub" / "jupyterhub-proxy.pid")
+
+
+def stop_proxy(pid_file: Path) -> None:
+    """The proxy runs in its own session: end it by its pid file if the Hub left it running."""
+    try:
+        pid = int(pid_file.read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return
+    if b"configurable-http-proxy" in cmdline:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+
+
+def service_secret(hub_proc: subprocess.Popen) -> str:
+    """The Hub API token the workbench service runs with (from its /proc environment)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            if b"workbench.hub_service" not in cmdline:
+                continue
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        for item in environ:
+            if item.startswith(b"JUPYTERHUB_API_TOKEN="):
+                return item.split(b"=", 1)[1].decode()
+    raise RuntimeError("the workbench service process was not found")
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -160,7 +160,7 @@ def test_export_then_import_into_a_fresh_database(loaded, tmp_path):
     from workbench.service import Workbench
 
     paths = export_panel(loaded, tmp_path / "out")
-    fresh = Workbench.open(f"sqlite:///{tmp_path / 'fresh.db'}", clock=loaded.clock)
+    fresh = Workbench.create(f"sqlite:///{tmp_path / 'fresh.db'}", clock=loaded.clock)
     staff = import_staff(fresh, paths[0])
     patients = import_patients(fresh, paths[1])
     assert (staff.added, patients.added) == (10, 4)

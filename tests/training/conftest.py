@@ -22,7 +22,7 @@ def library():
 
 @pytest.fixture
 def wb(tmp_path):
-    wb = Workbench.open(tmp_path / "training.db")
+    wb = Workbench.create(tmp_path / "training.db")
     for user in (TRAINEE, OTHER_TRAINEE, SUPERVISOR):
         wb.add_user(user)
     return wb

@@ -56,7 +56,7 @@ def db(tmp_path, monkeypatch):
     for var in ("JUPYTERHUB_USER", "WORKBENCH_USER", "QUERY_STRING"):
         monkeypatch.delenv(var, raising=False)
     url = f"sqlite:///{tmp_path / 'training-ui.db'}"
-    system = Workbench.open(url)
+    system = Workbench.create(url)
     for user in STAFF:
         system.add_user(user)
     yield url

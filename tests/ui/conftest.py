@@ -35,7 +35,7 @@ def seed_database(path: Path, size: int = 40) -> str:
     from workbench.service import Workbench
 
     url = f"sqlite:///{path}"
-    wb = Workbench.open(url)
+    wb = Workbench.create(url)
     wb.load_panel(generate_panel(size, 7))
     manager = wb.users(r.Role.CARE_MANAGER)[0]
     staff = wb.as_user(manager.id)

@@ -17,7 +17,7 @@ def test_notebooks_run_with_nbval(tmp_path):
     from conftest import STAFF, sample_patient
 
     db = f"sqlite:///{tmp_path / 'nb.db'}"
-    wb = Workbench.open(db)
+    wb = Workbench.create(db)
     for u in STAFF:
         wb.add_user(u)
     wb.add_patient(sample_patient())

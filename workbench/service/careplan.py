@@ -33,19 +33,13 @@ class CarePlanMixin:
     def revise_care_plan(self, pid: str, plan: r.CarePlan, based_on: int, reason: str) -> r.CarePlanRevision:
         """Save a new care-plan version. ``based_on`` is the version the author started from;
         if someone saved since, the save is refused (StaleRevision) and nothing is lost."""
-        if not isinstance(plan, r.CarePlan):
-            raise InvalidInput("The care plan must be a CarePlan.")
+        plan = v.care_plan(plan)
         reason = v.text(reason, "A reason for this revision", field="reason")
-        if isinstance(based_on, bool) or not isinstance(based_on, int) or based_on < 0:
-            raise InvalidInput("based_on must be the version number you edited (0 for a new plan).")
-        for g in plan.goals:
-            v.text(g.description, "Each goal's description", max_len=1000)
-        for i in plan.interventions:
-            v.text(i.description, "Each intervention's description", max_len=1000)
-        for key in r.CarePlan.__dataclass_fields__:
-            value = getattr(plan, key)
-            if isinstance(value, str):
-                v.text(value, f"Care plan: {key.replace('_', ' ')}", required=False)
+        try:
+            based_on = v.whole(based_on, "based_on", minimum=0, field="based_on")
+        except InvalidInput:
+            raise InvalidInput("based_on must be the version number you edited (0 for a new plan).",
+                               "based_on") from None
         cp = s.care_plan_revisions
         try:
             with self.write() as conn:
@@ -53,6 +47,11 @@ class CarePlanMixin:
                 latest = conn.execute(select(cp.c.version, cp.c.recorded_by, cp.c.recorded_at)
                                       .where(cp.c.patient_id == pid).order_by(cp.c.version.desc())).first()
                 current = latest.version if latest else 0
+                if based_on > current:
+                    raise InvalidInput(
+                        f"There is no version {based_on} of this care plan: the latest is version {current}"
+                        f"{' (no plan yet: start from version 0)' if not current else ''}. Reload the plan "
+                        "and apply your changes to the latest version.", "based_on")
                 if based_on != current:
                     self._stale(conn, latest, based_on)
                 res = conn.execute(insert(cp).values(patient_id=pid, version=current + 1,

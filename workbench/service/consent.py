@@ -34,22 +34,20 @@ class ConsentMixin:
                        disclosures: dict, billing_practitioner_id: str | None = None) -> r.Consent:
         """Record verbal or written consent with the four disclosures (reference, "Consent")."""
         method = v.choice(method, r.ConsentMethod, "Consent method", "method")
-        consent_date = v.a_date(consent_date, "Consent date", today=self.today(), field="consent_date")
-        if not isinstance(disclosures, dict):
-            raise InvalidInput("Disclosures must be a checklist of the four things told.", "disclosures")
-        unknown = set(disclosures) - set(r.CONSENT_DISCLOSURES)
-        if unknown:
-            raise InvalidInput(f"Unknown disclosure(s): {', '.join(sorted(unknown))}.", "disclosures")
-        missing = [label for key, label in r.CONSENT_DISCLOSURES.items() if disclosures.get(key) is not True]
-        if missing:
-            raise InvalidInput("Consent needs the patient to have been told: " + "; ".join(missing) + ".",
-                               "disclosures")
+        today = self.today()
+        consent_date = v.care_date(consent_date, "Consent date", today=today, field="consent_date")
+        v.consent_disclosures(disclosures)
+        if billing_practitioner_id is not None:
+            billing_practitioner_id = v.identifier(billing_practitioner_id, "billing_practitioner_id",
+                                                   v.limit_of(s.consents.c.billing_practitioner_id),
+                                                   field="billing_practitioner_id", required=False) or None
         audit = self.stamp()
         with self.write() as conn:
             patient = self._patient_row(conn, pid)
+            v.care_date(consent_date, "Consent date", today=today, birth=patient.birth_date, field="consent_date")
             bp = billing_practitioner_id or patient.billing_practitioner_id
             if bp is not None:
-                self._user_row(conn, bp)
+                v.billing_practitioner(self._user_row(conn, bp), bp)
             res = conn.execute(insert(s.consents).values(
                 patient_id=pid, method=method.value, consent_date=consent_date,
                 obtained_by=self.user.id, disclosures={k: True for k in r.CONSENT_DISCLOSURES},
@@ -63,8 +61,8 @@ class ConsentMixin:
     def revoke_consent(self, pid: str, revoked_on: date | str, reason: str) -> r.Consent:
         """The patient stops CCM: effective at the end of that calendar month (reference, "Consent")."""
         reason = v.text(reason, "A reason for stopping", field="reason")
-        revoked_on = v.a_date(revoked_on, "Date the patient asked to stop", today=self.today(),
-                              field="revoked_on")
+        revoked_on = v.care_date(revoked_on, "Date the patient asked to stop", today=self.today(),
+                                 field="revoked_on")
         with self.write() as conn:
             self._patient_row(conn, pid)
             live = [c for c in self._consents(conn, pid) if c.revoked_on is None]

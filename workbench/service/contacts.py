@@ -21,10 +21,11 @@ class ContactsMixin:
                     contacted_at: datetime | None = None) -> r.Contact:
         channel = v.choice(channel, r.Channel, "Channel", "channel")
         outcome = v.choice(outcome, r.ContactOutcome, "Outcome", "outcome")
-        note = v.text(note, "Note", required=False)
-        with_whom = v.short(with_whom, "With whom", field="with_whom")
+        note = v.text(note, "Note", required=False, field="note")
+        with_whom = v.short(with_whom, "With whom", field="with_whom", max_len=v.limit_of(s.contacts.c.with_whom))
         now = self.now()
-        contacted_at = v.a_datetime(contacted_at or now, "Contact time", now=now, field="contacted_at")
+        contacted_at = v.a_datetime(contacted_at or now, "Contact time", now=now, earliest=v.EARLIEST_SERVICE,
+                                    field="contacted_at")
         with self.write() as conn:
             self._patient_row(conn, pid)
             res = conn.execute(insert(s.contacts).values(

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from .. import records as r
-from ..store import make_engine, upgrade
+from ..store import open_engine
 
 SYSTEM_USER = r.User(id="system", name="Workbench system", role=r.Role.SUPERVISOR)
 
@@ -16,13 +16,12 @@ _ENGINES: dict[str, Engine] = {}
 
 
 def _engine_for(db) -> Engine:
+    """The process's engine for ``db``, after checking the database exists at the right version."""
     from ..store.engine import database_url
 
     url = database_url(db)
     if url not in _ENGINES:
-        engine = make_engine(url)
-        upgrade(engine)
-        _ENGINES[url] = engine
+        _ENGINES[url] = open_engine(url)
     return _ENGINES[url]
 
 

@@ -26,7 +26,7 @@ class EscalationMixin:
                         source: str = "manual") -> r.Escalation:
         reason = v.text(reason, "The reason for escalating", max_len=1000, field="reason")
         severity = v.choice(severity, r.Severity, "Severity", "severity")
-        source = v.short(source, "Source")
+        source = v.short(source, "Source", field="source", max_len=v.limit_of(s.escalations.c.source))
         with self.write() as conn:
             self._patient_row(conn, pid)
             eid = self._open_escalation(conn, pid, reason, severity, source)
@@ -36,8 +36,9 @@ class EscalationMixin:
                                patient_consent: bool | None = None, at: datetime | None = None) -> r.Escalation:
         """Record one protocol step with its time. EMS and emergency contacts need an explicit
         yes/no for the patient's consent (scenario notes, situation 3)."""
+        escalation_id = v.row_id(escalation_id, "Escalation id", "escalation_id")
         step = v.choice(step, r.EscalationStep, "Step", "step")
-        note = v.text(note, "Note", required=False)
+        note = v.text(note, "Note", required=False, field="note")
         now = self.now()
         at = v.a_datetime(at or now, "Time of the step", now=now, field="at")
         if step in r.CONSENT_GATED_STEPS and patient_consent is None:
@@ -64,6 +65,7 @@ class EscalationMixin:
         return self.escalation(escalation_id)
 
     def escalation(self, escalation_id: int) -> r.Escalation:
+        escalation_id = v.row_id(escalation_id, "Escalation id", "escalation_id")
         with self.read() as conn:
             rows = list(conn.execute(select(s.escalations).where(s.escalations.c.id == escalation_id)))
             if not rows:

@@ -26,18 +26,23 @@ class IdentityMixin:
             with self.read() as conn:
                 values = {row.key: row.value for row in conn.execute(select(s.settings))}
             base = r.PracticeSettings()
-            self._settings = r.PracticeSettings(
-                name=values.get("name", base.name), timezone=values.get("timezone", base.timezone),
-                state=values.get("state", base.state))
+            self._settings = r.PracticeSettings(**{k: values.get(k, getattr(base, k)) for k in r.SETTINGS_KEYS})
         return self._settings
 
     def set_settings(self, settings: r.PracticeSettings) -> None:
+        if not isinstance(settings, r.PracticeSettings):
+            raise InvalidInput("set_settings needs PracticeSettings.", "settings")
         try:
-            ZoneInfo(settings.timezone)
+            ZoneInfo(v.short(settings.timezone, "Time zone", field="timezone"))
+        except InvalidInput:
+            raise
         except Exception:
-            raise InvalidInput(f"Unknown time zone '{settings.timezone}'.", "timezone") from None
+            raise InvalidInput(f"Unknown time zone {v.show(settings.timezone)}.", "timezone") from None
+        settings = r.PracticeSettings(name=v.short(settings.name, "Practice name", field="name"),
+                                      timezone=settings.timezone.strip(),
+                                      state=v.state(settings.state, required=True))
         with self.write() as conn:
-            for key in ("name", "timezone", "state"):
+            for key in r.SETTINGS_KEYS:
                 value = getattr(settings, key)
                 if conn.execute(select(s.settings.c.key).where(s.settings.c.key == key)).first():
                     conn.execute(s.settings.update().where(s.settings.c.key == key).values(value=value))
@@ -71,25 +76,17 @@ class IdentityMixin:
     # ------------------------------------------------------------------ people
 
     def add_user(self, user: r.User) -> r.User:
-        if not isinstance(user, r.User):
-            raise InvalidInput("add_user needs a User.")
-        uid = v.short(user.id, "Staff id", field="staff_id")
-        name = v.short(user.name, "Name", field="name")
-        role = v.choice(user.role, r.Role, "Role", "role")
-        cred = v.choice(user.credential, r.Credential, "Credential", "credential") if user.credential else None
-        state = (user.state or "").strip().upper() or None
-        if state is not None and len(state) != 2:
-            raise InvalidInput(f"State '{user.state}' should be a two-letter code.", "state")
-        from ..rules.identifiers import check_npi
-
-        npi = check_npi(user.npi) if user.npi else ""
+        checked = v.user(user)  # id, name, role, credential, state and NPI (workbench.rules.identifiers)
+        uid, name, role, cred, state = checked.id, checked.name, checked.role, checked.credential, checked.state
+        npi = checked.npi
+        phone = checked.phone
         with self.write() as conn:
             if conn.execute(select(s.users.c.id).where(s.users.c.id == uid)).first():
                 raise InvalidInput(f"Staff id {uid} is already in use.", "staff_id")
             conn.execute(insert(s.users).values(id=uid, name=name, role=role.value,
                                                 credential=cred.value if cred else None,
-                                                state=state, active=True, npi=npi))
-        return r.User(id=uid, name=name, role=role, credential=cred, state=state, npi=npi)
+                                                state=state, active=True, npi=npi, phone=phone))
+        return r.User(id=uid, name=name, role=role, credential=cred, state=state, npi=npi, phone=phone)
 
     def users(self, role: r.Role | str | None = None) -> list[r.User]:
         stmt = select(s.users).where(s.users.c.active.is_(True), s.users.c.id != SYSTEM_USER.id)
@@ -99,8 +96,7 @@ class IdentityMixin:
             return [q.to_user(row) for row in conn.execute(stmt.order_by(s.users.c.id))]
 
     def get_user(self, uid: str) -> r.User:
-        if not isinstance(uid, str):
-            raise InvalidInput(f"Staff id must be text, not {type(uid).__name__}.", "staff_id")
+        uid = v.identifier(uid, "Staff id", v.limit_of(s.users.c.id), field="staff_id")
         with self.read() as conn:
             row = conn.execute(select(s.users).where(s.users.c.id == uid)).first()
         if row is None:

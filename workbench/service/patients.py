@@ -44,8 +44,7 @@ class PatientsMixin:
 
 
     def _patient_row(self, conn: Connection, pid) -> object:
-        if not isinstance(pid, str):
-            raise InvalidInput(f"Patient id must be text, not {type(pid).__name__}.", "patient_id")
+        pid = v.identifier(pid, "Patient id", v.limit_of(s.patients.c.id), field="patient_id")
         row = conn.execute(select(s.patients).where(s.patients.c.id == pid)).first()
         if row is None:
             raise NotFound(f"No patient with id '{pid}'.")
@@ -68,6 +67,9 @@ class PatientsMixin:
 
         if isinstance(bundle, r.Patient):
             bundle = r.PatientBundle(patient=bundle)
+        with self.read() as conn:
+            staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
+        bundle = v.bundle(bundle, self.today(), staff)
         rows = bundle_rows([bundle], self.stamp(), today=self.today())
         with self.write() as conn:
             if conn.execute(select(s.patients.c.id).where(s.patients.c.id == bundle.patient.id)).first():
@@ -119,18 +121,22 @@ class PatientsMixin:
                      eligibility=assess_eligibility(conds), care_team=team)
 
     def add_condition(self, pid: str, condition: r.Condition) -> r.Condition:
-        """Add a diagnosis (a clinician may mark a condition chronic with a reason)."""
-        icd = v.short(condition.icd10, "ICD-10-CM code", field="icd10").upper()
-        if condition.chronic is not None and condition.chronic and not condition.chronic_reason.strip():
-            raise InvalidInput("Say why this condition is chronic.", "chronic_reason")
+        """Add a diagnosis: a billable ICD-10-CM code, stored in its dotted form (``E119`` is
+        ``E11.9``); a code already on the problem list is refused. A clinician may mark a
+        condition chronic, with a reason."""
+        today = self.today()
+        v.condition(condition, today=today)  # every field checked before the write lock is taken
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            patient = self._patient_row(conn, pid)
+            cond = v.condition(condition, today=today, birth=patient.birth_date)
+            if any(x.icd10 == cond.icd10 for x in q.current_rows(conn, s.conditions, pid)):
+                raise InvalidInput(f"Condition code {cond.icd10} is already on this patient's problem list.",
+                                   "icd10")
             res = conn.execute(insert(s.conditions).values(
-                patient_id=pid, icd10=icd, display=v.short(condition.display, "Name", required=False),
-                onset=condition.onset, chronic=condition.chronic,
-                chronic_reason=v.text(condition.chronic_reason, "Reason", required=False),
-                status="active", reason="", supersedes_id=None, **conn.stamp))
-        return r.Condition(**{**condition.__dict__, "icd10": icd, "id": res.inserted_primary_key[0]})
+                patient_id=pid, icd10=cond.icd10, display=cond.display, onset=cond.onset, chronic=cond.chronic,
+                chronic_reason=cond.chronic_reason, status="active", reason="", supersedes_id=None,
+                **conn.stamp))
+        return r.Condition(**{**cond.__dict__, "id": res.inserted_primary_key[0]})
 
     # ------------------------------------------------------------------ reports
 

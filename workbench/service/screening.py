@@ -20,8 +20,7 @@ class ScreeningMixin:
         transaction (reference, "Screening instruments")."""
         from ..rules import score_phq2, score_phq9
 
-        if instrument not in ("PHQ-2", "PHQ-9"):
-            raise InvalidInput(f"Unknown instrument '{instrument}': use PHQ-2 or PHQ-9.", "instrument")
+        answers = list(v.phq_answers(answers, instrument))  # any reasonable shape, in item order
         result = (score_phq2 if instrument == "PHQ-2" else score_phq9)(answers)
         audit = self.stamp()
         esc = None
@@ -45,7 +44,7 @@ class ScreeningMixin:
         """AHC HRSN core domains screen: each need found becomes an open barrier."""
         if not isinstance(answers, dict):
             raise InvalidInput("SDOH answers must map each domain to yes/no.")
-        parsed = {v.choice(k, r.BarrierDomain, "Domain"): v.boolean(val, f"Answer for {k}")
+        parsed = {v.choice(k, r.BarrierDomain, "Domain", "answers"): v.boolean(val, f"Answer for {v.show(k)}")
                   for k, val in answers.items()}
         note = v.text(note, "Note", required=False)
         found = [d for d, yes in parsed.items() if yes]
@@ -75,15 +74,16 @@ class ScreeningMixin:
         domain = v.choice(domain, r.BarrierDomain, "Domain", "domain")
         status = v.choice(status, r.BarrierStatus, "Status", "status")
         description = v.text(description, "Description", max_len=1000, field="description")
-        action = v.text(action, "Action", required=False)
+        action = v.text(action, "Action", required=False, field="action")
         with self.write() as conn:
             self._patient_row(conn, pid)
             return self._insert_barrier(conn, pid, domain, description, status, action)
 
     def update_barrier(self, barrier_id: int, status, action: str = "") -> r.Barrier:
         """A new barrier row superseding the old one, with the new status and what was arranged."""
+        barrier_id = v.row_id(barrier_id, "Barrier id", "barrier_id")
         status = v.choice(status, r.BarrierStatus, "Status", "status")
-        action = v.text(action, "What was arranged", required=status == r.BarrierStatus.RESOLVED)
+        action = v.text(action, "What was arranged", required=status == r.BarrierStatus.RESOLVED, field="action")
         with self.write() as conn:
             new_id = conn.supersede(s.barriers, barrier_id, f"status: {status.value}", void=False,
                                      changes={"barrier_status": status.value, "action": action})

@@ -27,10 +27,11 @@ class TimeEntriesMixin:
         service = v.choice(service, r.Service, "Service", "service")
         note = v.text(note, "A note saying what was done", field="note")
         now, today = self.now(), self.today()
-        seconds = int(round(mins * 60))
+        seconds = v.seconds_of(mins)
         ended_at = None
         if started_at is not None:
-            started_at = v.a_datetime(started_at, "Start time", now=now, field="started_at")
+            started_at = v.a_datetime(started_at, "Start time", now=now, earliest=v.EARLIEST_SERVICE,
+                                      field="started_at")
             ended_at = started_at + timedelta(seconds=seconds)
             if ended_at > now:
                 raise InvalidInput("That entry would end in the future.", "minutes")
@@ -38,12 +39,12 @@ class TimeEntriesMixin:
             if service_date is not None and v.a_date(service_date, "Date") != day:
                 raise InvalidInput("The date does not match the start time.", "service_date")
             service_date = day
-        else:
-            service_date = v.a_date(service_date if service_date is not None else today, "Date",
-                                    today=today, field="service_date")
+        service_date = v.care_date(service_date if service_date is not None else today, "Date",
+                                   today=today, field="service_date")
         mode = r.EntryMode.CONTEMPORANEOUS if service_date == today else r.EntryMode.LATE
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            patient = self._patient_row(conn, pid)
+            v.care_date(service_date, "Date", today=today, birth=patient.birth_date, field="service_date")
             return conn.insert_entry(patient_id=pid, staff=self.user, service=service,
                                       activity=activity, note=note, started_at=started_at,
                                       ended_at=ended_at, seconds=seconds, manual=True, mode=mode,
@@ -52,8 +53,7 @@ class TimeEntriesMixin:
     def void_time(self, entry_id: int, reason: str) -> None:
         """Mark a time entry entered-in-error: a new row naming it, with author and reason."""
         reason = v.text(reason, "A reason for voiding", field="reason")
-        if isinstance(entry_id, bool) or not isinstance(entry_id, int):
-            raise InvalidInput("Entry id must be a whole number.", "entry_id")
+        entry_id = v.row_id(entry_id, "Entry id", "entry_id")
         with self.write() as conn:
             conn.supersede(s.time_entries, entry_id, reason, void=True)
 
@@ -64,6 +64,7 @@ class TimeEntriesMixin:
         te = s.time_entries
         stmt = select(te).where(q.current(te))
         if pid is not None:
+            pid = v.identifier(pid, "Patient id", v.limit_of(s.patients.c.id), field="patient_id")
             stmt = stmt.where(te.c.patient_id == pid)
         if month is not None:
             first, last = month_bounds(v.month(month))

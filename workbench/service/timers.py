@@ -24,7 +24,7 @@ class TimerMixin:
         """Start the signed-in user's timer for a patient (a row is written now)."""
         activity = v.choice(activity, r.Activity, "Activity", "activity")
         service = v.choice(service, r.Service, "Service", "service")
-        note = v.text(note, "Note", required=False)
+        note = v.text(note, "Note", required=False, field="note")
         now = self.now()
         with self.write() as conn:
             patient = self._patient_row(conn, pid)
@@ -90,9 +90,8 @@ class TimerMixin:
                               ended_at: datetime | None = None) -> r.TimeEntry | None:
         """Close a timer left running (e.g. a kernel died). A person says when it really ended,
         or that the time is discarded (``ended_at=None``): the end is never guessed."""
-        reason = v.text(reason, "A reason for closing this timer")
-        if isinstance(timer_id, bool) or not isinstance(timer_id, int):
-            raise InvalidInput("Timer id must be a whole number.", "timer_id")
+        reason = v.text(reason, "A reason for closing this timer", field="reason")
+        timer_id = v.row_id(timer_id, "Timer id", "timer_id")
         now = self.now()
         with self.write() as conn:
             t = conn.execute(select(s.timers).where(s.timers.c.id == timer_id)).first()

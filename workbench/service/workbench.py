@@ -12,13 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
 from .. import records as r
 from ..clock import Clock, SystemClock
-from ..store import schema as s
 from ..store.uow import UnitOfWork, reading, unit_of_work
 from .attestation import AttestationMixin
 from .careplan import CarePlanMixin
@@ -50,34 +47,31 @@ class Workbench(IdentityMixin, PatientsMixin, TimerMixin, TimeEntriesMixin, Cons
 
     @classmethod
     def open(cls, db=None, user: str | r.User | None = None, clock: Clock | None = None) -> Workbench:
-        """Open (creating or migrating if needed) the database and sign ``user`` in.
+        """Open an existing database and sign ``user`` in. Creates and migrates nothing.
 
         ``db`` is a path or a SQLAlchemy URL (default: ``WORKBENCH_DB`` or ./data/workbench.db).
         ``user`` is a staff id; ``None`` acts as the workbench system user (CLI, loaders).
+        Raises :class:`~workbench.errors.DatabaseNotReady` (naming the place and the command that
+        creates it) when there is no database there or its schema version is not this code's.
         """
-        engine = _engine_for(db)
-        wb = cls(engine, SYSTEM_USER, clock)
-        wb._ensure_system_user()
+        wb = cls(_engine_for(db), SYSTEM_USER, clock)
         if user is not None:
             wb = wb.as_user(user, clock)
         return wb
+
+    @classmethod
+    def create(cls, db=None, user: str | r.User | None = None, clock: Clock | None = None) -> Workbench:
+        """Create (or migrate) the database, then :meth:`open` it: for ``workbench init``, the
+        demo builder, deployment scripts and tests, never for a dashboard kernel."""
+        from ..store import create_database
+
+        create_database(db)
+        return cls.open(db, user, clock)
 
     def as_user(self, user: str | r.User, clock: Clock | None = None) -> Workbench:
         """The same database, another signed-in user (and optionally another clock)."""
         uid = user.id if isinstance(user, r.User) else user
         return Workbench(self.engine, self.get_user(uid), clock or self.clock)
-
-    def _ensure_system_user(self) -> None:
-        with self.read() as conn:
-            if conn.execute(select(s.users.c.id).where(s.users.c.id == SYSTEM_USER.id)).first():
-                return
-        try:
-            with self.write() as conn:
-                conn.execute(insert(s.users).values(id=SYSTEM_USER.id, name=SYSTEM_USER.name,
-                                                    role=SYSTEM_USER.role.value, credential=None,
-                                                    state=None, active=True))
-        except IntegrityError:  # another process made it first
-            pass
 
     # ------------------------------------------------------------------ the unit of work
 

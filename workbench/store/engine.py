@@ -12,13 +12,11 @@ DEFAULT_DB = Path("data") / "workbench.db"
 
 
 def database_url(db: str | os.PathLike | None = None) -> str:
-    """Turn ``--db`` / ``WORKBENCH_DB`` (a path or a URL) into a SQLAlchemy URL."""
+    """Turn ``--db`` / ``WORKBENCH_DB`` (a path or a URL) into a SQLAlchemy URL (creates nothing)."""
     db = db or os.environ.get("WORKBENCH_DB") or DEFAULT_DB
     db = str(db)
     if "://" not in db:
-        path = Path(db).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path.resolve()}"
+        return f"sqlite:///{Path(db).expanduser().resolve()}"
     if db.startswith("postgresql://") or db.startswith("postgres://"):
         return "postgresql+psycopg://" + db.split("://", 1)[1]
     return db

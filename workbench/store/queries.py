@@ -46,7 +46,8 @@ def person_dict(p: r.Person | None) -> dict | None:
 def to_user(row: Row) -> r.User:
     return r.User(id=row.id, name=row.name, role=r.Role(row.role),
                   credential=r.Credential(row.credential) if row.credential else None,
-                  state=row.state, npi=getattr(row, "npi", "") or "")
+                  state=row.state, npi=getattr(row, "npi", "") or "",
+                  phone=getattr(row, "phone", "") or "")
 
 
 def to_patient(row: Row) -> r.Patient:

@@ -61,6 +61,8 @@ users = Table(
     Column("active", Boolean, nullable=False, default=True),  #: may sign in
     #: National Provider Identifier of a billing practitioner, "" when none (migration 0004)
     Column("npi", String(10), nullable=False, default="", server_default=""),
+    #: direct line a patient may call, "" when none (migration 0004)
+    Column("phone", String(32), nullable=False, default="", server_default=""),
 )
 
 # --------------------------------------------------------------------------- clinical tables
@@ -393,27 +395,10 @@ training_events = Table(
 
 #: Tables whose rows are never updated or deleted (enforced by database triggers).
 CLINICAL_TABLES = (
-    "patients",
-    "conditions",
-    "medications",
-    "allergies",
-    "immunizations",
-    "screenings",
-    "observations",
-    "care_plan_revisions",
-    "consents",
-    "consent_revocations",
-    "timers",
-    "time_entries",
-    "timer_stops",
-    "contacts",
-    "escalations",
-    "escalation_steps",
-    "barriers",
-    "questionnaire_responses",
-    "month_attestations",
+    "patients", "conditions", "medications", "allergies", "immunizations", "screenings",
+    "observations", "care_plan_revisions", "consents", "consent_revocations", "timers",
+    "time_entries", "timer_stops", "contacts", "escalations", "escalation_steps", "barriers",
+    "questionnaire_responses", "month_attestations", "training_attempts", "training_events",
     "follow_ups",
-    "training_attempts",
-    "training_events",
     "visits",
 )

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DataError
 
 from .. import records as r
 from ..errors import InvalidInput, NotFound
@@ -29,8 +30,29 @@ def audit_stamp(author: r.User, now: datetime) -> dict:
             "recorded_credential": author.credential.value if author.credential else ""}
 
 
+def entry_values(stamp: dict, *, patient_id: str, staff: r.User, service: r.Service, activity: r.Activity,
+                 note: str, started_at: datetime | None, ended_at: datetime | None, seconds: int,
+                 service_date: date, manual: bool, mode: r.EntryMode, timer_id: int | None = None,
+                 external_id: str | None = None) -> dict:
+    """The ``time_entries`` row of one entry (one function, for single and bulk writes)."""
+    return dict(patient_id=patient_id, staff_id=staff.id, staff_role=staff.role.value,
+                staff_credential=staff.credential.value if staff.credential else "",
+                service=service.value, activity=activity.value, note=note,
+                started_at=started_at, ended_at=ended_at, seconds=seconds,
+                service_date=service_date, manual=manual, mode=mode.value, timer_id=timer_id,
+                external_id=external_id, status=r.RecordStatus.ACTIVE.value, reason="",
+                supersedes_id=None, **stamp)
+
+
+_SINGULAR = {"time_entries": "time entry", "barriers": "barrier", "conditions": "condition",
+             "medications": "medication", "allergies": "allergy", "consents": "consent",
+             "contacts": "contact", "questionnaire_responses": "questionnaire response",
+             "month_attestations": "month attestation", "immunizations": "immunization",
+             "screenings": "screening", "observations": "observation"}
+
+
 def _singular(table) -> str:
-    return table.name.replace("_", " ")[:-1]
+    return _SINGULAR.get(table.name, table.name.replace("_", " "))
 
 
 class UnitOfWork:
@@ -92,13 +114,10 @@ class UnitOfWork:
         """Write one time entry for ``staff`` (the author of the unit of work records it)."""
         service_date = service_date or self._local_date(started_at)
         audit = self.stamp
-        values = dict(patient_id=patient_id, staff_id=staff.id, staff_role=staff.role.value,
-                      staff_credential=staff.credential.value if staff.credential else "",
-                      service=service.value, activity=activity.value, note=note,
-                      started_at=started_at, ended_at=ended_at, seconds=seconds,
-                      service_date=service_date, manual=manual, mode=mode.value, timer_id=timer_id,
-                      external_id=external_id, status=r.RecordStatus.ACTIVE.value, reason="",
-                      supersedes_id=None, **audit)
+        values = entry_values(audit, patient_id=patient_id, staff=staff, service=service, activity=activity,
+                              note=note, started_at=started_at, ended_at=ended_at, seconds=seconds,
+                              service_date=service_date, manual=manual, mode=mode, timer_id=timer_id,
+                              external_id=external_id)
         res = self.conn.execute(insert(s.time_entries).values(**values))
         return r.TimeEntry(patient_id=patient_id, staff_id=staff.id, seconds=seconds,
                            service_date=service_date, activity=activity, service=service, note=note,
@@ -112,10 +131,15 @@ class UnitOfWork:
 def unit_of_work(engine: Engine, author: r.User, now: datetime,
                  local_date: Callable[[datetime], date]) -> Iterator[UnitOfWork]:
     """One write transaction; commits when the block ends, rolls back on any exception."""
-    with engine.connect() as conn:
-        conn = conn.execution_options(workbench_write=True)
-        with conn.begin():
-            yield UnitOfWork(conn, author, now, local_date)
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(workbench_write=True)
+            with conn.begin():
+                yield UnitOfWork(conn, author, now, local_date)
+    except DataError as err:  # a value the checks (workbench.validate) let through: never echo it
+        raise InvalidInput(f"The database refused a value ({type(err.orig).__name__}); nothing was "
+                           "written. Every value should have been checked before: please report "
+                           "this.") from None
 
 
 @contextmanager

@@ -16,7 +16,6 @@ from workbench.rules import diff_plans, missing_elements
 from workbench.service import Workbench
 
 from .html import data_link, esc, message, table
-from .printable import patient_copy_html
 
 TEXT_ELEMENTS = {k: v for k, v in {**r.CARE_PLAN_ELEMENTS, **r.CARE_PLAN_EXTRA_ELEMENTS}.items()
                  if k not in ("goals", "interventions")}
@@ -261,9 +260,14 @@ class CarePlanTab(w.VBox):
         return changes
 
     def _show_copy(self) -> None:
-        page = patient_copy_html(self.patient, self.revision, self.wb.settings.name, self.wb.today())
+        from workbench.export.patient_copy import patient_copy, to_html, to_pdf  # the patient's plain-words copy
+
+        copy = patient_copy(self.wb, self.pid)
+        page = to_html(copy)
         link = data_link(page.encode("utf-8"), f"care-plan-{self.pid}.html", "text/html",
-                         "Download printable copy (HTML)", "ccm-download ccm-cp-print")
+                         "Download printable copy (HTML)", "ccm-download ccm-cp-print") + " " + \
+            data_link(to_pdf(copy), f"care-plan-{self.pid}.pdf", "application/pdf",
+                      "Download PDF", "ccm-download ccm-cp-pdf")
         self.copy.value = (f"<div>{link} Open the file and print it from the browser.</div>"
                            f'<iframe class="ccm-cp-preview" style="width:100%;height:420px;border:1px solid #d9e2ec;'
                            f'background:#fff" sandbox="" srcdoc="{esc(page)}"></iframe>')

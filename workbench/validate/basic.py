@@ -112,6 +112,9 @@ def choice(value, enum: type[E], label: str, field: str | None = None) -> E:
     if isinstance(value, enum):
         return value
     if isinstance(value, str):
+        found = enum._value2member_map_.get(value)  # the fast path: an exact value
+        if found is not None:
+            return found
         try:
             return enum(value)
         except ValueError:

@@ -16,6 +16,7 @@ from ..rules.catalog import chronic_category
 from .basic import boolean, choice, identifier, json_value, limit_of, real, short, text
 from .codes import billing_practitioner, icd10, icd10_description, sex, state
 from .when import EARLIEST_SERVICE, a_date, birth_date, care_date
+from ..rules.identifiers import check_mbi
 
 P = s.patients.c
 
@@ -42,6 +43,42 @@ class _Collect:
     def raise_if_any(self, prefix: str = "") -> None:
         if self.items:
             raise Problems(self.items, prefix)
+
+
+def _member_id(value) -> str:
+    """The Medicare Beneficiary Identifier, checked by workbench.rules.identifiers ("" when unknown)."""
+    from ..rules.identifiers import check_mbi
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    return check_mbi(value)
+
+
+def _npi(value) -> str:
+    from ..rules.identifiers import check_npi
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    return check_npi(value)
+
+
+def _visit(x, today: date, born: date | None, staff) -> r.Visit:
+    if not isinstance(x, r.Visit):
+        raise InvalidInput(f"A visit must be a Visit, not {type(x).__name__}.", "visits")
+    pid = identifier(x.practitioner_id, "visit practitioner_id", limit_of(s.visits.c.practitioner_id),
+                     field="practitioner_id")
+    if staff is not None:
+        if pid not in staff:
+            raise InvalidInput(f"visit practitioner_id {pid} is not a staff member.", "practitioner_id")
+        if not staff[pid].is_practitioner:
+            raise InvalidInput(f"visit practitioner_id {pid} has no practitioner credential (MD, DO, NP, PA, CNS "
+                               "or CNM).", "practitioner_id")
+    return dataclasses.replace(
+        x, practitioner_id=pid, kind=choice(x.kind, r.VisitKind, "visit kind", "kind"),
+        visit_date=care_date(x.visit_date, "visit_date", today=today, birth=born, field="visit_date"),
+        ccm_discussed=boolean(x.ccm_discussed, "ccm_discussed", "ccm_discussed"),
+        extensive_care_planning=boolean(x.extensive_care_planning, "extensive_care_planning",
+                                        "extensive_care_planning"))
 
 
 def _scope(value) -> str:
@@ -79,6 +116,8 @@ def patient(p, today: date, staff: Mapping[str, r.User] | None = None) -> r.Pati
         caregiver=c(person, p.caregiver, "caregiver") if p.caregiver is not None else None,
         emergency_contacts=tuple(c(person, x, "emergency_contact") for x in (p.emergency_contacts or ())),
         scope=c(_scope, p.scope),
+        member_id=c(_member_id, p.member_id),
+        payer=c(short, p.payer, "payer", required=False, field="payer", max_len=limit_of(P.payer)),
     )
     if out["email"] and "@" not in out["email"]:
         c.items.append(InvalidInput("email has no @: give an address such as name@example.org.", "email"))
@@ -170,10 +209,11 @@ def bundle(b, today: date, staff: Mapping[str, r.User] | None = None) -> r.Patie
         action=text(x.action, "barrier action", required=False, field="barriers")), x) for x in b.barriers]
     consent = c(_consent, b.consent, pid, today, born, staff) if b.consent is not None else None
     plan = c(care_plan, b.care_plan) if b.care_plan is not None else None
+    visits = [c(_visit, x, today, born, staff) for x in b.visits]
     c.raise_if_any(f"Patient {pid}: " if p is not None else "")
     return r.PatientBundle(patient=p, conditions=conds, medications=meds, allergies=allergies,
                            immunizations=imms, screenings=scr, observations=obs, barriers=barriers,
-                           consent=consent, care_plan=plan)
+                           consent=consent, care_plan=plan, visits=visits)
 
 
 def _consent(x, pid: str, today: date, born: date | None, staff) -> r.Consent:
@@ -244,6 +284,8 @@ def user(u) -> r.User:
                  role=c(choice, u.role, r.Role, "role", "role"),
                  credential=c(choice, u.credential, r.Credential, "credential", "credential")
                  if u.credential not in (None, "") else None,
-                 state=c(state, u.state) or None)
+                 state=c(state, u.state) or None, npi=c(_npi, u.npi) or "",
+                 phone=c(short, u.phone, "phone", required=False, field="phone", max_len=32) or ""
+                 if u.phone else "")
     c.raise_if_any(f"Staff {uid or '?'}: ")
     return out

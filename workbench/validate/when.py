@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from ..errors import InvalidInput
@@ -28,11 +28,12 @@ MAX_ENTRY_MINUTES = 12 * 60
 EARLIEST_BIRTH = date(1900, 1, 1)
 EARLIEST_SERVICE = date(2000, 1, 1)
 MAX_OFFSET = timedelta(hours=14)
+_QUARTER = timedelta(minutes=15)
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?$")
-_MINUTES_RE = re.compile(r"^(\d{1,7}(\.\d+)?|\.\d+)$")
+MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATETIME_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?$")
+_MINUTES_RE = re.compile(r"^([0-9]{1,7}(\.[0-9]+)?|\.[0-9]+)$")
 
 
 def a_date(value, label: str, *, today: date | None = None, earliest: date | None = None,
@@ -113,11 +114,14 @@ def a_datetime(value, label: str, *, now: datetime | None = None, earliest: date
                                "2026-11-03T09:30:00-05:00).", field) from None
     if not isinstance(value, datetime):
         raise InvalidInput(f"{label} must be a date and time, not {type(value).__name__}.", field)
-    if value.tzinfo is None or value.utcoffset() is None:
+    offset = value.utcoffset()
+    if offset is None:
         raise InvalidInput(f"{label} has no time-zone offset: give its time zone "
                            "(e.g. 2026-11-03T09:30:00-05:00 or Z).", field)
-    _offset_ok(value, label, field)
-    _exists(value, label, field)
+    if offset % _QUARTER or abs(offset) > MAX_OFFSET:
+        _offset_ok(value, label, field)
+    if type(value.tzinfo) is not timezone:
+        _exists(value, label, field)
     if now is not None and value > now:
         raise InvalidInput(f"{label} {value.isoformat(timespec='minutes')} is in the future.", field)
     if earliest is not None and value.date() < earliest:
@@ -157,7 +161,7 @@ def month(value) -> str:
 
 def minutes(value, label: str = "Minutes", field: str | None = "minutes") -> float:
     """A duration in minutes: a finite number, at least one second, at most 12 hours."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if type(value) is not float and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
         raise InvalidInput(f"{label} must be a number, not {type(value).__name__}.", field)
     value = float(value)
     if not math.isfinite(value):
@@ -179,7 +183,7 @@ def minutes_text(value: str, label: str = "minutes", field: str | None = "minute
     ``2_0``, ``1e-9``, ``inf``, ``-5`` and ``19,5`` are refused, each with the reason."""
     text = value.strip()
     if not _MINUTES_RE.match(text):
-        hint = " (use a decimal point, not a comma)" if re.fullmatch(r"\d+,\d+", text) else ""
+        hint = " (use a decimal point, not a comma)" if re.fullmatch(r"[0-9]+,[0-9]+", text) else ""
         raise InvalidInput(f"{label} {show(text)} is not a number of minutes: use digits and an "
                            f"optional decimal point, e.g. 20 or 19.5{hint}.", field)
     return minutes(float(text), label, field)

@@ -1,10 +1,11 @@
 """claim identifiers and face-to-face visits
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01
 
-What a claim needs (docs/reference.md, "A claim-ready month"): staff carry an NPI, patients a
+What a claim needs (docs/reference.md, "A claim-ready month"): staff carry an NPI (and a phone
+for the patient copy), patients a
 Medicare Beneficiary Identifier (MBI) and optionally a payer. Face-to-face visits are recorded
 so the initiating-visit rule and G0506 can be applied (docs/reference.md, "Initiating visit",
 "G0506"). ``visits`` is a clinical table: append-only, with its own guards.
@@ -17,7 +18,7 @@ from workbench.store.schema import UTCDateTime
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
@@ -25,6 +26,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('npi', sa.String(length=10), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('phone', sa.String(length=32), nullable=False, server_default=''))
     with op.batch_alter_table('patients', schema=None) as batch_op:
         batch_op.add_column(sa.Column('member_id', sa.String(length=11), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('payer', sa.String(length=200), nullable=False, server_default=''))
@@ -60,4 +62,5 @@ def downgrade() -> None:
         batch_op.drop_column('payer')
         batch_op.drop_column('member_id')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('phone')
         batch_op.drop_column('npi')

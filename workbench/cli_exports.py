@@ -1,0 +1,99 @@
+"""``workbench report claims`` and ``workbench export fhir|patient-copy``: the billing and export
+commands, registered in :mod:`workbench.cli` with :func:`add_report_commands` and
+:func:`add_export_commands`. Imports are lazy: ``--help`` loads nothing heavy."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import WorkbenchError
+
+
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, help="SQLite path or SQLAlchemy URL (default: WORKBENCH_DB or "
+                   "./data/workbench.db)")
+
+
+def _open(args):
+    from .service import Workbench
+
+    return Workbench.open(args.db)
+
+
+def add_report_commands(rsub) -> None:
+    """``report claims`` under the ``report`` subcommands."""
+    p = rsub.add_parser("claims", help="the month's claim lines for a billing person",
+                        description="One row per claim line of the month: patient name, date of birth, sex, "
+                        "Medicare member id, billing practitioner and NPI, up to four ICD-10-CM codes, codes "
+                        "with units, date of service, place of service, amount, and status (ready, or hold "
+                        "with the reasons). Spreadsheet formulas in any text are neutralised.")
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="file format (default csv)")
+    p.add_argument("--out", required=True, help="file to write")
+    p.add_argument("--date-of-service", choices=["month-end", "threshold"], default="month-end",
+                   help="the practice's choice: the last day of the month (default) or the day the "
+                   "claim's codes were all met")
+    p.add_argument("--place-of-service", default="11", help="CMS place-of-service code (default 11, office)")
+    _db_arg(p)
+    p.set_defaults(func=cmd_report_claims)
+
+
+def cmd_report_claims(args) -> int:
+    from .reports.claims import claims_report, write_claims
+
+    wb = _open(args)
+    df = claims_report(wb, args.month, date_of_service=args.date_of_service,
+                       place_of_service=args.place_of_service)
+    write_claims(df, args.format, args.out)
+    ready = int((df["status"] == "ready").sum())
+    print(f"Wrote {len(df)} claim line(s) to {args.out} ({ready} ready, {len(df) - ready} on hold)",
+          file=sys.stderr)
+    return 0
+
+
+def add_export_commands(sub) -> None:
+    """The ``export`` command: ``export fhir`` and ``export patient-copy``."""
+    exp = sub.add_parser("export", help="export patients for other systems or for the patient",
+                         description="Export the record: FHIR R4 bundles, or a patient's own copy.")
+    esub = exp.add_subparsers(dest="export", metavar="WHAT")
+    esub.required = True
+    p = esub.add_parser("fhir", help="one FHIR R4 Bundle (JSON) per patient",
+                        description="Write one FHIR R4 collection Bundle per patient (Patient, Condition, "
+                        "CarePlan, Goal, CareTeam, Consent, PHQ-9 QuestionnaireResponse and Observation, "
+                        "Task, Provenance) as DIR/<patient id>.json.")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--patient", help="one patient id")
+    who.add_argument("--all", action="store_true", help="every live patient")
+    p.add_argument("--out", required=True, help="folder to write into (created if needed)")
+    _db_arg(p)
+    p.set_defaults(func=cmd_export_fhir)
+    p = esub.add_parser("patient-copy", help="the patient's own copy of their care plan (HTML and PDF)",
+                        description="Write the patient's copy in plain words: conditions, medicines, goals, "
+                        "what to do now, what to watch for and whom to call, as DIR/<id>.html and DIR/<id>.pdf.")
+    p.add_argument("--patient", required=True, help="patient id")
+    p.add_argument("--out", required=True, help="folder to write into (created if needed)")
+    _db_arg(p)
+    p.set_defaults(func=cmd_export_patient_copy)
+
+
+def cmd_export_fhir(args) -> int:
+    from .export.fhir import export_fhir
+
+    wb = _open(args)
+    paths = export_fhir(wb, args.out, patient_id=args.patient, progress=bool(args.all))
+    print(f"Wrote {len(paths)} FHIR bundle(s) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_export_patient_copy(args) -> int:
+    from .export.patient_copy import write_patient_copy
+
+    wb = _open(args)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise WorkbenchError(f"--out must be a folder: {args.out} is a file.")
+    html, pdf = write_patient_copy(wb, args.patient, out)
+    print(f"Wrote {html} and {pdf}", file=sys.stderr)
+    return 0
