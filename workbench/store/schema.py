@@ -342,17 +342,10 @@ month_attestations = Table(
     *_correctable("month_attestations"),
 )
 
-follow_ups = Table(
-    "follow_ups",
-    metadata,
-    _pk(),
-    _patient_fk(),
-    Column("due_at", UTCDateTime, nullable=False),  #: when the next contact is due (UTC)
-    Column("channel", String(16), nullable=False, default="phone"),
-    Column("purpose", Text, nullable=False),  #: what the follow-up is for
-    *_audit(),
-    *_correctable("follow_ups"),
-)
+follow_ups = Table(  # the next contact planned with a patient
+    "follow_ups", metadata, _pk(), _patient_fk(),
+    Column("due_at", UTCDateTime, nullable=False), Column("channel", String(16), nullable=False, default="phone"),
+    Column("purpose", Text, nullable=False), *_audit(), *_correctable("follow_ups"))
 
 visits = Table(
     "visits",
