@@ -1,7 +1,12 @@
-"""Dashboard benchmark (issue 5, section 7), in one run:
+"""Dashboard benchmark (issue 5, section 7; one-app navigation), in one run:
 
 1. time from navigation to an interactive worklist for a 500-patient panel, against a
    one-widget notebook served by the same Voila (target: at most 1.5x);
+1b. in ONE tab of the one app: click on a worklist row -> chart header visible (target: median
+   at most 0.3 s and at most 0.1x the one-widget page load above), Back -> worklist visible
+   (target: at most 0.3 s), over 10 round trips; then the kernels alive and their total RSS
+   (target: 1 kernel, at most 300 MB), and after closing the tab how long until no kernel is
+   left (target: 0 within 2 minutes);
 2. server-side worklist sort and filter on a 5,000-patient panel (target: at most 200 ms);
 3. kernel memory with the 5,000-patient worklist loaded (target: at most 400 MB).
 
@@ -72,12 +77,67 @@ def time_pages(db: str, repeats: int) -> dict:
                     out[key].append(time.perf_counter() - t0)
                     page.close()
             browser.close()
+        res = {k: round(statistics.median(v), 2) for k, v in out.items()}
+        res["ratio"] = round(res["worklist_s"] / res["one_widget_s"], 2)
+        res["navigation"] = navigation(base, uid, proc.pid, res["one_widget_s"])
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-    res = {k: round(statistics.median(v), 2) for k, v in out.items()}
-    res["ratio"] = round(res["worklist_s"] / res["one_widget_s"], 2)
     return res
+
+
+def kernels_of(server_pid: int) -> list:
+    import psutil
+
+    return [p for p in psutil.Process(server_pid).children(recursive=True)
+            if "ipykernel" in " ".join(p.cmdline())]
+
+
+def navigation(base: str, uid: str, server_pid: int, one_widget_s: float, trips: int = 10) -> dict:
+    """Worklist -> chart -> Back, ``trips`` times in one tab, then close the tab."""
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    before = {p.pid for p in kernels_of(server_pid)}
+    clicks, backs = [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+        page.goto(f"{base}/worklist.ipynb?user={uid}")
+        page.wait_for_selector(".ccm-worklist-table", state="visible", timeout=180_000)
+        for i in range(trips):
+            link = page.locator(".ccm-view-worklist .ccm-open-chart").nth(i)
+            name = link.inner_text()
+            t0 = time.perf_counter()
+            link.click()
+            page.wait_for_selector(f".ccm-view-chart:not(.ccm-view-hidden) .ccm-patient-name:has-text('{name}')",
+                                   state="visible", timeout=60_000)
+            clicks.append(time.perf_counter() - t0)
+            page.wait_for_selector(".ccm-view-chart:not(.ccm-view-hidden) .ccm-careplan-tab", timeout=60_000)
+            page.wait_for_timeout(300)  # a person reads the header before going back
+            t0 = time.perf_counter()
+            page.go_back()
+            page.wait_for_selector(".ccm-view-worklist:not(.ccm-view-hidden) .ccm-worklist-table",
+                                   state="visible", timeout=60_000)
+            backs.append(time.perf_counter() - t0)
+            page.wait_for_timeout(200)
+        alive = [p for p in kernels_of(server_pid) if p.pid not in before]
+        rss = sum(p.memory_info().rss for p in alive) / 2**20
+        page.close(run_before_unload=True)  # a tab closed by its user (beforeunload runs)
+        t0 = time.perf_counter()
+        left = len(alive)
+        while time.perf_counter() - t0 < 120:
+            left = len([p for p in kernels_of(server_pid) if p.pid not in before])
+            if left == 0:
+                break
+            time.sleep(0.5)
+        gone_after = round(time.perf_counter() - t0, 1)
+        browser.close()
+    click = statistics.median(clicks)
+    return {"round_trips": trips, "click_to_chart_s": round(click, 3),
+            "click_to_chart_max_s": round(max(clicks), 3), "back_to_worklist_s": round(statistics.median(backs), 3),
+            "click_vs_one_widget": round(click / one_widget_s, 3), "kernels_alive": len(alive),
+            "kernel_rss_mb": round(rss, 1), "kernels_left_after_close": left, "seconds_until_none": gone_after}
 
 
 def _start(serve, nbdir: Path, port: int, db: str, log: Path) -> subprocess.Popen:

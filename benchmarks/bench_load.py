@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import shutil
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -124,11 +127,16 @@ def seed(db: str, sessions: int, patients_per_session: int) -> list[tuple[str, l
 
 
 def run_sessions(db: str, plan, duration: float, think: float) -> tuple[list[dict], list[tuple[int, int]]]:
-    from jupyter_client.manager import start_new_kernel
+    from jupyter_client.manager import KernelManager
 
     kernels = []
-    for n, (sid, pids) in enumerate(plan):
-        km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120)
+    runtime = tempfile.mkdtemp(prefix="bench-load-")  # connection files, never in the work tree
+    for n in range(len(plan)):
+        km = KernelManager(kernel_name="python3", connection_file=os.path.join(runtime, f"kernel-{n}.json"))
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=120)
         kernels.append((km, kc))
     print(f"{len(kernels)} kernels started; running for {duration:.0f} s ...", flush=True)
     msg_ids = []
@@ -160,6 +168,7 @@ def run_sessions(db: str, plan, duration: float, think: float) -> tuple[list[dic
     for km, kc in kernels:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+    shutil.rmtree(runtime, ignore_errors=True)
     return results, memory
 
 

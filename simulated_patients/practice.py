@@ -14,8 +14,8 @@ and the current month up to ``now``:
   opens an escalation that is followed and closed; a heart-failure weight gain escalated, followed
   and closed; one escalation still open in the current month;
 - care plans written for patients without one, and revisions of existing plans;
-- the billing practitioner's visit at which CCM was discussed before each consent (one patient
-  left without it, so the initiating-visit rule shows in the month report).
+- for each consent obtained on a call, the billing practitioner's office visit that morning at
+  which CCM was discussed (the panel's own consents come with theirs from the generator).
 
 Every write goes through :class:`workbench.service.Workbench` signed in as the staff member who
 did the work, with a :class:`workbench.clock.FixedClock` set to when it happened, so authors,
@@ -113,18 +113,24 @@ class Practice:
             days = sorted(days + [self.today])  # the demo is watched today: today's work shows
         rng = self.rng
         patients = sorted(self.consented - self.revoked)
-        # the month's mix, shuffled: a few only attempted, some short of 20 minutes, some 40+
-        n = len(patients)
+        unreached = {pid for pid in patients if self.reach(pid) == "never"
+                     or (self.reach(pid) == "rarely" and rng.random() < 0.5)}
+        reached = [pid for pid in patients if pid not in unreached]
+        # the month's mix over those who answer, shuffled: a few only attempted, some short of
+        # 20 minutes, some 40+
+        n = len(reached)
         mix = (["attempts"] * round(0.06 * n) + ["short"] * max(1, round(0.12 * n))
                + ["long"] * max(2, round(0.2 * n)))
         mix = (mix + ["normal"] * n)[:n]
         rng.shuffle(mix)
+        kinds = dict(zip(reached, mix, strict=True)) | dict.fromkeys(unreached, "attempts")
         # the current month: a few calls today (on the 1st, the morning's work), the rest spread
-        todays = set(rng.sample(patients, min(n, max(4, round(0.12 * n))))) if current else set()
-        for pid, kind in zip(patients, mix, strict=True):
+        todays = set(rng.sample(reached, min(n, max(4, round(0.12 * n))))) if current else set()
+        for pid in patients:
+            kind = kinds[pid]
             who = self.member(pid)
             reach = self.reach(pid)
-            if reach == "never" or (reach == "rarely" and rng.random() < 0.5) or kind == "attempts":
+            if kind == "attempts":
                 for d in sorted(rng.sample(days, min(2, len(days)))):
                     self.tasks.append(Task(d, pid, who, 0, outcome=rng.choice(
                         [r.ContactOutcome.NO_ANSWER, r.ContactOutcome.LEFT_MESSAGE])))
@@ -240,19 +246,6 @@ class Practice:
             worker.as_user(doctor).record_visit(pid, day, r.VisitKind.OFFICE_VISIT, ccm_discussed=True)
             self._count("visits")
         return run
-
-    def initiating_visits(self, at: datetime) -> None:
-        """The visit at which CCM was discussed, before each consent on file (recorded as the
-        practice starts using the workbench). One patient is left without it, so the month
-        report shows the initiating-visit rule at work."""
-        with_consent = sorted(pid for pid in self.consented if self.bundles[pid].consent is not None)
-        for pid in with_consent[:-1]:
-            b = self.bundles[pid]
-            day = max(b.consent.consent_date - timedelta(days=self.rng.randint(0, 30)), b.patient.birth_date)
-            doctor = b.patient.billing_practitioner_id or self.practitioners[0].id
-            self.wb.as_user(doctor, clock=FixedClock(at)).record_visit(
-                pid, day, r.VisitKind.OFFICE_VISIT, ccm_discussed=True)
-            self._count("visits")
 
     def _consent(self, pid: str, day: date):
         def run(worker, clock, task):
@@ -385,7 +378,6 @@ def build_practice(wb, panel: r.Panel, now: datetime, seed: int = 11, progress: 
     the month two months back). Returns counts of what was written.
     """
     p = Practice(wb, panel, now, seed)
-    p.initiating_visits(loaded_at or now)
     m2, m1, m0 = month_start(p.today, 2), month_start(p.today, 1), month_start(p.today)
     p.plan_month(m2, m1 - timedelta(days=1), current=False)
     p.new_consents(m2)
@@ -403,13 +395,9 @@ def build_demo_database(url: str, size: int, seed: int, now: datetime, progress:
     Returns ``(wb, summary)``: a Workbench signed in as the system user, and the counts."""
     from simulated_patients.generator import generate_panel
     from workbench.service import Workbench
-    from workbench.store import make_engine, upgrade
+    from workbench.store import create_database
 
-    engine = make_engine(url)
-    try:
-        upgrade(engine)  # the one place the demo's schema is created
-    finally:
-        engine.dispose()
+    create_database(url)  # the one place the demo's schema is created
     from zoneinfo import ZoneInfo
 
     panel = generate_panel(size, seed, progress=progress, start=month_start(

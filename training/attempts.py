@@ -192,9 +192,13 @@ class StoreAttempts:
         from workbench.store import schema as s
 
         with self.wb.write() as conn:
-            if conn.execute(select(s.training_attempts.c.id)
-                            .where(s.training_attempts.c.id == attempt.id)).first():
-                raise ValueError(f"attempt {attempt.id} exists")
+            held = conn.execute(select(s.training_attempts.c.trainee_id, s.training_attempts.c.patient_id)
+                                .where(s.training_attempts.c.id == attempt.id)).first()
+            if held is not None:  # registered with its practice patient (Workbench.add_training_patient)
+                if (held.trainee_id, held.patient_id) != (attempt.trainee_id, attempt.patient_id):
+                    raise ValueError(f"attempt {attempt.id} exists")
+                self._state_event(conn, attempt)
+                return
             conn.execute(insert(s.training_attempts).values(
                 id=attempt.id, scenario_id=attempt.scenario_id, scenario_version="",
                 trainee_id=attempt.trainee_id, patient_id=attempt.patient_id, seed=attempt.seed,

@@ -148,6 +148,9 @@ class EscalationStep(StrEnum):
     STAYED_ON_LINE = "stayed_on_line"
     PARAMEDICS_ARRIVED = "paramedics_arrived"
     FOLLOW_UP_SCHEDULED = "follow_up_scheduled"
+    SAFETY_PLAN = "safety_plan"
+    LETHAL_MEANS = "lethal_means"
+    ED_REFERRAL = "ed_referral"
     CLOSED = "closed"
 
 
@@ -162,6 +165,9 @@ ESCALATION_STEP_LABELS = {
     EscalationStep.STAYED_ON_LINE: "Stayed on the line",
     EscalationStep.PARAMEDICS_ARRIVED: "Paramedics arrived",
     EscalationStep.FOLLOW_UP_SCHEDULED: "Follow-up scheduled",
+    EscalationStep.SAFETY_PLAN: "Safety plan made with the patient",
+    EscalationStep.LETHAL_MEANS: "Lethal-means safety talk",
+    EscalationStep.ED_REFERRAL: "Sent for same-day emergency evaluation",
     EscalationStep.CLOSED: "Escalation closed",
 }
 

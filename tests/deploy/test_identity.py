@@ -162,12 +162,12 @@ def test_prelaunch_hook_passes_staff_and_refuses_everyone_else(staff_db):
     assert nobody.value.status_code == 403
 
 
-def test_kernels_start_for_the_request_user_without_the_hub_token(staff_db):
+def test_kernels_start_for_the_request_user_without_the_hub_token(staff_db, tmp_path):
     """A real kernel: its environment names the Hub user and holds none of the Hub's secrets."""
     from workbench.hub_service import _REQUEST_USER, KERNEL_OWNERS, HubKernelManager
 
     async def run():
-        km = HubKernelManager()
+        km = HubKernelManager(connection_dir=str(tmp_path))
         _REQUEST_USER.set(None)
         with pytest.raises(web.HTTPError):
             await km.start_kernel(env=dict(os.environ))  # no request user: no kernel

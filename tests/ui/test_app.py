@@ -262,3 +262,33 @@ def test_worklist_defaults_to_my_patients_and_all_is_one_click(db, clock):
     # a supervisor with nobody on their care team starts on everyone
     sup = one.workbench_app("worklist", db, clock, {"user": "S004"}, live_timer=False).content
     assert sup.whose.value == "all" and len(sup.shown_ids) == 4
+
+
+# ---------------------------------------------------------------- escalation guardrails
+
+
+def test_escalation_tab_guides_the_protocol_captures_time_and_asks_before_closing_early(db, clock):
+    from workbench import records as r
+
+    app = app_for(db, clock, "chart", patient="P00001")
+    tab = app.content.select("Escalation")
+    tab.kind.value = "suicide_risk"
+    tab.open_reason.value = "says the family would be better off without her"
+    tab.open_button.click()
+    e = app.wb.escalations("P00001")[-1]
+    assert e.reason.startswith("Suicide risk: ")
+    timer = app.wb.running_timer()  # the crisis call's time is captured
+    assert timer.activity == r.Activity.ESCALATION and timer.patient_id == "P00001"
+    assert "Suicide risk protocol" in tab.guide.value and tab.step.value == r.EscalationStep.BEHAVIORAL_HEALTH.value
+    assert "988" in tab.guide.value
+    tab.step_button.click()
+    assert tab.step.value == r.EscalationStep.CRISIS_LINE_GIVEN.value  # the next one, suggested
+    tab.step.value = r.EscalationStep.CLOSED.value
+    tab.step_button.click()
+    assert "missing required steps" in tab.msg.value and app.wb.escalation(e.id).is_open
+    tab.step.value = r.EscalationStep.CLOSED.value
+    tab.note.value = "Transferred to the mobile crisis team on site"
+    tab.step_button.click()
+    closed = app.wb.escalation(e.id)
+    assert not closed.is_open and "Reason: Transferred to the mobile crisis team" in closed.steps[-1].note
+    assert "Closed without required steps" in tab.timeline.value

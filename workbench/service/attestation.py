@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 from .. import records as r
 from .. import validate as v
 from ..errors import PermissionDenied
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
@@ -26,7 +27,7 @@ class AttestationMixin:
         a = v.boolean(moderate_or_high_complexity, "Moderate or high complexity")
         b = v.boolean(plan_established_or_substantially_revised, "Plan established or revised")
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            self._patient_row(conn, pid, Action.ATTEST)
             res = conn.execute(insert(s.month_attestations).values(
                 patient_id=pid, month=month, practitioner_id=self.user.id,
                 moderate_or_high_complexity=a, plan_established_or_substantially_revised=b,

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput, StaleRevision
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
@@ -43,7 +44,7 @@ class CarePlanMixin:
         cp = s.care_plan_revisions
         try:
             with self.write() as conn:
-                self._patient_row(conn, pid)
+                self._patient_row(conn, pid, Action.WRITE_RECORD)
                 latest = conn.execute(select(cp.c.version, cp.c.recorded_by, cp.c.recorded_at)
                                       .where(cp.c.patient_id == pid).order_by(cp.c.version.desc())).first()
                 current = latest.version if latest else 0

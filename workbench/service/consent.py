@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 from .core import month_bounds
@@ -43,7 +44,7 @@ class ConsentMixin:
                                                    field="billing_practitioner_id", required=False) or None
         audit = self.stamp()
         with self.write() as conn:
-            patient = self._patient_row(conn, pid)
+            patient = self._patient_row(conn, pid, Action.WRITE_RECORD)
             v.care_date(consent_date, "Consent date", today=today, birth=patient.birth_date, field="consent_date")
             bp = billing_practitioner_id or patient.billing_practitioner_id
             if bp is not None:
@@ -64,7 +65,7 @@ class ConsentMixin:
         revoked_on = v.care_date(revoked_on, "Date the patient asked to stop", today=self.today(),
                                  field="revoked_on")
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            self._patient_row(conn, pid, Action.WRITE_RECORD)
             live = [c for c in self._consents(conn, pid) if c.revoked_on is None]
             if not live:
                 raise InvalidInput("There is no active consent on record to revoke.")

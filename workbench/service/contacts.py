@@ -8,6 +8,7 @@ from sqlalchemy import insert
 
 from .. import records as r
 from .. import validate as v
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
@@ -27,7 +28,7 @@ class ContactsMixin:
         contacted_at = v.a_datetime(contacted_at or now, "Contact time", now=now, earliest=v.EARLIEST_SERVICE,
                                     field="contacted_at")
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            self._patient_row(conn, pid, Action.WRITE_RECORD)
             res = conn.execute(insert(s.contacts).values(
                 patient_id=pid, staff_id=self.user.id, channel=channel.value, outcome=outcome.value,
                 with_whom=with_whom, note=note, contacted_at=contacted_at, status="active",

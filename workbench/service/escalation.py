@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput, NotFound
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
@@ -28,7 +29,7 @@ class EscalationMixin:
         severity = v.choice(severity, r.Severity, "Severity", "severity")
         source = v.short(source, "Source", field="source", max_len=v.limit_of(s.escalations.c.source))
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            self._patient_row(conn, pid, Action.WRITE_RECORD)
             eid = self._open_escalation(conn, pid, reason, severity, source)
         return self.escalation(eid)
 
@@ -53,16 +54,48 @@ class EscalationMixin:
             esc = conn.execute(select(s.escalations).where(s.escalations.c.id == escalation_id)).first()
             if esc is None:
                 raise NotFound(f"No escalation {escalation_id}.")
+            self._patient_row(conn, esc.patient_id, Action.WRITE_RECORD)
             if at < esc.opened_at:
                 raise InvalidInput("That step is timed before the escalation was opened.", "at")
-            if conn.execute(select(s.escalation_steps.c.id).where(
-                    s.escalation_steps.c.escalation_id == escalation_id,
-                    s.escalation_steps.c.step == r.EscalationStep.CLOSED.value)).first():
+            done = [row[0] for row in conn.execute(select(s.escalation_steps.c.step).where(
+                s.escalation_steps.c.escalation_id == escalation_id))]
+            if r.EscalationStep.CLOSED.value in done:
                 raise InvalidInput("This escalation is closed; open a new one.")
+            if step == r.EscalationStep.CLOSED:
+                note = self._closing_note(esc, done, note)
             conn.execute(insert(s.escalation_steps).values(
                 escalation_id=escalation_id, step=step.value, at=at, note=note,
                 patient_consent=patient_consent, **conn.stamp))
         return self.escalation(escalation_id)
+
+    @staticmethod
+    def _closing_note(esc, done: list[str], note: str) -> str:
+        """Closing before the protocol's required steps (workbench.rules.escalation) needs a
+        reason; the missing steps and the reason are kept in the closing step's note."""
+        from ..rules.escalation import classify, describe_missing, missing_steps
+
+        protocol = classify(esc.reason, esc.source)
+        missing = missing_steps(protocol, done)
+        if not missing:
+            return note
+        what = describe_missing(missing, protocol)
+        if not note.strip():
+            raise InvalidInput(f"This {protocol.label.lower()} escalation is missing required steps: {what}. "
+                               "Record them, or give the reason for closing without them in the note.", "note")
+        return f"Closed without required steps ({what}). Reason: {note}"
+
+    def escalation_guide(self, escalation_id: int) -> dict:
+        """The protocol an escalation follows, its next suggested step and the required steps
+        still missing (``{"protocol": Protocol, "next": EscalationStep, "missing": [...],
+        "missing_text": str}``)."""
+        from ..rules.escalation import classify, describe_missing, missing_steps, next_step
+
+        e = self.escalation(escalation_id)
+        protocol = classify(e.reason, e.source)
+        done = [x.step for x in e.steps]
+        missing = missing_steps(protocol, done)
+        return {"protocol": protocol, "next": next_step(protocol, done), "missing": missing,
+                "missing_text": describe_missing(missing, protocol)}
 
     def escalation(self, escalation_id: int) -> r.Escalation:
         escalation_id = v.row_id(escalation_id, "Escalation id", "escalation_id")
@@ -70,6 +103,7 @@ class EscalationMixin:
             rows = list(conn.execute(select(s.escalations).where(s.escalations.c.id == escalation_id)))
             if not rows:
                 raise NotFound(f"No escalation {escalation_id}.")
+            self._patient_row(conn, rows[0].patient_id)
             return q.escalation_with_steps(conn, rows)[0]
 
     def escalations(self, pid: str | None = None, open_only: bool = False) -> list[r.Escalation]:
@@ -77,5 +111,11 @@ class EscalationMixin:
         if pid is not None:
             stmt = stmt.where(s.escalations.c.patient_id == pid)
         with self.read() as conn:
-            out = q.escalation_with_steps(conn, list(conn.execute(stmt)))
+            if pid is not None:
+                self._patient_row(conn, pid)
+                rows = list(conn.execute(stmt))
+            else:
+                seen = {x.id for x in self._visible(conn, conn.execute(select(s.patients.c.id, s.patients.c.scope)))}
+                rows = [x for x in conn.execute(stmt) if x.patient_id in seen]
+            out = q.escalation_with_steps(conn, rows)
         return [e for e in out if e.is_open] if open_only else out

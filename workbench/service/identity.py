@@ -10,11 +10,15 @@ from sqlalchemy.engine import Connection
 
 from .. import records as r
 from .. import validate as v
-from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..errors import InvalidInput, NotFound
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 from ..store.uow import audit_stamp
 from .core import SYSTEM_USER
+
+#: a running timer older than this (minutes) is closed only with a real end time
+DEFAULT_TIMER_LIMIT_MINUTES = 240
 
 
 class IdentityMixin:
@@ -40,8 +44,14 @@ class IdentityMixin:
             raise InvalidInput(f"Unknown time zone {v.show(settings.timezone)}.", "timezone") from None
         settings = r.PracticeSettings(name=v.short(settings.name, "Practice name", field="name"),
                                       timezone=settings.timezone.strip(),
-                                      state=v.state(settings.state, required=True))
+                                      state=v.state(settings.state, required=True),
+                                      phone=v.short(settings.phone, "Practice phone", required=False,
+                                                    field="phone", max_len=32) or "",
+                                      after_hours_phone=v.short(settings.after_hours_phone, "24/7 line",
+                                                                required=False, field="after_hours_phone",
+                                                                max_len=32) or "")
         with self.write() as conn:
+            self._check(conn, Action.SET_SETTINGS)
             for key in r.SETTINGS_KEYS:
                 value = getattr(settings, key)
                 if conn.execute(select(s.settings.c.key).where(s.settings.c.key == key)).first():
@@ -49,6 +59,27 @@ class IdentityMixin:
                 else:
                     conn.execute(insert(s.settings).values(key=key, value=value))
         self._settings = None
+
+    @property
+    def timer_limit_minutes(self) -> int:
+        """A running timer older than this is treated as left running: its owner cannot stop it
+        at "now", only close it with the real end (settings key ``timer_limit_minutes``)."""
+        with self.read() as conn:
+            value = conn.execute(select(s.settings.c.value).where(
+                s.settings.c.key == "timer_limit_minutes")).scalar()
+        return int(value) if value else DEFAULT_TIMER_LIMIT_MINUTES
+
+    def set_timer_limit(self, minutes: int) -> None:
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= v.MAX_ENTRY_MINUTES:
+            raise InvalidInput(f"The timer limit is a whole number of minutes from 1 to {v.MAX_ENTRY_MINUTES}.",
+                               "timer_limit_minutes")
+        with self.write() as conn:
+            self._check(conn, Action.SET_SETTINGS)
+            key = s.settings.c.key == "timer_limit_minutes"
+            if conn.execute(select(s.settings.c.key).where(key)).first():
+                conn.execute(s.settings.update().where(key).values(value=str(minutes)))
+            else:
+                conn.execute(insert(s.settings).values(key="timer_limit_minutes", value=str(minutes)))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -81,6 +112,7 @@ class IdentityMixin:
         npi = checked.npi
         phone = checked.phone
         with self.write() as conn:
+            self._check(conn, Action.ADD_USER)
             if conn.execute(select(s.users.c.id).where(s.users.c.id == uid)).first():
                 raise InvalidInput(f"Staff id {uid} is already in use.", "staff_id")
             conn.execute(insert(s.users).values(id=uid, name=name, role=role.value,
@@ -102,12 +134,6 @@ class IdentityMixin:
         if row is None:
             raise NotFound(f"No staff member with id '{uid}'.")
         return q.to_user(row)
-
-    def _require_role(self, *roles: r.Role, action: str) -> None:
-        if self.user.role not in roles:
-            allowed = ", ".join(x.value.replace("_", " ") for x in roles)
-            raise PermissionDenied(f"Only {allowed} may {action}; you are signed in as "
-                                   f"{self.user.role.value.replace('_', ' ')}.")
 
     def _user_row(self, conn: Connection, uid: str) -> r.User:
         row = conn.execute(select(s.users).where(s.users.c.id == uid)).first()

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.engine import Connection
 
 from .. import records as r
 from .. import validate as v
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
@@ -38,28 +38,22 @@ class Chart:
     care_team: dict[str, r.User] = field(default_factory=dict)
 
 
-
 class PatientsMixin:
     """Patients, the chart, diagnoses and the panel-wide reports."""
-
-
-    def _patient_row(self, conn: Connection, pid) -> object:
-        pid = v.identifier(pid, "Patient id", v.limit_of(s.patients.c.id), field="patient_id")
-        row = conn.execute(select(s.patients).where(s.patients.c.id == pid)).first()
-        if row is None:
-            raise NotFound(f"No patient with id '{pid}'.")
-        return row
 
     def get_patient(self, pid: str) -> r.Patient:
         with self.read() as conn:
             return q.to_patient(self._patient_row(conn, pid))
 
     def patients(self, scope: str | None = "live") -> list[r.Patient]:
+        """The patients of ``scope`` (refused if the user may not read it); ``None``: every
+        patient the signed-in user may read."""
         stmt = select(s.patients).order_by(s.patients.c.id)
-        if scope is not None:
-            stmt = stmt.where(s.patients.c.scope == scope)
         with self.read() as conn:
-            return [q.to_patient(row) for row in conn.execute(stmt)]
+            if scope is not None:
+                self._check(conn, Action.READ_CHART, scope)
+                return [q.to_patient(row) for row in conn.execute(stmt.where(s.patients.c.scope == scope))]
+            return [q.to_patient(row) for row in self._visible(conn, conn.execute(stmt))]
 
     def add_patient(self, bundle: r.PatientBundle | r.Patient) -> r.Patient:
         """Add one patient with everything known about them, in one transaction."""
@@ -69,6 +63,8 @@ class PatientsMixin:
             bundle = r.PatientBundle(patient=bundle)
         with self.read() as conn:
             staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
+            scope = getattr(bundle.patient, "scope", "live")
+            self._check(conn, Action.ADD_PATIENT if scope == "live" else Action.START_PRACTICE, scope)
         bundle = v.bundle(bundle, self.today(), staff)
         rows = bundle_rows([bundle], self.stamp(), today=self.today())
         with self.write() as conn:
@@ -127,7 +123,7 @@ class PatientsMixin:
         today = self.today()
         v.condition(condition, today=today)  # every field checked before the write lock is taken
         with self.write() as conn:
-            patient = self._patient_row(conn, pid)
+            patient = self._patient_row(conn, pid, Action.WRITE_RECORD)
             cond = v.condition(condition, today=today, birth=patient.birth_date)
             if any(x.icd10 == cond.icd10 for x in q.current_rows(conn, s.conditions, pid)):
                 raise InvalidInput(f"Condition code {cond.icd10} is already on this patient's problem list.",
@@ -144,12 +140,16 @@ class PatientsMixin:
         """One row per patient with time that month: codes, amounts, reasons (pandas)."""
         from ..reports import month_report
 
+        with self.read() as conn:
+            self._check(conn, Action.READ_BILLING, scope)
         return month_report(self, v.month(month), scope=scope)
 
     def worklist(self, day: date | None = None, scope: str = "live"):
         """The panel ordered by who most needs a call today (pandas)."""
         from ..reports import worklist
 
+        with self.read() as conn:
+            self._check(conn, Action.READ_CHART, scope)
         return worklist(self, day or self.today(), scope=scope)
 
     def count(self, table: str) -> int:

@@ -7,6 +7,7 @@ from sqlalchemy import insert, select
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
@@ -25,7 +26,7 @@ class ScreeningMixin:
         audit = self.stamp()
         esc = None
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            self._patient_row(conn, pid, Action.WRITE_RECORD)
             res = conn.execute(insert(s.questionnaire_responses).values(
                 patient_id=pid, instrument=instrument, answers=list(answers), score=result.total,
                 status="active", reason="", supersedes_id=None, **audit))
@@ -50,7 +51,7 @@ class ScreeningMixin:
         found = [d for d, yes in parsed.items() if yes]
         out = []
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            self._patient_row(conn, pid, Action.WRITE_RECORD)
             conn.execute(insert(s.questionnaire_responses).values(
                 patient_id=pid, instrument="AHC-HRSN", answers={d.value: y for d, y in parsed.items()},
                 score=len(found), status="active", reason="", supersedes_id=None, **conn.stamp))
@@ -76,7 +77,7 @@ class ScreeningMixin:
         description = v.text(description, "Description", max_len=1000, field="description")
         action = v.text(action, "Action", required=False, field="action")
         with self.write() as conn:
-            self._patient_row(conn, pid)
+            self._patient_row(conn, pid, Action.WRITE_RECORD)
             return self._insert_barrier(conn, pid, domain, description, status, action)
 
     def update_barrier(self, barrier_id: int, status, action: str = "") -> r.Barrier:
@@ -85,6 +86,7 @@ class ScreeningMixin:
         status = v.choice(status, r.BarrierStatus, "Status", "status")
         action = v.text(action, "What was arranged", required=status == r.BarrierStatus.RESOLVED, field="action")
         with self.write() as conn:
+            self._patient_of(conn, s.barriers, barrier_id, Action.WRITE_RECORD, "barrier")
             new_id = conn.supersede(s.barriers, barrier_id, f"status: {status.value}", void=False,
                                      changes={"barrier_status": status.value, "action": action})
             return q.to_barrier(conn.execute(select(s.barriers).where(s.barriers.c.id == new_id)).first())

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 from .core import month_bounds
@@ -43,7 +44,7 @@ class TimeEntriesMixin:
                                    today=today, field="service_date")
         mode = r.EntryMode.CONTEMPORANEOUS if service_date == today else r.EntryMode.LATE
         with self.write() as conn:
-            patient = self._patient_row(conn, pid)
+            patient = self._patient_row(conn, pid, Action.LOG_TIME)
             v.care_date(service_date, "Date", today=today, birth=patient.birth_date, field="service_date")
             return conn.insert_entry(patient_id=pid, staff=self.user, service=service,
                                       activity=activity, note=note, started_at=started_at,
@@ -55,6 +56,7 @@ class TimeEntriesMixin:
         reason = v.text(reason, "A reason for voiding", field="reason")
         entry_id = v.row_id(entry_id, "Entry id", "entry_id")
         with self.write() as conn:
+            self._patient_of(conn, s.time_entries, entry_id, Action.LOG_TIME, "time entry")
             conn.supersede(s.time_entries, entry_id, reason, void=True)
 
 
@@ -73,6 +75,14 @@ class TimeEntriesMixin:
             stmt = stmt.where(te.c.patient_id.in_(select(s.patients.c.id).where(s.patients.c.scope == scope)))
         stmt = stmt.order_by(te.c.service_date, te.c.started_at, te.c.id)
         with self.read() as conn:
+            if pid is not None:
+                self._patient_row(conn, pid, Action.READ_BILLING)
+            elif scope is not None:
+                self._check(conn, Action.READ_BILLING, scope)
+            else:
+                seen = {x.id for x in self._visible(conn, conn.execute(
+                    select(s.patients.c.id, s.patients.c.scope)), Action.READ_BILLING)}
+                return [q.to_time_entry(x) for x in conn.execute(stmt) if x.patient_id in seen]
             return [q.to_time_entry(x) for x in conn.execute(stmt)]
 
     def voided_entries(self, pid: str) -> list[dict]:
@@ -82,6 +92,7 @@ class TimeEntriesMixin:
                 .where(te.c.patient_id == pid, te.c.status == r.RecordStatus.ENTERED_IN_ERROR.value)
                 .order_by(te.c.recorded_at))
         with self.read() as conn:
+            self._patient_row(conn, pid, Action.READ_BILLING)
             return [dict(x._mapping) for x in conn.execute(stmt)]
 
     def month_bill(self, pid: str, month: str):
@@ -91,7 +102,7 @@ class TimeEntriesMixin:
         month = v.month(month)
         entries = self.time_entries(pid, month)
         with self.read() as conn:
-            self._patient_row(conn, pid)
+            self._patient_row(conn, pid, Action.READ_BILLING)
             consents = self._consents(conn, pid)
             conds = [q.to_condition(x) for x in q.current_rows(conn, s.conditions, pid)]
             staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}

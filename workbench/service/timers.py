@@ -10,7 +10,8 @@ from sqlalchemy.engine import Connection
 
 from .. import records as r
 from .. import validate as v
-from ..errors import InvalidInput, NotFound, PermissionDenied, TimerConflict
+from ..errors import InvalidInput, NotFound, TimerConflict
+from ..policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
@@ -27,7 +28,8 @@ class TimerMixin:
         note = v.text(note, "Note", required=False, field="note")
         now = self.now()
         with self.write() as conn:
-            patient = self._patient_row(conn, pid)
+            patient = self._patient_row(conn, pid, Action.LOG_TIME)
+            conn.lock_staff(self.user.id)
             running = self._open_timer_rows(conn, self.user.id)
             if running:
                 t = running[0]
@@ -66,13 +68,21 @@ class TimerMixin:
         """Stop the signed-in user's timer and write its time entry."""
         now = self.now()
         with self.write() as conn:
+            conn.lock_staff(self.user.id)
             rows = self._open_timer_rows(conn, self.user.id)
             if not rows:
                 raise TimerConflict("No timer is running for you.")
             t = rows[0]
+            self._patient_row(conn, t.patient_id, Action.LOG_TIME)
             final_note = v.text(t.note if note is None else note, "A note saying what was done")
             act = v.choice(activity or t.activity, r.Activity, "Activity", "activity")
             seconds = int((now - t.started_at).total_seconds())
+            limit = self.timer_limit_minutes
+            if seconds > limit * 60:
+                raise InvalidInput(
+                    f"This timer has run for {seconds // 60} minutes, more than the practice's "
+                    f"limit of {limit}: it was probably left running (a closed window or a stopped "
+                    "kernel). Close it as abandoned with the real end time; it is not closed at now.")
             if seconds > v.MAX_ENTRY_MINUTES * 60:
                 raise InvalidInput(
                     f"This timer has run for {seconds // 3600} h, more than 12 hours: it was "
@@ -97,10 +107,13 @@ class TimerMixin:
             t = conn.execute(select(s.timers).where(s.timers.c.id == timer_id)).first()
             if t is None:
                 raise NotFound(f"No timer {timer_id}.")
+            conn.lock_staff(t.staff_id)
             if conn.execute(select(s.timer_stops.c.id).where(s.timer_stops.c.timer_id == timer_id)).first():
                 raise TimerConflict(f"Timer {timer_id} is already closed.")
-            if t.staff_id != self.user.id and self.user.role != r.Role.SUPERVISOR:
-                raise PermissionDenied("Only the timer's owner or a supervisor may close it.")
+            if t.staff_id != self.user.id:
+                self._patient_row(conn, t.patient_id, Action.CLOSE_OTHERS_TIMER)
+            else:
+                self._patient_row(conn, t.patient_id, Action.LOG_TIME)
             entry = None
             if ended_at is not None:
                 ended_at = v.a_datetime(ended_at, "End time", now=now, field="ended_at")

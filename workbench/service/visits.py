@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput, PermissionDenied
+from ..policy import Action
 from ..rules.identifiers import check_npi
 from ..rules.initiation import Initiation, initiation_status, visit_row
 from ..store import queries as q
@@ -36,7 +37,7 @@ class VisitsMixin:
         ccm = v.boolean(ccm_discussed, "CCM discussed")
         planning = v.boolean(extensive_care_planning, "Extensive care planning (G0506)")
         with self.write() as conn:
-            patient = self._patient_row(conn, pid)
+            patient = self._patient_row(conn, pid, Action.WRITE_RECORD)
             practitioner = self._user_row(conn, practitioner_id or self.user.id)
             if not practitioner.is_practitioner:
                 raise InvalidInput(f"Staff member {practitioner.id} has no practitioner credential (MD, DO, NP, PA, "
@@ -58,7 +59,7 @@ class VisitsMixin:
         """Whether ``month`` needs an initiating visit first (docs/reference.md, "Initiating visit")."""
         month = v.month(month)
         with self.read() as conn:
-            patient = q.to_patient(self._patient_row(conn, pid))
+            patient = q.to_patient(self._patient_row(conn, pid, Action.READ_BILLING))
             visits = [q.to_visit(x) for x in q.current_rows(conn, s.visits, pid)]
             consents = self._consents(conn, pid)
         return initiation_status(visits, consents, month, patient.billing_practitioner_id)

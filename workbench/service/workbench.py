@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from .. import records as r
 from ..clock import Clock, SystemClock
 from ..store.uow import UnitOfWork, reading, unit_of_work
+from .access import AccessMixin
 from .attestation import AttestationMixin
 from .careplan import CarePlanMixin
 from .consent import ConsentMixin
@@ -32,9 +33,9 @@ from .timers import TimerMixin
 from .visits import VisitsMixin
 
 
-class Workbench(IdentityMixin, PatientsMixin, TimerMixin, TimeEntriesMixin, ConsentMixin,
-                CarePlanMixin, ContactsMixin, ScreeningMixin, EscalationMixin, AttestationMixin, VisitsMixin,
-                MedicationsMixin):
+class Workbench(AccessMixin, IdentityMixin, PatientsMixin, TimerMixin, TimeEntriesMixin,
+                ConsentMixin, CarePlanMixin, ContactsMixin, ScreeningMixin, EscalationMixin,
+                AttestationMixin, VisitsMixin, MedicationsMixin):
     """The CCM record for one signed-in user. Make one with :meth:`open`."""
 
     def __init__(self, engine: Engine, user: r.User, clock: Clock | None = None):

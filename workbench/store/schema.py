@@ -249,6 +249,8 @@ time_entries = Table(
 )
 Index("ix_time_entries_patient_date", time_entries.c.patient_id, time_entries.c.service_date)
 Index("ix_time_entries_date", time_entries.c.service_date)
+#: one void (or correction) per entry (migration 0003)
+Index("uq_time_entries_supersedes_id", time_entries.c.supersedes_id, unique=True)
 Index("ix_time_entries_month_scan", time_entries.c.patient_id, time_entries.c.service, time_entries.c.staff_id,
       time_entries.c.staff_credential, time_entries.c.service_date, time_entries.c.started_at,
       time_entries.c.ended_at, time_entries.c.seconds, time_entries.c.status)  # month report (0002)

@@ -17,10 +17,10 @@ from datetime import date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from .. import records as r
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound, TimerConflict
 from . import schema as s
 
 
@@ -77,6 +77,13 @@ class UnitOfWork:
     def dialect(self):
         return self.conn.dialect
 
+    def lock_staff(self, staff_id: str) -> None:
+        """Hold the staff member's row until the unit of work ends, so that two kernels acting for
+        one person (start, stop, close a timer) take turns. SQLite: every writer already holds the
+        database's write lock from BEGIN IMMEDIATE."""
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(select(s.users.c.id).where(s.users.c.id == staff_id).with_for_update())
+
     @property
     def stamp(self) -> dict:
         """The author stamp of this unit of work (the same for every row it writes)."""
@@ -127,15 +134,39 @@ class UnitOfWork:
                            external_id=external_id, id=res.inserted_primary_key[0])
 
 
+#: constraint (or trigger message) -> the project's own error for a write that lost a race
+_CONFLICTS = (
+    ("one running timer per staff member", TimerConflict,
+     "You already have a timer running (perhaps in another window). Stop it before starting another."),
+    ("timer_stops_timer_id", TimerConflict, "This timer was already stopped or closed."),
+    ("supersedes_id", InvalidInput, "That entry was already corrected or voided."),
+)
+
+
+def translate(err: IntegrityError) -> Exception | None:
+    """The project's error for an IntegrityError a concurrent writer caused, or None."""
+    text = str(err.orig)
+    for needle, cls, message in _CONFLICTS:
+        if needle in text:
+            return cls(message)
+    return None
+
+
 @contextmanager
 def unit_of_work(engine: Engine, author: r.User, now: datetime,
                  local_date: Callable[[datetime], date]) -> Iterator[UnitOfWork]:
-    """One write transaction; commits when the block ends, rolls back on any exception."""
+    """One write transaction; commits when the block ends, rolls back on any exception. A
+    constraint that refuses the write (another kernel won a race) becomes the project's error."""
     try:
         with engine.connect() as conn:
             conn = conn.execution_options(workbench_write=True)
             with conn.begin():
                 yield UnitOfWork(conn, author, now, local_date)
+    except IntegrityError as err:
+        mine = translate(err)
+        if mine is None:
+            raise
+        raise mine from None
     except DataError as err:  # a value the checks (workbench.validate) let through: never echo it
         raise InvalidInput(f"The database refused a value ({type(err.orig).__name__}); nothing was "
                            "written. Every value should have been checked before: please report "

@@ -20,10 +20,20 @@ from .html import data_link, esc, message, table
 TEXT_ELEMENTS = {k: v for k, v in {**r.CARE_PLAN_ELEMENTS, **r.CARE_PLAN_EXTRA_ELEMENTS}.items()
                  if k not in ("goals", "interventions")}
 GOAL_STATUSES = ("proposed", "active", "completed", "cancelled")
+#: The editor's sections (every element of TEXT_ELEMENTS, goals and interventions, once).
+SECTIONS = (
+    ("Problems, goals and interventions", ("problem_list", "expected_outcome_prognosis", "goals", "interventions")),
+    ("Symptoms, function and medicines", ("symptom_management", "cognitive_functional_assessment",
+                                          "medication_management")),
+    ("Home, caregiver and coordination", ("environmental_evaluation", "caregiver_assessment", "coordination",
+                                          "periodic_review", "revision_notes")),
+    ("Kept by the care team", ("allergies", "immunizations", "preventive_screenings", "surgical_history",
+                               "family_history", "sdoh_needs")),
+)
 
 
 class GoalRow(w.HBox):
-    def __init__(self, goal: r.Goal | None, on_remove):
+    def __init__(self, goal: r.Goal | None, on_remove, today=None):
         g = goal or r.Goal("")
         self.description = w.Text(value=g.description, placeholder="Goal", layout=w.Layout(width="30%"))
         self.measure = w.Text(value=g.measure, placeholder="Measure (e.g. A1c)", layout=w.Layout(width="14%"))
@@ -36,8 +46,28 @@ class GoalRow(w.HBox):
         for x, c in ((self.description, "ccm-goal-description"), (self.measure, "ccm-goal-measure"),
                      (self.target, "ccm-goal-target"), (self.due, "ccm-goal-due"), (self.status, "ccm-goal-status")):
             x.add_class(c)
-        super().__init__([self.description, self.measure, self.target, self.due, self.status, self.remove])
+        self.flag = w.HTML()
+        super().__init__([self.description, self.measure, self.target, self.due, self.status, self.remove, self.flag])
         self.add_class("ccm-goal-row")
+        self.today = today
+        self.due.observe(lambda _: self.mark(), "value")
+        self.status.observe(lambda _: self.mark(), "value")
+        self.mark()
+
+    @property
+    def overdue(self) -> bool:
+        return (self.today is not None and self.due.value is not None and self.due.value < self.today
+                and self.status.value in ("proposed", "active"))
+
+    def mark(self) -> None:
+        """Past its due date and still open: highlighted, with the number of days."""
+        if self.overdue:
+            self.add_class("ccm-goal-overdue")
+            days = (self.today - self.due.value).days
+            self.flag.value = f'<span class="ccm-badge ccm-badge-danger">overdue {days} d</span>'
+        else:
+            self.remove_class("ccm-goal-overdue")
+            self.flag.value = ""
 
     def value(self) -> r.Goal:
         return r.Goal(self.description.value.strip(), self.measure.value.strip(), self.target.value.strip(),
@@ -77,40 +107,55 @@ class CarePlanTab(w.VBox):
         self.version_label = w.HTML()
         self.version_label.add_class("ccm-cp-version")
         self.fields: dict[str, w.Textarea] = {}
-        rows: list[w.Widget] = []
         for key, label in TEXT_ELEMENTS.items():
-            box = w.Textarea(layout=w.Layout(width="98%", height="56px"))
+            box = w.Textarea(layout=w.Layout(width="98%", height="52px"))
             box.add_class(f"ccm-cp-{key.replace('_', '-')}")
             self.fields[key] = box
-            extra = "" if key in r.CARE_PLAN_ELEMENTS else " (kept by the care team)"
-            rows.append(w.HTML(f"<b>{esc(label)}</b>{esc(extra)}"))
-            rows.append(box)
         self.goals = w.VBox()
         self.goals.add_class("ccm-goals")
         self.interventions = w.VBox()
         self.interventions.add_class("ccm-interventions")
-        add_goal = w.Button(description="Add goal", icon="plus")
+        add_goal = w.Button(description="Add goal", icon="plus", layout=w.Layout(width="auto"))
         add_goal.add_class("ccm-add-goal")
         add_goal.on_click(lambda _: self.add_goal())
-        add_int = w.Button(description="Add intervention", icon="plus")
+        add_int = w.Button(description="Add intervention", icon="plus", layout=w.Layout(width="auto"))
         add_int.add_class("ccm-add-intervention")
         add_int.on_click(lambda _: self.add_intervention())
-        structured = [w.HTML(f"<b>{esc(r.CARE_PLAN_ELEMENTS['goals'])}</b> (each with a target and a due date)"),
-                      self.goals, add_goal,
-                      w.HTML(f"<b>{esc(r.CARE_PLAN_ELEMENTS['interventions'])}</b>"), self.interventions, add_int]
+        structured = {"goals": [w.HTML(f"<b>{esc(r.CARE_PLAN_ELEMENTS['goals'])}</b> (each with a target and a "
+                                       "due date; past-due goals are marked)"), self.goals, add_goal],
+                      "interventions": [w.HTML(f"<b>{esc(r.CARE_PLAN_ELEMENTS['interventions'])}</b>"),
+                                        self.interventions, add_int]}
+        self.section_boxes = []
+        for title, keys in SECTIONS:
+            rows: list[w.Widget] = []
+            for key in keys:
+                if key in structured:
+                    rows.extend(structured[key])
+                    continue
+                extra = "" if key in r.CARE_PLAN_ELEMENTS else " (kept by the care team)"
+                rows += [w.HTML(f"<b>{esc(TEXT_ELEMENTS[key])}</b>{esc(extra)}"), self.fields[key]]
+            box = w.VBox(rows)
+            box.add_class(f"ccm-cp-section-{keys[0].replace('_', '-')}")
+            self.section_boxes.append(box)
+        self.editor_sections = w.Accordion(self.section_boxes, selected_index=0)
+        for i, (title, _keys) in enumerate(SECTIONS):
+            self.editor_sections.set_title(i, title)
+        self.editor_sections.add_class("ccm-cp-editor-sections")
         self.reason = w.Text(placeholder="Why this revision (required)", description="Reason",
-                             layout=w.Layout(width="60%"))
+                             layout=w.Layout(width="50%"))
         self.reason.add_class("ccm-cp-reason")
-        self.save_button = w.Button(description="Save new version", button_style="primary", icon="save")
+        self.save_button = w.Button(description="Save new version", button_style="primary", icon="save",
+                                    layout=w.Layout(width="auto"))
         self.save_button.add_class("ccm-cp-save")
         self.save_button.on_click(lambda _: self.save())
-        self.reload_button = w.Button(description="Reload latest version", icon="sync")
+        self.reload_button = w.Button(description="Reload latest version", icon="sync", layout=w.Layout(width="auto"))
         self.reload_button.add_class("ccm-cp-reload")
         self.reload_button.on_click(lambda _: self.reload())
         self.msg = w.HTML()
         self.msg.add_class("ccm-cp-msg")
-        editor = w.VBox([self.version_label] + structured + rows
-                        + [w.HBox([self.reason, self.save_button, self.reload_button]), self.msg])
+        savebar = w.HBox([self.reason, self.save_button, self.reload_button])
+        savebar.add_class("ccm-cp-savebar")
+        editor = w.VBox([self.version_label, savebar, self.msg, self.editor_sections])
         # completeness, history, copy
         self.checklist = w.HTML()
         self.checklist.add_class("ccm-cp-checklist")
@@ -120,7 +165,7 @@ class CarePlanTab(w.VBox):
         self.diff_b = w.Dropdown(description="with", layout=w.Layout(width="200px"))
         self.diff_a.add_class("ccm-diff-a")
         self.diff_b.add_class("ccm-diff-b")
-        self.diff_button = w.Button(description="Show differences", icon="exchange-alt")
+        self.diff_button = w.Button(description="Show differences", icon="exchange-alt", layout=w.Layout(width="auto"))
         self.diff_button.add_class("ccm-diff-button")
         self.diff_button.on_click(lambda _: self.show_diff())
         self.diff = w.HTML()
@@ -139,7 +184,7 @@ class CarePlanTab(w.VBox):
 
     # ------------------------------------------------------------------ editing
     def add_goal(self, goal: r.Goal | None = None) -> GoalRow:
-        row = GoalRow(goal, self._remove_goal)
+        row = GoalRow(goal, self._remove_goal, self.wb.today())
         self.goals.children = (*self.goals.children, row)
         return row
 

@@ -62,9 +62,14 @@ def header_html(wb: Workbench, chart) -> str:
     facts = (("Age", f"{p.age_on(today)} ({p.sex}), born {p.birth_date}"), ("Phone", p.phone),
              ("Language", p.language), ("Contact preferences", prefs), ("Caregiver", _person(p.caregiver)),
              ("Emergency contacts", emergency), ("Care team", team),
-             ("Allergies", allergies or "No known allergies"), ("Eligibility", elig_text))
+             ("Allergies", allergies or "No known allergies"))
+    short = elig_text.split(": ")[0] + (f" ({len(elig.categories)} chronic categories)"
+                                        if getattr(elig, "categories", None) else "")
+    eligibility = (f'<details class="ccm-eligibility"><summary>{esc(short)}</summary>'
+                   f'<div class="ccm-eligibility-detail">{esc(elig_text)}</div></details>')
     left = ('<table class="ccm-facts">' + "".join(
-        f'<tr><th>{esc(k)}</th><td>{esc(v) or "&mdash;"}</td></tr>' for k, v in facts) + "</table>")
+        f'<tr><th>{esc(k)}</th><td>{esc(v) or "&mdash;"}</td></tr>' for k, v in facts)
+        + f"<tr><th>Eligibility</th><td>{eligibility}</td></tr></table>")
     return (f'<div class="ccm-card ccm-chart-header"><div style="display:flex;align-items:baseline;gap:12px">'
             f'<span style="font-size:20px;font-weight:700" class="ccm-patient-name">{esc(p.name)}</span>'
             f'<span style="color:#52606d">{esc(p.id)}</span>{badges}</div>'
@@ -129,7 +134,8 @@ class ChartView(w.VBox):
         if key == "contacts":
             return ContactsTab(wb, pid, on_change=lambda: self.recorded("contacts"))
         if key == "escalation":
-            return EscalationTab(wb, pid, on_change=lambda: self.recorded("escalation"))
+            return EscalationTab(wb, pid, on_change=lambda: self.recorded("escalation"),
+                                 on_opened=self.escalation_opened)
         if key == "screening":
             return ScreeningTab(wb, pid, on_escalation=self._escalated, on_change=lambda: self.recorded("screening"))
         if key == "trends":
@@ -181,7 +187,14 @@ class ChartView(w.VBox):
         self.since = self.wb.now()
         return shown
 
+    def escalation_opened(self, escalation) -> None:
+        """An escalation is a crisis call: its time is captured by starting a timer (activity
+        "escalation") when none runs; a running timer keeps running."""
+        if self.wb.running_timer() is None:
+            self.timer_bar.start(r.Activity.ESCALATION.value, note=f"Escalation #{escalation.id}", pid=self.pid)
+
     def _escalated(self, escalation) -> None:
+        self.escalation_opened(escalation)
         self.escalation.refresh(select=escalation.id)
         self.tabs.selected_index = TAB_TITLES.index("Escalation")
 

@@ -23,10 +23,19 @@ CONSENT_CHOICES = [("Not asked yet", None), ("Patient agreed", True),
 
 
 class EscalationTab(w.VBox):
-    def __init__(self, wb: Workbench, pid: str, on_change: Callable[[], None] | None = None):
+    def __init__(self, wb: Workbench, pid: str, on_change: Callable[[], None] | None = None,
+                 on_opened: Callable[[r.Escalation], None] | None = None):
+        from workbench.rules.escalation import protocols
+
         self.wb = wb
         self.pid = pid
         self.on_change = on_change
+        self.on_opened = on_opened
+        self.kind = w.Dropdown(options=[(p.label, p.key) for p in protocols().values()], value="general",
+                               description="Type", layout=w.Layout(width="300px"))
+        self.kind.add_class("ccm-esc-kind")
+        self.guide = w.HTML()
+        self.guide.add_class("ccm-esc-guide")
         self.open_reason = w.Text(placeholder="Why you are escalating", description="Reason",
                                   layout=w.Layout(width="520px"))
         self.open_reason.add_class("ccm-esc-reason")
@@ -56,11 +65,11 @@ class EscalationTab(w.VBox):
         self.timeline = w.HTML()
         self.timeline.add_class("ccm-esc-timeline")
         super().__init__([
-            self.msg, self.which, self.timeline,
+            self.msg, self.which, self.timeline, self.guide,
             w.HTML('<div class="ccm-section-title">Record the next step</div>'),
             self.step, self.consent, self.note, self.step_button,
             w.HTML('<div class="ccm-section-title">Open a new escalation</div>'),
-            w.HBox([self.open_reason, self.severity, self.open_button])])
+            w.HBox([self.kind, self.open_reason]), w.HBox([self.severity, self.open_button])])
         self.add_class("ccm-escalation-tab")
         self._consent_visible()
         self.refresh()
@@ -87,8 +96,10 @@ class EscalationTab(w.VBox):
         e = next((x for x in self.items if x.id == self.which.value), None)
         if e is None:
             self.timeline.value = message("No escalations for this patient.", "info")
+            self.guide.value = ""
             self.step_button.disabled = True
             return
+        self._guide(e)
         self.step_button.disabled = not e.is_open
         names = staff_names(self.wb)
         opened = e.opened_at.astimezone(self.wb.tz).strftime("%Y-%m-%d %H:%M:%S")
@@ -104,15 +115,39 @@ class EscalationTab(w.VBox):
                                f'opened {esc(opened)} by {esc(staff_name(names, e.opened_by))} ({esc(e.source)}): {esc(e.reason)}'
                                f'<ol>{steps or "<li>No steps recorded yet: start with RN triage.</li>"}</ol></div>')
 
+    def _guide(self, e: r.Escalation) -> None:
+        """The protocol's next step, preselected, and the required steps still missing."""
+        if not e.is_open:
+            self.guide.value = ""
+            return
+        g = self.wb.escalation_guide(e.id)
+        nxt = g["next"]
+        self.step.value = nxt.value
+        missing = (f'<div>Required before closing: <b class="ccm-esc-missing">{esc(g["missing_text"])}</b>. '
+                   "Closing without them asks for the reason, which is kept.</div>" if g["missing"]
+                   else '<div class="ccm-esc-complete">Every required step is done: close when ready.</div>')
+        elapsed = int((self.wb.now() - e.opened_at).total_seconds() // 60)
+        self.guide.value = (f'<div class="ccm-card"><b>{esc(g["protocol"].label)} protocol</b> &middot; '
+                            f'open {elapsed} min &middot; next step: <b class="ccm-esc-next">'
+                            f'{esc(r.ESCALATION_STEP_LABELS[nxt])}</b>{missing}</div>')
+
     def open_escalation(self):
+        from workbench.rules.escalation import classify, protocols
+
+        reason = self.open_reason.value.strip()
+        p = protocols()[self.kind.value]
+        if reason and p.key != "general" and classify(reason).key != p.key:
+            reason = f"{p.label}: {reason}"  # the type is read back from the reason (rules.escalation.classify)
         try:
-            e = self.wb.open_escalation(self.pid, self.open_reason.value, self.severity.value)
+            e = self.wb.open_escalation(self.pid, reason, self.severity.value)
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
             return None
         self.open_reason.value = ""
         self.msg.value = message(f"Escalation #{e.id} opened.", "ok")
         self.refresh(select=e.id)
+        if self.on_opened:
+            self.on_opened(e)
         if self.on_change:
             self.on_change()
         return e

@@ -161,6 +161,10 @@ STYLE = """
 .ccm-worklist { max-height:calc(100vh - 250px); overflow-y:auto; border:1px solid #e4e7eb; flex:0 0 auto !important;
   height:auto !important; }
 .ccm-worklist-view .widget-text, .ccm-worklist-view .widget-dropdown { margin:2px 4px; }
+/* care plan: past-due goals, the save bar on top */
+.ccm-goal-overdue { background:#fde2e1; border-radius:4px; }
+.ccm-cp-savebar { background:#f5f9ff; border:1px solid #c5d3e6; border-radius:5px; padding:2px 6px; }
+.widget-button { min-width:fit-content; }
 /* the work bar */
 .ccm-timerbar-box { background:#fff; border:1px solid #d9e2ec; border-radius:6px; padding:1px 8px; margin:2px 0; }
 .ccm-timerbar-box .widget-hbox { align-items:center; gap:6px; }

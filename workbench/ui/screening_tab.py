@@ -86,7 +86,7 @@ class ScreeningTab(w.VBox):
         for d, box in self.sdoh.items():
             box.add_class(f"ccm-sdoh-{d.value}")
         self.sdoh_note = w.Text(placeholder="Note (optional)", description="Note", layout=w.Layout(width="520px"))
-        self.sdoh_button = w.Button(description="Record SDOH screen", icon="save")
+        self.sdoh_button = w.Button(description="Record SDOH screen", icon="save", layout=w.Layout(width="auto"))
         self.sdoh_button.add_class("ccm-sdoh-record")
         self.sdoh_button.on_click(lambda _: self.record_sdoh())
         self.msg = w.HTML()

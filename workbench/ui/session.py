@@ -16,20 +16,13 @@ import ipywidgets as w
 
 from workbench import records as r
 from workbench.errors import NotFound, PermissionDenied, WorkbenchError
+from workbench.policy import view_roles
 from workbench.service import Workbench
 
 from .html import esc, message
 
-#: Roles that may open each view (architecture, "Identity and roles"; issue 5 section 4).
-VIEW_ROLES: dict[str, frozenset[r.Role]] = {
-    "worklist": frozenset(set(r.Role) - {r.Role.BILLING}),
-    "chart": frozenset(set(r.Role) - {r.Role.BILLING}),
-    "month": frozenset({r.Role.BILLING, r.Role.SUPERVISOR, r.Role.PRACTITIONER}),
-    "index": frozenset(r.Role),
-    # training pages (notebooks/trainee.ipynb, supervisor.ipynb): practise, and grade
-    "trainee": frozenset({r.Role.TRAINEE, r.Role.CARE_COORDINATOR, r.Role.CARE_MANAGER}),
-    "supervisor": frozenset({r.Role.SUPERVISOR}),
-}
+#: Roles that may open each view: derived from the service's policy table (workbench.policy).
+VIEW_ROLES: dict[str, frozenset[r.Role]] = view_roles()
 
 
 def query_params(query_string: str | None = None) -> dict[str, str]:

@@ -190,13 +190,14 @@ class TimerBar(w.VBox):
                 return
 
     # ------------------------------------------------------------------ start / stop
-    def start(self, activity: str | None = None, note: str = ""):
-        """Start a timer for the chart on screen."""
-        if not self.patient_id:
+    def start(self, activity: str | None = None, note: str = "", pid: str | None = None):
+        """Start a timer for ``pid`` (default: the chart on screen)."""
+        pid = pid or self.patient_id
+        if not pid:
             self.msg.value = message("Open a chart to start its timer.", "warn")
             return None
         try:
-            timer = self.wb.start_timer(self.patient_id, activity or self.start_activity.value, note=note)
+            timer = self.wb.start_timer(pid, activity or self.start_activity.value, note=note)
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
             return None

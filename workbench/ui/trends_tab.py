@@ -40,6 +40,17 @@ def series_of(observations: list[r.Observation]) -> dict[str, list[r.Observation
     return {k: sorted(v, key=lambda o: o.effective) for k, v in out.items()}
 
 
+#: UCUM units as a person reads them on an axis.
+UNIT_LABELS = {"[lb_av]": "lb", "kg": "kg", "%": "%", "mm[Hg]": "mmHg", "mL/min/{1.73_m2}": "mL/min/1.73 m²",
+               "mL/min/1.73m2": "mL/min/1.73 m²", "[in_i]": "in", "cm": "cm"}
+
+
+def axis_unit(key: str, obs: list[r.Observation]) -> str:
+    """The unit the readings were stored in (``[lb_av]`` shows as lb), else the series' default."""
+    units = sorted({UNIT_LABELS.get(o.unit, o.unit) for o in obs if o.unit})
+    return " / ".join(units) if units else SERIES[key][4]
+
+
 def goal_lines(key: str, plan: r.CarePlan | None) -> tuple[float, ...]:
     """Goal values for a series: from a care-plan goal naming it, else the default lines."""
     if plan is not None:
@@ -70,9 +81,13 @@ class TrendsTab(w.VBox):
         self.drawn = False
 
     def draw(self) -> None:
-        """Draw the plots (called when the tab is first shown: matplotlib is slow to start)."""
-        if self.drawn:
+        """Draw the plots when the tab is shown (matplotlib is slow to start), again only when the
+        care plan's goals changed since (a new A1c goal moves its line)."""
+        latest = self.wb.care_plan(self.pid)
+        plan = latest.plan if latest else self.plan
+        if self.drawn and (plan.goals if plan else None) == (self.plan.goals if self.plan else None):
             return
+        self.plan = plan
         self.drawn = True
         from matplotlib.figure import Figure
 
@@ -84,7 +99,7 @@ class TrendsTab(w.VBox):
         for ax, (key, (title, _, _, _, unit)) in zip(axes.flat, SERIES.items()):
             obs = self.series[key]
             ax.set_title(title)
-            ax.set_ylabel(unit)
+            ax.set_ylabel(axis_unit(key, obs))
             if not obs:
                 ax.text(0.5, 0.5, "no readings", ha="center", va="center", transform=ax.transAxes, color="grey")
                 continue

@@ -46,17 +46,25 @@ def _truthy(value) -> bool:
     return bool(value)
 
 
+def with_search_text(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with ``_haystack`` (name, id and condition names, lower case, ``|``-separated)
+    and ``_codes`` (`` |e11.9|i10``: each ICD-10 code after a ``|``), built once so that each
+    keystroke is one vectorised ``str.contains``."""
+    if "_haystack" in df.columns:
+        return df
+    names = df["conditions"] if "conditions" in df.columns else pd.Series([[]] * len(df), index=df.index)
+    codes = df["icd10"] if "icd10" in df.columns else pd.Series([[]] * len(df), index=df.index)
+    hay = (df["name"].astype(str) + "|" + df["patient_id"].astype(str) + "|"
+           + names.map(lambda xs: "|".join(map(str, xs or ())))).str.lower()
+    return df.assign(_haystack=hay, _codes=codes.map(lambda xs: "".join(f"|{x}" for x in xs or ())).str.lower())
+
+
 def _search_mask(df: pd.DataFrame, text: str) -> pd.Series:
-    """Rows whose name or id contains ``text``, whose ICD-10 code starts with it ("E11" finds
-    E11.9), or whose condition name contains it; case-insensitive."""
-    low = text.lower()
-    mask = (df["name"].astype(str).str.lower().str.contains(low, regex=False)
-            | df["patient_id"].astype(str).str.lower().str.contains(low, regex=False))
-    if "icd10" in df.columns:
-        mask |= df["icd10"].map(lambda codes: any(str(c).lower().startswith(low) for c in codes or ()))
-    if "conditions" in df.columns:
-        mask |= df["conditions"].map(lambda names: any(low in str(n).lower() for n in names or ()))
-    return mask.astype(bool)
+    """Rows whose name, id or condition name contains ``text``, or whose ICD-10 code starts
+    with it ("E11" finds E11.9); case-insensitive."""
+    low = text.lower().replace("|", " ")
+    return (df["_haystack"].str.contains(low, regex=False)
+            | df["_codes"].str.contains("|" + low, regex=False)).astype(bool)
 
 
 def select_rows(df: pd.DataFrame, search: str = "", consent: str = "all", flag: str = "all",
@@ -69,6 +77,7 @@ def select_rows(df: pd.DataFrame, search: str = "", consent: str = "all", flag: 
         out = out[out["care_team"].map(lambda team: mine in (team or ())).astype(bool)]
     text = search.strip()
     if text:
+        out = with_search_text(out)
         out = out[_search_mask(out, text)]
     if consent == "valid":
         out = out[out["consent_valid"].map(_truthy).astype(bool)]
@@ -160,7 +169,7 @@ class WorklistView(w.VBox):
         self.on_open = on_open
         self.page = 0
         self.frame = (wb.worklist() if frame is None else frame).reset_index(drop=True)
-        self.frame = self.frame.assign(_rank=range(len(self.frame)))
+        self.frame = with_search_text(self.frame.assign(_rank=range(len(self.frame))))
         uid = wb.user.id
         self.mine_count = int(self.frame["care_team"].map(lambda t: uid in (t or ())).sum()) \
             if "care_team" in self.frame.columns else 0

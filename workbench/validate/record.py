@@ -11,12 +11,11 @@ from datetime import date
 
 from .. import records as r
 from ..errors import InvalidInput
-from ..store import schema as s
 from ..rules.catalog import chronic_category
+from ..store import schema as s
 from .basic import boolean, choice, identifier, json_value, limit_of, real, short, text
 from .codes import billing_practitioner, icd10, icd10_description, sex, state
 from .when import EARLIEST_SERVICE, a_date, birth_date, care_date
-from ..rules.identifiers import check_mbi
 
 P = s.patients.c
 
@@ -135,7 +134,8 @@ def patient(p, today: date, staff: Mapping[str, r.User] | None = None) -> r.Pati
 
 def condition(cond, *, today: date | None = None, birth: date | None = None) -> r.Condition:
     """A diagnosis: a billable ICD-10-CM code (normalised), its name (the tabular list's when
-    none is given), an onset between birth and today, and a reason when marked chronic."""
+    none is given), an onset between birth and today, and a reason when a code outside the
+    chronic-condition catalog (workbench.rules.catalog) is marked chronic."""
     if not isinstance(cond, r.Condition):
         raise InvalidInput(f"A condition must be a Condition, not {type(cond).__name__}.", "condition")
     code = icd10(cond.icd10)
@@ -285,7 +285,7 @@ def user(u) -> r.User:
                  credential=c(choice, u.credential, r.Credential, "credential", "credential")
                  if u.credential not in (None, "") else None,
                  state=c(state, u.state) or None, npi=c(_npi, u.npi) or "",
-                 phone=c(short, u.phone, "phone", required=False, field="phone", max_len=32) or ""
+                 phone=c(short, u.phone, "phone", required=False, field="phone", max_len=limit_of(U.phone)) or ""
                  if u.phone else "")
     c.raise_if_any(f"Staff {uid or '?'}: ")
     return out

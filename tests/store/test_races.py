@@ -1,0 +1,124 @@
+"""Two processes signed in as one staff member on one PostgreSQL, for a bounded time: the
+invariants hold (one running timer, one stop per timer, one void per entry) and every lost race
+is the project's own error, never a raw IntegrityError."""
+
+import multiprocessing as mp
+import time
+
+import pytest
+
+SECONDS = 4.0
+
+
+def _timer_worker(url, seconds, out):
+    from workbench.errors import InvalidInput, TimerConflict
+    from workbench.service import Workbench
+
+    wb = Workbench.open(url, user="S001")
+    counts = {"started": 0, "stopped": 0, "conflicts": 0, "seen_two_open": 0, "unexpected": []}
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            wb.start_timer("P00001", note="race")
+            counts["started"] += 1
+            if len([t for t in wb.open_timers() if t.staff_id == "S001"]) > 1:
+                counts["seen_two_open"] += 1
+        except (TimerConflict, InvalidInput):
+            counts["conflicts"] += 1
+        except Exception as err:  # noqa: BLE001 - reported to the test
+            counts["unexpected"].append(repr(err))
+        try:
+            wb.stop_timer(note="race")
+            counts["stopped"] += 1
+        except (TimerConflict, InvalidInput):
+            counts["conflicts"] += 1
+        except Exception as err:  # noqa: BLE001
+            counts["unexpected"].append(repr(err))
+    out.put(counts)
+
+
+def _void_worker(url, ids, out):
+    from workbench.errors import InvalidInput
+    from workbench.service import Workbench
+
+    wb = Workbench.open(url, user="S001")
+    won, lost, unexpected = 0, 0, []
+    for entry_id in ids:
+        try:
+            wb.void_time(entry_id, "entered on the wrong patient")
+            won += 1
+        except InvalidInput:
+            lost += 1
+        except Exception as err:  # noqa: BLE001
+            unexpected.append(repr(err))
+    out.put({"won": won, "lost": lost, "unexpected": unexpected})
+
+
+def _run(target, *args):
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    procs = [ctx.Process(target=target, args=(*args, out)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+        assert p.exitcode == 0
+    return results
+
+
+@pytest.fixture
+def pg_team(pg_server, clock):
+    from tests.conftest import STAFF, new_pg_database, sample_patient
+    from workbench.service import _ENGINES, Workbench
+    from workbench.store import create_database
+
+    url = new_pg_database(pg_server)
+    create_database(url)
+    system = Workbench.open(url)
+    for u in STAFF:
+        system.add_user(u)
+    system.add_patient(sample_patient())
+    yield url
+    engine = _ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def test_one_running_timer_and_one_stop_per_timer_under_two_processes(pg_team):
+    from sqlalchemy import text
+
+    from workbench.service import Workbench
+
+    results = _run(_timer_worker, pg_team, SECONDS)
+    assert [r["unexpected"] for r in results] == [[], []]
+    assert all(r["started"] > 0 for r in results)  # both processes really raced
+    assert sum(r["seen_two_open"] for r in results) == 0
+    wb = Workbench.open(pg_team)
+    with wb.engine.connect() as conn:
+        timers = conn.execute(text("SELECT count(*) FROM timers WHERE staff_id = 'S001'")).scalar_one()
+        stops = conn.execute(text("SELECT count(*) FROM timer_stops")).scalar_one()
+        double = conn.execute(text("SELECT count(*) FROM (SELECT timer_id FROM timer_stops "
+                                   "GROUP BY timer_id HAVING count(*) > 1) x")).scalar_one()
+    assert timers == sum(r["started"] for r in results)
+    assert stops == sum(r["stopped"] for r in results)
+    assert timers - stops in (0, 1) and double == 0
+    assert len([t for t in wb.open_timers() if t.staff_id == "S001"]) == timers - stops
+
+
+def test_one_void_per_entry_under_two_processes(pg_team):
+    from sqlalchemy import text
+
+    from workbench.service import Workbench
+
+    wb = Workbench.open(pg_team, user="S001")
+    ids = [wb.log_time("P00001", 5, "patient_call", f"call {i}").id for i in range(30)]
+    results = _run(_void_worker, pg_team, ids)
+    assert [r["unexpected"] for r in results] == [[], []]
+    assert sum(r["won"] for r in results) == len(ids)
+    assert sum(r["lost"] for r in results) == len(ids)
+    with wb.engine.connect() as conn:
+        per_entry = dict(conn.execute(text(
+            "SELECT supersedes_id, count(*) FROM time_entries WHERE supersedes_id IS NOT NULL "
+            "GROUP BY supersedes_id")).all())
+    assert per_entry == dict.fromkeys(ids, 1)
