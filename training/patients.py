@@ -129,15 +129,20 @@ def build_bundle(scenario: Scenario, patient_id: str, scope: str, today: date, s
     return bundle
 
 
-def seed_patient(wb, bundle: PatientBundle, before: datetime) -> None:
+def seed_patient(wb, bundle: PatientBundle, before: datetime, record=None) -> None:
     """Write a patient and their history as the workbench system user, dated a day before
-    ``before``: nothing the patient came with is the trainee's, or inside their calls."""
+    ``before``: nothing the patient came with is the trainee's, or inside their calls. With the
+    attempt's ``record``, the patient is registered as that trainee's practice patient (the store
+    then lets only that trainee and supervisors open it)."""
     from workbench.service import SYSTEM_USER
 
     seeder = wb.as_user(SYSTEM_USER.id, clock=FixedClock(before - timedelta(days=1)))
     if bundle.consent is not None and not bundle.consent.obtained_by:
         bundle.consent = dataclasses.replace(bundle.consent, obtained_by=SYSTEM_USER.id)
-    seeder.add_patient(bundle)
+    if record is None:
+        seeder.add_patient(bundle)
+    else:
+        seeder.add_training_patient(bundle, record.id, record.trainee_id, record.scenario_id, record.seed)
 
 
 def seed_case(wb, record, scenario: Scenario, patient_id: str, seed: int,
@@ -148,5 +153,5 @@ def seed_case(wb, record, scenario: Scenario, patient_id: str, seed: int,
     start = record.sim_start
     today = start.astimezone(ZoneInfo(wb.settings.timezone)).date()
     bundle = build_bundle(scenario, patient_id, f"training:{record.id}", today, seed, preset_loader)
-    seed_patient(wb, bundle, start)
+    seed_patient(wb, bundle, start, record)
     return CaseState(patient_id=patient_id, scenario_id=scenario.id)

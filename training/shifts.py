@@ -123,7 +123,7 @@ def start_shift(wb, shift: Shift, trainee_id: str, library: dict, seed: int = 0,
         bundle.barriers = []
         if bundle.consent is not None:
             bundle.consent = dataclasses.replace(bundle.consent, patient_id=pid)
-        seed_patient(wb, bundle, record.sim_start)
+        seed_patient(wb, bundle, record.sim_start, record)
         record.cases.append(CaseState(patient_id=pid))
     record.patient_id = record.cases[0].patient_id
     repo.add_attempt(record)

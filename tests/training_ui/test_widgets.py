@@ -16,7 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from training_ui_helpers import (  # noqa: E402
-    OTHER, SUPERVISOR, TRAINEE, leaks, live_patient, secret_texts, widget_state_text)
+    MANAGER, OTHER, SUPERVISOR, TRAINEE, leaks, live_patient, secret_texts, widget_state_text)
 
 from workbench.service import Workbench  # noqa: E402
 
@@ -126,7 +126,8 @@ def test_pages_are_role_gated(db, user, page, allowed):
 
 
 def test_a_running_work_timer_blocks_practice(db, library):
-    home = trainee_home(db)
+    """A care manager practising while a live patient's timer runs (a trainee has no live work)."""
+    home = trainee_home(db, MANAGER)
     pid = live_patient(Workbench.open(db))
     home.wb.start_timer(pid)
     assert home.start(OVERDOSE) is None and "timer is running" in home.msg.value
