@@ -74,10 +74,12 @@ def test_scenario_list_and_validate(capsys, tmp_path):
     assert "overdose-confusion" in out and out.strip().endswith("scenarios")
     assert main(["scenario", "validate", "training/scenarios"]) == 0
     bad = tmp_path / "bad.yaml"
-    bad.write_text("schema_version: 1\nid: bad\ntitle: 3\n")
+    bad.write_text("schema_version: 2\nid: bad\ntitle: ''\n")
     assert main(["scenario", "validate", str(bad)]) == 1
     err = capsys.readouterr().err
     assert f"{bad}:3: title" in err
+    assert main(["scenario", "schema", "--out", str(tmp_path / "s.json")]) == 0
+    assert (tmp_path / "s.json").read_text().startswith("{")
 
 
 def test_report_month_and_gradebook_export(tmp_path, capsys):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -24,12 +25,14 @@ from workbench.errors import NotFound
 @dataclass
 class TranscriptLine:
     n: int  #: 1-based line number, cited as evidence
-    at: datetime  #: simulated time
+    at: datetime  #: attempt-clock time
     speaker: str  #: patient | trainee | narrator
     text: str
-    action_id: str | None = None  #: for trainee lines
-    note: str | None = None  #: the trainee's own words, if any
-    writes: list[tuple[str, int]] = field(default_factory=list)  #: (record type, id) written
+    patient_id: str = ""  #: whose call (or whose world event) this line belongs to
+    option_id: str | None = None  #: a spoken choice
+    free: bool = False  #: the trainee's own words typed into the call
+    node: str | None = None  #: the patient's line on arriving at this node
+    event: str | None = None  #: the world event this narrator line reports
 
 
 @dataclass
@@ -40,25 +43,39 @@ class Override:
     comment: str
     by: str  #: supervisor user id
     at: datetime
+    patient_id: str = ""  #: which case of a shift
+
+
+@dataclass
+class CaseState:
+    """One patient of the attempt: a scenario patient (with a conversation) or a routine one."""
+
+    patient_id: str
+    scenario_id: str | None = None  #: None for a generated panel patient
+    node: str = ""
+    status: str = "waiting"  #: waiting | on_call | call_ended
+    calls: list[list[str | None]] = field(default_factory=list)  #: [start, end] ISO times
+    said: list[str] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)
+    refs: dict[str, int] = field(default_factory=dict)  #: escalation / barrier refs -> ids
 
 
 @dataclass
 class AttemptRecord:
     id: str
-    scenario_id: str
+    scenario_id: str  #: a scenario id, or "shift:<shift id>"
     trainee_id: str
-    patient_id: str
+    patient_id: str  #: the first scenario patient (the store's attempt row points at it)
     seed: int
     started_at: datetime  #: real time the attempt began
-    sim_start: datetime  #: simulated start: the call starts here
+    sim_start: datetime  #: the attempt clock's start
     status: str = "in_progress"  #: in_progress | finished
     finished_at: datetime | None = None
-    node: str = ""
+    cases: list[CaseState] = field(default_factory=list)
+    active: str | None = None  #: the patient on the call now
     transcript: list[TranscriptLine] = field(default_factory=list)
-    fired_events: list[str] = field(default_factory=list)
-    baseline: dict[str, list[int]] = field(default_factory=dict)  #: record ids present before play
-    record_times: dict[str, str] = field(default_factory=dict)  #: "type:id" -> sim time written
-    refs: dict[str, int] = field(default_factory=dict)  #: scenario refs -> record ids
+    fired: list[str] = field(default_factory=list)  #: shift-level world events
+    clock: dict = field(default_factory=dict)  #: AttemptClock.state()
     reflection: dict[str, str] = field(default_factory=dict)  #: question -> answer
     overrides: list[Override] = field(default_factory=list)
     released: bool = False
@@ -66,8 +83,14 @@ class AttemptRecord:
     released_at: datetime | None = None
 
     @property
-    def chosen(self) -> list[str]:
-        return [ln.action_id for ln in self.transcript if ln.action_id]
+    def is_shift(self) -> bool:
+        return self.scenario_id.startswith("shift:")
+
+    def case(self, patient_id: str) -> CaseState:
+        for c in self.cases:
+            if c.patient_id == patient_id:
+                return c
+        raise NotFound("That patient is not part of this training attempt.")
 
 
 class AttemptRepository(Protocol):
@@ -261,12 +284,11 @@ def attempt_from_dict(d: dict) -> AttemptRecord:
     d["sim_start"] = _dt(d["sim_start"])
     d["finished_at"] = _dt(d.get("finished_at"))
     d["released_at"] = _dt(d.get("released_at"))
-    d["transcript"] = [TranscriptLine(**{**t, "at": _dt(t["at"]),
-                                         "writes": [tuple(w) for w in t.get("writes", [])]})
-                       for t in d.get("transcript", [])]
+    d["transcript"] = [TranscriptLine(**{**t, "at": _dt(t["at"])}) for t in d.get("transcript", [])]
+    d["cases"] = [CaseState(**c) for c in d.get("cases", [])]
     d["overrides"] = [Override(**{**o, "at": _dt(o["at"])}) for o in d.get("overrides", [])]
     return AttemptRecord(**d)
 
 
 def _copy(a: AttemptRecord) -> AttemptRecord:
-    return attempt_from_dict(attempt_to_dict(a))
+    return pickle.loads(pickle.dumps(a))

@@ -1,17 +1,22 @@
-"""The cohort gradebook: one row per attempt, per-objective rows, CSV export.
+"""The cohort gradebook: one row per attempt, cohort statistics per criterion and per
+objective (% met), behaviour per trainee read from the record, and CSV export.
 
-Grades are derived from the records every time (architecture, "Derived, never stored twice");
-only supervisor overrides and the released flag are kept with the attempt.
+Grades are derived from the records every time; only supervisor overrides and the released
+flag are kept with the attempt. CSV cells are written spreadsheet-safe
+(``workbench.export.cells``).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 
-from training.attempts import AttemptRepository
-from training.grading import Grade, grade_attempt
-from training.scenario import Scenario
+from training.attempts import AttemptRecord, AttemptRepository
+from training.evidence import scope_facts, trainee_facts
+from training.grading import Grade, grade_facts
+from training.model import Scenario
 
 
 @dataclass(frozen=True)
@@ -42,17 +47,26 @@ def _names(wb) -> dict[str, str]:
         return {}
 
 
+def _title(rec: AttemptRecord, scenarios: dict[str, Scenario]) -> str:
+    if rec.is_shift:
+        return f"Practice shift: {rec.scenario_id.removeprefix('shift:')}"
+    sc = scenarios.get(rec.scenario_id)
+    return sc.title if sc else "(scenario removed)"
+
+
 def gradebook(wb, repo: AttemptRepository, scenarios: dict[str, Scenario],
               trainee_id: str | None = None) -> list[tuple[GradebookRow, Grade | None]]:
     """Every attempt (or one trainee's) with its grade; unfinished attempts are not graded."""
     names = _names(wb)
     out = []
     for rec in repo.find_attempts(trainee_id=trainee_id):
-        sc = scenarios.get(rec.scenario_id)
-        grade = grade_attempt(wb, sc, rec) if sc is not None and rec.status == "finished" else None
+        known = all(c.scenario_id in scenarios for c in rec.cases if c.scenario_id)
+        grade = None
+        if known and rec.status == "finished":
+            grade = grade_facts(scenarios, rec, scope_facts(wb, [c.patient_id for c in rec.cases]))
         out.append((GradebookRow(
             attempt_id=rec.id, trainee_id=rec.trainee_id, trainee_name=names.get(rec.trainee_id, ""),
-            scenario_id=rec.scenario_id, scenario_title=sc.title if sc else "(scenario removed)",
+            scenario_id=rec.scenario_id, scenario_title=_title(rec, scenarios),
             started_at=rec.started_at.isoformat(timespec="seconds"), status=rec.status,
             points=grade.points if grade else None, possible=grade.possible if grade else None,
             percent=grade.percent if grade else None, passed=grade.passed if grade else None,
@@ -65,22 +79,87 @@ def objective_rows(graded: list[tuple[GradebookRow, Grade | None]],
                    scenarios: dict[str, Scenario]) -> list[dict]:
     """Long-format rows (trainee, scenario, objective, points, possible) for cohort plots."""
     rows = []
+    text = {o.id: o.text for sc in scenarios.values() for o in sc.objectives}
     for row, grade in graded:
         if grade is None:
             continue
-        sc = scenarios[row.scenario_id]
         for objective, (points, possible) in grade.by_objective().items():
             rows.append({"attempt_id": row.attempt_id, "trainee_id": row.trainee_id,
                          "scenario_id": row.scenario_id, "objective": objective,
-                         "objective_text": sc.objective_text(objective),
+                         "objective_text": text.get(objective, objective),
                          "points": points, "possible": possible})
     return rows
 
 
-def write_csv(rows: list[GradebookRow], out: str | Path) -> Path:
-    """Write gradebook rows as CSV (one line per attempt)."""
+def cohort_stats(graded: list[tuple[GradebookRow, Grade | None]]) -> dict[str, list[dict]]:
+    """% met per criterion and per objective over every graded attempt."""
+    by_crit: dict[tuple, list[bool]] = defaultdict(list)
+    by_obj: dict[str, list[bool]] = defaultdict(list)
+    for _, grade in graded:
+        if grade is None:
+            continue
+        for r in grade.results:
+            by_crit[(r.criterion_id, r.title, r.objective)].append(r.met)
+            by_obj[r.objective].append(r.met)
+
+    def pct(xs):
+        return round(100 * sum(xs) / len(xs), 1)
+    return {
+        "criteria": [{"criterion": c, "title": t, "objective": o, "attempts": len(xs),
+                      "percent_met": pct(xs)} for (c, t, o), xs in sorted(by_crit.items())],
+        "objectives": [{"objective": o, "results": len(xs), "percent_met": pct(xs)}
+                       for o, xs in sorted(by_obj.items())],
+    }
+
+
+def _minutes(a: datetime, b: datetime) -> float:
+    return (b - a).total_seconds() / 60
+
+
+def behaviour(wb, repo: AttemptRepository, trainee_id: str | None = None) -> list[dict]:
+    """Per trainee, from the record: documentation lag (minutes from the end of a call to its
+    time entry being written), time logged vs time on calls, and words per note."""
+    acc: dict[str, dict] = defaultdict(lambda: {"lags": [], "logged": 0.0, "in_call": 0.0,
+                                                "words": [], "attempts": 0})
+    for rec in repo.find_attempts(trainee_id=trainee_id):
+        if rec.status != "finished":
+            continue
+        a = acc[rec.trainee_id]
+        a["attempts"] += 1
+        own = trainee_facts(scope_facts(wb, [c.patient_id for c in rec.cases]), rec.trainee_id)
+        for case in rec.cases:
+            calls = [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for s, e in case.calls
+                     if e is not None]
+            a["in_call"] += sum(_minutes(s, e) for s, e in calls)
+            for f in own:
+                if f.type != "time_entry" or f.patient_id != case.patient_id:
+                    continue
+                a["logged"] += f.fields["minutes"]
+                a["words"].append(len(f.text.split()))
+                ends = [e for _, e in calls if e <= f.at]
+                if ends:
+                    a["lags"].append(_minutes(max(ends), f.at))
+    out = []
+    for tid, a in sorted(acc.items()):
+        out.append({
+            "trainee_id": tid, "attempts": a["attempts"],
+            "documentation_lag_min": round(sum(a["lags"]) / len(a["lags"]), 1) if a["lags"] else None,
+            "minutes_logged": round(a["logged"], 1), "minutes_in_call": round(a["in_call"], 1),
+            "logged_vs_call": round(a["logged"] / a["in_call"], 2) if a["in_call"] else None,
+            "words_per_note": round(sum(a["words"]) / len(a["words"]), 1) if a["words"] else None})
+    return out
+
+
+def write_rows(rows: list[dict], out: str | Path, columns: list[str] | None = None) -> Path:
+    """Write dict rows as CSV with spreadsheet-safe cells (formulas neutralised)."""
+    from workbench.export.cells import write_csv as write_safe_csv
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    from workbench.export.cells import write_csv as write_safe_csv  # spreadsheet-safe cells
+    columns = columns or (list(rows[0]) if rows else [])
+    return write_safe_csv(out, columns, rows)
 
-    return write_safe_csv(out, GRADEBOOK_COLUMNS, [asdict(row) for row in rows])
+
+def write_csv(rows: list[GradebookRow], out: str | Path) -> Path:
+    """Write gradebook rows as CSV (one line per attempt)."""
+    return write_rows([asdict(r) for r in rows], out, GRADEBOOK_COLUMNS)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from workbench.errors import NotFound
 
-from training.scenario import Scenario, load_scenario
+from training.model import Scenario
+from training.scenario import load_scenario
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 

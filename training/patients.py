@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from workbench.clock import FixedClock
 from workbench.errors import InvalidInput
 from workbench.records import (
     Allergy,
     Barrier,
-    BarrierDomain,
     BarrierStatus,
     CarePlan,
     Condition,
     Consent,
-    ConsentMethod,
     CONSENT_DISCLOSURES,
     Goal,
     Intervention,
@@ -29,7 +29,7 @@ from workbench.records import (
     Person,
 )
 
-from training.scenario import Scenario
+from training.model import Scenario
 
 #: (preset name, patient index, seed) -> PatientBundle
 PresetLoader = Callable[[str, int, int], PatientBundle]
@@ -56,81 +56,102 @@ def default_preset_loader(name: str, index: int, seed: int) -> PatientBundle:
         bundle.consent = dataclasses.replace(bundle.consent, obtained_by="",
                                              billing_practitioner_id=None)
     bundle.visits = []  # visits name the preset's practitioners
+    bundle.conditions = [c if c.chronic is None or c.chronic_reason else
+                         dataclasses.replace(c, chronic=None) for c in bundle.conditions]
     return bundle
 
 
-def _person(d: dict) -> Person:
-    return Person(name=d["name"], relationship=d.get("relationship", ""),
-                  phone=str(d.get("phone", "")), authorized=bool(d.get("authorized", False)))
+def _person(d) -> Person:
+    return Person(name=d.name, relationship=d.relationship, phone=str(d.phone),
+                  authorized=d.authorized)
 
 
-def plan_from_dict(d: dict, today: date) -> CarePlan:
+def plan_from_spec(spec, today: date) -> CarePlan:
     """A CarePlan from the scenario's text fields, goals and interventions."""
-    texts = {k: v for k, v in d.items() if k not in ("goals", "interventions")}
-    goals = tuple(goal_from_dict(g, today) for g in d.get("goals", ()))
-    interventions = tuple(Intervention(i["description"], i.get("responsible", ""),
-                                       i.get("frequency", "")) for i in d.get("interventions", ()))
-    return CarePlan(goals=goals, interventions=interventions, **texts)
-
-
-def goal_from_dict(g: dict, today: date) -> Goal:
-    due = today + timedelta(days=int(g["due_in_days"])) if "due_in_days" in g else None
-    return Goal(description=g["description"], measure=g.get("measure", ""),
-                target=str(g.get("target", "")), due_date=due)
+    goals = tuple(Goal(g.description, g.measure, g.target,
+                       today + timedelta(days=g.due_in_days) if g.due_in_days is not None else None)
+                  for g in spec.goals)
+    interventions = tuple(Intervention(i.description, i.responsible, i.frequency)
+                          for i in spec.interventions)
+    return CarePlan(goals=goals, interventions=interventions, **(spec.model_extra or {}))
 
 
 def build_bundle(scenario: Scenario, patient_id: str, scope: str, today: date, seed: int,
                  preset_loader: PresetLoader | None = None) -> PatientBundle:
     """The PatientBundle for one attempt: the scenario's patient under a fresh id and scope."""
     spec = scenario.patient
-    if "inline" in spec:
-        p = spec["inline"]
+    if spec.inline is not None:
+        p = spec.inline
         bundle = PatientBundle(patient=Patient(
-            id=patient_id, first_name=p["first_name"], last_name=p["last_name"],
-            birth_date=p["birth_date"], sex=p["sex"], state=p.get("state", ""),
-            language=p.get("language", "English"), phone=str(p.get("phone", "")),
-            address=p.get("address", "")))
+            id=patient_id, first_name=p.first_name, last_name=p.last_name,
+            birth_date=p.birth_date, sex=p.sex, state=p.state, language=p.language,
+            phone=str(p.phone), address=p.address))
     else:
         loader = preset_loader or default_preset_loader
-        bundle = loader(spec["preset"]["name"], int(spec["preset"]["index"]), seed)
+        bundle = loader(spec.preset.name, spec.preset.index, seed)
         bundle = dataclasses.replace(bundle, conditions=list(bundle.conditions),
                                      medications=list(bundle.medications))
-    o = spec.get("overrides", {})
+    o = spec.overrides
     changes: dict = {"id": patient_id, "scope": scope}
     for key in ("language", "phone", "address"):
-        if key in o:
-            changes[key] = str(o[key])
-    if "persona" in o:
-        changes["persona"] = dict(o["persona"])
-    if "contact_preferences" in o:
-        changes["contact_preferences"] = dict(o["contact_preferences"])
-    if "caregiver" in o:
-        changes["caregiver"] = _person(o["caregiver"])
-    if "emergency_contacts" in o:
-        changes["emergency_contacts"] = tuple(_person(x) for x in o["emergency_contacts"])
+        if getattr(o, key) is not None:
+            changes[key] = str(getattr(o, key))
+    if o.persona is not None:
+        changes["persona"] = dict(o.persona)
+    if o.contact_preferences is not None:
+        changes["contact_preferences"] = dict(o.contact_preferences)
+    if o.caregiver is not None:
+        changes["caregiver"] = _person(o.caregiver)
+    if o.emergency_contacts is not None:
+        changes["emergency_contacts"] = tuple(_person(x) for x in o.emergency_contacts)
     bundle.patient = dataclasses.replace(bundle.patient, **changes)
-    if "conditions" in o:
-        bundle.conditions = [Condition(icd10=c["icd10"], display=c.get("display", ""),
-                                       chronic=c.get("chronic")) for c in o["conditions"]]
-    if "medications" in o:
-        bundle.medications = [Medication(name=m["name"], dose=str(m.get("dose", "")),
-                                         frequency=m.get("frequency", ""),
-                                         indication=m.get("indication", ""))
-                              for m in o["medications"]]
-    if "allergies" in o:
-        bundle.allergies = [Allergy(a["substance"], a.get("reaction", "")) for a in o["allergies"]]
-    if "barriers" in o:
-        bundle.barriers = [Barrier(patient_id, BarrierDomain(b["domain"]), b["description"],
-                                   BarrierStatus(b.get("status", "open"))) for b in o["barriers"]]
+    if o.conditions is not None:
+        bundle.conditions = [Condition(icd10=c.icd10, display=c.display, chronic=c.chronic)
+                             for c in o.conditions]
+    if o.medications is not None:
+        bundle.medications = [Medication(name=m.name, dose=str(m.dose), frequency=m.frequency,
+                                         indication=m.indication) for m in o.medications]
+    if o.allergies is not None:
+        bundle.allergies = [Allergy(a["substance"], a.get("reaction", "")) for a in o.allergies]
+    if o.barriers is not None:
+        bundle.barriers = [Barrier(patient_id, b.domain, b.description, BarrierStatus(b.status))
+                           for b in o.barriers]
     else:
         bundle.barriers = [dataclasses.replace(b, patient_id=patient_id) for b in bundle.barriers]
-    if "consent" in o:
-        c = o["consent"]
-        bundle.consent = Consent(patient_id=patient_id, method=ConsentMethod(c["method"]),
-                                 consent_date=today - timedelta(days=int(c["days_ago"])),
+    if o.consent is not None:
+        bundle.consent = Consent(patient_id=patient_id, method=o.consent.method,
+                                 consent_date=today - timedelta(days=o.consent.days_ago),
                                  obtained_by="", disclosures={k: True for k in CONSENT_DISCLOSURES})
     elif bundle.consent is not None:
         bundle.consent = dataclasses.replace(bundle.consent, patient_id=patient_id)
-    if "care_plan" in o:
-        bundle.care_plan = plan_from_dict(o["care_plan"], today)
+    if o.care_plan is not None:
+        bundle.care_plan = plan_from_spec(o.care_plan, today)
     return bundle
+
+
+def seed_patient(wb, bundle: PatientBundle, before: datetime, record=None) -> None:
+    """Write a patient and their history as the workbench system user, dated a day before
+    ``before``: nothing the patient came with is the trainee's, or inside their calls. With the
+    attempt's ``record``, the patient is registered as that trainee's practice patient (the store
+    then lets only that trainee and supervisors open it)."""
+    from workbench.service import SYSTEM_USER
+
+    seeder = wb.as_user(SYSTEM_USER.id, clock=FixedClock(before - timedelta(days=1)))
+    if bundle.consent is not None and not bundle.consent.obtained_by:
+        bundle.consent = dataclasses.replace(bundle.consent, obtained_by=SYSTEM_USER.id)
+    if record is None:
+        seeder.add_patient(bundle)
+    else:
+        seeder.add_training_patient(bundle, record.id, record.trainee_id, record.scenario_id, record.seed)
+
+
+def seed_case(wb, record, scenario: Scenario, patient_id: str, seed: int,
+              preset_loader: PresetLoader | None = None):
+    """Create a scenario's patient in the attempt's scope; return its CaseState."""
+    from training.attempts import CaseState
+
+    start = record.sim_start
+    today = start.astimezone(ZoneInfo(wb.settings.timezone)).date()
+    bundle = build_bundle(scenario, patient_id, f"training:{record.id}", today, seed, preset_loader)
+    seed_patient(wb, bundle, start, record)
+    return CaseState(patient_id=patient_id, scenario_id=scenario.id)

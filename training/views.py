@@ -39,6 +39,7 @@ class TraineeView:
     feedback: tuple[FeedbackItem, ...]  #: empty until a supervisor releases it
     score: tuple[float, float] | None  #: (points, possible) once released
     passed: bool | None
+    decided_by: str = ""  #: released: the sentence saying a critical criterion decided
 
     def to_dict(self) -> dict:
         """Plain data for a widget: only what the trainee may see."""
@@ -51,6 +52,7 @@ class TraineeView:
             "released": self.released,
             "feedback": [item.__dict__ for item in self.feedback],
             "score": list(self.score) if self.score else None, "passed": self.passed,
+            "decided_by": self.decided_by,
         }
 
 
@@ -59,21 +61,27 @@ def trainee_view(attempt: Attempt, viewer_id: str, grade: Grade | None = None) -
     rec = attempt.record
     if viewer_id != rec.trainee_id:
         raise PermissionDenied("You can only open your own training attempts.")
-    sc = attempt.scenario
+    scenarios = attempt.scenarios
     released = rec.released and grade is not None
-    titles = {c.id: (c.title or c.id) for c in sc.criteria}
+    titles = {c.id: (c.title or c.id) for sc in scenarios.values() for c in sc.criteria}
+    objective = {o.id: o.text for sc in scenarios.values() for o in sc.objectives}
     feedback = tuple(
-        FeedbackItem(title=titles[r.criterion_id], objective=sc.objective_text(r.objective),
-                     met=r.met, points=r.points, possible=r.possible, feedback=r.feedback,
-                     reason=r.reason)
+        FeedbackItem(title=titles.get(r.criterion_id, r.criterion_id),
+                     objective=objective.get(r.objective, r.objective), met=r.met,
+                     points=r.points, possible=r.possible, feedback=r.feedback, reason=r.reason)
         for r in grade.results) if released else ()
+    title = (attempt.shift.title if attempt.shift is not None
+             else next(iter(scenarios.values())).title)
+    situation = (attempt.shift.summary if attempt.shift is not None
+                 else next(iter(scenarios.values())).situation)
+    questions = tuple(q for sc in scenarios.values() for q in sc.reflection)
     return TraineeView(
-        attempt_id=rec.id, scenario_title=sc.title, situation=sc.situation,
-        lines=tuple((ln.speaker, ln.text if not ln.note else f"{ln.text} ({ln.note})")
-                    for ln in rec.transcript),
+        attempt_id=rec.id, scenario_title=title, situation=situation,
+        lines=tuple((ln.speaker, ln.text) for ln in rec.transcript),
         options=tuple((o.id, o.label) for o in attempt.options()),
         finished=attempt.finished,
-        reflection_questions=sc.reflection if attempt.finished else (),
+        reflection_questions=questions if attempt.finished else (),
         released=released, feedback=feedback,
         score=(grade.points, grade.possible) if released else None,
-        passed=grade.passed if released else None)
+        passed=grade.passed if released else None,
+        decided_by=grade.decided_by if released else "")

@@ -9,7 +9,7 @@
     workbench export fhir|patient-copy            FHIR R4 bundles; a patient's own copy
     workbench import staff|patients|time FILE     bring a team's panel or a trainer's cases
     workbench panel generate|export               simulated panels
-    workbench scenario list|validate              training scenarios
+    workbench scenario list|validate|schema       training scenarios
     workbench gradebook export --out FILE         the cohort's grades as CSV
 """
 
@@ -177,6 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Validate a scenario file or a folder of them.")
     p.add_argument("path", help="a .yaml file or a folder")
     p.set_defaults(func=cmd_scenario_validate)
+    p = ssub.add_parser("schema", help="write the scenario JSON Schema for editors",
+                        description="Write the JSON Schema of the scenario format (for editors).")
+    p.add_argument("--out", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_scenario_schema)
 
     gb = sub.add_parser("gradebook", help="training gradebook", description="Training gradebook.")
     gsub = gb.add_subparsers(dest="gradebook", metavar="ACTION")
@@ -407,6 +411,13 @@ def cmd_scenario_list(args) -> int:
     for row in rows:
         print(f"{row['id']:<{width}}  {row['category']:<{cat}}  {row['title']}")
     print(f"{len(rows)} scenarios")
+    return 0
+
+
+def cmd_scenario_schema(args) -> int:
+    from training.cli import write_schema
+
+    print(f"Wrote {write_schema(args.out)}")
     return 0
 
 

@@ -3,7 +3,7 @@ through SQLAlchemy, through the raw driver, and through the sqlite3 / psql shell
 
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import insert, text
@@ -36,6 +36,7 @@ def populated(wb, clock, make_bundle):
     wb.record_escalation_step(esc.id, "rn_triage")
     wb.record_sdoh("P00009", {"food": True, "housing": False})
     wb.as_user("S005").attest_month("P00009", "2026-11", True, True)
+    wb.schedule_follow_up("P00009", clock.now() + timedelta(days=1), "Monthly check-in")
     with wb.engine.begin() as conn:
         conn.execute(insert(s.training_attempts).values(
             id="A1", scenario_id="x", trainee_id="S007", seed=1, started_at=clock.now(),

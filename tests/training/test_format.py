@@ -1,21 +1,24 @@
-"""Validation errors name the file, the line and the field (issue 6, Scenario format)."""
+"""The scenario format: pydantic models with file:line: field: messages, cross-references,
+duplicate keys, and a validator that plays the model and failing paths."""
 
 from __future__ import annotations
 
-import shutil
+import json
 
 import pytest
 
-from training.cli import validate
+from training.cli import validate, write_schema
+from training.format import parse_file
 from training.library import SCENARIO_DIR
 from training.scenario import ScenarioInvalid, load_scenario
+from training.validation import validate_file
 
 SOURCE = SCENARIO_DIR / "overdose-confusion.yaml"
 
 
 def _copy_with(tmp_path, old: str, new: str):
     text = SOURCE.read_text()
-    assert old in text
+    assert old in text, old
     path = tmp_path / "overdose-confusion.yaml"
     path.write_text(text.replace(old, new, 1))
     line = text[: text.index(old)].count("\n") + 1
@@ -23,68 +26,93 @@ def _copy_with(tmp_path, old: str, new: str):
 
 
 @pytest.mark.parametrize("old,new,field,words", [
-    ("    kind: ask\n    label: Confirm her name", "    kind: chat\n    label: Confirm her name",
-     "actions[0].kind", "'chat' is not one of"),
-    ("category: escalation", "category: gossip", "category", "'gossip' is not one of"),
+    ("category: escalation", "category: gossip", "category", "Input should be"),
     ("      kind: critical\n      points: 20", "      kind: critical\n      points: lots",
-     "rubric.criteria[0].points", "should be a number"),
-    ("  start: \"2026-11-23T15:00:00-05:00\"", "  start: \"2026-11-23 15:00\"",
-     "clock.start", "UTC offset"),
+     "rubric.criteria[0].points", "valid number"),
+    ("  start: \"2026-11-23T15:00:00-05:00\"", "  start: \"2026-11-23T15:00:00\"",
+     "clock.start", "time zone"),
     ("step: rn_triage, note: \"Warm", "step: rn_triaj, note: \"Warm",
-     "actions[2].effects[1].step", "'rn_triaj' is not one of"),
-    ("    next: with-rn", "    next: nowhere", "actions[2].next", "'nowhere' is not a conversation node"),
+     "model_path[5].do.step", "Input should be"),
+    ("    next: with-rn", "    next: nowhere", "options[5].next", "'nowhere' is not a conversation node"),
     ("failing_triggers: rn-triage", "failing_triggers: no-such", "failing_triggers",
-     "not a rubric criterion id"),
+     "not a criterion id"),
+    ("failing_triggers: rn-triage", "failing_triggers: poison", "failing_triggers",
+     "not a critical criterion"),
+    ("  - do: {type: start_timer, activity: patient_call}",
+     "  - do: {type: start_timer, activity: patient_call}\n    say: identify",
+     "model_path[0]", "exactly one of"),
+    ("      options: [ask-permission-ems, reassure-ems, poison-control, end-now]",
+     "      options: [reassure-ems, poison-control]", "conversation.nodes[2].options",
+     "at least 3 plausible options"),
+    ("    label: Ask what she took, how many and when",
+     "    label: Ask what she took, because an overdose is likely", "options[4].label",
+     "gives the answer away"),
+    ("    - id: poison\n", "    - id: poison\n      colour: red\n", "rubric.criteria[7].colour",
+     "Extra inputs"),
 ])
 def test_error_names_file_line_and_field(tmp_path, old, new, field, words):
     path, line = _copy_with(tmp_path, old, new)
-    problems = validate(path)
-    matching = [p for p in problems if f": {field}: " in p]
-    assert matching, problems
-    wanted_line = line + old[: old.index(old.strip().split("\n")[0])].count("\n")
-    assert any(p.startswith(f"{path}:") for p in matching)
-    assert any(words in p for p in matching)
-    lines = {int(p.split(":")[1]) for p in matching}
-    assert any(abs(n - wanted_line) <= 1 for n in lines), (lines, wanted_line)
+    _, problems = parse_file(path)
+    hits = [p for p in problems if f": {field}: " in p and words in p]
+    assert hits, problems
+    assert any(h.startswith(f"{path}:") for h in hits)
+    assert any(f":{line}:" in h or f":{line + 1}:" in h for h in hits), (hits, line)
+    with pytest.raises(ScenarioInvalid):
+        load_scenario(path)
 
 
-def test_unknown_field_and_missing_field(tmp_path):
-    path, line = _copy_with(tmp_path, "title: Confused", "titel: Confused")
-    problems = validate(path)
-    assert f"{path}:{line}: titel: unknown field 'titel'" in " ".join(problems)
-    assert any("missing the field 'title'" in p for p in problems)
-
-
-def test_unknown_action_in_path_names_the_line(tmp_path):
-    path, line = _copy_with(tmp_path, "  - ask-what-taken\n  - warm-transfer-rn",
-                            "  - ask-what-taken\n  - hug-the-patient")
-    problems = validate(path)
-    assert any(p.startswith(f"{path}:{line + 1}: model_path[2]:") and "hug-the-patient" in p
+def test_duplicate_keys_are_refused(tmp_path):
+    path, line = _copy_with(tmp_path, "    label: Ask what she took, how many and when\n",
+                            "    label: Ask what she took, how many and when\n    label: Twice\n")
+    _, problems = parse_file(path)
+    assert any(f":{line + 1}: options[4].label: the key 'label' is given twice" in p
                for p in problems), problems
 
 
-def test_not_yaml_names_the_line(tmp_path):
-    path = tmp_path / "broken.yaml"
-    path.write_text("id: x\ntitle: [unclosed\nsummary: y\n")
-    (problem,) = validate(path)
-    assert problem.startswith(f"{path}:") and "not valid YAML" in problem
+def test_list_valued_note_contains_is_read_as_any_of():
+    sc = load_scenario(SOURCE)
+    crit = next(c for c in sc.criteria if c.id == "implied-consent")
+    assert crit.check.require == {"patient_consent": False,
+                                  "note_contains": ["unable", "cannot", "could not", "confused",
+                                                    "implied"]}
 
 
-def test_load_scenario_raises_for_a_bad_file(tmp_path):
-    path, _ = _copy_with(tmp_path, "category: escalation", "category: gossip")
-    with pytest.raises(ScenarioInvalid) as info:
-        load_scenario(path)
-    assert "category" in str(info.value) and info.value.problems
+def test_version_1_files_are_refused_with_a_pointer(tmp_path):
+    path = tmp_path / "old.yaml"
+    path.write_text("schema_version: 1\nid: old\n")
+    (problem,) = parse_file(path)[1]
+    assert "schema_version" in problem and "docs/scenarios.md" in problem
 
 
-def test_id_must_match_file_name(tmp_path):
-    path = tmp_path / "other-name.yaml"
-    shutil.copy(SOURCE, path)
-    assert any(": id: " in p and "file name" in p for p in validate(path))
+def test_validator_plays_the_paths_and_reports_a_step_that_cannot_be_played(tmp_path):
+    # the model path records a step on an escalation it never opened: refused, with its line
+    path, line = _copy_with(
+        tmp_path, "  - do: {type: open_escalation, ref: od, severity: emergent, reason: \"Slurred "
+        "speech and confusion; says she took about four zolpidem after lunch\"}\n", "")
+    problems = validate_file(path)
+    assert any("model_path[4]: this step cannot be played: Open an escalation" in p
+               for p in problems), problems
+    assert not any("Stop it before starting another" in p for p in problems), problems
 
 
-def test_a_scenario_needs_a_critical_criterion(tmp_path):
-    text = SOURCE.read_text().replace("kind: critical", "kind: required")
-    path = tmp_path / "overdose-confusion.yaml"
-    path.write_text(text)
-    assert any("at least one critical criterion" in p for p in validate(path))
+def test_validator_says_when_the_model_path_misses_marks_or_the_failing_path_passes(tmp_path):
+    path, _ = _copy_with(tmp_path, "  - do: {type: schedule_follow_up, due_in_hours: 20",
+                         "  - do: {type: schedule_follow_up, due_in_hours: 40")
+    assert any("model path misses 'follow-up'" in p for p in validate_file(path))
+    text = SOURCE.read_text()
+    failing = text[text.index("failing_path:"):text.index("failing_triggers:")]
+    model = text[text.index("model_path:"):text.index("failing_path:")]
+    path.write_text(text.replace(failing, "failing_path:" + model.removeprefix("model_path:")))
+    assert any("the failing path passes" in p for p in validate_file(path))
+
+
+def test_library_and_shifts_validate_by_playing():
+    assert validate() == []
+    assert validate(SCENARIO_DIR.parent / "shifts") == []
+
+
+def test_json_schema_for_editors(tmp_path):
+    schema = json.loads(write_schema(tmp_path / "scenario.schema.json").read_text())
+    assert schema["properties"]["schema_version"]["const"] == 2
+    assert "source" not in schema["properties"]
+    assert "options" in schema["required"] and "model_path" in schema["required"]

@@ -20,12 +20,16 @@ STAFF = (TRAINEE, OTHER, SUPERVISOR, MANAGER, BILLING)
 
 
 def secret_texts(scenarios) -> set[str]:
-    """Rubric feedback (met and not met), criterion titles, and path notes of every scenario."""
+    """Rubric feedback (met and not met), criterion titles, and the notes the model and
+    failing paths write, of every scenario."""
     out: set[str] = set()
     for sc in scenarios.values():
         for c in sc.criteria:
-            out.update(t for t in (c.feedback_met, c.feedback_not_met, c.title) if t)
-        out.update(s.note for s in (*sc.model_path, *sc.failing_path) if s.note)
+            out.update(t for t in (c.feedback.met, c.feedback.not_met, c.title) if t)
+        for step in (*sc.model_path, *sc.failing_path):
+            note = getattr(step.do, "note", None) if step.do is not None else None
+            if note and len(note) > 20:
+                out.add(note)
     return out
 
 

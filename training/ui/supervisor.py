@@ -1,6 +1,8 @@
-"""The supervisor dashboard: cohort gradebook, attempt detail, overrides, release, CSV, plot.
+"""The supervisor dashboard: cohort gradebook, statistics per criterion and objective,
+behaviour per trainee, attempt detail (timeline, transcript, model path), overrides, release,
+CSV downloads and a plot.
 
-Role-gated to supervisors (issue 6, section 6). Grades are derived from the records every
+Role-gated to supervisors. Grades are derived from the records every
 time (architecture, "Derived, never stored twice"); an override keeps the supervisor's
 comment with the attempt (``training.grading.override_criterion``).
 """
@@ -17,18 +19,24 @@ from workbench.service import Workbench
 from workbench.ui.html import data_link, esc, figure_png, message, table
 
 from training.attempts import AttemptRecord, AttemptRepository, default_repository
-from training.gradebook import GradebookRow, gradebook, objective_rows, write_csv
+from training.gradebook import (GradebookRow, behaviour, cohort_stats, gradebook, objective_rows,
+                                write_csv, write_rows)
 from training.grading import Grade, grade_attempt, override_criterion, release_feedback
-from training.scenario import Scenario
+from training.model import Scenario
 
 from .common import TRAINING_STYLE, check_training_role, library
-from .detail import records_html, scores_html, supervisor_transcript_html
+from .detail import model_path_html, scores_html, supervisor_transcript_html, timeline_html
 
 
 def gradebook_csv(rows: list[GradebookRow]) -> bytes:
     """The gradebook as CSV bytes (the same file ``workbench gradebook export`` writes)."""
     with tempfile.TemporaryDirectory() as tmp:
         return write_csv(rows, Path(tmp) / "gradebook.csv").read_bytes()
+
+
+def rows_csv(rows: list[dict], name: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_rows(rows, Path(tmp) / name).read_bytes()
 
 
 def objective_figure(rows: list[dict]):
@@ -69,6 +77,10 @@ class SupervisorDashboard(w.VBox):
         self.table.add_class("trn-gradebook")
         self.download = w.HTML()
         self.download.add_class("trn-download")
+        self.stats = w.HTML()
+        self.stats.add_class("trn-cohort-stats")
+        self.behaviour = w.HTML()
+        self.behaviour.add_class("trn-behaviour")
         self.plot = w.Image(format="png", layout=w.Layout(max_width="820px"))
         self.plot_box = w.VBox([self.plot])
         self.plot_box.add_class("trn-plot")
@@ -105,7 +117,10 @@ class SupervisorDashboard(w.VBox):
         super().__init__([
             w.HTML(TRAINING_STYLE),
             w.HTML('<div class="ccm-section-title">Cohort gradebook</div>'), self.table, self.download,
-            self.plot_box,
+            w.HTML('<div class="ccm-section-title">Per criterion and objective (% met)</div>'),
+            self.stats, self.plot_box,
+            w.HTML('<div class="ccm-section-title">Behaviour from the record, per trainee</div>'),
+            self.behaviour,
             w.HTML('<div class="ccm-section-title">Attempt detail</div>'), self.picker, self.msg, self.detail])
         self.add_class("trn-dashboard")
         self.refresh()
@@ -125,6 +140,28 @@ class SupervisorDashboard(w.VBox):
             css="ccm-table trn-gradebook-table") if rows else message("No training attempts yet.", "info")
         self.download.value = data_link(gradebook_csv(rows), "training-gradebook.csv", "text/csv",
                                         "Download gradebook (CSV)", css="ccm-download trn-download-csv")
+        stats = cohort_stats(self.graded)
+        self.stats.value = (table(["Objective", "Results", "% met"],
+                                  [(o["objective"], o["results"], f'{o["percent_met"]:g}')
+                                   for o in stats["objectives"]], css="ccm-table trn-objective-stats")
+                            + table(["Criterion", "Objective", "Attempts", "% met"],
+                                    [(c["title"], c["objective"], c["attempts"], f'{c["percent_met"]:g}')
+                                     for c in stats["criteria"]], css="ccm-table trn-criterion-stats")
+                            + data_link(rows_csv(stats["criteria"], "criteria.csv"),
+                                        "training-criteria.csv", "text/csv",
+                                        "Download per-criterion statistics (CSV)",
+                                        css="ccm-download trn-download-criteria")
+                            if stats["criteria"] else "")
+        beh = behaviour(self.wb, self.repo)
+        self.behaviour.value = (table(
+            ["Trainee", "Attempts", "Documentation lag (min)", "Minutes logged", "Minutes in call",
+             "Logged / call", "Words per note"],
+            [(b["trainee_id"], b["attempts"], b["documentation_lag_min"], b["minutes_logged"],
+              b["minutes_in_call"], b["logged_vs_call"], b["words_per_note"]) for b in beh],
+            css="ccm-table trn-behaviour-table")
+            + data_link(rows_csv(beh, "behaviour.csv"), "training-behaviour.csv", "text/csv",
+                        "Download behaviour (CSV)", css="ccm-download trn-download-behaviour")
+            if beh else "")
         obj = objective_rows(self.graded, self.scenarios)
         if obj:
             self.plot.value = figure_png(objective_figure(obj))
@@ -145,9 +182,10 @@ class SupervisorDashboard(w.VBox):
         if aid is None:
             return None
         rec = self.repo.get_attempt(aid)
-        sc = self.scenarios.get(rec.scenario_id)
-        grade = grade_attempt(self.wb, sc, rec) if sc is not None and rec.status == "finished" else None
-        return rec, sc, grade
+        known = all(c.scenario_id in self.scenarios for c in rec.cases if c.scenario_id)
+        grade = (grade_attempt(self.wb, self.scenarios, rec)
+                 if known and rec.status == "finished" else None)
+        return rec, (self.scenarios if known else None), grade
 
     def show_detail(self) -> None:
         sel = self._selected()
@@ -155,23 +193,30 @@ class SupervisorDashboard(w.VBox):
             self.detail.children = []
             return
         rec, sc, grade = sel
-        head = (f'<div class="ccm-card"><b>{esc(sc.title if sc else rec.scenario_id)}</b> &middot; attempt '
+        head = (f'<div class="ccm-card"><b>{esc(rec.scenario_id)}</b> &middot; attempt '
                 f'<span class="trn-detail-id">{esc(rec.id)}</span> by {esc(rec.trainee_id)} &middot; seed {rec.seed} '
                 f'&middot; {esc(rec.status)} &middot; feedback '
                 f'{"released" if rec.released else "not released"}</div>')
         parts: list[w.Widget] = [w.HTML(head)]
         parts.append(w.HTML('<div class="ccm-section-title">Automatic scores</div>'
-                            + (scores_html(grade, sc) if grade and sc else
+                            + (scores_html(grade) if grade else
                                message("The attempt is still in progress: it is graded once it ends.", "info"))))
-        parts.append(w.HTML('<div class="ccm-section-title">Transcript</div>' + supervisor_transcript_html(rec, self.wb.tz)))
-        parts.append(w.HTML('<div class="ccm-section-title">Records produced</div>' + records_html(self.wb, rec)))
+        side = w.HBox([
+            w.HTML('<div class="ccm-section-title">The record: what was written, by whom</div>'
+                   + timeline_html(self.wb, rec), layout=w.Layout(width="55%")),
+            w.HTML('<div class="ccm-section-title">Transcript</div>'
+                   + supervisor_transcript_html(rec, self.wb.tz), layout=w.Layout(width="45%"))])
+        side.add_class("trn-side-by-side")
+        parts.append(side)
+        if sc is not None:
+            parts.append(w.HTML('<div class="ccm-section-title">What the model path does</div>'
+                                + model_path_html(sc, rec)))
         if rec.reflection:
             parts.append(w.HTML('<div class="ccm-section-title">Reflection</div>'
                                 + table(["Question", "Answer"], list(rec.reflection.items()))))
         if grade is not None and sc is not None:
-            crits = {c.id: c for c in sc.criteria}
-            self.criterion.options = [(f"{crits[r.criterion_id].title or r.criterion_id} ({r.points:g}/{r.possible:g})",
-                                       r.criterion_id) for r in grade.results]
+            self.criterion.options = [(f"{r.patient_id}: {r.title} ({r.points:g}/{r.possible:g})",
+                                       f"{r.patient_id}|{r.criterion_id}") for r in grade.results]
             self._criterion_max()
             self.release_button.disabled = rec.released
             self.release_button.description = ("Feedback released" if rec.released
@@ -183,7 +228,8 @@ class SupervisorDashboard(w.VBox):
         """Fill the form with the chosen criterion's current score (and its maximum)."""
         sel = self._selected() if self.picker.value else None
         grade = sel[2] if sel else None
-        res = next((r for r in grade.results if r.criterion_id == self.criterion.value), None) if grade else None
+        res = next((r for r in grade.results if f"{r.patient_id}|{r.criterion_id}" == self.criterion.value),
+                   None) if grade else None
         if res is not None:
             self.points.max = res.possible
             self.points.value = res.points
@@ -195,14 +241,16 @@ class SupervisorDashboard(w.VBox):
         try:
             if sel is None or sel[1] is None or self.criterion.value is None:
                 raise InvalidInput("Choose a finished attempt and a criterion first.")
-            rec, sc, _ = sel
-            override_criterion(self.repo, sc, rec.id, self.criterion.value, self.points.value, self.met.value,
-                               self.comment.value, self.wb.user, at=self.wb.now())
+            rec, scenarios, _ = sel
+            pid, cid = self.criterion.value.split("|", 1)
+            sc = scenarios[rec.case(pid).scenario_id]
+            override_criterion(self.repo, sc, rec.id, cid, self.points.value, self.met.value,
+                               self.comment.value, self.wb.user, at=self.wb.now(), patient_id=pid)
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
             return
         self.comment.value = ""
-        done = f"Score for '{self.criterion.value}' overridden on attempt {rec.id}."
+        done = f"Score for '{cid}' overridden on attempt {rec.id}."
         self.refresh(keep=rec.id)
         self.msg.value = message(done, "ok")
 

@@ -70,7 +70,8 @@ class AccessMixin:
     def add_training_patient(self, bundle: r.PatientBundle, attempt_id: str, trainee_id: str,
                              scenario_id: str, seed: int = 0) -> r.Patient:
         """Make a scenario's practice patient and register whose attempt it is, in one unit of
-        work. A trainee may start only their own attempts; supervisors may start anyone's."""
+        work. A trainee may start only their own attempts; supervisors may start anyone's. A
+        shift's further patients join the same trainee's attempt."""
         from ..loader import bundle_rows, insert_rows
 
         scope = f"{policy.TRAINING_PREFIX}{attempt_id}"
@@ -82,10 +83,13 @@ class AccessMixin:
         with self.write() as conn:
             if conn.execute(select(s.patients.c.id).where(s.patients.c.id == bundle.patient.id)).first():
                 raise InvalidInput(f"Patient id {bundle.patient.id} is already in use.", "patient_id")
-            if conn.execute(select(s.training_attempts.c.id).where(s.training_attempts.c.id == attempt_id)).first():
+            held = conn.execute(select(s.training_attempts.c.trainee_id).where(
+                s.training_attempts.c.id == attempt_id)).first()
+            if held is not None and held.trainee_id != trainee.id:
                 raise InvalidInput(f"There is already a training attempt {attempt_id}.")
             insert_rows(conn, rows)
-            conn.insert(s.training_attempts, id=attempt_id, scenario_id=scenario_id, scenario_version="",
-                        trainee_id=trainee.id, patient_id=bundle.patient.id, seed=seed,
-                        started_at=conn.now)
+            if held is None:  # the attempt's first patient registers the attempt; a shift's others join it
+                conn.insert(s.training_attempts, id=attempt_id, scenario_id=scenario_id, scenario_version="",
+                            trainee_id=trainee.id, patient_id=bundle.patient.id, seed=seed,
+                            started_at=conn.now)
         return bundle.patient

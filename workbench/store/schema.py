@@ -344,6 +344,11 @@ month_attestations = Table(
     *_correctable("month_attestations"),
 )
 
+follow_ups = Table(  # the next contact planned with a patient
+    "follow_ups", metadata, _pk(), _patient_fk(),
+    Column("due_at", UTCDateTime, nullable=False), Column("channel", String(16), nullable=False, default="phone"),
+    Column("purpose", Text, nullable=False), *_audit(), *_correctable("follow_ups"))
+
 visits = Table(
     "visits",
     metadata,
@@ -389,5 +394,6 @@ CLINICAL_TABLES = (
     "observations", "care_plan_revisions", "consents", "consent_revocations", "timers",
     "time_entries", "timer_stops", "contacts", "escalations", "escalation_steps", "barriers",
     "questionnaire_responses", "month_attestations", "training_attempts", "training_events",
+    "follow_ups",
     "visits",
 )

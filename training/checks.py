@@ -1,0 +1,285 @@
+"""Evaluate rubric checks (``training.checks_model``) for one patient of an attempt.
+
+Pure functions over a ``Context``: the trainee's own facts for that patient, every fact of
+the patient (for "consent on file before"), the patient's part of the transcript and the
+calls. The engine uses ``find_ref`` for its events' ``if``/``unless`` too, so an event and a
+criterion read "it happened" the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from training.attempts import TranscriptLine
+from training.checks_model import Check, RecordFilter, Ref
+from training.evidence import Fact, as_date
+
+
+@dataclass
+class Context:
+    patient_id: str
+    trainee_id: str
+    own: list[Fact]  #: what the trainee wrote for this patient
+    all: list[Fact]  #: every current record of this patient (history, world, supervisor)
+    lines: list[TranscriptLine]  #: this patient's lines
+    calls: list[tuple[datetime, datetime | None]]
+    labels: set[str] = field(default_factory=set)  #: every option label (normalised)
+    answers: dict = field(default_factory=dict)  #: what the patient answers (phq9: [...])
+    every_entry: list[Fact] = field(default_factory=list)  #: the trainee's entries, all patients
+
+    @property
+    def call_start(self) -> datetime | None:
+        return self.calls[0][0] if self.calls else None
+
+
+@dataclass(frozen=True)
+class Hit:
+    met: bool
+    reason: str
+    evidence: tuple[str, ...] = ()
+    at: datetime | None = None
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _contains(text: str, words) -> bool:
+    low = text.lower()
+    return any(w.lower() in low for w in words)
+
+
+def matches(f: Fact, flt: RecordFilter) -> bool:
+    if f.type != flt.type:
+        return False
+    for key, want in flt.given().items():
+        if key == "note_contains":
+            if not _contains(f.text, want):
+                return False
+        elif key == "name_contains":
+            if want.lower() not in str(f.fields.get("name", "")).lower():
+                return False
+        elif key == "with_whom":
+            if want.lower() not in str(f.fields.get("with_whom", "")).lower():
+                return False
+        elif f.fields.get(key) != (want.value if hasattr(want, "value") else want):
+            return False
+    return True
+
+
+def describe(flt: RecordFilter) -> str:
+    given = ", ".join(f"{k} {v if not isinstance(v, tuple) else '/'.join(v)}"
+                      for k, v in flt.given().items())
+    return flt.type.replace("_", " ") + (f" ({given})" if given else "")
+
+
+def find_ref(ref: Ref, ctx: Context) -> Hit:
+    if ref.said is not None:
+        for ln in ctx.lines:
+            if ln.option_id == ref.said:
+                return Hit(True, f"said '{ln.text}'", (f"line {ln.n}",), ln.at)
+        return Hit(False, f"never said '{ref.said}'")
+    if ref.event is not None:
+        for ln in ctx.lines:
+            if ln.event == ref.event:
+                return Hit(True, f"the event '{ref.event}' happened", (f"line {ln.n}",), ln.at)
+        return Hit(False, f"the event '{ref.event}' did not happen")
+    if ref.line is not None:
+        for ln in ctx.lines:
+            if ln.node == ref.line:
+                return Hit(True, f"the patient said: {ln.text}", (f"line {ln.n}",), ln.at)
+        return Hit(False, f"the conversation never reached '{ref.line}'")
+    found = [f for f in ctx.own if matches(f, ref.record)]
+    if found:
+        return Hit(True, f"recorded {found[0].label}", tuple(f.key for f in found), found[0].at)
+    return Hit(False, f"no {describe(ref.record)} recorded by the trainee")
+
+
+def _minutes(a: datetime, b: datetime) -> float:
+    return (b - a).total_seconds() / 60
+
+
+def _within(chk: Check, ctx: Context) -> Hit:
+    hit = find_ref(chk.of, ctx)
+    if not hit.met:
+        return hit
+    if chk.after is not None:
+        base = find_ref(chk.after, ctx)
+        if not base.met:
+            return Hit(False, f"{hit.reason}, but {base.reason}", hit.evidence)
+        start, what = base.at, "after that"
+    else:
+        start, what = ctx.call_start, "after the call began"
+    mins = _minutes(start, hit.at) if start else float("inf")
+    return Hit(0 <= mins <= chk.within_minutes, f"{hit.reason} {mins:.1f} minutes {what} "
+               f"(limit {chk.within_minutes:g})", hit.evidence, hit.at)
+
+
+def _steps(chk, ctx: Context) -> Hit:
+    steps = [f for f in ctx.own if f.type == "escalation_step"]
+    got, idx, at0 = [], 0, None
+    for want in chk.steps:
+        pool = steps[idx:] if chk.in_order else steps
+        match = next((i for i, f in enumerate(pool) if f.fields["step"] == want.value), None)
+        if match is None:
+            done = ", ".join(str(s.fields["step"]) for s in steps) or "none"
+            return Hit(False, f"the step {want.value} is missing "
+                       f"{'in that order ' if chk.in_order else ''}(recorded: {done})",
+                       tuple(f.key for f in got))
+        f = pool[match]
+        got.append(f)
+        at0 = at0 or f.at
+        if chk.in_order:
+            idx += match + 1
+    if chk.within_minutes is not None:
+        base = find_ref(chk.of, ctx) if chk.of is not None else Hit(True, "", (), ctx.call_start)
+        if not base.met or base.at is None:
+            return Hit(False, f"the steps were recorded, but {base.reason}")
+        mins = _minutes(base.at, at0)
+        if mins > chk.within_minutes:
+            return Hit(False, f"the first step came {mins:.1f} minutes later (limit "
+                       f"{chk.within_minutes:g})", tuple(f.key for f in got), at0)
+    names = " then ".join(s.value for s in chk.steps)
+    return Hit(True, f"recorded {names}", tuple(f.key for f in got), at0)
+
+
+def _notes(chk, ctx: Context) -> Hit:
+    items = [f for f in ctx.own if f.type in chk.of]
+    if not items:
+        return Hit(False, f"no {' or '.join(chk.of)} was recorded")
+    for f in items:
+        text = f.text.strip()
+        words = len([w for w in text.split() if any(ch.isalnum() for ch in w)])
+        if not text or text.strip(" .-") == "":
+            return Hit(False, f"{f.label} has no real note", (f.key,))
+        if _norm(text) in ctx.labels:
+            return Hit(False, f"{f.label}: the note copies an option's wording", (f.key,))
+        if words < chk.min_words:
+            return Hit(False, f"{f.label}: the note has {words} word(s) (at least "
+                       f"{chk.min_words})", (f.key,))
+    if chk.any_of and not any(_contains(f.text, chk.any_of) for f in items):
+        return Hit(False, f"no note mentions any of: {', '.join(chk.any_of)}",
+                   tuple(f.key for f in items))
+    return Hit(True, f"{len(items)} note(s) in the trainee's own words",
+               tuple(f.key for f in items))
+
+
+def _time_honest(chk, ctx: Context) -> Hit:
+    entries = [f for f in ctx.own if f.type == "time_entry"]
+    if not entries:
+        return Hit(False, "no time was recorded for this patient")
+    logged = sum(f.fields["minutes"] for f in entries)
+    spent = sum(_minutes(a, b) for a, b in ctx.calls if b is not None)
+    slack = max(chk.minutes, spent * chk.percent / 100)
+    keys = tuple(f.key for f in entries)
+    if abs(logged - spent) > slack:
+        return Hit(False, f"{logged:.1f} minutes logged for {spent:.1f} minutes on the call "
+                   f"(allowed ±{slack:.1f})", keys)
+    return Hit(True, f"{logged:.1f} minutes logged for {spent:.1f} minutes on the call", keys)
+
+
+def _overlaps(ctx: Context) -> Hit:
+    entries = sorted((f for f in ctx.every_entry if f.fields.get("started_at")),
+                     key=lambda f: f.fields["started_at"])
+    if not ctx.every_entry:
+        return Hit(False, "no time was recorded")
+    for a, b in zip(entries, entries[1:]):
+        if b.fields["started_at"] < a.fields["ended_at"]:
+            return Hit(False, f"{a.label} and {b.label} overlap", (a.key, b.key))
+    return Hit(True, "no two time entries overlap", tuple(f.key for f in ctx.every_entry))
+
+
+def evaluate(chk: Check, ctx: Context) -> Hit:
+    form = chk.form
+    if form in ("said", "event", "record"):
+        return find_ref(Ref(**{form: getattr(chk, form)}), ctx)
+    if form == "said_any":
+        for oid in chk.said_any:
+            hit = find_ref(Ref(said=oid), ctx)
+            if hit.met:
+                return hit
+        return Hit(False, "none of those things was said")
+    if form == "all_records":
+        found = [f for f in ctx.own if matches(f, chk.all_records)]
+        want = RecordFilter(type=chk.all_records.type, **chk.require)
+        bad = [f for f in found if not matches(f, want)]
+        if not found:
+            return Hit(False, f"no {describe(chk.all_records)} was recorded")
+        if bad:
+            return Hit(False, f"{bad[0].label} was recorded without {describe(want)}",
+                       tuple(f.key for f in bad))
+        return Hit(True, f"every {describe(chk.all_records)} has {describe(want)}",
+                   tuple(f.key for f in found))
+    if form == "order":
+        first, then = find_ref(chk.order.first, ctx), find_ref(chk.order.then, ctx)
+        ev = first.evidence[:1] + then.evidence[:1]
+        if not then.met:
+            return Hit(False, f"the second step is missing: {then.reason}", ev)
+        if not first.met:
+            return Hit(False, f"{then.reason}, but {first.reason}", ev)
+        if first.at > then.at:
+            return Hit(False, f"{then.reason} came before: {first.reason}", ev)
+        return Hit(True, f"{first.reason}, then {then.reason}", ev)
+    if form == "within_minutes":
+        return _within(chk, ctx)
+    if form == "goal":
+        g = chk.goal
+        goals = [f for f in ctx.own if f.type == "goal" and _contains(f.text, g.any_of)]
+        if not goals:
+            return Hit(False, f"no care-plan goal about {' / '.join(g.any_of)} was written")
+        if g.measurable:
+            day = ctx.call_start.date() if ctx.call_start else None
+            goals = [f for f in goals if f.fields["measurable"] and (
+                g.due_within_days is None or day is None
+                or as_date(f.fields["due_date"]) <= day + timedelta(days=g.due_within_days))]
+            if not goals:
+                return Hit(False, "the goal has no measurable target with a due date"
+                           + (f" within {g.due_within_days} days" if g.due_within_days else ""))
+        return Hit(True, f"wrote a goal ({goals[0].label})", tuple(f.key for f in goals),
+                   goals[0].at)
+    if form == "medication":
+        m = chk.medication
+        found = [f for f in ctx.own if f.type == "medication_change"
+                 and m.name_contains.lower() in f.fields["name"].lower()
+                 and (m.change == "any" or f.fields["change"] == m.change)]
+        if not found:
+            return Hit(False, f"the medication list shows no change to {m.name_contains}")
+        return Hit(True, f"changed the list: {found[0].label}", tuple(f.key for f in found),
+                   found[0].at)
+    if form == "phq":
+        found = [f for f in ctx.own if f.type == "phq" and f.fields["instrument"] == chk.phq.instrument]
+        if not found:
+            return Hit(False, f"no {chk.phq.instrument} was recorded")
+        want = ctx.answers.get(chk.phq.instrument.lower().replace("-", ""))
+        if chk.phq.matches_patient and want is not None:
+            good = [f for f in found if list(f.fields["answers"]) == list(want)]
+            if not good:
+                return Hit(False, f"the {chk.phq.instrument} recorded does not match the answers "
+                           "the patient gave", tuple(f.key for f in found))
+            found = good
+        return Hit(True, f"recorded the {chk.phq.instrument} as answered",
+                   tuple(f.key for f in found), found[0].at)
+    if form == "consent_before_care_plan":
+        plans = [f for f in ctx.own if f.type == "care_plan_revision"]
+        if not plans:
+            return Hit(False, "no care-plan work was recorded")
+        consents = [f for f in ctx.all if f.type == "consent" and f.at < plans[0].at]
+        if not consents:
+            return Hit(False, "the care plan was changed before consent was on file",
+                       (plans[0].key,))
+        return Hit(True, "consent was on file before the care-plan change",
+                   (consents[0].key, plans[0].key))
+    if form == "escalation_steps":
+        return _steps(chk.escalation_steps, ctx)
+    if form == "follow_up":
+        found = [f for f in ctx.own if f.type == "follow_up"
+                 and _minutes(f.at, f.fields["due_at"]) <= chk.follow_up.within_hours * 60]
+        if not found:
+            return Hit(False, f"no follow-up due within {chk.follow_up.within_hours:g} hours")
+        return Hit(True, f"scheduled {found[0].label}", tuple(f.key for f in found), found[0].at)
+    if form == "time_honest":
+        return _time_honest(chk.time_honest, ctx)
+    if form == "no_overlapping_entries":
+        return _overlaps(ctx)
+    return _notes(chk.note, ctx)

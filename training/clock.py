@@ -1,0 +1,65 @@
+"""The attempt's clock: simulated minutes that the trainee moves on, or wall-clock speed.
+
+Every reading is strictly later than the one before (by at least a microsecond), so two
+things done in the same simulated minute keep the order they were done in: the transcript
+and the store's ``recorded_at`` come from this one clock, and ``order`` checks compare them.
+
+In ``wall`` mode the clock runs at real speed while a call is on (``run``/``pause``), so the
+real timer measures the trainee's real call; ``advance`` moves it on between calls.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+_TICK = timedelta(microseconds=1)
+
+
+class AttemptClock:
+    def __init__(self, start: datetime, wall: bool = False, state: dict | None = None):
+        self.wall = wall
+        self._base = start.astimezone(UTC)  #: simulated time at the anchor
+        self._anchor: datetime | None = None  #: real time the clock started running
+        self._last = self._base - _TICK
+        if state:
+            self.wall = state.get("wall", wall)
+            self._base = datetime.fromisoformat(state["base"])
+            self._last = datetime.fromisoformat(state["last"])
+            self._anchor = datetime.fromisoformat(state["anchor"]) if state.get("anchor") else None
+
+    def _raw(self) -> datetime:
+        if self._anchor is None:
+            return self._base
+        return self._base + (datetime.now(UTC) - self._anchor)
+
+    def now(self) -> datetime:
+        value = max(self._raw(), self._last + _TICK)
+        self._last = value
+        return value
+
+    def peek(self) -> datetime:
+        """The time now without consuming a tick (for display)."""
+        return max(self._raw(), self._last)
+
+    def advance(self, minutes: float) -> datetime:
+        self._base += timedelta(minutes=minutes)
+        return self.peek()
+
+    @property
+    def running(self) -> bool:
+        return self._anchor is not None
+
+    def run(self) -> None:
+        """Wall mode: start moving at real speed (a call begins)."""
+        if self.wall and self._anchor is None:
+            self._base = self.peek()
+            self._anchor = datetime.now(UTC)
+
+    def pause(self) -> None:
+        if self._anchor is not None:
+            self._base = self._raw()
+            self._anchor = None
+
+    def state(self) -> dict:
+        return {"wall": self.wall, "base": self._base.isoformat(), "last": self._last.isoformat(),
+                "anchor": self._anchor.isoformat() if self._anchor else None}
