@@ -1,4 +1,4 @@
-"""Dashboard benchmark (issue 5, section 7; one-app navigation), in one run:
+"""Dashboard benchmark (one-app navigation), in one run:
 
 1. time from navigation to an interactive worklist for a 500-patient panel, against a
    one-widget notebook served by the same Voila (target: at most 1.5x);

@@ -1,4 +1,4 @@
-"""Month-report benchmark (issue 3, section 6): the month report against a bare SQL GROUP BY.
+"""Month-report benchmark: the month report against a bare SQL GROUP BY.
 
 Builds a SQLite database with N patients and M time entries in one month (executemany straight
 into the tables, with staff, conditions and consent rows), then times, in one run, the month

@@ -1,4 +1,4 @@
-"""Benchmark the simulated-panel generator (issue 4, item 6).
+"""Benchmark the simulated-panel generator.
 
 Prints patients per second generated in memory (one process, one core) and, when the
 service offers ``Workbench.load_panel``, the time to load the panel into a fresh SQLite

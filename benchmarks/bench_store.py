@@ -1,5 +1,5 @@
 """Store benchmark: timer start/stop latency (p50, p99) on SQLite and PostgreSQL, and a bulk
-insert of time entries. Targets (issue 2): p99 start or stop <= 20 ms on SQLite; 1,000,000
+insert of time entries. Targets: p99 start or stop <= 20 ms on SQLite; 1,000,000
 entries loaded <= 60 s. Figures go in docs/performance.md.
 
     python benchmarks/bench_store.py                 # SQLite, plus PostgreSQL when installed

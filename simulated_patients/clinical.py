@@ -6,7 +6,7 @@ screenings, immunizations and allergies, all consistent with each other.
 - observations follow the conditions (A1c for diabetes, blood pressure for hypertension,
   weight for heart failure, eGFR for CKD ...), over the 12 months before ``start``, and
   never leave the physiological limits of observations.yaml;
-- screenings follow the care gaps of the reference ("Care gaps commonly tracked"), with
+- screenings follow the care gaps of docs/reference.md ("Care gaps"), with
   realistic shares left overdue.
 """
 

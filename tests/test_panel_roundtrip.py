@@ -1,4 +1,4 @@
-"""Issue 4: export a generated panel as the import CSVs, import them into an empty database, and
+"""Export a generated panel as the import CSVs, import them into an empty database, and
 get the same panel back (the same files on a second export)."""
 
 from workbench import importer

@@ -1,4 +1,4 @@
-"""Totals and the four output formats of the month report (issue 3, section 2)."""
+"""Totals and the four output formats of the month report."""
 
 from __future__ import annotations
 

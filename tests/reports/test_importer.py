@@ -1,4 +1,4 @@
-"""CSV import (issue 3, section 4): good files, idempotency, bad files refused whole with line numbers."""
+"""CSV import: good files, idempotency, bad files refused whole with line numbers."""
 
 from __future__ import annotations
 

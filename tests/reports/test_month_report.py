@@ -1,4 +1,4 @@
-"""Month report rows for hand-built months (issue 3, section 2; reference "Monthly codes and time thresholds")."""
+"""Month report rows for hand-built months (docs/reference.md, "Monthly codes and time thresholds")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The worklist: columns, metrics and the order of who needs a call today (issue 3, section 3)."""
+"""The worklist: columns, metrics and the order of who needs a call today."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Table-driven billing cases written from the reference ("Monthly codes and time thresholds",
+"""Table-driven billing cases written from docs/reference.md ("Monthly codes and time thresholds",
 "Consent", "Who may do the work", "Who is eligible"). 2025 amounts: 99490 60.49, 99439 45.93,
 99491 82.16, 99437 57.58, 99487 131.65, 99489 70.52; 2026 (docs/reference.md, "Payment amounts"):
 99490 66.13, 99439 48.00, 99491 82.16 (2025 carried), 99437 64.67, 99487 144.29, 99489 78.16,

@@ -1,4 +1,4 @@
-"""Calibration of a 10,000-patient panel to Medicare FFS (issue 4): within 3 points."""
+"""Calibration of a 10,000-patient panel to Medicare FFS: within 3 points."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Timer semantics and time entries (issue 2, "Timer semantics"), on both backends."""
+"""Timer semantics and time entries, on both backends."""
 
 from datetime import UTC, date, datetime, timedelta
 

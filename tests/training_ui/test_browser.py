@@ -1,4 +1,4 @@
-"""Playwright with Debian's Chromium against a real voila (issue 6, sections 7 and 8).
+"""Playwright with Debian's Chromium against a real voila.
 
 A trainee plays the overdose scenario to the end by clicking while every HTTP response body
 and websocket frame the page receives is recorded: none may hold rubric text. A supervisor

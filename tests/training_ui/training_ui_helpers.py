@@ -1,6 +1,6 @@
 """Helpers for the training UI tests: the staff they use, and what must never reach a trainee's
 browser before release: the rubric's feedback texts and titles, and the notes of the model and
-failing paths (issue 6, section 7)."""
+failing paths."""
 
 from __future__ import annotations
 

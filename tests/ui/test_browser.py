@@ -1,4 +1,4 @@
-"""Playwright with Debian's Chromium against a real voila on 127.0.0.1 (issue 5, section 6).
+"""Playwright with Debian's Chromium against a real voila on 127.0.0.1.
 
 Each test opens a page, drives the widgets, checks what the screen shows and what the record
 holds, saves a screenshot under docs/screenshots/, and asserts that no request left 127.0.0.1.

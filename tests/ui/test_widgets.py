@@ -1,4 +1,4 @@
-"""Widget tests without a browser: set values, click, assert the record (issue 5, section 6)."""
+"""Widget tests without a browser: set values, click, assert the record."""
 
 from __future__ import annotations
 

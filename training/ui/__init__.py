@@ -1,4 +1,4 @@
-"""Trainee player and supervisor dashboard (issue 6, sections 5-7), as Voila apps.
+"""Trainee player and supervisor dashboard, as Voila apps.
 
 ``trainee_app()`` and ``supervisor_app()`` are one call from a notebook cell. The widgets load
 on first use, so importing this package stays light.

@@ -1,6 +1,6 @@
 """The trainee's pages: the scenario and shift library, their own attempts and progress.
 
-Security (architecture, "Identity and roles"): every widget here is built from
+Security (docs/architecture.md, "Identity and roles"): every widget here is built from
 ``training.views.trainee_view(...).to_dict()``, the scenario's public fields (title, summary,
 category) and the trainee's own attempts. The rubric, its feedback texts and the model and
 failing paths are never put into any widget, visible or hidden: a grade is computed only for
@@ -113,7 +113,7 @@ class TraineeHome(w.VBox):
 
     # ------------------------------------------------------------------ lists
     def my_attempts(self) -> list[AttemptRecord]:
-        """Only the signed-in trainee's attempts (issue 6, section 7)."""
+        """Only the signed-in trainee's attempts."""
         return self.repo.find_attempts(trainee_id=self.wb.user.id)
 
     def refresh(self) -> None:

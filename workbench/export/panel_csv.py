@@ -1,4 +1,4 @@
-"""The panel as the import CSV files (issue 3, section 4; formats in docs/import.md).
+"""The panel as the import CSV files (formats in docs/import.md).
 
 ``staff.csv``: ``staff_id,name,role,credential,state``; ``patients.csv``:
 ``patient_id,first_name,last_name,birth_date,sex,state,conditions,consent_date,consent_method``

@@ -1,4 +1,4 @@
-"""Reports as pandas frames: the month report (billing) and the worklist (issue 3, sections 2-3).
+"""Reports as pandas frames: the month report (billing) and the worklist.
 
 Entry points, called by the service (``Workbench.month_report`` / ``Workbench.worklist``) and the
 CLI (``workbench report month``):

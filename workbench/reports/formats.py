@@ -1,4 +1,4 @@
-"""Totals and output formats of the month report: aligned text, CSV, XLSX, JSON (issue 3, section 2).
+"""Totals and output formats of the month report: aligned text, CSV, XLSX, JSON.
 
 The report rows are typed (lists of codes with units, minutes by staff as a mapping, flags and
 reasons as lists). This module is the ONE place where they become text: :func:`flat_report`

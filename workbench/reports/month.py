@@ -1,10 +1,10 @@
-"""The month report: one row per patient with time in a calendar month (issue 3, section 2).
+"""The month report: one row per patient with time in a calendar month.
 
 Reference, "Monthly codes and time thresholds": one claim per patient-month, ever; the report
 makes a second claim impossible because it has exactly one row per patient and each row is one
 :class:`workbench.rules.MonthBill` (one code family or none).
 
-Speed (issue 3, section 6): time is aggregated in SQL, per patient, staff member, credential
+Speed: time is aggregated in SQL, per patient, staff member, credential
 and service, and fed to the rules' stage 2 (:func:`workbench.rules.choose_codes`) through a
 :class:`workbench.rules.MonthTime` built from those sums. That shortcut is exact only when every
 second of the month counts as logged, so a patient goes through the rules' stage 1

@@ -1,4 +1,4 @@
-"""The worklist: who most needs a call today (issue 3, section 3).
+"""The worklist: who most needs a call today.
 
 One row per patient of a scope, built from a handful of set-based queries (one per table, never
 one per patient) and the pure rules, so that 5,000 patients take well under a second or two.

@@ -6,7 +6,7 @@ Two stages, so the month report can feed stage 2 from SQL aggregates:
 2. :func:`choose_codes`: which ONE code family is claimed, with units and amounts, and a
    reason for every second not billed.
 
-Rules (all from the reference section named above):
+Rules (all from docs/reference.md, "Monthly codes and time thresholds"):
 
 - No rounding up: below a threshold nothing is billed; each add-on unit needs its full
   increment (99439: 20 min, at most 2 units; 99437, 99489, 99425, 99427: 30 min).

@@ -7,7 +7,7 @@
 - A clinician's word wins over the catalog: ``Condition.chronic=False`` removes a catalog
   condition; ``Condition.chronic=True`` with a ``chronic_reason`` counts a condition the
   catalog does not know (as its own category, not complex) and the reason is shown.
-  ``chronic=True`` without a reason does not count for a non-catalog code: the reference
+  ``chronic=True`` without a reason does not count for a non-catalog code: docs/reference.md
   asks for the reason.
 """
 

@@ -5,7 +5,7 @@
 - PHQ-9: nine items 0-3, total 0-27; bands none 0-4, mild 5-9, moderate 10-14, moderately
   severe 15-19, severe 20-27; positive at 10 or more. Any answer above 0 on item 9
   (thoughts of self-harm) requires same-day escalation whatever the total.
-- Due yearly (our choice, documented: the reference names no interval; Medicare's
+- Due yearly (our choice, documented: docs/reference.md names no interval; Medicare's
   depression screening is annual): due again on the anniversary of the last screen.
 """
 

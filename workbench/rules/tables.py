@@ -54,7 +54,7 @@ class CodeFamily:
 def standard_families(*, cap_99439: int | None = 2, cap_99437: int | None = None,
                       cap_99489: int | None = None, cap_99425: int | None = None,
                       cap_99427: int | None = None) -> tuple[CodeFamily, ...]:
-    """The five code families of the reference table, in tie-break order (first wins a tie)."""
+    """The five code families of docs/reference.md, in tie-break order (first wins a tie)."""
     return (
         CodeFamily("ccm", "CCM by clinical staff", Service.CCM, STAFF, "99490", 20, "99439", 20, cap_99439),
         CodeFamily("ccm_complex", "Complex CCM", Service.CCM, STAFF, "99487", 60, "99489", 30, cap_99489,

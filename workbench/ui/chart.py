@@ -1,6 +1,6 @@
 """The chart: a header with what a care manager needs before a call, and one tab per task.
 
-Issue 5, section 3. The header shows age, conditions, allergies, medications, care team,
+The header shows age, conditions, allergies, medications, care team,
 contact preferences, caregiver, emergency contacts and CCM eligibility (reference,
 "Who is eligible"). Tabs: Care plan, Time, Consent, Contacts, Screening, Escalation, Trends.
 """

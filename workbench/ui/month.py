@@ -1,5 +1,5 @@
 """The month view (billing, supervisor, practitioner): the month report as a table and a chart,
-with CSV and XLSX downloads (issue 5, section 4).
+with CSV and XLSX downloads.
 
 The frame is ``wb.month_report(month)`` (workbench.reports; codes chosen by
 workbench.rules.billing, reference "Monthly codes and time thresholds"). Downloads are data:

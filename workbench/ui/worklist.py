@@ -1,4 +1,4 @@
-"""The worklist: the panel as a sortable, filterable, paged HTML table (issue 5, section 2).
+"""The worklist: the panel as a sortable, filterable, paged HTML table.
 
 The frame comes from ``wb.worklist(day)`` (workbench.reports), already in priority order
 (who most needs a call today). Sorting and filtering happen in the kernel on the DataFrame

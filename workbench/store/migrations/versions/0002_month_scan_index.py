@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23
 
-A covering index for the month report (issue 3, section 6): time entries grouped by patient,
+A covering index for the month report: time entries grouped by patient,
 service, staff member and credential, with every column the month's aggregate reads, so the
 report's one GROUP BY streams over the index without a sort and without reading the table.
 """
