@@ -15,6 +15,7 @@ own rates.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,6 +39,8 @@ from workbench.records import (
     PracticeSettings,
     Role,
     User,
+    Visit,
+    VisitKind,
 )
 from workbench.rules.identifiers import demo_mbi
 
@@ -255,12 +258,27 @@ def build_patient(index: int, ctx: Context, request: PatientRequest | None = Non
         )
     bundle = PatientBundle(patient=patient, conditions=conditions, medications=medications, allergies=allergies,
                            immunizations=immunizations, screenings=screenings, observations=observations,
-                           barriers=barriers, consent=consent)
+                           barriers=barriers, consent=consent, visits=demo_visits(ctx.seed, pid, consent))
     wants_plan = req.care_plan if req.care_plan is not None else (consent is not None and rng.random() < 0.45)
     if wants_plan:
         bundle.care_plan = build_care_plan(bundle, t.catalog, consent.consent_date if consent else start,
                                            complete=rng.random() < 0.8)
     return bundle
+
+
+def demo_visits(seed: int, pid: str, consent: Consent | None) -> list[Visit]:
+    """The face-to-face visit that began CCM (docs/reference.md, "Initiating visit"), drawn from a
+    hash so the rest of the panel is unchanged: most consented patients had an office visit with
+    their billing practitioner 0-59 days before consent, at which CCM was discussed (a quarter
+    with G0506 care planning); one in ten has none on record, so the workbench flags them."""
+    if consent is None or consent.billing_practitioner_id is None:
+        return []
+    draw = int.from_bytes(hashlib.sha256(f"{seed}:{pid}:visit".encode()).digest()[:4], "big")
+    if draw % 10 == 0:
+        return []
+    day = date.fromordinal(consent.consent_date.toordinal() - draw % 60)
+    return [Visit(pid, day, VisitKind.OFFICE_VISIT, consent.billing_practitioner_id, ccm_discussed=True,
+                  extensive_care_planning=(draw // 10) % 4 == 0)]
 
 
 def _progress(iterable, total: int, progress: bool, label: str):
