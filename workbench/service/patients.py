@@ -64,7 +64,10 @@ class PatientsMixin:
         with self.read() as conn:
             staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
             scope = getattr(bundle.patient, "scope", "live")
-            self._check(conn, Action.ADD_PATIENT if scope == "live" else Action.START_PRACTICE, scope)
+            if not isinstance(scope, str) or not (scope == "live" or scope.startswith("training:")):
+                scope = None  # not a scope at all: the checks below say so
+            else:
+                self._check(conn, Action.ADD_PATIENT if scope == "live" else Action.START_PRACTICE, scope)
         bundle = v.bundle(bundle, self.today(), staff)
         rows = bundle_rows([bundle], self.stamp(), today=self.today())
         with self.write() as conn:
