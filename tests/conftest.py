@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import itertools
+import uuid
 import os
 import shutil
 import socket
@@ -75,7 +76,9 @@ _counter = itertools.count()
 def new_pg_database(base_url: str) -> str:
     import psycopg
 
-    name = f"wb_test_{os.getpid()}_{next(_counter)}"
+    # unique even when this module is imported twice (importlib mode gives each importer its own
+    # copy, and so its own counter)
+    name = f"wb_test_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:8]}"
     plain = base_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
