@@ -73,8 +73,9 @@ class SignIn(w.VBox):
         self.picker.observe(lambda _: self._show(), "value")
         self.button.on_click(lambda _: self.sign_in())
         self._show()
-        intro = w.HTML('<div class="ccm-section-title">Sign in</div><div>Choose who is working. '
-                       'Under JupyterHub the signed-in Hub user is used instead.</div>')
+        intro = w.HTML('<div class="ccm-section-title">Sign in (demo)</div><div class="ccm-demo-label">'
+                       '<b>Demo sign-in, no passwords:</b> anyone here may pick any staff member. '
+                       'The team deployment signs people in through JupyterHub instead.</div>')
         super().__init__([intro, self.picker, self.detail, self.button, self.msg])
         self.add_class("ccm-signin")
         if not users:
