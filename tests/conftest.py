@@ -4,6 +4,13 @@ The PostgreSQL server is started by the tests themselves (initdb as the ``postgr
 initdb refuses root), on a free port bound to 127.0.0.1, and stopped at the end. If PostgreSQL is
 not installed the PostgreSQL half of the store tests is skipped with the reason; ``.ci/run``
 installs it so CI never skips.
+
+The PostgreSQL databases are set up as docs/deployment.md sets up a team's: each is owned by the
+owner role (``ccm_owner``, not a superuser), which runs the migrations and ``workbench init
+--roles``; the service under test then connects as the app role (``ccm_app``: SELECT and INSERT,
+UPDATE only on reference tables, no DDL). So a service path that needs a privilege the app role
+lacks fails its test. Only tests that check what the owner or a superuser can do use those URLs
+(:func:`owner_url`, ``pg_server``).
 """
 
 from __future__ import annotations
@@ -62,8 +69,14 @@ def pg_server():
     subprocess.run(_as_postgres([f"{pg}/pg_ctl", "-D", data, "-l", os.path.join(tmp, "log"), "-w",
                                  "-o", f"-k {tmp} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off",
                                  "start"]), check=True, capture_output=True)
+    base = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+        import psycopg
+
+        with psycopg.connect(_plain(base) + "/postgres", autocommit=True) as conn:
+            # the owner role of docs/deployment.md: owns the databases, creates the app roles
+            conn.execute(f"CREATE ROLE {OWNER_ROLE} LOGIN CREATEROLE NOSUPERUSER NOCREATEDB")
+        yield base
     finally:
         subprocess.run(_as_postgres([f"{pg}/pg_ctl", "-D", data, "-m", "fast", "stop"]),
                        capture_output=True)
@@ -72,36 +85,85 @@ def pg_server():
 
 _counter = itertools.count()
 
+OWNER_ROLE = "ccm_owner"  #: owns the test databases and runs their migrations (docs/deployment.md)
+
+
+def _plain(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def as_role(url: str, role: str) -> str:
+    """The same PostgreSQL database as another role (the test server trusts local logins)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(username=role, password=None).render_as_string(hide_password=False)
+
+
+def owner_url(url: str) -> str:
+    """The owner's URL of a test database (SQLite: the URL itself; a file has no roles)."""
+    return url if url.startswith("sqlite") else as_role(url, OWNER_ROLE)
+
 
 def new_pg_database(base_url: str) -> str:
+    """A new, empty database owned by the owner role; returns the OWNER's URL (migrate with it,
+    then :func:`grant_app_roles`; or use :func:`new_app_database`)."""
     import psycopg
 
     # unique even when this module is imported twice (importlib mode gives each importer its own
     # copy, and so its own counter)
     name = f"wb_test_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:8]}"
-    plain = base_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{base_url}/{name}"
+    with psycopg.connect(_plain(base_url) + "/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" OWNER {OWNER_ROLE}')
+    return f"{as_role(base_url, OWNER_ROLE)}/{name}"
+
+
+def grant_app_roles(owner: str) -> str:
+    """``workbench init --roles`` on a migrated database, as its owner; returns the app role's URL."""
+    from workbench.store import make_engine
+    from workbench.store.roles import APP_ROLE, create_roles
+
+    engine = make_engine(owner)
+    try:
+        create_roles(engine)
+    finally:
+        engine.dispose()
+    return as_role(owner, APP_ROLE)
+
+
+def new_app_database(base_url: str) -> str:
+    """A new database migrated by its owner, with the app roles: returns the APP role's URL, the
+    one the service under test connects with."""
+    from workbench.store import create_database
+
+    owner = new_pg_database(base_url)
+    create_database(owner)
+    return grant_app_roles(owner)
+
+
+def forget_engines(*urls: str) -> None:
+    """Dispose of the service's cached engines for these URLs (and their owners')."""
+    from workbench import service
+
+    for url in {*urls, *(owner_url(u) for u in urls)}:
+        engine = service._ENGINES.pop(url, None)
+        if engine is not None:
+            engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """A fresh database (created and migrated, with no staff or patients) on each backend: store
-    tests run on both. ``Workbench.open(db_url)`` works on it, as on a deployed database."""
+    tests run on both. ``Workbench.open(db_url)`` works on it, as on a deployed database; on
+    PostgreSQL the URL is the app role's (the owner migrated it: :func:`owner_url`)."""
     from workbench.store import create_database
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'workbench.db'}"
+        create_database(url)
     else:
-        url = new_pg_database(request.getfixturevalue("pg_server"))
-    create_database(url)
+        url = new_app_database(request.getfixturevalue("pg_server"))
     yield url
-    from workbench import service
-
-    engine = service._ENGINES.pop(url, None)
-    if engine is not None:
-        engine.dispose()
+    forget_engines(url)
 
 
 @pytest.fixture

@@ -1,5 +1,9 @@
 """The database itself refuses UPDATE and DELETE on every clinical table, on both backends:
-through SQLAlchemy, through the raw driver, and through the sqlite3 / psql shells."""
+through SQLAlchemy, through the raw driver, and through the sqlite3 / psql shells.
+
+On PostgreSQL the tamper attempts run as the tables' OWNER: the app role the service uses is
+refused these statements by its grants already (tests/store/test_roles.py); the triggers are what
+stops the owner."""
 
 import shutil
 import subprocess
@@ -50,26 +54,37 @@ def populated(wb, clock, make_bundle):
     return wb
 
 
+@pytest.fixture
+def owner(populated, db_url):
+    """An engine on the same database as its owner (SQLite: the same file)."""
+    from tests.conftest import owner_url
+    from workbench.store import make_engine
+
+    engine = make_engine(owner_url(db_url))
+    yield engine
+    engine.dispose()
+
+
 def _count(wb, table):
     with wb.engine.connect() as conn:
         return conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
 
 
 @pytest.mark.parametrize("table", CLINICAL_TABLES)
-def test_update_and_delete_refused_through_sqlalchemy(populated, table):
+def test_update_and_delete_refused_through_sqlalchemy(populated, owner, table):
     before = _count(populated, table)
     for stmt in (f"UPDATE {table} SET recorded_by = 'tamper'", f"DELETE FROM {table}"):
         with pytest.raises(Exception, match="append-only"):
-            with populated.engine.begin() as conn:
+            with owner.begin() as conn:
                 conn.execute(text(stmt))
     assert _count(populated, table) == before
     with populated.engine.connect() as conn:
         assert conn.execute(text(f"SELECT COUNT(*) FROM {table} WHERE recorded_by = 'tamper'")).scalar_one() == 0
 
 
-def test_shell_refuses_update_and_delete(populated):
+def test_shell_refuses_update_and_delete(populated, owner):
     """The database's own shell (sqlite3 or psql), not only our code, is refused."""
-    url = populated.engine.url
+    url = owner.url
     if url.get_backend_name() == "sqlite":
         tool = shutil.which("sqlite3")
         cmd = [tool, url.database] if tool else None
@@ -102,7 +117,7 @@ def test_shell_refuses_update_and_delete(populated):
         assert conn.execute(text("SELECT MAX(seconds) FROM time_entries")).scalar_one() < 99999
 
 
-def test_table_wide_wipe_refused(populated):
+def test_table_wide_wipe_refused(populated, owner):
     """PostgreSQL's TRUNCATE bypasses row triggers, so it has its own; SQLite's equivalent is a
     DELETE without WHERE, which the row trigger refuses (its truncate optimisation is off when a
     trigger exists)."""
@@ -110,7 +125,7 @@ def test_table_wide_wipe_refused(populated):
             else "DELETE FROM time_entries")
     before = _count(populated, "time_entries")
     with pytest.raises(Exception, match="append-only"):
-        with populated.engine.begin() as conn:
+        with owner.begin() as conn:
             conn.execute(text(wipe))
     assert _count(populated, "time_entries") == before
 

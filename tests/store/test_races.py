@@ -69,20 +69,16 @@ def _run(target, *args):
 
 @pytest.fixture
 def pg_team(pg_server, clock):
-    from tests.conftest import STAFF, new_pg_database, sample_patient
-    from workbench.service import _ENGINES, Workbench
-    from workbench.store import create_database
+    from tests.conftest import STAFF, forget_engines, new_app_database, sample_patient
+    from workbench.service import Workbench
 
-    url = new_pg_database(pg_server)
-    create_database(url)
+    url = new_app_database(pg_server)  # both processes connect as the app role
     system = Workbench.open(url)
     for u in STAFF:
         system.add_user(u)
     system.add_patient(sample_patient())
     yield url
-    engine = _ENGINES.pop(url, None)
-    if engine is not None:
-        engine.dispose()
+    forget_engines(url)
 
 
 def test_one_running_timer_and_one_stop_per_timer_under_two_processes(pg_team):

@@ -9,7 +9,7 @@ from workbench.cli import main
 
 @pytest.fixture
 def roles_db(pg_server):
-    from tests.conftest import STAFF, new_pg_database, sample_patient
+    from tests.conftest import STAFF, as_role, new_pg_database, sample_patient
     from workbench.service import _ENGINES, Workbench
 
     url = new_pg_database(pg_server)
@@ -18,8 +18,7 @@ def roles_db(pg_server):
     for u in STAFF:
         owner.add_user(u)
     owner.add_patient(sample_patient())
-    app = url.replace("postgres@", "ccm_app@")
-    readonly = url.replace("postgres@", "ccm_readonly@")
+    app, readonly = as_role(url, "ccm_app"), as_role(url, "ccm_readonly")
     yield app, readonly
     for u in (url, app, readonly):
         engine = _ENGINES.pop(u, None)
@@ -68,3 +67,23 @@ def test_the_readonly_role_only_reads(roles_db):
         assert conn.execute("SELECT count(*) FROM patients").fetchone()[0] == 1
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("""INSERT INTO settings (key, value) VALUES ('x', '"y"')""")
+
+
+def test_the_store_fixtures_run_the_service_as_the_app_role(wb, db_url):
+    """tests/conftest.py hands every store test the app role's URL on PostgreSQL, so a service
+    path needing a privilege the app role lacks fails its test; the owner migrated the database."""
+    from sqlalchemy import text
+
+    from tests.conftest import owner_url
+
+    if db_url.startswith("sqlite"):
+        assert owner_url(db_url) == db_url  # a file has no roles
+        return
+    with wb.engine.connect() as conn:
+        who, superuser = conn.execute(text(
+            "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")).one()
+        owner = conn.execute(text("SELECT tableowner FROM pg_tables WHERE tablename = 'timers'")).scalar_one()
+    assert (who, superuser, owner) == ("ccm_app", False, "ccm_owner")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        with psycopg.connect(_plain(db_url)) as conn:
+            conn.execute("CREATE TABLE notes (x int)")

@@ -4,29 +4,13 @@ PostgreSQL), with the shared staff and patients of tests/conftest.py, a helper t
 
 from __future__ import annotations
 
-import itertools
-import os
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import STAFF, sample_patient  # noqa: E402
-
-_names = itertools.count()
-
-
-def _new_pg_database(base_url: str) -> str:
-    """A fresh database on the tests' server, named apart from tests/conftest.py's own (that
-    module is imported twice, once by pytest and once here, so its counter is not shared)."""
-    import psycopg
-
-    name = f"wb_validation_{os.getpid()}_{next(_names)}"
-    with psycopg.connect(base_url.replace("postgresql+psycopg://", "postgresql://") + "/postgres",
-                         autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{base_url}/{name}"
+from conftest import STAFF, new_app_database, sample_patient  # noqa: E402
 
 def _create(url: str) -> None:
     try:
@@ -50,8 +34,9 @@ def vwb(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('validation') / 'workbench.db'}"
     else:
-        url = _new_pg_database(request.getfixturevalue("pg_server"))
-    _create(url)
+        url = new_app_database(request.getfixturevalue("pg_server"))  # the app role's URL
+    if request.param == "sqlite":
+        _create(url)
     clock = FixedClock(datetime(2026, 11, 10, 15, 0, tzinfo=UTC))
     system = Workbench.open(url, clock=clock)
     for u in STAFF:
@@ -59,9 +44,10 @@ def vwb(request, tmp_path_factory):
     system.add_patient(sample_patient())
     system.add_patient(sample_patient("P00002", first_name="Ben", last_name="Franklin"))
     yield system.as_user("S001")
-    engine = service._ENGINES.pop(url, None) if hasattr(service, "_ENGINES") else None
-    if engine is not None:
-        engine.dispose()
+    for u in (url, url.replace("ccm_app@", "ccm_owner@")):
+        engine = service._ENGINES.pop(u, None) if hasattr(service, "_ENGINES") else None
+        if engine is not None:
+            engine.dispose()
 
 
 @pytest.fixture
