@@ -54,6 +54,31 @@ def _void_worker(url, ids, out):
     out.put({"won": won, "lost": lost, "unexpected": unexpected})
 
 
+def _beat_worker(url, seconds, out):
+    """One of two kernels of one staff member: start (one wins), beat as a live work bar does,
+    stop; the beats of both kernels land on the same timer."""
+    from workbench.errors import InvalidInput, TimerConflict
+    from workbench.service import Workbench
+
+    wb = Workbench.open(url, user="S001")
+    counts = {"beats": 0, "unexpected": []}
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for call in ("start", "beat", "beat", "beat", "stop"):
+            try:
+                if call == "start":
+                    wb.start_timer("P00001", note="race")
+                elif call == "beat":
+                    counts["beats"] += wb.timer_heartbeat(every_seconds=0)
+                else:
+                    wb.stop_timer(note="race")
+            except (TimerConflict, InvalidInput):
+                pass
+            except Exception as err:  # noqa: BLE001 - reported to the test
+                counts["unexpected"].append(repr(err))
+    out.put(counts)
+
+
 def _run(target, *args):
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
@@ -118,3 +143,23 @@ def test_one_void_per_entry_under_two_processes(pg_team):
             "SELECT supersedes_id, count(*) FROM time_entries WHERE supersedes_id IS NOT NULL "
             "GROUP BY supersedes_id")).all())
     assert per_entry == dict.fromkeys(ids, 1)
+
+
+def test_two_kernels_beating_for_one_timer_never_collide(pg_team):
+    """Heartbeats are one updatable row per timer: two kernels of one person beating and
+    stopping at once take turns on the staff lock, so neither sees a raw IntegrityError, no
+    timer has two rows, and no beat lands on a timer that was already stopped."""
+    from sqlalchemy import text
+
+    from workbench.service import Workbench
+
+    results = _run(_beat_worker, pg_team, SECONDS)
+    assert [r["unexpected"] for r in results] == [[], []]
+    assert all(r["beats"] > 0 for r in results)  # both kernels really beat
+    wb = Workbench.open(pg_team)
+    with wb.engine.connect() as conn:
+        rows = conn.execute(text("SELECT count(*), count(DISTINCT timer_id) FROM timer_heartbeats")).one()
+        late = conn.execute(text(
+            "SELECT count(*) FROM timer_heartbeats h JOIN timer_stops s ON s.timer_id = h.timer_id "
+            "WHERE h.beat_at > s.recorded_at + interval '1 second'")).scalar_one()
+    assert rows[0] == rows[1] > 0 and late == 0

@@ -276,7 +276,8 @@ def test_escalation_tab_guides_the_protocol_captures_time_and_asks_before_closin
     tab.open_reason.value = "says the family would be better off without her"
     tab.open_button.click()
     e = app.wb.escalations("P00001")[-1]
-    assert e.reason.startswith("Suicide risk: ")
+    assert e.kind == "suicide_risk" and e.reason == "says the family would be better off without her"
+    assert "Suicide risk" in tab.timeline.value and tab.kind.value == ""  # stored, shown, reset
     timer = app.wb.running_timer()  # the crisis call's time is captured
     assert timer.activity == r.Activity.ESCALATION and timer.patient_id == "P00001"
     assert "Suicide risk protocol" in tab.guide.value and tab.step.value == r.EscalationStep.BEHAVIORAL_HEALTH.value

@@ -18,19 +18,38 @@ class EscalationMixin:
     """Escalations and their steps."""
 
 
-    def _open_escalation(self, conn, pid, reason, severity, source) -> int:
+    def _open_escalation(self, conn, pid, reason, severity, source, kind: str | None = None) -> int:
+        from ..rules.escalation import classify
+
         return conn.execute(insert(s.escalations).values(
             patient_id=pid, reason=reason, severity=severity.value, source=source,
+            kind=kind or classify(reason, source).key,
             opened_at=self.now(), **conn.stamp)).inserted_primary_key[0]
 
+    @staticmethod
+    def escalation_kinds() -> dict[str, str]:
+        """The escalation types, key -> label, from the protocol table
+        (rules/escalation_protocols.json; ``general`` is the fallback)."""
+        from ..rules.escalation import protocols
+
+        return {p.key: p.label for p in protocols().values()}
+
     def open_escalation(self, pid: str, reason: str, severity: r.Severity | str = r.Severity.URGENT,
-                        source: str = "manual") -> r.Escalation:
+                        source: str = "manual", kind: str | None = None) -> r.Escalation:
+        """Open an escalation of type ``kind`` (a key of :meth:`escalation_kinds`); ``None``
+        derives it from the source and reason (rules.escalation.classify), as before 0006."""
         reason = v.text(reason, "The reason for escalating", max_len=1000, field="reason")
         severity = v.choice(severity, r.Severity, "Severity", "severity")
         source = v.short(source, "Source", field="source", max_len=v.limit_of(s.escalations.c.source))
+        if kind is not None:
+            kinds = self.escalation_kinds()
+            if not isinstance(kind, str) or kind.strip().lower() not in kinds:
+                raise InvalidInput("The escalation type must be one of: " + ", ".join(
+                    f"{k} ({label})" for k, label in kinds.items()) + ".", "kind")
+            kind = kind.strip().lower()
         with self.write() as conn:
             self._patient_row(conn, pid, Action.WRITE_RECORD)
-            eid = self._open_escalation(conn, pid, reason, severity, source)
+            eid = self._open_escalation(conn, pid, reason, severity, source, kind)
         return self.escalation(eid)
 
     def record_escalation_step(self, escalation_id: int, step: r.EscalationStep | str, note: str = "",
@@ -68,13 +87,13 @@ class EscalationMixin:
                 patient_consent=patient_consent, **conn.stamp))
         return self.escalation(escalation_id)
 
-    @staticmethod
-    def _closing_note(esc, done: list[str], note: str) -> str:
+    @classmethod
+    def _closing_note(cls, esc, done: list[str], note: str) -> str:
         """Closing before the protocol's required steps (workbench.rules.escalation) needs a
         reason; the missing steps and the reason are kept in the closing step's note."""
-        from ..rules.escalation import classify, describe_missing, missing_steps
+        from ..rules.escalation import describe_missing, missing_steps
 
-        protocol = classify(esc.reason, esc.source)
+        protocol = cls._protocol_of(esc.kind)
         missing = missing_steps(protocol, done)
         if not missing:
             return note
@@ -84,14 +103,23 @@ class EscalationMixin:
                                "Record them, or give the reason for closing without them in the note.", "note")
         return f"Closed without required steps ({what}). Reason: {note}"
 
+    @staticmethod
+    def _protocol_of(kind: str):
+        """The stored type's protocol; a type the protocol file no longer lists follows the
+        general protocol (the stored type is kept as it was recorded)."""
+        from ..rules.escalation import GENERAL, protocols
+
+        table = protocols()
+        return table.get(kind, table[GENERAL])
+
     def escalation_guide(self, escalation_id: int) -> dict:
         """The protocol an escalation follows, its next suggested step and the required steps
         still missing (``{"protocol": Protocol, "next": EscalationStep, "missing": [...],
         "missing_text": str}``)."""
-        from ..rules.escalation import classify, describe_missing, missing_steps, next_step
+        from ..rules.escalation import describe_missing, missing_steps, next_step
 
         e = self.escalation(escalation_id)
-        protocol = classify(e.reason, e.source)
+        protocol = self._protocol_of(e.kind)
         done = [x.step for x in e.steps]
         missing = missing_steps(protocol, done)
         return {"protocol": protocol, "next": next_step(protocol, done), "missing": missing,

@@ -1,11 +1,20 @@
 """The timer: one running timer per staff member; stopped by its owner, or closed by a person
-giving the real end when it was left running."""
+giving the real end when it was left running.
+
+A timer is ORPHANED (left running; docs/architecture.md, "Timers") when it has run longer than
+the practice's ``timer_limit_minutes``, or when the live work bar that watched it stopped beating:
+its heartbeat (``timer_heartbeats``, touched by the bar's tick through :meth:`timer_heartbeat`)
+is older than ``timer_heartbeat_minutes`` ("the kernel is gone"). An orphaned timer is never
+stopped at "now" and a later beat does not revive it: its owner closes it with the real minutes,
+or discards it (:meth:`close_abandoned_timer`).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from .. import records as r
@@ -16,8 +25,112 @@ from ..store import queries as q
 from ..store import schema as s
 
 
+DEFAULT_HEARTBEAT_MINUTES = 10  #: no beat for this long: the kernel is gone
+HEARTBEAT_EVERY_SECONDS = 60  #: a work bar writes at most one beat a minute
+HEARTBEAT_KEY = "timer_heartbeat_minutes"
+
+
+@dataclass(frozen=True)
+class TimerHealth:
+    """A running timer and whether it is orphaned (``why`` says how, in a sentence)."""
+
+    timer: r.Timer
+    last_beat: datetime | None  #: None: no live work bar watched it (judged by its age only)
+    orphaned: bool
+    why: str = ""
+
+
+def orphan_reason(now: datetime, started_at: datetime, last_beat: datetime | None,
+                  limit_minutes: int, heartbeat_minutes: int) -> str:
+    """Why a running timer is orphaned, or "" when it is not (pure; the rule of this module's
+    docstring). A timer never watched by a work bar (``last_beat`` None) is judged by age only."""
+    age = now - started_at
+    if age > timedelta(minutes=limit_minutes):
+        return (f"it has run for {int(age.total_seconds() // 60)} minutes, more than the practice's "
+                f"limit of {limit_minutes}")
+    if last_beat is not None and now - last_beat > timedelta(minutes=heartbeat_minutes):
+        quiet = int((now - last_beat).total_seconds() // 60)
+        return (f"the page that ran it has given no sign of life for {quiet} minutes (more than "
+                f"{heartbeat_minutes}): its kernel is gone")
+    return ""
+
+
 class TimerMixin:
-    """Start, stop and close timers."""
+    """Start, stop and close timers; heartbeats and orphaned timers."""
+
+    @property
+    def heartbeat_limit_minutes(self) -> int:
+        """No heartbeat for longer than this orphans a watched timer (settings key
+        ``timer_heartbeat_minutes``, default 10)."""
+        with self.read() as conn:
+            value = conn.execute(select(s.settings.c.value).where(s.settings.c.key == HEARTBEAT_KEY)).scalar()
+        return int(value) if value else DEFAULT_HEARTBEAT_MINUTES
+
+    def set_heartbeat_limit(self, minutes: int) -> None:
+        """Supervisors: the minutes without a heartbeat after which a timer is orphaned."""
+        low = HEARTBEAT_EVERY_SECONDS // 60 + 1
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= v.MAX_ENTRY_MINUTES:
+            raise InvalidInput(f"The heartbeat limit is a whole number of minutes from {low} to "
+                               f"{v.MAX_ENTRY_MINUTES}.", HEARTBEAT_KEY)
+        with self.write() as conn:
+            self._check(conn, Action.SET_SETTINGS)
+            key = s.settings.c.key == HEARTBEAT_KEY
+            if conn.execute(select(s.settings.c.key).where(key)).first():
+                conn.execute(s.settings.update().where(key).values(value=str(minutes)))
+            else:
+                conn.execute(insert(s.settings).values(key=HEARTBEAT_KEY, value=str(minutes)))
+
+    def _beat_of(self, conn: Connection, timer_id: int) -> datetime | None:
+        return conn.execute(select(s.timer_heartbeats.c.beat_at)
+                            .where(s.timer_heartbeats.c.timer_id == timer_id)).scalar()
+
+    def _why_orphaned(self, conn: Connection, t, now: datetime) -> str:
+        return orphan_reason(now, t.started_at, self._beat_of(conn, t.id), self.timer_limit_minutes,
+                             self.heartbeat_limit_minutes)
+
+    def timer_heartbeat(self, every_seconds: int = HEARTBEAT_EVERY_SECONDS) -> bool:
+        """The live work bar's tick: "this kernel is alive" for the signed-in user's running
+        timer. Writes at most once per ``every_seconds`` (per Workbench object). A timer already
+        orphaned is not revived. Returns whether a beat was written."""
+        now = self.now()
+        last = getattr(self, "_beat_written_at", None)
+        if last is not None and (now - last).total_seconds() < every_seconds:
+            return False
+        with self.write() as conn:
+            conn.lock_staff(self.user.id)  # serialised with stop and close (no beat after a stop)
+            rows = self._open_timer_rows(conn, self.user.id)
+            if not rows:
+                return False
+            t = rows[0]
+            beat = self._beat_of(conn, t.id)
+            if self._why_orphaned(conn, t, now) or (
+                    beat is None and now - t.started_at > timedelta(minutes=self.heartbeat_limit_minutes)):
+                return False  # left running: a person closes it with the real end
+            if beat is None:
+                conn.execute(insert(s.timer_heartbeats).values(timer_id=t.id, beat_at=now))
+            else:
+                conn.execute(update(s.timer_heartbeats).where(s.timer_heartbeats.c.timer_id == t.id)
+                             .values(beat_at=max(beat, now)))
+        self._beat_written_at = now
+        return True
+
+    def timer_health(self, staff_id: str | None = None) -> list[TimerHealth]:
+        """Every running timer (``staff_id``: one person's) with whether it is orphaned."""
+        now = self.now()
+        with self.read() as conn:
+            rows = self._open_timer_rows(conn, staff_id)
+            beats = dict(conn.execute(select(s.timer_heartbeats.c.timer_id, s.timer_heartbeats.c.beat_at)
+                                      .where(s.timer_heartbeats.c.timer_id.in_([x.id for x in rows]))).all())
+        limit, beat_limit = self.timer_limit_minutes, self.heartbeat_limit_minutes
+        out = []
+        for x in rows:
+            why = orphan_reason(now, x.started_at, beats.get(x.id), limit, beat_limit)
+            out.append(TimerHealth(q.to_timer(x), beats.get(x.id), bool(why), why))
+        return out
+
+    def orphaned_timers(self, mine_only: bool = True) -> list[TimerHealth]:
+        """The orphaned timers: the signed-in user's (default), or everyone's."""
+        return [h for h in self.timer_health(self.user.id if mine_only else None) if h.orphaned]
 
 
     def start_timer(self, pid: str, activity: r.Activity | str = r.Activity.PATIENT_CALL,
@@ -77,12 +190,11 @@ class TimerMixin:
             final_note = v.text(t.note if note is None else note, "A note saying what was done")
             act = v.choice(activity or t.activity, r.Activity, "Activity", "activity")
             seconds = int((now - t.started_at).total_seconds())
-            limit = self.timer_limit_minutes
-            if seconds > limit * 60:
+            why = self._why_orphaned(conn, t, now)
+            if why:
                 raise InvalidInput(
-                    f"This timer has run for {seconds // 60} minutes, more than the practice's "
-                    f"limit of {limit}: it was probably left running (a closed window or a stopped "
-                    "kernel). Close it as abandoned with the real end time; it is not closed at now.")
+                    f"This timer was left running: {why}. Close it as abandoned with the real end "
+                    "time (or discard it); it is not closed at now.")
             if seconds > v.MAX_ENTRY_MINUTES * 60:
                 raise InvalidInput(
                     f"This timer has run for {seconds // 3600} h, more than 12 hours: it was "

@@ -207,4 +207,4 @@ def escalation_with_steps(conn: Connection, rows: list[Row]) -> list[r.Escalatio
     return [r.Escalation(id=row.id, patient_id=row.patient_id, reason=row.reason,
                          severity=r.Severity(row.severity), opened_at=row.opened_at,
                          opened_by=row.recorded_by, source=row.source,
-                         steps=tuple(steps[row.id])) for row in rows]
+                         steps=tuple(steps[row.id]), kind=row.kind) for row in rows]

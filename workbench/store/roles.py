@@ -11,6 +11,8 @@ from ..errors import WorkbenchError
 
 APP_ROLE, READONLY_ROLE = "ccm_app", "ccm_readonly"
 REFERENCE_TABLES = ("users", "settings")
+#: tables the app may update that are neither clinical nor reference: a kernel's sign of life
+STATE_TABLES = ("timer_heartbeats",)
 
 
 def role_sql(app: str = APP_ROLE, readonly: str = READONLY_ROLE) -> list[str]:
@@ -25,6 +27,8 @@ def role_sql(app: str = APP_ROLE, readonly: str = READONLY_ROLE) -> list[str]:
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
         f"GRANT INSERT ON ALL TABLES IN SCHEMA public TO {app}",
         f"GRANT UPDATE ON {', '.join(REFERENCE_TABLES)} TO {app}",
+        *(f"DO $$ BEGIN IF to_regclass('public.{t}') IS NOT NULL THEN GRANT UPDATE ON {t} TO {app}; "
+          f"END IF; END $$" for t in STATE_TABLES),  # made by migration 0006, which grants it too
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}",
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON alembic_version FROM {app}",
     ]

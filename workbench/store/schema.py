@@ -290,6 +290,7 @@ escalations = Table(
     Column("severity", String(16), nullable=False),
     Column("source", String(32), nullable=False, default="manual"),
     Column("opened_at", UTCDateTime, nullable=False),
+    Column("kind", String(32), nullable=False, server_default="general"),  #: rules/escalation_protocols.json key
     *_audit(),
 )
 
@@ -381,12 +382,13 @@ training_events = Table(
     metadata,
     _pk(),
     Column("attempt_id", String(64), ForeignKey("training_attempts.id"), nullable=False, index=True),
-    #: action | line | event | finished | reflection | score | override | release | ...
-    Column("kind", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),  #: action | line | event | finished | reflection | score | override | release | ...
     Column("payload", JSON, nullable=False),
     Column("at", UTCDateTime, nullable=False),  #: simulated or real time of the event
     *_audit(),
 )
+
+from .state import timer_heartbeats  # noqa: E402,F401 - a kernel's sign of life, not clinical (0006)
 
 #: Tables whose rows are never updated or deleted (enforced by database triggers).
 CLINICAL_TABLES = (
@@ -394,6 +396,5 @@ CLINICAL_TABLES = (
     "observations", "care_plan_revisions", "consents", "consent_revocations", "timers",
     "time_entries", "timer_stops", "contacts", "escalations", "escalation_steps", "barriers",
     "questionnaire_responses", "month_attestations", "training_attempts", "training_events",
-    "follow_ups",
-    "visits",
+    "follow_ups", "visits",
 )

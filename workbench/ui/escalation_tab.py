@@ -18,6 +18,8 @@ from workbench.service import Workbench
 from .html import esc, message
 from .names import staff_name, staff_names
 
+FROM_REASON = "From the reason"
+
 CONSENT_CHOICES = [("Not asked yet", None), ("Patient agreed", True),
                    ("No (patient cannot respond / life at risk: explain in the note)", False)]
 
@@ -31,9 +33,12 @@ class EscalationTab(w.VBox):
         self.pid = pid
         self.on_change = on_change
         self.on_opened = on_opened
-        self.kind = w.Dropdown(options=[(p.label, p.key) for p in protocols().values()], value="general",
-                               description="Type", layout=w.Layout(width="300px"))
+        # the escalation's type, stored with it (escalations.kind) and validated by the service
+        # against the protocol table; "" lets the service suggest it from the reason
+        self.kind = w.Dropdown(options=[(FROM_REASON, "")] + [(p.label, p.key) for p in protocols().values()],
+                               value="", description="Type", layout=w.Layout(width="300px"))
         self.kind.add_class("ccm-esc-kind")
+        self.kind.add_class("ccm-esc-type")
         self.guide = w.HTML()
         self.guide.add_class("ccm-esc-guide")
         self.open_reason = w.Text(placeholder="Why you are escalating", description="Reason",
@@ -80,7 +85,9 @@ class EscalationTab(w.VBox):
 
     def refresh(self, select: int | None = None) -> None:
         self.items = self.wb.escalations(self.pid)
-        opts = [(f"#{e.id} {'OPEN' if e.is_open else 'closed'} - {e.severity.value} - {e.reason[:70]}", e.id)
+        labels = self.wb.escalation_kinds()
+        opts = [(f"#{e.id} {'OPEN' if e.is_open else 'closed'} - {labels.get(e.kind, e.kind)} - "
+                 f"{e.severity.value} - {e.reason[:60]}", e.id)
                 for e in reversed(self.items)]
         current = select if select is not None else self.which.value
         self.which.options = opts
@@ -110,8 +117,10 @@ class EscalationTab(w.VBox):
             + (f" &mdash; {esc(s.note)}" if s.note else "") + f" <i>by {esc(staff_name(names, s.by))}</i></li>"
             for s in e.steps)
         state = "ccm-badge-danger" if e.is_open else "ccm-badge-ok"
+        kind = self.wb.escalation_kinds().get(e.kind, e.kind)
         self.timeline.value = (f'<div class="ccm-card"><span class="ccm-badge {state}">'
-                               f'{"OPEN" if e.is_open else "CLOSED"}</span> <b>{esc(e.severity.value)}</b> '
+                               f'{"OPEN" if e.is_open else "CLOSED"}</span> <span class="ccm-badge ccm-esc-type-badge">{esc(kind)}</span> '
+                               f'<b>{esc(e.severity.value)}</b> '
                                f'opened {esc(opened)} by {esc(staff_name(names, e.opened_by))} ({esc(e.source)}): {esc(e.reason)}'
                                f'<ol>{steps or "<li>No steps recorded yet: start with RN triage.</li>"}</ol></div>')
 
@@ -132,18 +141,14 @@ class EscalationTab(w.VBox):
                             f'{esc(r.ESCALATION_STEP_LABELS[nxt])}</b>{missing}</div>')
 
     def open_escalation(self):
-        from workbench.rules.escalation import classify, protocols
-
         reason = self.open_reason.value.strip()
-        p = protocols()[self.kind.value]
-        if reason and p.key != "general" and classify(reason).key != p.key:
-            reason = f"{p.label}: {reason}"  # the type is read back from the reason (rules.escalation.classify)
         try:
-            e = self.wb.open_escalation(self.pid, reason, self.severity.value)
+            e = self.wb.open_escalation(self.pid, reason, self.severity.value, kind=self.kind.value or None)
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
             return None
         self.open_reason.value = ""
+        self.kind.value = ""
         self.msg.value = message(f"Escalation #{e.id} opened.", "ok")
         self.refresh(select=e.id)
         if self.on_opened:

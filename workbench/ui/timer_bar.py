@@ -185,6 +185,7 @@ class TimerBar(w.VBox):
     def _run(self) -> None:
         while not self._stop_event.wait(1.0):
             try:
+                self.wb.timer_heartbeat()  # "this kernel is alive" (at most once a minute)
                 self.tick()
             except Exception:  # the kernel is going away; never crash the thread loudly
                 return
