@@ -1,5 +1,6 @@
 """PostgreSQL roles for a team deployment: the database's owner runs migrations; the app role may
-SELECT and INSERT (UPDATE only on docs/reference.mds), no DDL, no trigger control; the read-only
+SELECT and INSERT (UPDATE only on the reference tables and the
+heartbeats), no DDL, no trigger control; the read-only
 role may SELECT. Run once, as the owner, by ``workbench init --roles`` (docs/deployment.md)."""
 
 from __future__ import annotations

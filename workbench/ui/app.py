@@ -31,6 +31,7 @@ from workbench.service import SYSTEM_USER, Workbench
 
 from . import session
 from .html import STYLE, esc, message
+from .orphaned_timers import OrphanedTimers
 from .timer_bar import TimerBar
 
 #: Top-bar entries: view key -> (entry notebook, label, Font Awesome icon).
@@ -175,7 +176,9 @@ class WorkbenchApp(w.VBox):
     def signed_in(self, wb: Workbench) -> None:
         self.wb = wb
         self.timer_bar = TimerBar(wb, live=self.live_timer, on_open_chart=self.open_chart)
-        self.pinned.children = [self.top, self.timer_bar, self.crumbs]
+        self.orphans = OrphanedTimers(wb, on_change=self.timer_bar.changed)  # timers left running
+        self.timer_bar.listeners.append(self.orphans.refresh)
+        self.pinned.children = [self.top, self.timer_bar, self.orphans, self.crumbs]
         self.body.children = [self.msg, self.stage]
         target = self.start
         if self.start == "chart":
