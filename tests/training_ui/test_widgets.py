@@ -178,6 +178,10 @@ def test_shift_panel_is_the_real_worklist_and_its_rows_stay_in_the_shift(db, lib
     assert view.attempt.record.active == second
     on_call = view.attempt.record.case(second)
     assert len(view.pane.options.children) >= 3 or on_call.scenario_id is None  # routine: no script
+    assert home.handle_nav("back") is True  # the browser's Back: from the chart to the shift's worklist
+    assert view.work.layout.display == "none" and view.list_screen.layout.display is None
+    assert home.handle_nav("back") is False  # on the worklist already: the app's Back
+    home.handle_nav(f"practice:{second}")
     view.to_list.click()
     assert view.work.layout.display == "none" and view.list_screen.layout.display is None
 
