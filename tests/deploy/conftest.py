@@ -61,14 +61,10 @@ def seed_team_database(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def team_db(pg_server):
-    url = _root_conftest().new_pg_database(pg_server)
+    url = _root_conftest().new_app_database(pg_server)  # the Hub's service runs as the app role
     seed_team_database(url)
     yield url
-    from workbench import service
-
-    engine = service._ENGINES.pop(url, None)
-    if engine is not None:
-        engine.dispose()
+    _root_conftest().forget_engines(url)
 
 
 @pytest.fixture(scope="module")
