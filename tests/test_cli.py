@@ -114,11 +114,11 @@ def test_resolve_db_makes_paths_absolute_from_the_current_folder(tmp_path, monke
 
 def test_serve_hands_voila_an_absolute_database(tmp_path, monkeypatch):
     """What the kernels get as WORKBENCH_DB names the file the command meant, wherever it runs."""
-    from workbench import cli
+    from workbench import cli_serve
 
     seen = {}
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "_serve", lambda db, port, *rest: seen.setdefault("db", db) and 0)
+    monkeypatch.setattr(cli_serve, "_serve", lambda db, port, *rest: seen.setdefault("db", db) and 0)
     assert main(["init", "--db", "here/w.db"]) == 0
     assert main(["serve", "--db", "here/w.db", "--demo-sign-in"]) == 0
     assert seen["db"] == f"sqlite:///{tmp_path / 'here' / 'w.db'}"
