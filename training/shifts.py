@@ -129,6 +129,7 @@ def start_shift(wb, shift: Shift, trainee_id: str, library: dict, seed: int = 0,
     repo.add_attempt(record)
     attempt = Attempt(wb, record, scenarios, repo, shift=shift, wall=wall)
     attempt._save()
+    attempt.tick()  # what arrives at the start of the shift (after_minutes: 0) is there already
     return attempt
 
 

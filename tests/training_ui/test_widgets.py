@@ -151,18 +151,86 @@ def test_no_rubric_text_in_any_trainee_widget_before_release(db, library):
     assert any(c.feedback.met in shown for c in sc.criteria)
 
 
-def test_shift_panel_lists_every_patient_and_opens_each_chart(db, library):
+def test_shift_panel_is_the_real_worklist_and_its_rows_stay_in_the_shift(db, library):
+    from workbench.ui.worklist import WorklistView
+
     home = trainee_home(db)
     view = home.start_shift("monday-morning")
     assert view is not None, home.msg.value
-    assert len(view.panel.children) == 1 + 8
-    assert view.work.children == ()
-    view.panel.children[2].children[1].click()  # the second patient's chart
-    assert view.pane.patient_id == view.attempt.patient_ids[1]
+    assert isinstance(view.worklist, WorklistView)
+    ids = view.attempt.patient_ids
+    assert sorted(view.worklist.shown_ids) == sorted(ids) and len(ids) == 8
+    table_html = view.worklist.table.value
+    assert all(f'data-ccm-nav="practice:{pid}"' in table_html for pid in ids)
+    assert "chart.ipynb" not in table_html  # a row never leads to the live chart
+    assert view.work.layout.display == "none" and view.chart is None
+    # the discharge summary arrived at the start of the shift: it is in the inbox
+    assert "discharge summary" in view.inbox.value.lower()
+    # a row click comes back from the browser as a nav target; the page hands it to the shift
+    second = view.worklist.shown_ids[1]
+    assert home.handle_nav(f"practice:{second}") is True
+    assert view.chart.pid == second and view.pane.patient_id == second
+    assert view.list_screen.layout.display == "none"
+    assert home.handle_nav("practice:P00001") is True  # not on the shift: refused here, not in the app
+    assert "not on this shift" in view.msg.value and view.chart.pid == second
+    assert home.handle_nav("month") is False  # the app's own screens are the app's
     view.pane.call_button.click()
-    assert view.attempt.record.active == view.attempt.patient_ids[1]
-    assert len(view.pane.options.children) >= 3
-    assert any(ln.event == "discharge-summary" for ln in view.attempt.transcript)
+    assert view.attempt.record.active == second
+    on_call = view.attempt.record.case(second)
+    assert len(view.pane.options.children) >= 3 or on_call.scenario_id is None  # routine: no script
+    view.to_list.click()
+    assert view.work.layout.display == "none" and view.list_screen.layout.display is None
+
+
+def test_the_trainees_timer_is_in_the_pinned_work_bar_on_the_attempts_clock(db, library):
+    app = apps.trainee_app(db, params={"user": TRAINEE.id})
+    home = app.content
+    assert isinstance(home, TraineeHome)
+    assert app.pinned.children[1] is home.work_bar and app.timer_bar not in app.pinned.children
+    assert home.work_bar.children == ()  # no attempt open: no practice bar, and no live bar either
+    view = home.start(OVERDOSE)
+    assert home.work_bar.children == (view.work_bar,)
+    view.chart.time.start_button.click()
+    timer = view.attempt.workbench.running_timer()
+    assert timer is not None and timer.patient_id == view.attempt.patient_id
+    assert view.attempt.patient_id in view.work_bar.label.value and "Timer running" in view.work_bar.label.value
+    # the bar runs on the attempt's clock: simulated minutes show as elapsed time
+    view.attempt.advance(3)
+    view.work_bar.tick()
+    assert "0:03:" in view.work_bar.label.value
+    view.work_bar.note.value = "Confused after sleeping tablets; call ended in practice"
+    view.work_bar.stop()
+    assert view.attempt.workbench.running_timer() is None
+    (entry,) = [e for e in view.attempt.workbench.time_entries(view.attempt.patient_id)]
+    assert entry.recorded_by == TRAINEE.id and entry.seconds >= 180
+
+
+def test_a_practice_chart_opened_outside_the_shift_is_read_only(db, library):
+    from workbench.ui.chart import ChartView
+
+    home = trainee_home(db)
+    view = home.start(OVERDOSE)
+    pid = view.attempt.patient_id
+    app = apps.supervisor_app(db, params={"user": SUPERVISOR.id})
+    assert app.navigate(f"chart:{pid}")
+    chart = app.content
+    assert isinstance(chart, ChartView) and chart.read_only
+    assert "read-only" in chart.header.value
+    assert app.timer_bar.patient_id is None  # no Start timer for a practice patient
+    controls = []
+    for title in ("Care plan", "Time", "Consent", "Contacts", "Screening", "Escalation"):
+        tab = chart.select(title)
+        stack = [tab]
+        while stack:
+            x = stack.pop()
+            stack.extend(c for c in getattr(x, "children", ()) or () if hasattr(c, "keys"))
+            if x.has_trait("disabled"):
+                controls.append((title, type(x).__name__, x.disabled))
+    assert len(controls) > 20
+    assert [c for c in controls if not c[2]] == []
+    # the live chart of a live patient is not read-only
+    live = live_patient(Workbench.open(db))
+    assert app.navigate(f"chart:{live}") and not app.content.read_only
 
 
 def test_supervisor_sees_the_trainees_records_overrides_and_releases(db, library):

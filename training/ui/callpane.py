@@ -69,7 +69,8 @@ class CallPane(w.VBox):
         super().__init__([self.clock, self.transcript, self.msg, self.talk,
                           w.HBox([self.call_button, self.hang_button])])
         self.add_class("trn-call-pane")
-        self.layout.width = "420px"
+        self.layout.flex = "0 0 36%"
+        self.layout.min_width = "400px"
         self.refresh()
 
     @property
@@ -135,6 +136,7 @@ class CallDock(w.HBox):
     def __init__(self, chart: w.Widget, pane: CallPane):
         self.chart = chart
         self.pane = pane
-        chart.layout.flex = "1 1 auto"
-        super().__init__([chart, pane], layout=w.Layout(align_items="flex-start"))
+        chart.layout.flex = "1 1 0"
+        chart.layout.min_width = "0"
+        super().__init__([chart, pane], layout=w.Layout(align_items="flex-start", width="100%"))
         self.add_class("trn-call-dock")

@@ -60,5 +60,10 @@ TRAINING_STYLE = """
   padding:4px 10px; }
 .trn-met { color:#1e6b3d; font-weight:600; } .trn-not-met { color:#a61b1b; font-weight:600; }
 .trn-scenarios td:first-child { font-weight:600; }
+.trn-call-dock { gap:10px; }
+.trn-call-pane { position:sticky; top:150px; align-self:flex-start; max-height:calc(100vh - 160px);
+  overflow-y:auto; background:#f8fafc; border:1px solid #d9e2ec; border-radius:8px; padding:6px; }
+.trn-call-pane .trn-transcript { max-height:42vh; }
+.trn-work-bar { border:2px solid #1d4e89; border-radius:6px; }
 </style>
 """

@@ -1,9 +1,17 @@
-"""Working an attempt: the shift's panel, the real chart with the call pane docked beside it,
-and, once the shift is over, the reflection questions and (when released) the feedback.
+"""Working an attempt: the shift's worklist, the real chart with the call pane docked beside
+it, and, once the shift is over, the reflection questions and (when released) the feedback.
 
-The chart is ``workbench.ui.chart.ChartView`` on the trainee's own Workbench (the attempt's
-clock): consent, care plan, PHQ, escalation, contacts and the timer are the real tabs, and
-what is saved there is what is graded.
+Everything here is the real workbench on the trainee's own Workbench (the attempt's clock):
+
+- the shift's panel is the real worklist (``workbench.ui.worklist.WorklistView`` over
+  ``wb.worklist(scope=attempt.scope)``), in priority order, with its search and filters; a
+  row opens that patient's chart inside the shift (``handle_nav``), never the live chart;
+- the chart is ``workbench.ui.chart.ChartView``: consent, care plan, PHQ, escalation, contacts
+  and the timer are the real tabs, and what is saved there is what is graded;
+- the work bar (``work_bar``) is a real ``TimerBar`` on the attempt's Workbench; the app pins
+  it in place of its own while the training page is shown, so the trainee's running timer is
+  always in sight;
+- world events (a discharge summary, a pharmacy message) arrive in the shift's inbox.
 """
 
 from __future__ import annotations
@@ -23,6 +31,9 @@ from .callpane import CallDock, CallPane
 from .common import sim_time
 from .extras import FollowUpEditor, MedicationEditor
 
+#: The nav target prefix of a practice patient's row (``practice:T123-1``).
+NAV = "practice"
+
 
 def feedback_html(view: dict) -> str:
     """Released feedback per criterion; before release only a notice (nothing of the rubric)."""
@@ -40,19 +51,43 @@ def feedback_html(view: dict) -> str:
                               rows, css="ccm-table trn-feedback", raw=True))
 
 
-class AttemptView(w.VBox):
-    """One attempt: patients on the left, the open chart with its call pane, shift controls."""
+def inbox_html(attempt: Attempt) -> str:
+    """The world events that have arrived so far (newest first), with whom they concern."""
+    tw = attempt.workbench
+    names = {}
+    rows = []
+    for ln in reversed(attempt.record.transcript):
+        if ln.event is None or ln.speaker != "narrator":
+            continue
+        if ln.patient_id not in names:
+            try:
+                names[ln.patient_id] = tw.get_patient(ln.patient_id).name
+            except WorkbenchError:
+                names[ln.patient_id] = ln.patient_id
+        rows.append((sim_time(ln.at, tw.tz), f"{names[ln.patient_id]} ({ln.patient_id})", ln.text))
+    if not rows:
+        return message("Nothing has come in yet. Messages, results and notices arrive here as the "
+                       "shift goes on.", "info")
+    return table(["Arrived", "About", "Message"], rows, css="ccm-table trn-inbox-table")
 
-    def __init__(self, wb, attempt: Attempt, on_back: Callable[[], None] | None = None):
+
+class AttemptView(w.VBox):
+    """One attempt: the shift's worklist and inbox, or the open chart with its call pane."""
+
+    def __init__(self, wb, attempt: Attempt, on_back: Callable[[], None] | None = None,
+                 live: bool = False):
+        from workbench.ui.timer_bar import TimerBar
+
         self.wb = wb
         self.attempt = attempt
         self.on_back = on_back
+        tw = attempt.workbench
+        #: the trainee's work bar on the attempt's clock (the app pins it while this is shown)
+        self.work_bar = TimerBar(tw, live=live, on_open_chart=self.open_patient)
+        self.work_bar.add_class("trn-work-bar")
+        self.work_bar.listeners.append(self._timer_changed)
         self.header = w.HTML()
         self.header.add_class("trn-header")
-        self.panel = w.VBox()
-        self.panel.add_class("trn-panel")
-        self.work = w.VBox()
-        self.work.add_class("trn-work")
         self.msg = w.HTML()
         self.msg.add_class("trn-msg")
         wait = w.Button(description="Let 15 minutes pass", icon="clock", layout=w.Layout(width="auto"))
@@ -62,22 +97,104 @@ class AttemptView(w.VBox):
                                    layout=w.Layout(width="auto"))
         self.end_button.add_class("trn-end")
         self.end_button.on_click(lambda _: self._act(self.attempt.end))
-        self.controls = w.HBox([wait, self.end_button])
+        self.to_list = w.Button(description="Shift worklist", icon="list", layout=w.Layout(width="auto"))
+        self.to_list.add_class("trn-to-worklist")
+        self.to_list.on_click(lambda _: self.show_worklist())
+        self.controls = w.HBox([self.to_list, wait, self.end_button])
+        self.is_shift = len(attempt.patient_ids) > 1
+        self.worklist = None
+        self.inbox = w.HTML()
+        self.inbox.add_class("trn-inbox")
+        self.list_screen = w.VBox()
+        self.list_screen.add_class("trn-shift-worklist")
+        self.work = w.VBox()
+        self.work.add_class("trn-work")
         self.after = w.VBox()
         self.after.add_class("trn-after")
         back = w.Button(description="Back to my practice", icon="arrow-left",
                         layout=w.Layout(width="auto", align_self="flex-start"))
         back.add_class("trn-back")
-        back.on_click(lambda _: self.on_back() if self.on_back else None)
+        back.on_click(lambda _: self.leave())
         self.pane: CallPane | None = None
+        self.chart = None
         self.open_pid: str | None = None
-        super().__init__([back, self.header, self.msg, self.controls, self.panel, self.work,
+        super().__init__([back, self.header, self.msg, self.controls, self.list_screen, self.work,
                           self.after])
         self.add_class("trn-player")
-        if len(attempt.patient_ids) == 1 or attempt.record.active:
+        if self.is_shift:
+            self._build_worklist()
+        if not self.is_shift or attempt.record.active:
             self.open_patient(attempt.record.active or attempt.patient_id)
+        else:
+            self.show_worklist()
         self.refresh()
 
+    # ------------------------------------------------------------------ screens
+    def _build_worklist(self) -> None:
+        from workbench.ui import session
+        from workbench.ui.worklist import WorklistView
+
+        tw = self.attempt.workbench
+        home = session.link("trainee.ipynb", self.wb.user)
+        self.worklist = WorklistView(tw, frame=tw.worklist(scope=self.attempt.scope), page_size=25,
+                                     on_open=self.open_patient, nav=NAV, href=lambda _pid: home,
+                                     scope=self.attempt.scope)
+        self.worklist.add_class("trn-worklist")
+        self.list_screen.children = [
+            w.HTML('<div class="ccm-section-title">Your shift\'s panel</div><div>The real worklist, '
+                   'in priority order: choose whom to call first. Each name opens the chart.</div>'),
+            self.worklist,
+            w.HTML('<div class="ccm-section-title">Inbox</div>'), self.inbox]
+
+    def show_worklist(self) -> None:
+        if not self.is_shift:
+            return
+        self.list_screen.layout.display = None
+        self.work.layout.display = "none"
+        self.work_bar.set_patient(None)
+        if self.worklist is not None:
+            self.worklist.reload(self.attempt.workbench.worklist(scope=self.attempt.scope))
+        self.refresh()
+
+    def handle_nav(self, target: str) -> bool:
+        """A worklist row of this shift (``practice:PID``, or ``chart:PID`` of one of its
+        patients) opens here; anything else is the app's."""
+        view, _, pid = target.partition(":")
+        if view == NAV or (view == "chart" and pid in self.attempt.patient_ids):
+            self.open_patient(pid)  # says so when the patient is not on this shift
+            return True  # a stale practice link never reaches the live app
+        return False
+
+    def open_patient(self, pid: str) -> None:
+        """Open a patient's real chart (as the trainee) with the call pane beside it."""
+        from workbench.ui.chart import ChartView
+
+        if pid not in self.attempt.patient_ids:
+            self.msg.value = message("That patient is not on this shift.", "error")
+            return
+        tw = self.attempt.workbench
+        if self.chart is not None:
+            self.chart.detach()
+        for old in self.work.children:
+            old.close()
+        self.open_pid = pid
+        self.work_bar.set_patient(pid)
+        self.chart = ChartView(tw, pid, timer_bar=self.work_bar)
+        self.pane = CallPane(self.attempt, pid, on_change=self.refresh)
+        extras = w.VBox([MedicationEditor(tw, pid), FollowUpEditor(tw, pid)])
+        extras.add_class("trn-extras")
+        self.work.children = [CallDock(self.chart, self.pane), extras]
+        self.list_screen.layout.display = "none"
+        self.work.layout.display = None
+        self.msg.value = ""
+        self.refresh()
+
+    def leave(self) -> None:
+        self.work_bar.stop_ticking()
+        if self.on_back:
+            self.on_back()
+
+    # ------------------------------------------------------------------ state
     def view(self) -> dict:
         rec = self.attempt.record
         grade = grade_attempt(self.wb, self.attempt.scenarios, rec) if rec.released else None
@@ -85,43 +202,25 @@ class AttemptView(w.VBox):
 
     def refresh(self) -> None:
         view = self.view()
-        rec = self.attempt.record
         status = "ended" if view["finished"] else "in progress"
+        arrived = sum(1 for ln in self.attempt.record.transcript if ln.event is not None)
         self.header.value = (f'<div class="ccm-section-title">{esc(view["scenario_title"])}</div>'
                              f'<div>{esc(view["situation"])}</div><div>Attempt <b class="trn-attempt-id">'
                              f'{esc(view["attempt_id"])}</b> &middot; {esc(status)} &middot; clock '
                              f'<span class="trn-shift-clock">{esc(sim_time(self.attempt.clock.peek(), self.wb.tz))}'
-                             f'</span></div>')
-        rows = []
-        tw = self.attempt.workbench
-        for case in rec.cases:
-            p = tw.get_patient(case.patient_id)
-            label = w.HTML(f'<div><b>{esc(p.name)}</b> <span style="color:#52606d">{esc(p.id)}</span> '
-                           f'&middot; <i>{esc(case.status.replace("_", " "))}</i></div>',
-                           layout=w.Layout(width="420px"))
-            b = w.Button(description="Open chart", icon="folder-open", layout=w.Layout(width="auto"))
-            b.add_class("trn-open-patient")
-            b.on_click(lambda _, pid=case.patient_id: self.open_patient(pid))
-            rows.append(w.HBox([label, b], layout=w.Layout(align_items="center")))
-        self.panel.children = [w.HTML('<div class="ccm-section-title">Your patients</div>'), *rows]
-        self.panel.layout.display = None if len(rec.cases) > 1 else "none"
+                             f'</span>' + (f' &middot; inbox: {arrived} message(s)' if self.is_shift else "")
+                             + '</div>')
+        self.inbox.value = inbox_html(self.attempt)
+        on_list = self.is_shift and self.work.layout.display == "none"
+        self.to_list.layout.display = None if self.is_shift and not on_list else "none"
         self.controls.layout.display = "none" if view["finished"] else None
         if self.pane is not None:
             self.pane.refresh()
         self.after.children = self._after(view) if view["finished"] else []
 
-    def open_patient(self, pid: str) -> None:
-        """Open a patient's real chart (as the trainee) with the call pane beside it."""
-        from workbench.ui.chart import ChartView
-        from workbench.ui.timer_bar import TimerBar
-
-        tw = self.attempt.workbench
-        self.open_pid = pid
-        chart = ChartView(tw, pid, timer_bar=TimerBar(tw, live=False))
-        self.pane = CallPane(self.attempt, pid, on_change=self.refresh)
-        extras = w.VBox([MedicationEditor(tw, pid), FollowUpEditor(tw, pid)])
-        extras.add_class("trn-extras")
-        self.work.children = [CallDock(chart, self.pane), extras]
+    def _timer_changed(self) -> None:
+        """A timer started or stopped, or time was logged: the world catches up, lists refresh."""
+        self._act(self.attempt.tick)
 
     def _act(self, fn) -> None:
         try:
@@ -130,6 +229,8 @@ class AttemptView(w.VBox):
             self.msg.value = message(str(exc), "error")
             return
         self.msg.value = ""
+        if self.worklist is not None and self.work.layout.display == "none":
+            self.worklist.reload(self.attempt.workbench.worklist(scope=self.attempt.scope))
         self.refresh()
 
     def _after(self, view: dict) -> list[w.Widget]:

@@ -67,7 +67,7 @@ class SupervisorDashboard(w.VBox):
     """Gradebook, CSV download, plot per objective and the detail of one attempt."""
 
     def __init__(self, wb: Workbench, repo: AttemptRepository | None = None,
-                 scenarios: dict[str, Scenario] | None = None):
+                 scenarios: dict[str, Scenario] | None = None, live: bool = True):
         check_training_role(wb.user, "supervisor")
         self.wb = wb
         self.repo = repo if repo is not None else default_repository(wb)

@@ -61,9 +61,13 @@ class TraineeHome(w.VBox):
     progress per objective (from released feedback only) and the player."""
 
     def __init__(self, wb: Workbench, repo: AttemptRepository | None = None,
-                 scenarios: dict[str, Scenario] | None = None):
+                 scenarios: dict[str, Scenario] | None = None, live: bool = True):
         check_training_role(wb.user, "trainee")
         self.wb = wb
+        self.live = live
+        #: pinned by the app in place of its own work bar: the open attempt's bar (its clock)
+        self.work_bar = w.VBox()
+        self.work_bar.add_class("trn-work-bar-slot")
         self.repo = repo if repo is not None else default_repository(wb)
         self.scenarios = scenarios if scenarios is not None else library()
         self.player: AttemptView | None = None
@@ -193,11 +197,21 @@ class TraineeHome(w.VBox):
         return self._play(attempt)
 
     def _play(self, attempt: Attempt) -> AttemptView:
-        self.player = AttemptView(self.wb, attempt, on_back=self.back)
+        if self.player is not None:
+            self.player.work_bar.stop_ticking()
+        self.player = AttemptView(self.wb, attempt, on_back=self.back, live=self.live)
+        self.work_bar.children = [self.player.work_bar]
         self.children = [w.HTML(TRAINING_STYLE), self.player]
         return self.player
 
+    def handle_nav(self, target: str) -> bool:
+        """Links inside an open attempt (its worklist rows) stay in the attempt."""
+        return self.player is not None and self.player.handle_nav(target)
+
     def back(self) -> None:
+        if self.player is not None:
+            self.player.work_bar.stop_ticking()
+        self.work_bar.children = []
         self.player = None
         self.refresh()
         self.children = [self.home]

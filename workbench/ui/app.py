@@ -188,6 +188,9 @@ class WorkbenchApp(w.VBox):
         target = str(change["new"]).split("#", 1)[0].strip()
         if not target:
             return
+        handler = getattr(self.content, "handle_nav", None)
+        if target != "back" and handler is not None and handler(target):
+            return  # a view that keeps its own sub-screens (a practice shift's worklist) took it
         if target == "back":
             self.back()
         else:
@@ -250,7 +253,7 @@ class WorkbenchApp(w.VBox):
             from .month import MonthView
 
             return MonthView(self.wb)
-        return _external(EXTERNAL_VIEWS[view])(self.wb)
+        return _external(EXTERNAL_VIEWS[view])(self.wb, live=self.live_timer)
 
     def _chart(self, pid: str) -> w.Widget:
         from .chart import ChartPicker, ChartView
@@ -258,12 +261,13 @@ class WorkbenchApp(w.VBox):
         if not pid:
             self.chart_pid = None
             return ChartPicker(self.wb, self.open_chart)
-        self.wb.get_patient(pid)  # NotFound (a sentence) before anything changes on screen
         old = self.views.get("chart")
         if isinstance(old, ChartView) and old.pid == pid:
             old.refresh_header()
             return old
-        chart = ChartView(self.wb, pid, self.timer_bar, first_tab=False)
+        patient = self.wb.get_patient(pid)
+        read_only = getattr(patient, "scope", "live") != "live"  # practice charts are worked in the shift
+        chart = ChartView(self.wb, pid, self.timer_bar, first_tab=False, read_only=read_only)
         self.chart_pid = pid
         return chart
 
@@ -284,8 +288,11 @@ class WorkbenchApp(w.VBox):
         if widget not in self.stage.children:
             self.stage.children = (*[c for c in self.stage.children if c in self.views.values()], widget)
         self.current = view
+        own_bar = getattr(widget, "work_bar", None)  # a practice shift pins its own (attempt clock)
+        self.pinned.children = [self.top, own_bar if own_bar is not None else self.timer_bar, self.crumbs]
         if self.timer_bar is not None:
-            self.timer_bar.set_patient(self.chart_pid if view == "chart" else None)
+            on_chart = view == "chart" and not getattr(widget, "read_only", False)
+            self.timer_bar.set_patient(self.chart_pid if on_chart else None)
         self.top.value = top_bar(self.wb, view)
         self.crumbs.value = self._crumbs()
         if hasattr(widget, "ensure_tab"):

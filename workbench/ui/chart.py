@@ -22,6 +22,17 @@ from .time_tab import TimeTab
 from .timer_bar import TimerBar, minutes_since
 from .trends_tab import TrendsTab
 
+def freeze(widget: w.Widget) -> w.Widget:
+    """Disable every control inside ``widget`` (a read-only chart: nothing can be typed, chosen
+    or pressed). Tab switching still works: ``w.Tab`` has no ``disabled`` trait."""
+    if widget.has_trait("disabled") and not isinstance(widget, w.Tab):
+        widget.disabled = True
+    for child in getattr(widget, "children", ()) or ():
+        if isinstance(child, w.Widget):
+            freeze(child)
+    return widget
+
+
 TAB_TITLES = ("Care plan", "Time", "Consent", "Contacts", "Screening", "Escalation", "Trends")
 
 
@@ -95,13 +106,15 @@ class ChartView(w.VBox):
     """Header and tabs of one patient's chart. Tabs are built when first shown (or first used
     as ``view.careplan``, ``view.time``...): opening a chart sends the header and one tab only."""
 
-    def __init__(self, wb: Workbench, pid: str, timer_bar: TimerBar | None = None, first_tab: bool = True):
+    def __init__(self, wb: Workbench, pid: str, timer_bar: TimerBar | None = None, first_tab: bool = True,
+                 read_only: bool = False):
         self.wb = wb
         self.pid = pid
+        self.read_only = read_only  #: every control disabled (a supervisor reading a practice chart)
         self.timer_bar = timer_bar or TimerBar(wb, live=False)
         self.data = wb.chart(pid)
         self.since = wb.now()  #: start of the work not yet timed (for the "log the minutes" offer)
-        self.header = w.HTML(header_html(wb, self.data))
+        self.header = w.HTML(self._header())
         self.header.add_class("ccm-chart-header-box")
         self.built: dict[str, w.Widget] = {}
         self.pages = [w.VBox() for _ in TAB_TITLES]
@@ -114,6 +127,8 @@ class ChartView(w.VBox):
         self.tabs.observe(self._tab_changed, "selected_index")
         super().__init__([self.header, self.tabs])
         self.add_class("ccm-chart")
+        if read_only:
+            self.add_class("ccm-chart-read-only")
         if first_tab:
             self.ensure_tab()
 
@@ -146,6 +161,8 @@ class ChartView(w.VBox):
         """The tab ``key`` (``careplan``, ``time``...), built and placed on its page if needed."""
         if key not in self.built:
             widget = self._build(key)
+            if self.read_only:
+                freeze(widget)
             self.built[key] = widget
             self.pages[list(TAB_KEYS.values()).index(key)].children = [widget]
         return self.built[key]
@@ -198,9 +215,17 @@ class ChartView(w.VBox):
         self.escalation.refresh(select=escalation.id)
         self.tabs.selected_index = TAB_TITLES.index("Escalation")
 
+    def _header(self) -> str:
+        html = header_html(self.wb, self.data)
+        if self.read_only:
+            html = ('<div class="ccm-msg ccm-msg-info ccm-read-only-note">A practice patient, shown read-only: '
+                    'what the trainee recorded, as they left it. Practice charts are worked inside a '
+                    'practice shift on the Training page.</div>' + html)
+        return html
+
     def refresh_header(self) -> None:
         chart = self.data = self.wb.chart(self.pid)
-        self.header.value = header_html(self.wb, chart)
+        self.header.value = self._header()
         ok, why = chart.consent.valid, chart.consent.reason
         for key, text in (("careplan", "before care-plan work counts."),
                           ("time", "Time recorded now will not be billable until consent is on record.")):
@@ -215,16 +240,20 @@ class ChartView(w.VBox):
             self.built["time"].refresh()
         if self.timer_bar.patient_id == self.pid:
             self.timer_bar.refresh()
+        if self.read_only:
+            for tab in self.built.values():
+                freeze(tab)
 
 
-def find_patients(wb: Workbench, text: str, limit: int = 20) -> list:
-    """Patients whose id is ``text`` or whose name contains it (case-insensitive), best first."""
+def find_patients(wb: Workbench, text: str, limit: int = 20, scope: str = "live") -> list:
+    """Patients of ``scope`` whose id is ``text`` or whose name contains it (case-insensitive),
+    best first."""
     text = text.strip()
     if not text:
         return []
     low = text.lower()
     found = []
-    for p in wb.patients():
+    for p in wb.patients(scope):
         if p.id.lower() == low:
             return [p]
         if low in p.name.lower() or low in p.id.lower():

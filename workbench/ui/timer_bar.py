@@ -182,6 +182,10 @@ class TimerBar(w.VBox):
                             f'<span class="ccm-timer-patient">{esc(self.patient_name)} ({esc(t.patient_id)})</span>'
                             f'{here} since {esc(since)}: <span class="ccm-timer-elapsed">{elapsed_text(secs)}</span></div>')
 
+    def stop_ticking(self) -> None:
+        """Stop the once-a-second update (the bar is leaving the screen); refresh restarts it."""
+        self._stop_event.set()
+
     def _run(self) -> None:
         while not self._stop_event.wait(1.0):
             try:

@@ -134,8 +134,9 @@ HEADERS = ("Patient", "Age", "Chronic", "Consent", "Minutes this month", "To nex
            "Last contact", "Outcome", "Flags")
 
 
-def render_rows(rows: pd.DataFrame, href: Callable[[str], str]) -> str:
-    """One page of the worklist as an HTML table; every value escaped."""
+def render_rows(rows: pd.DataFrame, href: Callable[[str], str], nav: str = "chart") -> str:
+    """One page of the worklist as an HTML table; every value escaped. Each name is a link
+    whose ``data-ccm-nav`` is ``<nav>:<patient id>`` (the app opens it in the same kernel)."""
     body = []
     for row in rows.to_dict("records"):
         pid = str(row["patient_id"])
@@ -145,7 +146,7 @@ def render_rows(rows: pd.DataFrame, href: Callable[[str], str]) -> str:
         nxt = f"{nxt} min" if nxt else ""
         body.append(
             f'<tr data-patient="{esc(pid)}">'
-            f'<td><a class="ccm-open-chart" data-ccm-nav="chart:{esc(pid)}" href="{esc(href(pid))}">'
+            f'<td><a class="ccm-open-chart" data-ccm-nav="{esc(nav)}:{esc(pid)}" href="{esc(href(pid))}">'
             f'{esc(row.get("name"))}</a> <span class="ccm-pid">{esc(pid)}</span></td>'
             f'<td>{esc(_num(row.get("age")))}</td><td>{esc(_num(row.get("n_chronic")))}</td>'
             f'<td>{consent_badge}</td><td>{progress_bar(row.get("minutes") or 0)}</td>'
@@ -160,16 +161,21 @@ def render_rows(rows: pd.DataFrame, href: Callable[[str], str]) -> str:
 
 class WorklistView(w.VBox):
     """The worklist screen. ``frame`` defaults to ``wb.worklist()``; ``on_open(pid)`` is called
-    by the "Open chart" button (inside JupyterLab); rows also link to ``chart.ipynb``."""
+    by the "Open chart" button (inside JupyterLab); rows also link to ``chart.ipynb``.
+    ``nav`` and ``href`` change where a row leads (a practice shift keeps its rows inside the
+    shift: ``nav="practice"``)."""
 
     def __init__(self, wb: Workbench, frame: pd.DataFrame | None = None, page_size: int = 100,
-                 on_open: Callable[[str], None] | None = None):
+                 on_open: Callable[[str], None] | None = None, nav: str = "chart",
+                 href: Callable[[str], str] | None = None, scope: str = "live"):
         self.wb = wb
+        self.scope = scope
         self.page_size = page_size
         self.on_open = on_open
+        self.nav = nav
+        self._href = href
         self.page = 0
-        self.frame = (wb.worklist() if frame is None else frame).reset_index(drop=True)
-        self.frame = with_search_text(self.frame.assign(_rank=range(len(self.frame))))
+        self.frame = self._prepare(wb.worklist() if frame is None else frame)
         uid = wb.user.id
         self.mine_count = int(self.frame["care_team"].map(lambda t: uid in (t or ())).sum()) \
             if "care_team" in self.frame.columns else 0
@@ -224,6 +230,16 @@ class WorklistView(w.VBox):
         self.refresh()
 
     # ------------------------------------------------------------------ state
+    @staticmethod
+    def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.reset_index(drop=True)
+        return with_search_text(frame.assign(_rank=range(len(frame))))
+
+    def reload(self, frame: pd.DataFrame) -> None:
+        """New figures (after work was recorded), keeping the search, filters and page."""
+        self.frame = self._prepare(frame)
+        self.refresh()
+
     def rows(self) -> pd.DataFrame:
         return select_rows(self.frame, self.search.value, self.consent.value, self.flag.value,
                            self.sort.value, self.descending.value,
@@ -238,6 +254,8 @@ class WorklistView(w.VBox):
         self.refresh()
 
     def href(self, pid: str) -> str:
+        if self._href is not None:
+            return self._href(pid)
         return session.link("chart.ipynb", self.wb.user, patient=pid)
 
     def refresh(self) -> None:
@@ -250,7 +268,7 @@ class WorklistView(w.VBox):
         self.next.disabled = self.page >= pages - 1
         self.count.value = (f"<span>{len(rows):,} of {len(self.frame):,} patients &middot; "
                             f"page {self.page + 1} of {pages}</span>")
-        self.table.value = render_rows(shown, self.href) if len(shown) else message(
+        self.table.value = render_rows(shown, self.href, self.nav) if len(shown) else message(
             "No patients match these filters.", "info")
         self.shown_ids = [str(x) for x in shown["patient_id"]]
 
@@ -263,7 +281,7 @@ class WorklistView(w.VBox):
         if not text:
             self.msg.value = message("Type a name or a patient ID (for example P00001).", "warn")
             return
-        found = find_patients(self.wb, text)
+        found = find_patients(self.wb, text, scope=self.scope)
         if not found:
             self.msg.value = message("No patient matches what you typed.", "error")
             return
