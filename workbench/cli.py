@@ -1,6 +1,6 @@
 """The ``workbench`` command. Every subcommand has ``--help``.
 
-    workbench init --db PATH                      create or migrate a database
+    workbench init --db PATH [--practice-phone N] create or migrate a database; set the practice
     workbench demo [--db PATH] [--today DATE]     a demo practice with three months of history, served
     workbench serve [--db URL] [--port N]         serve the dashboards on 127.0.0.1
     workbench timers [--db URL]                   timers still running (e.g. after a kernel died)
@@ -20,8 +20,9 @@ import sys
 # The command bodies live in one module per group; their names stay importable from here.
 from .cli_common import (DEMO_DB, DEMO_TIME_OF_DAY, NOTEBOOKS, ROOT, _create, _db_arg,  # noqa: F401
                          _open, _refuse_inside_notebooks, _sqlite_file, resolve_db)
-from .cli_data import (_generate, cmd_import, cmd_init, cmd_panel_export,  # noqa: F401
-                       cmd_panel_generate, cmd_report_month, cmd_timers)
+from .cli_data import (_generate, cmd_import, cmd_panel_export, cmd_panel_generate,  # noqa: F401
+                       cmd_report_month, cmd_timers)
+from .cli_init import add_init_command, cmd_init  # noqa: F401
 from .cli_serve import (_clock_env, _serve, _serve_clock_env, cmd_demo, cmd_serve,  # noqa: F401
                         demo_clock)
 from .cli_training import (cmd_gradebook_export, cmd_scenario_list, cmd_scenario_schema,  # noqa: F401
@@ -36,15 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("init", help="create or migrate a database", description="Create the "
-                       "database (or migrate it to the current schema) and set the practice.")
-    _db_arg(p)
-    p.add_argument("--timezone", default=None, help="practice time zone, e.g. America/Chicago")
-    p.add_argument("--state", default=None, help="practice state, two letters")
-    p.add_argument("--name", default=None, help="practice name")
-    p.add_argument("--roles", action="store_true", help="PostgreSQL: also create the app role "
-                   "ccm_app (SELECT, INSERT; UPDATE on users/settings) and ccm_readonly (SELECT)")
-    p.set_defaults(func=cmd_init)
+    add_init_command(sub)
 
     p = sub.add_parser("demo", help="build a demo practice and serve the dashboards",
                        description="Build (once) a SQLite demo practice with a generated panel, "

@@ -1,4 +1,4 @@
-"""The record's commands: ``init``, ``timers``, ``report month``, ``import`` and ``panel``.
+"""The record's commands: ``timers``, ``report month``, ``import`` and ``panel``.
 Imports are lazy: ``--help`` loads nothing heavy."""
 
 from __future__ import annotations
@@ -6,27 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli_common import _create, _open
+from .cli_common import _open
 from .errors import WorkbenchError
-
-
-def cmd_init(args) -> int:
-    from . import records as r
-
-    wb = _create(args)
-    if getattr(args, "roles", False):
-        from .store.roles import APP_ROLE, READONLY_ROLE, create_roles
-
-        create_roles(wb.engine)
-        print(f"Roles ready: {APP_ROLE} (the app), {READONLY_ROLE} (worksheets)")
-    cur = wb.settings
-    if args.timezone or args.state or args.name:
-        wb.set_settings(r.PracticeSettings(name=args.name or cur.name,
-                                           timezone=args.timezone or cur.timezone,
-                                           state=(args.state or cur.state).upper()))
-    print(f"Database ready: {wb.engine.url.render_as_string(hide_password=True)}")
-    print(f"Practice: {wb.settings.name}, {wb.settings.state}, time zone {wb.settings.timezone}")
-    return 0
 
 
 def _generate(wb, size: int | None, seed: int, preset: str | None) -> int:
