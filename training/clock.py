@@ -6,10 +6,13 @@ and the store's ``recorded_at`` come from this one clock, and ``order`` checks c
 
 In ``wall`` mode the clock runs at real speed while a call is on (``run``/``pause``), so the
 real timer measures the trainee's real call; ``advance`` moves it on between calls.
+
+Readings are thread-safe: the work bar's once-a-second tick reads the clock from its own thread.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 _TICK = timedelta(microseconds=1)
@@ -18,6 +21,7 @@ _TICK = timedelta(microseconds=1)
 class AttemptClock:
     def __init__(self, start: datetime, wall: bool = False, state: dict | None = None):
         self.wall = wall
+        self._lock = threading.Lock()
         self._base = start.astimezone(UTC)  #: simulated time at the anchor
         self._anchor: datetime | None = None  #: real time the clock started running
         self._last = self._base - _TICK
@@ -33,9 +37,10 @@ class AttemptClock:
         return self._base + (datetime.now(UTC) - self._anchor)
 
     def now(self) -> datetime:
-        value = max(self._raw(), self._last + _TICK)
-        self._last = value
-        return value
+        with self._lock:
+            value = max(self._raw(), self._last + _TICK)
+            self._last = value
+            return value
 
     def peek(self) -> datetime:
         """The time now without consuming a tick (for display)."""

@@ -200,3 +200,28 @@ def test_escalation_steps_in_order_and_in_time(wb, repo, mini):
     assert run(["rn_triage", "ems_called"], 1).met
     assert not run(["ems_called", "rn_triage"], 1).met
     assert not run(["rn_triage", "ems_called"], 3.5).met
+
+
+def test_clock_readings_stay_strictly_increasing_when_two_threads_read_it():
+    """The work bar ticks from its own thread while the page records: no two readings equal."""
+    import threading
+    from datetime import UTC, datetime
+
+    from training.clock import AttemptClock
+
+    clock = AttemptClock(datetime(2026, 11, 23, 14, tzinfo=UTC), wall=True)
+    clock.run()
+    seen: list[list] = [[], []]
+
+    def read(out):
+        for _ in range(20_000):
+            out.append(clock.now())
+
+    threads = [threading.Thread(target=read, args=(seen[i],)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    every = seen[0] + seen[1]
+    assert len(set(every)) == len(every) == 40_000
+    assert all(a < b for a, b in zip(seen[0], seen[0][1:]))

@@ -228,7 +228,7 @@ def fill_plan(tab, problem="Hypertension; type 2 diabetes"):
     tab.fields["problem_list"].value = problem
     g = tab.add_goal()
     g.description.value, g.measure.value, g.target.value = "Lower A1c", "A1c", "< 8 %"
-    g.due.value = date(2027, 5, 1)
+    g.due.date = date(2027, 5, 1)
     i = tab.add_intervention()
     i.description.value, i.responsible.value = "Monthly call", "RN care manager"
 
@@ -507,3 +507,55 @@ def test_trends_draw_a_png_with_goal_lines(db, clock):
     empty = chart.trends
     chart.tabs.selected_index = 6
     assert empty.drawn and "No observations" in empty.out.children[0].value
+
+
+# ---------------------------------------------------------------- ISO dates
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-12-01", date(2026, 12, 1)), (" 2027-02-28 ", date(2027, 2, 28)), ("", None), ("   ", None),
+    ("2026-02-30", "not a date"), ("12/01/2026", "not a date"), ("2026-1-5", "not a date"),
+    ("20261201", "not a date"), ("2026-12-01T10:00", "not a date"), ("next tuesday", "not a date"),
+    ("=1+1", "not a date"),
+])
+def test_iso_date_fields_read_only_real_yyyy_mm_dd_dates(text, expected):
+    from workbench.errors import InvalidInput
+    from workbench.ui.dates import IsoDate
+
+    box = IsoDate(what="consent date")
+    box.value = text
+    if isinstance(expected, str):
+        with pytest.raises(InvalidInput, match="YYYY-MM-DD") as exc:
+            box.date
+        assert exc.value.field == "consent date" and box.date_or_none() is None
+    else:
+        assert box.date == expected
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
+@settings(max_examples=60, deadline=None)
+def test_an_iso_date_field_round_trips_every_date(day):
+    from workbench.ui.dates import IsoDate
+
+    box = IsoDate(day)
+    assert box.value == day.isoformat() and box.date == day
+
+
+def test_a_bad_date_is_refused_with_a_sentence_and_nothing_is_written(db, clock):
+    app, chart = chart_of(db, clock)
+    tab = chart.consent
+    assert tab.date.value == app.wb.today().isoformat()  # shown as ISO, not the browser's locale
+    for b in tab.checks.values():
+        b.value = True
+    tab.date.value = "11/30/2026"
+    tab.record_button.click()
+    assert "YYYY-MM-DD" in tab.msg.value and app.wb.consents("P00001") == []
+    tab.date.value = app.wb.today().isoformat()
+    tab.record_button.click()
+    assert len(app.wb.consents("P00001")) == 1
+    plan = chart.careplan
+    fill_plan(plan)
+    plan.goals.children[-1].due.value = "2027-13-01"
+    plan.reason.value = "First plan"
+    plan.save_button.click()
+    assert "goal due date" in plan.msg.value and app.wb.chart("P00001").care_plan is None

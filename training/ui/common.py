@@ -56,14 +56,15 @@ TRAINING_STYLE = """
 .trn-trainee { background:#dff0e8; margin-left:auto; }
 .trn-narrator { background:transparent; font-style:italic; color:#52606d; max-width:100%; }
 .trn-clock { font-weight:600; color:#1d4e89; }
-.trn-options .widget-button { height:auto; min-height:32px; white-space:normal; text-align:left;
-  padding:4px 10px; }
+.trn-options .widget-button, .trn-options button { height:auto !important; min-height:32px;
+  white-space:normal; text-align:left; line-height:1.35; padding:6px 10px; }
 .trn-met { color:#1e6b3d; font-weight:600; } .trn-not-met { color:#a61b1b; font-weight:600; }
 .trn-scenarios td:first-child { font-weight:600; }
 .trn-call-dock { gap:10px; }
-.trn-call-pane { position:sticky; top:150px; align-self:flex-start; max-height:calc(100vh - 160px);
+.trn-call-pane { position:sticky; top:200px; align-self:flex-start; max-height:calc(100vh - 210px);
   overflow-y:auto; background:#f8fafc; border:1px solid #d9e2ec; border-radius:8px; padding:6px; }
-.trn-call-pane .trn-transcript { max-height:42vh; }
+.trn-call-pane .trn-transcript { max-height:32vh; }
+.trn-call-pane > *, .trn-call-pane .widget-vbox > * { flex-shrink:0; }
 .trn-work-bar { border:2px solid #1d4e89; border-radius:6px; }
 </style>
 """

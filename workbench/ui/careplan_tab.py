@@ -15,6 +15,7 @@ from workbench.errors import StaleRevision, WorkbenchError
 from workbench.rules import diff_plans, missing_elements
 from workbench.service import Workbench
 
+from .dates import IsoDate
 from .html import data_link, esc, message, table
 
 TEXT_ELEMENTS = {k: v for k, v in {**r.CARE_PLAN_ELEMENTS, **r.CARE_PLAN_EXTRA_ELEMENTS}.items()
@@ -38,7 +39,7 @@ class GoalRow(w.HBox):
         self.description = w.Text(value=g.description, placeholder="Goal", layout=w.Layout(width="30%"))
         self.measure = w.Text(value=g.measure, placeholder="Measure (e.g. A1c)", layout=w.Layout(width="14%"))
         self.target = w.Text(value=g.target, placeholder="Target (e.g. < 8 %)", layout=w.Layout(width="14%"))
-        self.due = w.DatePicker(value=g.due_date, layout=w.Layout(width="16%"))
+        self.due = IsoDate(g.due_date, what="goal due date", layout=w.Layout(width="16%"))
         self.status = w.Dropdown(options=GOAL_STATUSES, value=g.status if g.status in GOAL_STATUSES else "active",
                                  layout=w.Layout(width="12%"))
         self.remove = w.Button(icon="trash", tooltip="Remove this goal", layout=w.Layout(width="40px"))
@@ -56,14 +57,15 @@ class GoalRow(w.HBox):
 
     @property
     def overdue(self) -> bool:
-        return (self.today is not None and self.due.value is not None and self.due.value < self.today
+        due = self.due.date_or_none()
+        return (self.today is not None and due is not None and due < self.today
                 and self.status.value in ("proposed", "active"))
 
     def mark(self) -> None:
         """Past its due date and still open: highlighted, with the number of days."""
         if self.overdue:
             self.add_class("ccm-goal-overdue")
-            days = (self.today - self.due.value).days
+            days = (self.today - self.due.date_or_none()).days
             self.flag.value = f'<span class="ccm-badge ccm-badge-danger">overdue {days} d</span>'
         else:
             self.remove_class("ccm-goal-overdue")
@@ -71,7 +73,7 @@ class GoalRow(w.HBox):
 
     def value(self) -> r.Goal:
         return r.Goal(self.description.value.strip(), self.measure.value.strip(), self.target.value.strip(),
-                      self.due.value, self.status.value)
+                      self.due.date, self.status.value)
 
 
 class InterventionRow(w.HBox):

@@ -16,6 +16,7 @@ from workbench import records as r
 from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
+from .dates import IsoDate
 from .html import esc, message, table
 from .names import staff_name, staff_names
 
@@ -30,7 +31,7 @@ class ConsentTab(w.VBox):
         self.method = w.Dropdown(options=[("Verbal", "verbal"), ("Written", "written")], value="verbal",
                                  description="Method")
         self.method.add_class("ccm-consent-method")
-        self.date = w.DatePicker(value=wb.today(), description="Date")
+        self.date = IsoDate(wb.today(), what="consent date", description="Date")
         self.date.add_class("ccm-consent-date")
         self.checks: dict[str, w.Checkbox] = {}
         for key, label in r.CONSENT_DISCLOSURES.items():
@@ -42,7 +43,7 @@ class ConsentTab(w.VBox):
                                       disabled=True)
         self.record_button.add_class("ccm-consent-record")
         self.record_button.on_click(lambda _: self.record())
-        self.revoke_date = w.DatePicker(value=wb.today(), description="Stop date")
+        self.revoke_date = IsoDate(wb.today(), what="stop date", description="Stop date")
         self.revoke_date.add_class("ccm-revoke-date")
         self.revoke_reason = w.Text(placeholder="Why the patient is stopping (required)", description="Reason",
                                     layout=w.Layout(width="420px"))
@@ -70,7 +71,7 @@ class ConsentTab(w.VBox):
 
     def record(self):
         try:
-            consent = self.wb.record_consent(self.pid, self.method.value, self.date.value,
+            consent = self.wb.record_consent(self.pid, self.method.value, self.date.date,
                                              {k: b.value for k, b in self.checks.items()})
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
@@ -83,7 +84,7 @@ class ConsentTab(w.VBox):
 
     def revoke(self):
         try:
-            consent = self.wb.revoke_consent(self.pid, self.revoke_date.value, self.revoke_reason.value)
+            consent = self.wb.revoke_consent(self.pid, self.revoke_date.date, self.revoke_reason.value)
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
             return None

@@ -13,6 +13,7 @@ from workbench import records as r
 from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
+from .dates import IsoDate
 from .html import esc, message, progress_bar, table
 from .names import staff_name, staff_names
 from .timer_bar import TimerBar
@@ -49,7 +50,7 @@ class TimeTab(w.VBox):
         self.m_activity = w.Dropdown(options=ACTIVITY_OPTIONS, value=r.Activity.CARE_PLAN.value,
                                      description="Activity", layout=w.Layout(width="380px"))
         self.m_activity.add_class("ccm-manual-activity")
-        self.m_date = w.DatePicker(value=wb.today(), description="Date", layout=w.Layout(width="260px"))
+        self.m_date = IsoDate(wb.today(), what="service date", description="Date", layout=w.Layout(width="200px"))
         self.m_date.add_class("ccm-manual-date")
         self.m_note = w.Text(placeholder="What was done (required)", description="Note",
                              layout=w.Layout(width="420px"))
@@ -114,7 +115,7 @@ class TimeTab(w.VBox):
     def log_manual(self):
         try:
             entry = self.wb.log_time(self.pid, self.m_minutes.value, self.m_activity.value, self.m_note.value,
-                                     service_date=self.m_date.value)
+                                     service_date=self.m_date.date)
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
             return None
