@@ -219,7 +219,8 @@ def test_trainee_works_a_shift_in_the_real_tabs_and_the_supervisor_sees_exactly_
     ok_message(page, ".trn-work-bar .ccm-timerbar-msg", "Stopped the timer")
 
     # ---- Curtis Bellamy, from the worklist: PHQ-9 with item 9 above 0, escalation steps
-    page.click(".trn-to-worklist")
+    page.go_back()  # the browser's Back: from the chart to the shift's worklist, in the same kernel
+    page.wait_for_selector(".trn-worklist .ccm-worklist-table", state="visible")
     page.locator(".trn-worklist a.ccm-open-chart", has_text="Bellamy").click()
     page.wait_for_selector(".trn-call-dock .ccm-chart-header-box:has-text('Bellamy')")
     page.click(".trn-work-bar .ccm-workbar-start")

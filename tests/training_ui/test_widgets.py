@@ -5,6 +5,7 @@ and the supervisor's timeline, statistics, override, release and CSV."""
 from __future__ import annotations
 
 import base64
+import html
 import csv
 import io
 import re
@@ -75,7 +76,7 @@ def test_call_pane_docks_beside_the_real_chart_and_keeps_free_text(db, library):
     assert dock.chart.wb.user.id == TRAINEE.id and dock.chart.pid == view.attempt.patient_id
     assert len(view.pane.options.children) == 4
     view.pane.free.value = EVIL
-    view.pane.children[3].children[2].children[1].click()  # Say
+    next(b for b in view.pane.talk.children[2].children if "trn-say" in b._dom_classes).click()
     assert view.attempt.transcript[-1].free and view.attempt.transcript[-1].text == EVIL
     assert EVIL not in view.pane.transcript.value and "&lt;script&gt;" in view.pane.transcript.value
     # what is said writes nothing; the timer in the real chart is the trainee's own
@@ -174,10 +175,17 @@ def test_shift_panel_is_the_real_worklist_and_its_rows_stay_in_the_shift(db, lib
     assert home.handle_nav("practice:P00001") is True  # not on the shift: refused here, not in the app
     assert "not on this shift" in view.msg.value and view.chart.pid == second
     assert home.handle_nav("month") is False  # the app's own screens are the app's
+    case = view.attempt.record.case(second)
+    expected = library[case.scenario_id].situation if case.scenario_id else "routine monthly check-in"
+    assert html.escape(expected) in view.pane.situation.value  # why this call, for the patient on screen
     view.pane.call_button.click()
     assert view.attempt.record.active == second
     on_call = view.attempt.record.case(second)
     assert len(view.pane.options.children) >= 3 or on_call.scenario_id is None  # routine: no script
+    assert home.handle_nav("back") is True  # the browser's Back: from the chart to the shift's worklist
+    assert view.work.layout.display == "none" and view.list_screen.layout.display is None
+    assert home.handle_nav("back") is False  # on the worklist already: the app's Back
+    home.handle_nav(f"practice:{second}")
     view.to_list.click()
     assert view.work.layout.display == "none" and view.list_screen.layout.display is None
 

@@ -276,7 +276,12 @@ def test_completeness_checklist_and_patient_copy(db, clock):
     app.wb.revise_care_plan("P00001", plan, 0, "complete")
     tab.reload()
     assert "Every CMS element is present" in tab.checklist.value
-    assert 'download="care-plan-P00001.html"' in tab.copy.value
+    assert tab.copy.value == ""  # made only when its sub-tab is shown (it costs a PDF)
+    tab.sections.selected_index = 3
+    assert 'download="care-plan-P00001.html"' in tab.copy.value and "care-plan-P00001.pdf" in tab.copy.value
+    app.wb.revise_care_plan("P00001", plan, 1, "again")
+    tab.reload()  # shown: made again at once
+    assert "care-plan-P00001.pdf" in tab.copy.value
 
 
 def test_printable_copy_escapes_and_prints():

@@ -45,6 +45,12 @@ class CallPane(w.VBox):
         self.on_change = on_change
         self.clock = w.HTML()
         self.clock.add_class("trn-clock-box")
+        case = attempt.record.case(patient_id)
+        sc = attempt.scenarios.get(case.scenario_id) if case.scenario_id else None
+        why = sc.situation if sc is not None else (
+            "A routine monthly check-in: nothing new is known about this patient today.")
+        self.situation = w.HTML(f'<div class="trn-situation"><b>Why this call:</b> {esc(why)}</div>')
+        self.situation.add_class("trn-situation-box")
         self.transcript = w.HTML()
         self.transcript.add_class("trn-transcript-box")
         self.options = w.VBox()
@@ -66,7 +72,7 @@ class CallPane(w.VBox):
         self.msg.add_class("trn-msg")
         self.talk = w.VBox([w.HTML('<div class="ccm-section-title">What you say</div>'),
                             self.options, w.HBox([self.free, say])])
-        super().__init__([self.clock, self.transcript, self.msg, self.talk,
+        super().__init__([self.clock, self.situation, self.transcript, self.msg, self.talk,
                           w.HBox([self.call_button, self.hang_button])])
         self.add_class("trn-call-pane")
         self.layout.flex = "0 0 36%"

@@ -158,7 +158,13 @@ class AttemptView(w.VBox):
 
     def handle_nav(self, target: str) -> bool:
         """A worklist row of this shift (``practice:PID``, or ``chart:PID`` of one of its
-        patients) opens here; anything else is the app's."""
+        patients) opens here, and the browser's Back on a chart returns to the shift's worklist;
+        anything else is the app's."""
+        if target == "back":
+            if self.is_shift and self.work.layout.display != "none":
+                self.show_worklist()
+                return True
+            return False
         view, _, pid = target.partition(":")
         if view == NAV or (view == "chart" and pid in self.attempt.patient_ids):
             self.open_patient(pid)  # says so when the patient is not on this shift

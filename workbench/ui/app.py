@@ -189,7 +189,7 @@ class WorkbenchApp(w.VBox):
         if not target:
             return
         handler = getattr(self.content, "handle_nav", None)
-        if target != "back" and handler is not None and handler(target):
+        if handler is not None and handler(target):
             return  # a view that keeps its own sub-screens (a practice shift's worklist) took it
         if target == "back":
             self.back()

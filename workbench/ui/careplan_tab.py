@@ -33,6 +33,11 @@ SECTIONS = (
 )
 
 
+#: The index of the "Patient copy" sub-tab: its PDF is made only when it is shown (making it
+#: takes most of a chart's opening time otherwise).
+COPY_SECTION = 3
+
+
 class GoalRow(w.HBox):
     def __init__(self, goal: r.Goal | None, on_remove, today=None):
         g = goal or r.Goal("")
@@ -180,6 +185,8 @@ class CarePlanTab(w.VBox):
         for i, title in enumerate(("Edit", "Completeness", "History", "Patient copy")):
             self.sections.set_title(i, title)
         self.sections.add_class("ccm-cp-sections")
+        self.sections.observe(lambda _: self._copy_if_shown(), "selected_index")
+        self._copy_stale = True
         super().__init__([self.banner, self.sections])
         self.add_class("ccm-careplan-tab")
         self.reload()
@@ -232,7 +239,8 @@ class CarePlanTab(w.VBox):
             self.version_label.value = message("No care plan yet: this will be version 1.", "info")
         self._show_checklist()
         self._show_history()
-        self._show_copy()
+        self._copy_stale = True  # the patient copy (HTML and PDF) is made when its sub-tab is shown
+        self._copy_if_shown()
 
     def save(self):
         reason = self.reason.value.strip()
@@ -306,7 +314,12 @@ class CarePlanTab(w.VBox):
                            f'<tbody>{body}</tbody></table>')
         return changes
 
+    def _copy_if_shown(self) -> None:
+        if self._copy_stale and self.sections.selected_index == COPY_SECTION:
+            self._show_copy()
+
     def _show_copy(self) -> None:
+        self._copy_stale = False
         from workbench.export.patient_copy import patient_copy, to_html, to_pdf  # the patient's plain-words copy
 
         copy = patient_copy(self.wb, self.pid)
