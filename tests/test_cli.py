@@ -48,6 +48,108 @@ def test_init_refuses_an_unknown_time_zone(tmp_path, capsys):
     assert "Unknown time zone" in capsys.readouterr().err
 
 
+# ---------------------------------------------------------------------- init: the practice's settings
+
+GOOD_SETTINGS = [  # (flags, settings key, value stored)
+    (["--practice-name", "Main Street Practice"], "name", "Main Street Practice"),
+    (["--name", "  Old Flag Practice "], "name", "Old Flag Practice"),
+    (["--timezone", "America/Chicago"], "timezone", "America/Chicago"),
+    (["--state", "tx"], "state", "TX"),
+    (["--practice-phone", "(518) 555-0100"], "phone", "(518) 555-0100"),
+    (["--practice-phone", "+1 518 555 0100 ext. 12"], "phone", "+1 518 555 0100 ext. 12"),
+    (["--practice-phone", " 518.555.0100 "], "phone", "518.555.0100"),
+    (["--after-hours-phone", "(518) 555-0199"], "after_hours_phone", "(518) 555-0199"),
+    (["--after-hours-phone", "1-800-555-0199"], "after_hours_phone", "1-800-555-0199"),
+    (["--after-hours-phone", "555-0199"], "after_hours_phone", "555-0199"),
+    (["--after-hours-phone", "518-555-0199x7"], "after_hours_phone", "518-555-0199x7"),
+]
+
+BAD_SETTINGS = [  # (flags, words the error must contain)
+    (["--practice-phone", "call the front desk"], "--practice-phone: Practice phone 'call the front desk' is not a "
+                                                  "telephone number"),
+    (["--practice-phone", "1-800-FLOWERS"], "--practice-phone: Practice phone '1-800-FLOWERS'"),
+    (["--practice-phone", "555-010"], "7 to 15 digits"),
+    (["--practice-phone", "+1 518 555 0100 0100 01"], "7 to 15 digits"),
+    (["--practice-phone", "5" * 33], "the limit is 32"),
+    (["--after-hours-phone", "911"], "--after-hours-phone: 24/7 line '911' is not a telephone number"),
+    (["--after-hours-phone", "(518) 555-0199 / (518) 555-0198"], "--after-hours-phone: 24/7 line"),
+    (["--after-hours-phone", "518\n5550199"], "--after-hours-phone"),
+    (["--timezone", "Mars/Olympus"], "--timezone: Unknown time zone 'Mars/Olympus'"),
+    (["--timezone", "../../etc/passwd"], "--timezone: Unknown time zone"),
+    (["--timezone", ""], "--timezone: Time zone is required"),
+    (["--state", "New York"], "--state: state 'New York' is not a two-letter US state code"),
+    (["--state", ""], "--state: state is required"),
+    (["--practice-name", ""], "--practice-name: Practice name is required"),
+    (["--practice-name", "Main\tStreet"], "--practice-name: Practice name must be one line"),
+    (["--practice-phone", "abc", "--state", "XX"], "--state: state 'XX'"),  # every bad flag is named
+]
+
+
+def _settings_of(db):
+    from workbench.service import Workbench
+
+    return Workbench.open(str(db)).settings
+
+
+@pytest.mark.parametrize("flags,key,stored", GOOD_SETTINGS, ids=lambda x: x if isinstance(x, str) else None)
+def test_init_sets_one_practice_setting(tmp_path, capsys, flags, key, stored):
+    db = tmp_path / "x.db"
+    assert main(["init", "--db", str(db), *flags]) == 0
+    assert getattr(_settings_of(db), key) == stored
+    assert stored in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("flags,words", BAD_SETTINGS, ids=lambda x: " ".join(x) if isinstance(x, list) else None)
+def test_init_refuses_a_bad_setting_and_creates_nothing(tmp_path, capsys, flags, words):
+    db = tmp_path / "x.db"
+    assert main(["init", "--db", str(db), *flags]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Nothing was created or changed" in err
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("flags,words", BAD_SETTINGS, ids=lambda x: " ".join(x) if isinstance(x, list) else None)
+def test_init_refuses_a_bad_setting_and_changes_nothing(tmp_path, capsys, flags, words):
+    db = tmp_path / "x.db"
+    assert main(["init", "--db", str(db), "--practice-name", "Kept", "--practice-phone", "(518) 555-0100",
+                 "--after-hours-phone", "(518) 555-0199", "--state", "NJ"]) == 0
+    before = _settings_of(db)
+    assert main(["init", "--db", str(db), *flags]) == 2
+    assert words in capsys.readouterr().err
+    assert _settings_of(db) == before
+
+
+def test_init_changes_only_the_settings_given(tmp_path, capsys):
+    db = tmp_path / "x.db"
+    assert main(["init", "--db", str(db), "--practice-phone", "(518) 555-0100",
+                 "--after-hours-phone", "(518) 555-0199"]) == 0
+    assert main(["init", "--db", str(db), "--timezone", "America/Chicago", "--state", "IL"]) == 0
+    s = _settings_of(db)
+    assert (s.phone, s.after_hours_phone, s.timezone, s.state) == ("(518) 555-0100", "(518) 555-0199",
+                                                                  "America/Chicago", "IL")
+    assert main(["init", "--db", str(db), "--after-hours-phone", ""]) == 0  # '' clears a phone
+    assert (_settings_of(db).after_hours_phone, _settings_of(db).phone) == ("", "(518) 555-0100")
+    assert "24/7 line: not set (--after-hours-phone)" in capsys.readouterr().out
+
+
+def test_the_patient_copy_prints_the_24_7_line_set_by_init(tmp_path, capsys):
+    from datetime import date
+
+    from workbench import records as r
+    from workbench.service import Workbench
+
+    db = tmp_path / "x.db"
+    assert main(["init", "--db", str(db), "--practice-name", "Main Street Practice",
+                 "--practice-phone", "(518) 555-0100", "--after-hours-phone", "(518) 555-0177"]) == 0
+    wb = Workbench.open(str(db))
+    wb.add_user(r.User("S001", "Rita Nurse", r.Role.CARE_MANAGER, r.Credential.RN, "NY"))
+    wb.add_patient(r.Patient("P1", "Ada", "Lovelace", date(1950, 3, 4), "F", "NY", care_team_member_id="S001"))
+    assert main(["export", "patient-copy", "--patient", "P1", "--out", str(tmp_path / "copy"), "--db", str(db)]) == 0
+    html = (tmp_path / "copy" / "P1.html").read_text()
+    assert "(518) 555-0177" in html and "(518) 555-0100" in html and "Main Street Practice" in html
+    assert "not on record yet" not in html
+
+
 def test_timers_lists_open_timers(tmp_path, capsys):
     from workbench import records as r
     from workbench.service import Workbench
@@ -114,11 +216,11 @@ def test_resolve_db_makes_paths_absolute_from_the_current_folder(tmp_path, monke
 
 def test_serve_hands_voila_an_absolute_database(tmp_path, monkeypatch):
     """What the kernels get as WORKBENCH_DB names the file the command meant, wherever it runs."""
-    from workbench import cli
+    from workbench import cli_serve
 
     seen = {}
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "_serve", lambda db, port, *rest: seen.setdefault("db", db) and 0)
+    monkeypatch.setattr(cli_serve, "_serve", lambda db, port, *rest: seen.setdefault("db", db) and 0)
     assert main(["init", "--db", "here/w.db"]) == 0
     assert main(["serve", "--db", "here/w.db", "--demo-sign-in"]) == 0
     assert seen["db"] == f"sqlite:///{tmp_path / 'here' / 'w.db'}"

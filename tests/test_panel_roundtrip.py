@@ -21,6 +21,12 @@ def test_export_then_import_gives_the_same_panel(tmp_path, capsys):
         assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text()
     original = Workbench.open(str(first))
     assert [p.id for p in wb.patients()] == [p.id for p in original.patients()]
+    # the claim identifiers come through: member ids (and payers), practitioners' NPIs, staff phones
+    assert [(p.member_id, p.payer, p.billing_practitioner_id) for p in wb.patients()] == \
+        [(p.member_id, p.payer, p.billing_practitioner_id) for p in original.patients()]
+    assert all(p.member_id for p in wb.patients())
+    assert {u.id: (u.npi, u.phone) for u in wb.users()} == {u.id: (u.npi, u.phone) for u in original.users()}
+    assert any(u.npi for u in wb.users())
     for p in original.patients():
         a, b = original.chart(p.id), wb.chart(p.id)
         assert [c.icd10 for c in a.conditions] == [c.icd10 for c in b.conditions]

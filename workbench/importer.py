@@ -33,7 +33,12 @@ from .store import queries as q
 from .store import schema as s
 
 from .export.panel_csv import PATIENT_COLUMNS, STAFF_COLUMNS, export_panel  # noqa: F401  (one format)
-from .export.panel_csv import PATIENT_EXTRA_COLUMNS as PATIENT_OPTIONAL  # read when present
+from .export.panel_csv import PATIENT_EXTRA_COLUMNS
+from .export.panel_csv import STAFF_EXTRA_COLUMNS as STAFF_OPTIONAL  # read when present
+
+#: Optional patient columns, read when present: the panel export's extra columns, and ``npi``,
+#: the billing practitioner's NPI (kept on the staff member: see :func:`_billing_npi`).
+PATIENT_OPTIONAL = PATIENT_EXTRA_COLUMNS + ("npi",)
 
 TIME_COLUMNS = ("entry_id", "patient_id", "staff_id", "started_at", "ended_at", "minutes", "activity", "note",
                 "voids_entry_id")
@@ -76,6 +81,15 @@ class Problems:
             raise ImportRefused(str(path), sorted(self.items))
 
 
+def _message(err: InvalidInput) -> str:
+    """A row problem as the import shows it: ``column: reason`` for the identifier columns, whose
+    checks (:mod:`workbench.rules.identifiers`) word their messages for the API."""
+    text = str(err).rstrip(".").replace(" is required", " is empty")
+    if err.field in ("npi", "member_id") and not text.startswith(err.field):
+        return f"{err.field}: {text}"
+    return text
+
+
 def check_user(wb) -> None:
     if wb.user.role not in _IMPORTERS:
         raise PermissionDenied("Only a supervisor or care manager may import files.")
@@ -98,7 +112,8 @@ def row_id(value: str, label: str, max_len: int, seen: dict[str, int], line: int
 
 
 def import_staff(wb, path) -> ImportSummary:
-    """Import ``staff_id,name,role,credential,state`` (credential may be empty, e.g. billing staff)."""
+    """Import ``staff_id,name,role,credential,state`` (credential may be empty, e.g. billing staff),
+    with the optional ``npi`` (practitioners who bill: 10 digits, Luhn-checked) and ``phone``."""
     check_user(wb)
     rows = read_csv(path, STAFF_COLUMNS).rows
     with wb.read() as conn:
@@ -109,21 +124,22 @@ def import_staff(wb, path) -> ImportSummary:
         row_id(row["staff_id"], "staff_id", v.limit_of(s.users.c.id), seen, line, errs)
         try:
             user = v.user(r.User(row["staff_id"], row["name"], row["role"], row["credential"] or None,
-                                 row["state"] or None))
+                                 row["state"] or None, npi=row.get("npi", ""), phone=row.get("phone", "")))
         except InvalidInput as err:
             user = None
-            errs += [str(e).rstrip(".").replace(" is required", " is empty") for e in err.items
-                     if e.field != "staff_id"]
+            errs += [_message(e) for e in err.items if e.field != "staff_id"]
         if user is not None and not errs:
             old = existing.get(user.id)
+            given = [k for k in STAFF_OPTIONAL if k in row]  # an optional column left out keeps the record's
             if old is None:
                 new.append(user)
-            elif (old.name, old.role, old.credential, old.state) == (user.name, user.role, user.credential,
-                                                                      user.state):
+            elif (old.name, old.role, old.credential, old.state, *(getattr(old, k) for k in given)) == \
+                    (user.name, user.role, user.credential, user.state, *(getattr(user, k) for k in given)):
                 present += 1
             else:
                 errs.append(f"staff {user.id} is already in the record with other details "
-                            f"({old.label}, {old.state or 'no state'})")
+                            f"({old.label}, {old.state or 'no state'}"
+                            + "".join(f", {k} {getattr(old, k) or 'none'}" for k in given) + ")")
         for e in errs:
             problems.add(line, e)
     problems.refuse_if_any(path)
@@ -131,7 +147,8 @@ def import_staff(wb, path) -> ImportSummary:
         with wb.write() as conn:
             conn.execute(s.users.insert(), [dict(id=u.id, name=u.name, role=u.role.value,
                                                  credential=u.credential.value if u.credential else None,
-                                                 state=u.state, active=True) for u in new])
+                                                 state=u.state, active=True, npi=u.npi, phone=u.phone)
+                                            for u in new])
     return ImportSummary("staff", str(path), len(new), present)
 
 
@@ -146,7 +163,8 @@ def _patient_of(row: dict[str, str], wb) -> r.PatientBundle:
                         phone=extra["phone"], email=extra["email"], language=extra["language"] or "English",
                         address=extra["address"],
                         billing_practitioner_id=extra["billing_practitioner_id"] or None,
-                        care_team_member_id=extra["care_team_member_id"] or None)
+                        care_team_member_id=extra["care_team_member_id"] or None,
+                        member_id=extra["member_id"], payer=extra["payer"])
     consent = None
     if row["consent_date"] or row["consent_method"]:
         consent = r.Consent(row["patient_id"], row["consent_method"], row["consent_date"], wb.user.id,
@@ -156,12 +174,50 @@ def _patient_of(row: dict[str, str], wb) -> r.PatientBundle:
     return r.PatientBundle(patient=patient, consent=consent, conditions=[r.Condition(c) for c in codes])
 
 
+def _billing_npi(row: dict[str, str], staff: dict[str, r.User], errs: list[str]) -> None:
+    """The optional ``npi`` column: the billing practitioner's NPI, checked (10 digits, the Luhn
+    check digit: docs/reference.md, "Identifiers on a claim") and matched with the staff record,
+    where the NPI is kept. With ``billing_practitioner_id`` it must be that practitioner's NPI on
+    record; without, it names the billing practitioner (``row`` gets their id)."""
+    from .rules.identifiers import check_npi
+
+    if not row.get("npi"):
+        return
+    try:
+        npi = check_npi(row["npi"])
+    except InvalidInput as err:
+        errs.append(_message(err))
+        return
+    uid = row.get("billing_practitioner_id", "")
+    if uid:
+        user = staff.get(uid)
+        if user is None:
+            return  # reported by the patient's own checks (not a staff member)
+        if not user.npi:
+            errs.append(f"npi: billing practitioner {uid} has no NPI on record: import staff with the npi "
+                        "column first")
+        elif user.npi != npi:
+            errs.append(f"npi: {npi} is not the NPI on record for billing practitioner {uid} ({user.npi})")
+        return
+    holders = sorted(u.id for u in staff.values() if u.npi == npi)
+    if not holders:
+        errs.append(f"npi: no staff member has NPI {npi}: import the billing practitioner with the staff "
+                    "file's npi column first, or give billing_practitioner_id")
+    elif len(holders) > 1:
+        errs.append(f"npi: {len(holders)} staff members have NPI {npi} ({', '.join(holders)}): give "
+                    "billing_practitioner_id")
+    else:
+        row["billing_practitioner_id"] = holders[0]
+
+
 def import_patients(wb, path) -> ImportSummary:
     """Import patients with their conditions and (optional) consent.
 
     ``conditions`` are billable ICD-10-CM codes separated by ``;``. ``consent_date`` and
     ``consent_method`` (verbal | written) are both given or both empty; a consent in the file
     states that the four disclosures (docs/reference.md, "Consent") were given and documented.
+    Optional ``member_id`` (the Medicare Beneficiary Identifier, format-checked), ``payer`` and
+    ``npi`` (the billing practitioner's, see :func:`_billing_npi`).
     """
     from .loader import bundle_rows, insert_rows
 
@@ -171,13 +227,16 @@ def import_patients(wb, path) -> ImportSummary:
     with wb.read() as conn:
         staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
         existing = {x.id: x for x in conn.execute(select(s.patients.c.id, s.patients.c.first_name,
-                                                         s.patients.c.last_name, s.patients.c.birth_date))}
+                                                         s.patients.c.last_name, s.patients.c.birth_date,
+                                                         s.patients.c.member_id, s.patients.c.payer))}
     problems, seen, bundles, present = Problems(), {}, [], 0
     for line, row in rows:
         errs: list[str] = []
         row_id(row["patient_id"], "patient_id", v.limit_of(s.patients.c.id), seen, line, errs)
         if bool(row["consent_date"]) != bool(row["consent_method"]):
             errs.append("consent_date and consent_method go together: give both or neither")
+        row = dict(row)
+        _billing_npi(row, staff, errs)
         bundle = None
         try:
             bundle = v.bundle(_patient_of(row, wb), today, staff)
@@ -186,16 +245,20 @@ def import_patients(wb, path) -> ImportSummary:
                 if e.field == "patient_id" or (e.field in ("consent_date", "consent_method") and
                                                bool(row["consent_date"]) != bool(row["consent_method"])):
                     continue
-                errs.append(str(e).rstrip(".").replace(" is required", " is empty"))
+                errs.append(_message(e))
         if bundle is not None and not errs:
             p = bundle.patient
             old = existing.get(p.id)
+            ids = [k for k in ("member_id", "payer") if k in row]  # compared when the file gives them
             if old is None:
                 bundles.append(bundle)
-            elif (old.first_name, old.last_name, old.birth_date) == (p.first_name, p.last_name, p.birth_date):
-                present += 1
-            else:
+            elif (old.first_name, old.last_name, old.birth_date) != (p.first_name, p.last_name, p.birth_date):
                 errs.append(f"patient {p.id} is already in the record with another name or birth date")
+            elif any((getattr(old, k) or "") != getattr(p, k) for k in ids):
+                errs.append(f"patient {p.id} is already in the record with another "
+                            f"{' or '.join(k for k in ids if (getattr(old, k) or '') != getattr(p, k))}")
+            else:
+                present += 1
         for e in errs:
             problems.add(line, e)
     problems.refuse_if_any(path)

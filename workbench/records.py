@@ -5,14 +5,19 @@ Consent, ``entered-in-error``), so that an export is a mapping, not a renaming.
 
 Nothing here talks to a database or a widget: the store turns rows into these objects,
 the rules read them, the UI shows them.
+
+The record is kept in one module per concept and every name is importable from here:
+``records_codes`` (coded values and labels), ``records_people`` (staff, patients, practice
+settings), ``records_clinical`` (chart facts and visits), ``records_careplan`` (the care plan)
+and ``records_care`` (consent, time, contacts, escalations, questionnaires). This module adds
+the bundles that carry a whole patient or panel.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from enum import StrEnum
 
+<<<<<<< HEAD
 
 class Role(StrEnum):
     TRAINEE = "trainee"
@@ -602,6 +607,77 @@ class PracticeSettings:
 
 
 # --------------------------------------------------------------------------- bundles
+=======
+from workbench.records_codes import (ACTIVITY_LABELS, CONSENT_DISCLOSURES, CONSENT_GATED_STEPS,
+                                     CORE_SDOH_DOMAINS, ESCALATION_STEP_LABELS,
+                                     LICENSED_NURSE_CREDENTIALS, PRACTITIONER_CREDENTIALS,
+                                     UNLICENSED_CREDENTIALS, Activity, BarrierDomain,
+                                     BarrierStatus, Channel, ConsentMethod, ContactOutcome,
+                                     Credential, EntryMode, EscalationStep, RecordStatus, Role,
+                                     Service, Severity)  # noqa: F401
+from workbench.records_people import SETTINGS_KEYS, Patient, Person, PracticeSettings, User  # noqa: F401
+from workbench.records_clinical import (VISIT_KIND_LABELS, Allergy, Condition, Immunization,
+                                        Medication, Observation, Screening, Visit, VisitKind)  # noqa: F401
+from workbench.records_careplan import (CARE_PLAN_ELEMENTS, CARE_PLAN_EXTRA_ELEMENTS, CarePlan,
+                                        CarePlanRevision, Goal, Intervention)  # noqa: F401
+from workbench.records_care import (Barrier, Consent, Contact, Escalation, EscalationStepRecord,
+                                    MonthAttestation, QuestionnaireResponse, TimeEntry, Timer)  # noqa: F401
+
+__all__ = [
+    "ACTIVITY_LABELS",
+    "Activity",
+    "Allergy",
+    "Barrier",
+    "BarrierDomain",
+    "BarrierStatus",
+    "CARE_PLAN_ELEMENTS",
+    "CARE_PLAN_EXTRA_ELEMENTS",
+    "CONSENT_DISCLOSURES",
+    "CONSENT_GATED_STEPS",
+    "CORE_SDOH_DOMAINS",
+    "CarePlan",
+    "CarePlanRevision",
+    "Channel",
+    "Condition",
+    "Consent",
+    "ConsentMethod",
+    "Contact",
+    "ContactOutcome",
+    "Credential",
+    "ESCALATION_STEP_LABELS",
+    "EntryMode",
+    "Escalation",
+    "EscalationStep",
+    "EscalationStepRecord",
+    "Goal",
+    "Immunization",
+    "Intervention",
+    "LICENSED_NURSE_CREDENTIALS",
+    "Medication",
+    "MonthAttestation",
+    "Observation",
+    "PRACTITIONER_CREDENTIALS",
+    "Panel",
+    "Patient",
+    "PatientBundle",
+    "Person",
+    "PracticeSettings",
+    "QuestionnaireResponse",
+    "RecordStatus",
+    "Role",
+    "SETTINGS_KEYS",
+    "Screening",
+    "Service",
+    "Severity",
+    "TimeEntry",
+    "Timer",
+    "UNLICENSED_CREDENTIALS",
+    "User",
+    "VISIT_KIND_LABELS",
+    "Visit",
+    "VisitKind",
+]
+>>>>>>> main
 
 
 @dataclass

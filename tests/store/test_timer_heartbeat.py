@@ -131,3 +131,20 @@ def test_supervisors_set_the_heartbeat_limit(wb, clock):
     assert wb.orphaned_timers() == []
     clock.advance(minutes=6)
     assert len(wb.orphaned_timers()) == 1
+
+
+def test_an_orphan_stays_orphaned_however_often_the_bar_beats(wb, clock):
+    wb.start_timer("P00001", note="call")
+    assert wb.timer_heartbeat() is True
+    clock.advance(minutes=11)
+    assert wb.timer_heartbeat() is False  # orphaned: refused
+    with wb.read() as conn:
+        from sqlalchemy import select
+
+        from workbench.store import schema as s
+
+        before = conn.execute(select(s.timer_heartbeats.c.beat_at)).scalar_one()
+    clock.advance(seconds=1)
+    assert wb.timer_heartbeat() is False  # within the minute
+    clock.advance(seconds=60)
+    assert wb.timer_heartbeat() is False and wb.timer_health()[0].last_beat == before

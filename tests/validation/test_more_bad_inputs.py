@@ -51,6 +51,13 @@ def person(pid="Q300", **kw):
     return r.Patient(**{**base, **kw})
 
 
+def _with_settings(wb, **changes):
+    """The practice settings as stored, with ``changes`` (time zone and state kept)."""
+    import dataclasses
+
+    return dataclasses.replace(wb.as_user(wb.user.id).settings, **changes)
+
+
 def entry_with(external_id, check):
     def run_check(wb, summary):
         found = [e for p in ("P00001", "P00002") for e in wb.time_entries(p) if e.external_id == external_id]
@@ -248,6 +255,18 @@ CASES = [
         Accepted(lambda wb, rev: rev.version == 1 or pytest.fail(str(rev)))),
     Case("unknown-time-zone", lambda wb, f: wb.set_settings(r.PracticeSettings(timezone="Mars/Olympus_Mons")),
          refused("Unknown time zone 'Mars/Olympus_Mons'", exc=InvalidInput)),
+    Case("settings-24-7-line-is-words", lambda wb, f: wb.set_settings(_with_settings(
+        wb, after_hours_phone="ask the front desk")), refused("24/7 line 'ask the front desk' is not a telephone number",
+                                                             exc=InvalidInput)),
+    Case("settings-practice-phone-16-digits", lambda wb, f: wb.set_settings(_with_settings(
+        wb, phone="+1 518 555 0100 12345")), refused("Practice phone", "7 to 15 digits", exc=InvalidInput)),
+    Case("settings-phone-with-a-line-break", lambda wb, f: wb.set_settings(_with_settings(
+        wb, phone="518 555\n0100")), refused("Practice phone", "is not a telephone number", exc=InvalidInput)),
+    Case("settings-phones-stored-as-written", lambda wb, f: wb.as_user("S004").set_settings(_with_settings(
+        wb, phone=" (518) 555-0100 ", after_hours_phone="+1 518 555 0199 ext. 4")),
+        Accepted(lambda wb, _: (wb.as_user(wb.user.id).settings.phone,
+                                wb.as_user(wb.user.id).settings.after_hours_phone)
+                 == ("(518) 555-0100", "+1 518 555 0199 ext. 4") or pytest.fail(str(wb.settings)))),
     Case("nul-in-patient-id-lookup", lambda wb, f: wb.time_entries("P0\x00001"),
          refused("Patient id 'P0\\x00001' may not contain", exc=InvalidInput)),
     Case("unknown-patient", lambda wb, f: wb.log_time("P99999", 10, "care_plan", "x"),

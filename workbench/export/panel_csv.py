@@ -1,6 +1,6 @@
 """The panel as the import CSV files (formats in docs/import.md).
 
-``staff.csv``: ``staff_id,name,role,credential,state``; ``patients.csv``:
+``staff.csv``: ``staff_id,name,role,credential,state`` then ``npi,phone``; ``patients.csv``:
 ``patient_id,first_name,last_name,birth_date,sex,state,conditions,consent_date,consent_method``
 (conditions joined by ``;``, consent columns empty without consent), then extra columns.
 Exporting and importing into an empty database gives the same panel.
@@ -15,17 +15,18 @@ from .cells import write_csv
 from ..records import Panel, PatientBundle
 
 STAFF_COLUMNS = ("staff_id", "name", "role", "credential", "state")
+STAFF_EXTRA_COLUMNS = ("npi", "phone")
 PATIENT_COLUMNS = ("patient_id", "first_name", "last_name", "birth_date", "sex", "state", "conditions",
                    "consent_date", "consent_method")
 PATIENT_EXTRA_COLUMNS = ("phone", "email", "language", "address", "billing_practitioner_id",
-                         "care_team_member_id")
+                         "care_team_member_id", "member_id", "payer")
 
 
 def panel_to_rows(panel: Panel) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """``(staff_rows, patient_rows)``: one dict per row, every value a string."""
     staff_rows = [
         {"staff_id": u.id, "name": u.name, "role": str(u.role), "credential": str(u.credential or ""),
-         "state": u.state or ""}
+         "state": u.state or "", "npi": u.npi or "", "phone": u.phone or ""}
         for u in panel.staff
     ]
     patient_rows = []
@@ -47,6 +48,8 @@ def panel_to_rows(panel: Panel) -> tuple[list[dict[str, str]], list[dict[str, st
             "address": p.address,
             "billing_practitioner_id": p.billing_practitioner_id or "",
             "care_team_member_id": p.care_team_member_id or "",
+            "member_id": p.member_id or "",
+            "payer": p.payer or "",
         })
     return staff_rows, patient_rows
 
@@ -88,7 +91,7 @@ def export_panel(wb, out_dir, scope: str = "live") -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     staff_rows, patient_rows = panel_to_rows(read_panel(wb, scope))
     paths = []
-    for name, columns, rows in (("staff.csv", STAFF_COLUMNS, staff_rows),
+    for name, columns, rows in (("staff.csv", STAFF_COLUMNS + STAFF_EXTRA_COLUMNS, staff_rows),
                                 ("patients.csv", PATIENT_COLUMNS + PATIENT_EXTRA_COLUMNS, patient_rows)):
         paths.append(write_csv(out / name, columns, rows))  # spreadsheet-safe cells
     return paths

@@ -34,22 +34,7 @@ class IdentityMixin:
         return self._settings
 
     def set_settings(self, settings: r.PracticeSettings) -> None:
-        if not isinstance(settings, r.PracticeSettings):
-            raise InvalidInput("set_settings needs PracticeSettings.", "settings")
-        try:
-            ZoneInfo(v.short(settings.timezone, "Time zone", field="timezone"))
-        except InvalidInput:
-            raise
-        except Exception:
-            raise InvalidInput(f"Unknown time zone {v.show(settings.timezone)}.", "timezone") from None
-        settings = r.PracticeSettings(name=v.short(settings.name, "Practice name", field="name"),
-                                      timezone=settings.timezone.strip(),
-                                      state=v.state(settings.state, required=True),
-                                      phone=v.short(settings.phone, "Practice phone", required=False,
-                                                    field="phone", max_len=32) or "",
-                                      after_hours_phone=v.short(settings.after_hours_phone, "24/7 line",
-                                                                required=False, field="after_hours_phone",
-                                                                max_len=32) or "")
+        settings = v.practice_settings(settings)  # every field checked before anything is written
         with self.write() as conn:
             self._check(conn, Action.SET_SETTINGS)
             for key in r.SETTINGS_KEYS:

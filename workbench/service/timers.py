@@ -90,8 +90,8 @@ class TimerMixin:
 
     def timer_heartbeat(self, every_seconds: int = HEARTBEAT_EVERY_SECONDS) -> bool:
         """The live work bar's tick: "this kernel is alive" for the signed-in user's running
-        timer. Writes at most once per ``every_seconds`` (per Workbench object). A timer already
-        orphaned is not revived. Returns whether a beat was written."""
+        timer. Tries at most once per ``every_seconds`` (per Workbench object) while a timer
+        runs. A timer already orphaned is not revived. Returns whether a beat was written."""
         now = self.now()
         last = getattr(self, "_beat_written_at", None)
         if last is not None and (now - last).total_seconds() < every_seconds:
@@ -101,6 +101,7 @@ class TimerMixin:
             rows = self._open_timer_rows(conn, self.user.id)
             if not rows:
                 return False
+            self._beat_written_at = now  # tried: a refused beat is not retried every second
             t = rows[0]
             beat = self._beat_of(conn, t.id)
             if self._why_orphaned(conn, t, now) or (
@@ -111,7 +112,6 @@ class TimerMixin:
             else:
                 conn.execute(update(s.timer_heartbeats).where(s.timer_heartbeats.c.timer_id == t.id)
                              .values(beat_at=max(beat, now)))
-        self._beat_written_at = now
         return True
 
     def timer_health(self, staff_id: str | None = None) -> list[TimerHealth]:

@@ -107,6 +107,30 @@ def landing_html(wb: Workbench) -> str:
             f'and escalation kept as an auditor expects.</p>{note}<div class="ccm-tiles">{html}</div></div>')
 
 
+def later(fn: Callable[[], object], delay: float = 0.02) -> None:
+    """Run ``fn`` on the kernel's event loop a moment from now, so the browser paints what was
+    just sent (the chart header) before the next burst of widgets (its first tab) arrives.
+    Outside a running loop (tests, scripts) ``fn`` runs at once."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None:
+        try:
+            from tornado.ioloop import IOLoop
+
+            current = IOLoop.current(instance=False)
+            loop = current.asyncio_loop if current is not None else None
+        except Exception:  # noqa: BLE001 - no tornado loop: run now
+            loop = None
+    if loop is None or not loop.is_running():
+        fn()
+        return
+    loop.call_later(delay, fn)
+
+
 def _external(spec: str) -> Callable[[Workbench], w.Widget]:
     module, _, name = spec.partition(":")
     return getattr(importlib.import_module(module), name)
@@ -299,7 +323,7 @@ class WorkbenchApp(w.VBox):
         self.top.value = top_bar(self.wb, view)
         self.crumbs.value = self._crumbs()
         if hasattr(widget, "ensure_tab"):
-            widget.ensure_tab()  # after the header went out: the tab's widgets follow it
+            later(widget.ensure_tab)  # after the header went out (and was painted): the tab follows
 
     def _crumbs(self) -> str:
         user = self.wb.user

@@ -7,8 +7,9 @@ text such as a patient's name or a note. Modules:
 
 - :mod:`.basic`: text, identifiers, choices, whole and real numbers, JSON values;
 - :mod:`.when`: dates, times with offsets and time zones, minutes;
-- :mod:`.codes`: ICD-10-CM codes, sex, state, PHQ answers, the billing practitioner, consent;
-- :mod:`.record`: whole records (a patient bundle, a condition, a care plan).
+- :mod:`.codes`: ICD-10-CM codes, sex, state, telephone numbers, PHQ answers, the billing
+  practitioner, consent;
+- :mod:`.record`: whole records (a patient bundle, a condition, a care plan, the practice settings).
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ from __future__ import annotations
 from .basic import (INT_MAX, boolean, choice, identifier, json_value, limit_of, real, row_id, short, show,
                     text, whole)
 from .codes import (SEXES, STATES, billing_practitioner, consent_disclosures, icd10, icd10_description,
-                    phq_answers, sex, state)
-from .record import Problems, bundle, care_plan, condition, patient, person, user
+                    phone, phq_answers, sex, state)
+from .record import Problems, bundle, care_plan, condition, patient, person, practice_settings, user
 from .when import (EARLIEST_BIRTH, EARLIEST_SERVICE, MAX_ENTRY_MINUTES, MONTH_RE, a_date, a_datetime,
                    birth_date, care_date, local_datetime, minutes, minutes_text, month, seconds_of)
 
 __all__ = [
     "INT_MAX", "boolean", "choice", "identifier", "json_value", "limit_of", "real", "row_id", "short",
     "show", "text", "whole", "SEXES", "STATES", "billing_practitioner", "consent_disclosures", "icd10",
-    "icd10_description", "phq_answers", "sex", "state", "Problems", "bundle", "care_plan", "condition",
-    "patient", "person", "user", "EARLIEST_BIRTH", "EARLIEST_SERVICE", "MAX_ENTRY_MINUTES", "MONTH_RE", "a_date",
+    "icd10_description", "phone", "phq_answers", "sex", "state", "Problems", "bundle", "care_plan", "condition",
+    "patient", "person", "practice_settings", "user",
+    "EARLIEST_BIRTH", "EARLIEST_SERVICE", "MAX_ENTRY_MINUTES", "MONTH_RE", "a_date",
     "a_datetime", "birth_date", "care_date", "local_datetime", "minutes", "minutes_text", "month",
     "seconds_of",
 ]

@@ -1,4 +1,5 @@
-"""Coded values: ICD-10-CM codes, sex, state, PHQ answers, the billing practitioner.
+"""Coded values: ICD-10-CM codes, sex, state, telephone numbers, PHQ answers, the billing
+practitioner.
 
 ICD-10-CM codes must be codes that can go on a claim: billable, i.e. the most specific code of
 its branch (``E11.9``, not the category ``E11``; never a chapter such as ``4`` or a block such
@@ -24,6 +25,38 @@ STATES = frozenset(
     "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split())
 SEXES = ("F", "M", "X")
 _CODE_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")
+
+
+#: A number as people write it: an optional leading +, digits with spaces, dashes, dots, slashes
+#: or parentheses, and an optional extension ("ext. 12", "x12").
+_PHONE = re.compile(r"^\+?[0-9(][0-9 ().\-/]*?(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
+_EXTENSION = re.compile(r"(?:ext\.?|x)\s*[0-9]{1,6}$", re.IGNORECASE)
+#: Digits in a dialable number: 7 (a local number) to 15 (the most ITU-T E.164 allows).
+PHONE_DIGITS = (7, 15)
+
+
+def phone(value, label: str, *, field: str | None = None, required: bool = False, max_len: int = 32) -> str:
+    """A telephone number someone will dial (the practice's line, the 24/7 line): 7 to 15 digits
+    (ITU-T Recommendation E.164 allows at most 15) written with spaces, dashes, dots, slashes or
+    parentheses, an optional leading ``+`` and an optional extension. Stored as written, stripped;
+    empty when not required. Letters ("1-800-FLOWERS"), two numbers in one field or a note such
+    as "call the front desk" are refused: the patient copy prints this number as it is."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInput(f"{label} is required.", field)
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{label} must be text, not {type(value).__name__}.", field)
+    value = value.strip()
+    if len(value) > max_len:
+        raise InvalidInput(f"{label} {show(value)} is {len(value)} characters long; the limit is {max_len}.", field)
+    digits = sum(ch.isdigit() for ch in _EXTENSION.sub("", value))
+    low, high = PHONE_DIGITS
+    if not _PHONE.match(value) or not low <= digits <= high:
+        raise InvalidInput(f"{label} {show(value)} is not a telephone number: give {low} to {high} digits, "
+                           "with spaces, dashes, dots or parentheses if you like, e.g. (518) 555-0100 or "
+                           "+1 518 555 0100 ext. 12.", field)
+    return value
 
 
 def sex(value, field: str | None = "sex", label: str = "sex") -> str:

@@ -1,5 +1,5 @@
 """Whole records checked field by field: a patient with everything known about them, a
-condition, a care plan. Each returns a normalised copy (what will be stored) or raises
+condition, a care plan, a staff member, the practice settings. Each returns a normalised copy (what will be stored) or raises
 :class:`Problems`, an :class:`InvalidInput` listing every bad field at once (an import reports
 them all on the row's line). Messages name the patient by id, never by name."""
 
@@ -13,8 +13,8 @@ from .. import records as r
 from ..errors import InvalidInput
 from ..rules.catalog import chronic_category
 from ..store import schema as s
-from .basic import boolean, choice, identifier, json_value, limit_of, real, short, text
-from .codes import billing_practitioner, icd10, icd10_description, sex, state
+from .basic import boolean, choice, identifier, json_value, limit_of, real, short, show, text
+from .codes import billing_practitioner, icd10, icd10_description, phone, sex, state
 from .when import EARLIEST_SERVICE, a_date, birth_date, care_date
 
 P = s.patients.c
@@ -288,4 +288,33 @@ def user(u) -> r.User:
                  phone=c(short, u.phone, "phone", required=False, field="phone", max_len=limit_of(U.phone)) or ""
                  if u.phone else "")
     c.raise_if_any(f"Staff {uid or '?'}: ")
+    return out
+
+
+def _time_zone(value) -> str:
+    """An IANA time-zone name the system knows (``America/Chicago``)."""
+    from zoneinfo import ZoneInfo
+
+    name = short(value, "Time zone", field="timezone")
+    try:
+        ZoneInfo(name)
+    except Exception:  # ValueError, ZoneInfoNotFoundError, IsADirectoryError, ...
+        raise InvalidInput(f"Unknown time zone {show(name)}: give an IANA name such as America/New_York "
+                           "or America/Chicago.", "timezone") from None
+    return name
+
+
+def practice_settings(st) -> r.PracticeSettings:
+    """The practice: name, IANA time zone and state (required), main phone and 24/7 line
+    (optional, telephone numbers: see :func:`workbench.validate.codes.phone`)."""
+    if not isinstance(st, r.PracticeSettings):
+        raise InvalidInput("set_settings needs PracticeSettings.", "settings")
+    c = _Collect()
+    out = r.PracticeSettings(name=c(short, st.name, "Practice name", field="name"),
+                             timezone=c(_time_zone, st.timezone),
+                             state=c(state, st.state, required=True),
+                             phone=c(phone, st.phone, "Practice phone", field="phone"),
+                             after_hours_phone=c(phone, st.after_hours_phone, "24/7 line",
+                                                 field="after_hours_phone"))
+    c.raise_if_any()
     return out

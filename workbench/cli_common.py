@@ -1,0 +1,62 @@
+"""What the ``workbench`` commands share: where things are, the ``--db`` option, and how a
+path becomes the database every kernel opens. Standard library only (``--help`` stays fast)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from .errors import WorkbenchError
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+DEMO_DB = Path("data") / "demo.db"
+#: the demo's clock on ``--today DATE``: that day at this time in the practice's time zone
+DEMO_TIME_OF_DAY = "11:00"
+
+
+def resolve_db(db: str | os.PathLike | None) -> str | None:
+    """``--db`` or ``WORKBENCH_DB`` as given to every kernel: a URL is kept as it is; a file
+    path becomes absolute here, from the folder the command runs in (a kernel runs inside
+    notebooks/, so a relative path would name another, empty database there)."""
+    db = db if db is not None else os.environ.get("WORKBENCH_DB") or None
+    if db is None:
+        return None
+    text = str(db)
+    if "://" in text:
+        if text.startswith("sqlite:///") and not text.startswith("sqlite:////"):
+            return "sqlite:///" + str(Path(text[len("sqlite:///"):]).expanduser().resolve())
+        return text
+    return str(Path(text).expanduser().resolve())
+
+
+def _sqlite_file(db: str) -> Path | None:
+    if "://" not in db:
+        return Path(db)
+    if db.startswith("sqlite:///"):
+        return Path(db[len("sqlite:///"):])
+    return None
+
+
+def _refuse_inside_notebooks(db: str) -> None:
+    path = _sqlite_file(db)
+    if path is not None and path.resolve().is_relative_to(NOTEBOOKS.resolve()):
+        raise WorkbenchError(f"The database {path} would be inside {NOTEBOOKS}, the folder Voila "
+                             "serves: give a path outside it with --db (e.g. data/demo.db).")
+
+
+def _db_arg(p: argparse.ArgumentParser, default_help: str = "WORKBENCH_DB or ./data/workbench.db") -> None:
+    p.add_argument("--db", default=None, help=f"SQLite path or SQLAlchemy URL (default: {default_help})")
+
+
+def _open(args, user: str | None = None):
+    from .service import Workbench
+
+    return Workbench.open(resolve_db(args.db), user=user)
+
+
+def _create(args):
+    from .service import Workbench
+
+    return Workbench.create(resolve_db(args.db))  # migrations run here, once, never in a kernel

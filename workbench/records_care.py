@@ -1,0 +1,143 @@
+"""Care-management events: consent, time, timers, contacts, escalations, social needs,
+questionnaires and the month's attestation.
+
+``workbench.records`` re-exports every name here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from workbench.records_codes import (Activity, BarrierDomain, BarrierStatus, Channel, ConsentMethod,
+                                     ContactOutcome, Credential, EntryMode, EscalationStep, Role,
+                                     Service, Severity)
+
+
+@dataclass(frozen=True)
+class Consent:
+    patient_id: str
+    method: ConsentMethod
+    consent_date: date
+    obtained_by: str  #: user id
+    disclosures: dict  #: CONSENT_DISCLOSURES key -> bool
+    billing_practitioner_id: str | None = None
+    revoked_on: date | None = None  #: the day the patient asked to stop
+    revocation_reason: str = ""
+    recorded_at: datetime | None = None  #: when the consent was written into the record (UTC)
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class TimeEntry:
+    patient_id: str
+    staff_id: str
+    seconds: int
+    service_date: date  #: local date in the practice's time zone (the month is taken from it)
+    activity: Activity = Activity.OTHER
+    service: Service = Service.CCM
+    note: str = ""
+    started_at: datetime | None = None  #: UTC; None for a manual entry given in minutes
+    ended_at: datetime | None = None
+    manual: bool = False
+    mode: EntryMode = EntryMode.TIMER
+    staff_credential: Credential | None = None
+    staff_role: Role | None = None
+    recorded_at: datetime | None = None
+    recorded_by: str = ""
+    external_id: str | None = None
+    id: int | None = None
+
+    @property
+    def minutes(self) -> float:
+        return self.seconds / 60
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A running timer: a started row with no end yet."""
+
+    id: int
+    staff_id: str
+    patient_id: str
+    started_at: datetime
+    activity: Activity
+    service: Service
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    patient_id: str
+    staff_id: str
+    channel: Channel
+    outcome: ContactOutcome
+    contacted_at: datetime
+    note: str = ""
+    with_whom: str = "patient"  #: patient | caregiver | provider | pharmacy | community | interpreter
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class EscalationStepRecord:
+    step: EscalationStep
+    at: datetime
+    by: str
+    note: str = ""
+    patient_consent: bool | None = None
+
+
+@dataclass(frozen=True)
+class Escalation:
+    id: int
+    patient_id: str
+    reason: str
+    severity: Severity
+    opened_at: datetime
+    opened_by: str
+    source: str = "manual"  #: manual | phq9 | scenario
+    steps: tuple[EscalationStepRecord, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return not any(s.step == EscalationStep.CLOSED for s in self.steps)
+
+
+@dataclass(frozen=True)
+class Barrier:
+    patient_id: str
+    domain: BarrierDomain
+    description: str
+    status: BarrierStatus = BarrierStatus.OPEN
+    z_code: str = ""
+    action: str = ""  #: what was arranged
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class QuestionnaireResponse:
+    """A PHQ-2, PHQ-9 or SDOH screening as answered (FHIR QuestionnaireResponse)."""
+
+    patient_id: str
+    instrument: str  #: "PHQ-2" | "PHQ-9" | "AHC-HRSN"
+    answers: dict
+    score: int | None
+    recorded_at: datetime
+    recorded_by: str
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class MonthAttestation:
+    """The billing practitioner's statement for complex CCM in one month (99487/99489)."""
+
+    patient_id: str
+    month: str  #: "YYYY-MM"
+    practitioner_id: str
+    moderate_or_high_complexity: bool
+    plan_established_or_substantially_revised: bool
+    id: int | None = None
+
+    @property
+    def complex_ccm(self) -> bool:
+        return self.moderate_or_high_complexity and self.plan_established_or_substantially_revised
