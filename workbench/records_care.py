@@ -97,6 +97,7 @@ class Escalation:
     opened_by: str
     source: str = "manual"  #: manual | phq9 | scenario
     steps: tuple[EscalationStepRecord, ...] = ()
+    kind: str = "general"  #: its type: a key of rules/escalation_protocols.json
 
     @property
     def is_open(self) -> bool:
