@@ -90,8 +90,8 @@ def short(value, label: str, *, required: bool = True, field: str | None = None,
     return value
 
 
-def identifier(value, label: str, max_len: int, *, field: str | None = None, required: bool = True) -> str:
-    """An id (patient, staff, entry): up to ``max_len`` characters, no spaces or control characters."""
+def bounded_text(value, label: str, max_len: int, *, field: str | None = None, required: bool = True) -> str:
+    """Text, stripped, of at most ``max_len`` characters; blank is "" (refused when required)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise InvalidInput(f"{label} is required.", field)
@@ -102,6 +102,14 @@ def identifier(value, label: str, max_len: int, *, field: str | None = None, req
     if len(value) > max_len:
         raise InvalidInput(f"{label} {show(value)} is {len(value)} characters long; the limit is {max_len}.",
                            field)
+    return value
+
+
+def identifier(value, label: str, max_len: int, *, field: str | None = None, required: bool = True) -> str:
+    """An id (patient, staff, entry): up to ``max_len`` characters, no spaces or control characters."""
+    value = bounded_text(value, label, max_len, field=field, required=required)
+    if not value:
+        return ""
     if not _ID.match(value):
         raise InvalidInput(f"{label} {show(value)} may not contain spaces or control characters.", field)
     return value

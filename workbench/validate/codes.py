@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from .. import records as r
 from ..errors import InvalidInput
-from .basic import show
+from .basic import bounded_text, show
 
 #: USPS codes of the states, DC and the territories where Medicare pays for CCM.
 STATES = frozenset(
@@ -41,15 +41,9 @@ def phone(value, label: str, *, field: str | None = None, required: bool = False
     parentheses, an optional leading ``+`` and an optional extension. Stored as written, stripped;
     empty when not required. Letters ("1-800-FLOWERS"), two numbers in one field or a note such
     as "call the front desk" are refused: the patient copy prints this number as it is."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise InvalidInput(f"{label} is required.", field)
+    value = bounded_text(value, label, max_len, field=field, required=required)
+    if not value:
         return ""
-    if not isinstance(value, str):
-        raise InvalidInput(f"{label} must be text, not {type(value).__name__}.", field)
-    value = value.strip()
-    if len(value) > max_len:
-        raise InvalidInput(f"{label} {show(value)} is {len(value)} characters long; the limit is {max_len}.", field)
     digits = sum(ch.isdigit() for ch in _EXTENSION.sub("", value))
     low, high = PHONE_DIGITS
     if not _PHONE.match(value) or not low <= digits <= high:
