@@ -236,7 +236,9 @@ def test_trainee_works_a_shift_in_the_real_tabs_and_the_supervisor_sees_exactly_
     for i, answer in enumerate(phq_sc.answers.phq9, start=1):
         page.locator(f".trn-call-dock .ccm-phq9-item{i} select").select_option(label=labels[answer])
     page.click(".trn-call-dock .ccm-phq9-record")
-    ok_message(page, ".ccm-screening-msg", "ESCALATION OPENED")
+    # saving opens the escalation and the chart switches to its tab (the screening message is
+    # then on a hidden tab: it is attached, not visible)
+    page.wait_for_selector(".trn-call-dock .ccm-screening-msg:has-text('ESCALATION OPENED')", state="attached")
     say(page, phq_sc.option("ask-directly").label)
     say(page, phq_sc.option("warm-handoff").label)
     page.wait_for_selector(".trn-call-dock .ccm-escalation-tab")

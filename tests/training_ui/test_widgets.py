@@ -280,3 +280,34 @@ def test_cohort_statistics_behaviour_and_csv(db, library):
     assert "trn-criterion-stats" in board.stats.value and "50" in board.stats.value
     assert "TR01" in board.behaviour.value and "trn-download-behaviour" in board.behaviour.value
     assert board.plot.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_practice_timer_survives_letting_time_pass_and_is_not_listed_as_left_running(db, library):
+    """The attempt's clock jumps ("Let 15 minutes pass", waiting on the line): the practice work
+    bar's heartbeat is then 15 simulated minutes old, which says nothing about its kernel."""
+    view = trainee_home(db).start(OVERDOSE)
+    tw = view.attempt.workbench
+    pid = view.attempt.patient_id
+    tw.start_timer(pid)
+    assert tw.timer_heartbeat(every_seconds=0)
+    view.attempt.advance(15)  # (a single scenario starts on the call)
+    assert tw.orphaned_timers() == [] and not tw.timer_health()[0].orphaned
+    supervisor = Workbench.open(db).as_user(SUPERVISOR.id)
+    assert supervisor.orphaned_timers(mine_only=False) == []  # the live panel: live patients only
+    entry = tw.stop_timer(note="Slurred and confused; waited on the line for EMS")
+    assert entry.seconds >= 15 * 60 and entry.recorded_by == TRAINEE.id
+
+
+def test_a_live_timer_whose_page_went_quiet_is_still_orphaned(db, library):
+    """The other side of the rule above: on a live patient the heartbeat still counts."""
+    from workbench.clock import FixedClock
+
+    base = Workbench.open(db)
+    pid = live_patient(base)
+    clock = FixedClock(base.now())
+    wb = base.as_user(MANAGER.id, clock=clock)
+    wb.start_timer(pid)
+    assert wb.timer_heartbeat(every_seconds=0)
+    clock.advance(minutes=11)
+    (h,) = wb.orphaned_timers()
+    assert h.orphaned and "kernel is gone" in h.why

@@ -7,6 +7,11 @@ its heartbeat (``timer_heartbeats``, touched by the bar's tick through :meth:`ti
 is older than ``timer_heartbeat_minutes`` ("the kernel is gone"). An orphaned timer is never
 stopped at "now" and a later beat does not revive it: its owner closes it with the real minutes,
 or discards it (:meth:`close_abandoned_timer`).
+
+A PRACTICE timer (a training patient's) runs on its attempt's simulated clock, which jumps when
+the trainee lets time pass, so its heartbeat says nothing about a kernel: it is judged by age on
+that clock only, the attempt closes it when the shift ends, and the live "left running" list
+(:meth:`orphaned_timers`) shows only live patients' timers.
 """
 
 from __future__ import annotations
@@ -84,8 +89,19 @@ class TimerMixin:
         return conn.execute(select(s.timer_heartbeats.c.beat_at)
                             .where(s.timer_heartbeats.c.timer_id == timer_id)).scalar()
 
+    @staticmethod
+    def _practice_ids(conn: Connection, rows) -> set[int]:
+        """The timers among ``rows`` that are for training (practice) patients."""
+        pids = {x.patient_id for x in rows}
+        if not pids:
+            return set()
+        practice = set(conn.execute(select(s.patients.c.id).where(
+            s.patients.c.id.in_(pids), s.patients.c.scope != "live")).scalars())
+        return {x.id for x in rows if x.patient_id in practice}
+
     def _why_orphaned(self, conn: Connection, t, now: datetime) -> str:
-        return orphan_reason(now, t.started_at, self._beat_of(conn, t.id), self.timer_limit_minutes,
+        beat = None if self._practice_ids(conn, [t]) else self._beat_of(conn, t.id)
+        return orphan_reason(now, t.started_at, beat, self.timer_limit_minutes,
                              self.heartbeat_limit_minutes)
 
     def timer_heartbeat(self, every_seconds: int = HEARTBEAT_EVERY_SECONDS) -> bool:
@@ -121,6 +137,8 @@ class TimerMixin:
             rows = self._open_timer_rows(conn, staff_id)
             beats = dict(conn.execute(select(s.timer_heartbeats.c.timer_id, s.timer_heartbeats.c.beat_at)
                                       .where(s.timer_heartbeats.c.timer_id.in_([x.id for x in rows]))).all())
+            for tid in self._practice_ids(conn, rows):
+                beats.pop(tid, None)  # a practice timer's clock is simulated: age only
         limit, beat_limit = self.timer_limit_minutes, self.heartbeat_limit_minutes
         out = []
         for x in rows:
@@ -129,8 +147,16 @@ class TimerMixin:
         return out
 
     def orphaned_timers(self, mine_only: bool = True) -> list[TimerHealth]:
-        """The orphaned timers: the signed-in user's (default), or everyone's."""
-        return [h for h in self.timer_health(self.user.id if mine_only else None) if h.orphaned]
+        """The orphaned timers of live patients: the signed-in user's (default), or everyone's.
+        Practice timers are the attempt's to close (it does when the shift ends)."""
+        health = [h for h in self.timer_health(self.user.id if mine_only else None) if h.orphaned]
+        if not health:
+            return []
+        with self.read() as conn:
+            live = set(conn.execute(select(s.patients.c.id).where(
+                s.patients.c.id.in_({h.timer.patient_id for h in health}),
+                s.patients.c.scope == "live")).scalars())
+        return [h for h in health if h.timer.patient_id in live]
 
 
     def start_timer(self, pid: str, activity: r.Activity | str = r.Activity.PATIENT_CALL,

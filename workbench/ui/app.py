@@ -316,7 +316,8 @@ class WorkbenchApp(w.VBox):
             self.stage.children = (*[c for c in self.stage.children if c in self.views.values()], widget)
         self.current = view
         own_bar = getattr(widget, "work_bar", None)  # a practice shift pins its own (attempt clock)
-        self.pinned.children = [self.top, own_bar if own_bar is not None else self.timer_bar, self.crumbs]
+        live = [self.timer_bar, self.orphans] if own_bar is None else [own_bar]
+        self.pinned.children = [self.top, *live, self.crumbs]
         if self.timer_bar is not None:
             on_chart = view == "chart" and not getattr(widget, "read_only", False)
             self.timer_bar.set_patient(self.chart_pid if on_chart else None)
