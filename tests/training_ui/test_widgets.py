@@ -178,7 +178,9 @@ def test_shift_panel_is_the_real_worklist_and_its_rows_stay_in_the_shift(db, lib
     case = view.attempt.record.case(second)
     expected = library[case.scenario_id].situation if case.scenario_id else "routine monthly check-in"
     assert html.escape(expected) in view.pane.situation.value  # why this call, for the patient on screen
+    assert view.pane.situation.layout.display is None
     view.pane.call_button.click()
+    assert view.pane.situation.layout.display == "none"  # on the call, the narrator says it
     assert view.attempt.record.active == second
     on_call = view.attempt.record.case(second)
     assert len(view.pane.options.children) >= 3 or on_call.scenario_id is None  # routine: no script

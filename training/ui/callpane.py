@@ -104,6 +104,7 @@ class CallPane(w.VBox):
             b.close()
         finished = self.attempt.finished
         self.talk.layout.display = None if self.on_call else "none"
+        self.situation.layout.display = "none" if self.on_call else None  # the narrator says it
         self.call_button.disabled = finished or rec.active is not None
         self.hang_button.disabled = finished or not self.on_call
 

@@ -61,6 +61,9 @@ TRAINING_STYLE = """
 .trn-met { color:#1e6b3d; font-weight:600; } .trn-not-met { color:#a61b1b; font-weight:600; }
 .trn-scenarios td:first-child { font-weight:600; }
 .trn-call-dock { gap:10px; }
+/* position:sticky sticks to the nearest scrolling ancestor: the boxes between the call pane and
+   the page's scroller must not scroll themselves (widget boxes default to overflow:auto) */
+.trn-call-dock, .trn-work, .trn-player, .trn-home, .ccm-stage, .ccm-body { overflow:visible !important; }
 .trn-call-pane { position:sticky; top:200px; align-self:flex-start; max-height:calc(100vh - 210px);
   overflow-y:auto; background:#f8fafc; border:1px solid #d9e2ec; border-radius:8px; padding:6px; }
 .trn-call-pane .trn-transcript { max-height:32vh; }
