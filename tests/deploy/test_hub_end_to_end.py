@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import pytest
 
 from hub_helpers import STRANGER, service_secret
-from training_ui_helpers import SUPERVISOR, TRAINEE, leaks, secret_texts
+from training_ui_helpers import SUPERVISOR, TRAINEE, leaks, received, recording_page, secret_texts
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,36 +47,8 @@ async (url) => new Promise((resolve) => {
 """
 
 
-def new_page(browser):
-    """A page that keeps every response, websocket frame and websocket URL it sees."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    page.responses, page.frames_in, page.urls, page.sockets = [], [], [], []
-    page.on("response", lambda resp: page.responses.append(resp))
-    page.on("request", lambda req: page.urls.append(req.url))
-
-    def on_socket(ws):
-        page.sockets.append(ws.url)
-        ws.on("framereceived", lambda payload: page.frames_in.append(
-            payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload))
-
-    page.on("websocket", on_socket)
-    return context, page
-
-
-def received(page) -> str:
-    parts = list(page.frames_in)
-    for resp in page.responses:
-        try:
-            parts.append(resp.body().decode("utf-8", "replace"))
-        except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
-            continue
-    return "\n".join(parts)
-
-
 def sign_in(browser, hub, username: str):
-    context, page = new_page(browser)
+    context, page = recording_page(browser, 90_000)
     page.goto(f"{hub['base']}/hub/login")
     page.fill("#username_input", username)
     page.fill("#password_input", hub["password"])

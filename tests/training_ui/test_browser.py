@@ -15,37 +15,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from training_ui_helpers import TRAINEE, leaks, secret_texts  # noqa: E402
+from training_ui_helpers import TRAINEE, leaks, received, recording_page, secret_texts  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 OVERDOSE = "overdose-confusion"
-
-
-def new_page(browser):
-    """A page that keeps every response and every websocket frame it receives."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.responses, page.frames_in, page.urls = [], [], []
-    page.on("response", lambda resp: page.responses.append(resp))
-    page.on("request", lambda req: page.urls.append(req.url))
-    page.on("websocket", lambda ws: ws.on(
-        "framereceived", lambda payload: page.frames_in.append(
-            payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload)))
-    return context, page
-
-
-def received(page) -> str:
-    """Everything the page received: response bodies and websocket frames, as text."""
-    parts = list(page.frames_in)
-    for resp in page.responses:
-        try:
-            parts.append(resp.body().decode("utf-8", "replace"))
-        except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
-            continue
-    return "\n".join(parts)
 
 
 def shot(page, name: str) -> None:
@@ -80,7 +55,7 @@ def test_trainee_works_the_call_in_the_real_chart_supervisor_sees_the_record(bro
     secrets = secret_texts(library)
 
     # ---- the trainee: the real chart's timer, the call pane's choices and own words
-    context, page = new_page(browser)
+    context, page = recording_page(browser)
     open_page(page, base, f"trainee.ipynb?user={TRAINEE.id}", f".trn-start-{OVERDOSE}")
     page.click(f".trn-start-{OVERDOSE}")
     page.wait_for_selector(".trn-call-dock .ccm-chart")
@@ -118,7 +93,7 @@ def test_trainee_works_the_call_in_the_real_chart_supervisor_sees_the_record(bro
 
     # ---- the supervisor: the timeline shows that record, and the grade (not passed)
     supervisor = wb.users("supervisor")[0].id
-    context, page = new_page(browser)
+    context, page = recording_page(browser)
     open_page(page, base, f"supervisor.ipynb?user={supervisor}", ".trn-gradebook-table")
     page.wait_for_selector(f".trn-detail-id:has-text('{rec.id}')")
     timeline = page.locator(".trn-timeline").inner_text()
@@ -130,7 +105,7 @@ def test_trainee_works_the_call_in_the_real_chart_supervisor_sees_the_record(bro
     context.close()
 
     # ---- the trainee sees the released feedback, and what decided it
-    context, page = new_page(browser)
+    context, page = recording_page(browser)
     open_page(page, base, f"trainee.ipynb?user={TRAINEE.id}", f".trn-open-{rec.id}")
     page.click(f".trn-open-{rec.id}")
     page.wait_for_selector(".trn-feedback")
@@ -175,7 +150,7 @@ def test_trainee_works_a_shift_in_the_real_tabs_and_the_supervisor_sees_exactly_
     trainee = "TR02"
     Workbench.open(db).add_user(type(TRAINEE)(trainee, "Theo Trainee", TRAINEE.role, TRAINEE.credential))
 
-    context, page = new_page(browser)
+    context, page = recording_page(browser)
     open_page(page, base, f"trainee.ipynb?user={trainee}", f".trn-start-shift-{SHIFT}")
     assert page.locator(".trn-work-bar-slot .ccm-timerbar-box").count() == 0  # no live bar here
     page.click(f".trn-start-shift-{SHIFT}")
@@ -280,7 +255,7 @@ def test_trainee_works_a_shift_in_the_real_tabs_and_the_supervisor_sees_exactly_
 
     # ---- the supervisor: the timeline's trainee rows are exactly those records, and the grade
     supervisor = wb.users("supervisor")[0].id
-    context, page = new_page(browser)
+    context, page = recording_page(browser)
     open_page(page, base, f"supervisor.ipynb?user={supervisor}", ".trn-gradebook-table")
     options = page.locator(".trn-pick select option").all_inner_texts()
     page.locator(".trn-pick select").select_option(label=next(o for o in options if rec.id in o))

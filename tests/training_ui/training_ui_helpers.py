@@ -81,3 +81,34 @@ def live_patient(wb, pid: str = "P00001") -> str:
                           state="NY", phone="555-0100"),
         conditions=[r.Condition("I10", "Essential hypertension"), r.Condition("E11.9", "Type 2 diabetes")]))
     return pid
+
+
+def recording_page(browser, timeout_ms: int = 60_000):
+    """A browser page that keeps every response, websocket frame and websocket URL it sees
+    (``page.responses``, ``page.frames_in``, ``page.sockets``) and every request URL
+    (``page.urls``), so a test can say what reached the browser."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    page.responses, page.frames_in, page.urls, page.sockets = [], [], [], []
+    page.on("response", lambda resp: page.responses.append(resp))
+    page.on("request", lambda req: page.urls.append(req.url))
+
+    def on_socket(ws):
+        page.sockets.append(ws.url)
+        ws.on("framereceived", lambda payload: page.frames_in.append(
+            payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload))
+
+    page.on("websocket", on_socket)
+    return context, page
+
+
+def received(page) -> str:
+    """Everything a recording page received: response bodies and websocket frames, as text."""
+    parts = list(page.frames_in)
+    for resp in page.responses:
+        try:
+            parts.append(resp.body().decode("utf-8", "replace"))
+        except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
+            continue
+    return "\n".join(parts)

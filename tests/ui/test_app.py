@@ -11,7 +11,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conftest import STAFF, sample_patient  # noqa: E402
+from conftest import sample_patient  # noqa: E402
+from helpers import seeded_ui_db  # noqa: E402
 
 from workbench.service import Workbench  # noqa: E402
 from workbench.ui import app as one  # noqa: E402
@@ -22,15 +23,9 @@ from workbench.ui.worklist import WorklistView  # noqa: E402
 
 @pytest.fixture
 def db(sqlite_url, clock, monkeypatch):
-    for var in ("JUPYTERHUB_USER", "WORKBENCH_USER", "QUERY_STRING"):
-        monkeypatch.delenv(var, raising=False)
-    system = Workbench.open(sqlite_url, clock=clock)
-    for u in STAFF:
-        system.add_user(u)
-    system.add_patient(sample_patient())
-    system.add_patient(sample_patient("P00002", first_name="Ben", last_name="Franklin"))
-    system.add_patient(sample_patient("P00003", first_name="Bea", last_name="Franklin"))
-    return sqlite_url
+    return seeded_ui_db(sqlite_url, clock, monkeypatch, sample_patient(),
+                        sample_patient("P00002", first_name="Ben", last_name="Franklin"),
+                        sample_patient("P00003", first_name="Bea", last_name="Franklin"))
 
 
 def app_for(db, clock, start="worklist", **params):

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-from conftest import STAFF, sample_patient  # noqa: E402
+from conftest import sample_patient  # noqa: E402
+from helpers import seeded_ui_db  # noqa: E402
 
 from workbench.service import Workbench  # noqa: E402
 from workbench.ui import app as one  # noqa: E402
@@ -19,13 +21,7 @@ from workbench.ui.timer_bar import TimerBar  # noqa: E402
 
 @pytest.fixture
 def db(sqlite_url, clock, monkeypatch):
-    for var in ("JUPYTERHUB_USER", "WORKBENCH_USER", "QUERY_STRING"):
-        monkeypatch.delenv(var, raising=False)
-    system = Workbench.open(sqlite_url, clock=clock)
-    for u in STAFF:
-        system.add_user(u)
-    system.add_patient(sample_patient())
-    return sqlite_url
+    return seeded_ui_db(sqlite_url, clock, monkeypatch, sample_patient())
 
 
 def _left_running(db, clock, user="S001"):

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conftest import STAFF, sample_patient  # noqa: E402
-from helpers import consent_all  # noqa: E402
+from helpers import consent_all, seeded_ui_db  # noqa: E402
 
 from workbench import records as r  # noqa: E402
 from workbench.service import Workbench  # noqa: E402
@@ -32,14 +32,8 @@ EVIL = '<script>alert("x")</script>'
 
 @pytest.fixture
 def db(sqlite_url, clock, monkeypatch):
-    for var in ("JUPYTERHUB_USER", "WORKBENCH_USER", "QUERY_STRING"):
-        monkeypatch.delenv(var, raising=False)
-    system = Workbench.open(sqlite_url, clock=clock)
-    for u in STAFF:
-        system.add_user(u)
-    system.add_patient(sample_patient())
-    system.add_patient(sample_patient("P00002", first_name="Ben", last_name=EVIL))
-    return sqlite_url
+    return seeded_ui_db(sqlite_url, clock, monkeypatch, sample_patient(),
+                        sample_patient("P00002", first_name="Ben", last_name=EVIL))
 
 
 def chart_of(db, clock, pid="P00001", user="S001"):
