@@ -35,6 +35,8 @@ class Action(StrEnum):
     START_PRACTICE = "start_practice"  #: make a training patient for an attempt
     ATTEST = "attest"  #: the billing practitioner's month attestation
     CLOSE_OTHERS_TIMER = "close_others_timer"  #: close a timer someone else left running
+    CORRECT_OTHERS = "correct_others"  #: void or amend a time entry someone else wrote
+    GRADE = "grade"  #: override a trainee's score, release feedback
     ADD_USER = "add_user"
     SET_SETTINGS = "set_settings"
     PAGE_INDEX = "page:index"
@@ -71,7 +73,7 @@ POLICY: dict[Role, dict[Action, frozenset[str]]] = {
     Role.SUPERVISOR: {
         A.READ_CHART: _ALL, A.WRITE_RECORD: _ALL, A.LOG_TIME: _ALL, A.READ_BILLING: _ALL,
         A.ADD_PATIENT: _ALL, A.START_PRACTICE: _ALL, A.CLOSE_OTHERS_TIMER: _ALL, A.ATTEST: _ALL,
-        A.ADD_USER: _ANY, A.SET_SETTINGS: _ANY,
+        A.CORRECT_OTHERS: _ALL, A.GRADE: _ANY, A.ADD_USER: _ANY, A.SET_SETTINGS: _ANY,
         A.PAGE_INDEX: _ANY, A.PAGE_WORKLIST: _ANY, A.PAGE_CHART: _ANY, A.PAGE_MONTH: _ANY,
         A.PAGE_SUPERVISOR: _ANY,
     },
@@ -92,6 +94,8 @@ DOING = {
     A.LOG_TIME: "log time", A.READ_BILLING: "see time and billing",
     A.ADD_PATIENT: "add patients", A.START_PRACTICE: "start a practice attempt",
     A.ATTEST: "attest complex CCM", A.CLOSE_OTHERS_TIMER: "close another person's timer",
+    A.CORRECT_OTHERS: "void or amend time another person recorded",
+    A.GRADE: "change a trainee's score or release feedback",
     A.ADD_USER: "add staff", A.SET_SETTINGS: "change the practice settings",
 }
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from .. import policy
 from .. import records as r
 from .. import validate as v
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..policy import Action
 from ..store import schema as s
 
@@ -54,6 +54,19 @@ class AccessMixin:
         if row is None:
             raise NotFound(f"No {what} {row_id}.")
         return self._patient_row(conn, row.patient_id, action), row
+
+    def _check_author(self, conn: Connection, row, patient, what: str) -> None:
+        """Refuse to correct ``row`` unless the signed-in user wrote it (or it is their time),
+        or may correct other people's entries (``Action.CORRECT_OTHERS``: supervisors)."""
+        authors = {getattr(row, "staff_id", None), getattr(row, "recorded_by", None)} - {None}
+        if self.user.id in authors:
+            return
+        kind = policy.scope_kind(patient.scope, self.user.id, self._attempt_trainee(conn, patient.scope))
+        if policy.allowed(self.user.role, Action.CORRECT_OTHERS, kind):
+            return
+        owner = getattr(row, "staff_id", None) or row.recorded_by
+        raise PermissionDenied(f"{what.capitalize()} {row.id} was recorded by {owner}: only they or a "
+                               f"supervisor may void or amend it.")
 
     def _visible(self, conn: Connection, rows, action: Action = Action.READ_CHART) -> list:
         """The rows (with a ``scope``) whose patients the signed-in user may see."""

@@ -52,11 +52,15 @@ class TimeEntriesMixin:
                                       service_date=service_date)
 
     def void_time(self, entry_id: int, reason: str) -> None:
-        """Mark a time entry entered-in-error: a new row naming it, with author and reason."""
+        """Mark a time entry entered-in-error: a new row naming it, with author and reason.
+
+        Only the person whose time it is (or who recorded it) may void it; anyone else needs
+        ``Action.CORRECT_OTHERS`` (supervisors), as closing another person's timer does."""
         reason = v.text(reason, "A reason for voiding", field="reason")
         entry_id = v.row_id(entry_id, "Entry id", "entry_id")
         with self.write() as conn:
-            self._patient_of(conn, s.time_entries, entry_id, Action.LOG_TIME, "time entry")
+            patient, row = self._patient_of(conn, s.time_entries, entry_id, Action.LOG_TIME, "time entry")
+            self._check_author(conn, row, patient, "time entry")
             conn.supersede(s.time_entries, entry_id, reason, void=True)
 
 
