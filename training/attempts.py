@@ -167,30 +167,73 @@ class JsonFileAttempts(InMemoryAttempts):
             self._flush()
 
 
+#: The attempt's fields a supervisor writes (a score override, the release of feedback); every
+#: other field is the trainee's play (transcript, cases, clock, reflection, status).
+GRADING_FIELDS = ("overrides", "released", "released_by", "released_at")
+#: The service's own user (tools and tests acting for the practice, never a signed-in person).
+SYSTEM_ID = "system"
+
+
+def changed_fields(old: AttemptRecord | None, new: AttemptRecord) -> set[str]:
+    """Which fields of the attempt ``new`` changes from ``old`` (all of them when new)."""
+    a, b = (attempt_to_dict(old) if old is not None else {}), attempt_to_dict(new)
+    return {k for k in b if a.get(k) != b[k]}
+
+
+def check_attempt_write(user, trainee_id: str, changed: set[str]) -> None:
+    """Refuse a save of an attempt unless the signed-in ``user`` may write what it changes: the
+    trainee writes their own play, a supervisor (``Action.GRADE``) writes scores and releases, and
+    nobody writes another person's play (the service's own user aside: tools and tests)."""
+    from workbench import policy
+    from workbench.errors import PermissionDenied
+    from workbench.policy import Action
+
+    grading, play = changed & set(GRADING_FIELDS), changed - set(GRADING_FIELDS)
+    if grading and not policy.allowed(user.role, Action.GRADE, policy.ANYWHERE):
+        raise PermissionDenied("Only a supervisor can change scores or release feedback.")
+    if play and user.id not in (trainee_id, SYSTEM_ID):
+        raise PermissionDenied(f"Training attempt belongs to {trainee_id}: only that trainee plays it.")
+
+
 class StoreAttempts:
     """Attempts in the workbench store, the default: one ``training_attempts`` row per attempt
     and append-only ``training_events``: every save appends a ``state`` event holding the whole
     attempt, and the latest one is its current state. Nothing is overwritten, so the history
     of an attempt (each choice, an override, a release) stays in the record, and trainee and
-    supervisor kernels on the same database see the same attempts."""
+    supervisor kernels on the same database see the same attempts.
+
+    Saves are checked against the signed-in user of ``wb`` (:func:`check_attempt_write`): a
+    trainee saves only their own attempt's play, a supervisor only scores and releases."""
 
     def __init__(self, wb):
         self.wb = wb
 
-    def _state_event(self, conn, a: AttemptRecord) -> None:
-        from sqlalchemy import insert
+    @property
+    def signed_in(self):
+        """The person every save is checked against (and whom a grade is written as)."""
+        return self.wb.user
 
+    def now(self) -> datetime:
+        """The workbench's injectable clock (never the machine's own ``datetime.now``)."""
+        return self.wb.now()
+
+    def _state_event(self, conn, a: AttemptRecord) -> None:
         from workbench.store import schema as s
 
-        conn.execute(insert(s.training_events).values(
-            attempt_id=a.id, kind="state", payload=attempt_to_dict(a), at=self.wb.now(),
-            **conn.stamp))
+        conn.insert(s.training_events, attempt_id=a.id, kind="state", payload=attempt_to_dict(a),
+                    at=self.wb.now())
 
     def add_attempt(self, attempt: AttemptRecord) -> None:
-        from sqlalchemy import insert, select
+        from sqlalchemy import select
 
+        from workbench import policy
+        from workbench.policy import Action
         from workbench.store import schema as s
 
+        policy.check(self.signed_in, Action.START_PRACTICE, policy.TRAINING_PREFIX + attempt.id,
+                     attempt.trainee_id)
+        check_attempt_write(self.signed_in, attempt.trainee_id, changed_fields(None, attempt)
+                            - {k for k in GRADING_FIELDS if not getattr(attempt, k)})
         with self.wb.write() as conn:
             held = conn.execute(select(s.training_attempts.c.trainee_id, s.training_attempts.c.patient_id)
                                 .where(s.training_attempts.c.id == attempt.id)).first()
@@ -199,10 +242,10 @@ class StoreAttempts:
                     raise ValueError(f"attempt {attempt.id} exists")
                 self._state_event(conn, attempt)
                 return
-            conn.execute(insert(s.training_attempts).values(
-                id=attempt.id, scenario_id=attempt.scenario_id, scenario_version="",
-                trainee_id=attempt.trainee_id, patient_id=attempt.patient_id, seed=attempt.seed,
-                started_at=attempt.started_at, **conn.stamp))
+            conn.insert(s.training_attempts, id=attempt.id, scenario_id=attempt.scenario_id,
+                        scenario_version="", trainee_id=attempt.trainee_id,
+                        patient_id=attempt.patient_id, seed=attempt.seed,
+                        started_at=attempt.started_at)
             self._state_event(conn, attempt)
 
     def save_attempt(self, attempt: AttemptRecord) -> None:
@@ -211,12 +254,23 @@ class StoreAttempts:
         from workbench.store import schema as s
 
         with self.wb.write() as conn:
-            if not conn.execute(select(s.training_attempts.c.id)
-                                .where(s.training_attempts.c.id == attempt.id)).first():
+            held = conn.execute(select(s.training_attempts.c.trainee_id)
+                                .where(s.training_attempts.c.id == attempt.id)).first()
+            if held is None:
                 raise NotFound(f"There is no training attempt {attempt.id}.")
+            if attempt.trainee_id != held.trainee_id:
+                raise ValueError(f"attempt {attempt.id} belongs to another trainee")
+            before = self._latest_in(conn, [s.training_attempts.c.id == attempt.id])
+            check_attempt_write(self.signed_in, held.trainee_id,
+                                changed_fields(before[0] if before else None, attempt))
             self._state_event(conn, attempt)
 
     def _latest(self, where) -> list[AttemptRecord]:
+        with self.wb.read() as conn:
+            return self._latest_in(conn, where)
+
+    @staticmethod
+    def _latest_in(conn, where) -> list[AttemptRecord]:
         from sqlalchemy import func, select
 
         from workbench.store import schema as s
@@ -226,8 +280,7 @@ class StoreAttempts:
                   .group_by(ev.c.attempt_id).scalar_subquery())
         stmt = (select(ev.c.payload).join(at, at.c.id == ev.c.attempt_id)
                 .where(ev.c.id.in_(latest), *where).order_by(at.c.started_at, at.c.id))
-        with self.wb.read() as conn:
-            return [attempt_from_dict(row.payload) for row in conn.execute(stmt)]
+        return [attempt_from_dict(row.payload) for row in conn.execute(stmt)]
 
     def get_attempt(self, attempt_id: str) -> AttemptRecord:
         from workbench.store import schema as s

@@ -17,10 +17,13 @@ keys such as ``time_entry:12`` or transcript lines such as ``line 7``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
+from workbench import policy
+from workbench.clock import SystemClock
 from workbench.errors import InvalidInput, NotFound, PermissionDenied
-from workbench.records import Role, User
+from workbench.policy import Action
+from workbench.records import User
 
 from training.attempts import AttemptRecord, AttemptRepository, CaseState, Override
 from training.checks import Context, evaluate
@@ -152,17 +155,37 @@ def grade_attempt(wb, scenarios, record: AttemptRecord) -> Grade:
     return grade_facts(scenarios, record, scope_facts(wb, [c.patient_id for c in record.cases]))
 
 
-def _require_supervisor(user: User) -> None:
-    if user.role != Role.SUPERVISOR:
+def _grader(repo: AttemptRepository, supervisor: User | None) -> User:
+    """Who grades: the repository's signed-in user where it has one (the store's attempts: the
+    person signed in to the workbench), never someone named by the caller; checked against the
+    policy's ``Action.GRADE``."""
+    signed_in = getattr(repo, "signed_in", None)
+    if signed_in is not None:
+        if supervisor is not None and supervisor.id != signed_in.id:
+            raise PermissionDenied("Scores are changed and feedback released as the signed-in "
+                                   "supervisor, not on someone else's behalf.")
+        supervisor = signed_in
+    if supervisor is None:
+        raise InvalidInput("Say which supervisor is grading.", field="supervisor")
+    if not policy.allowed(supervisor.role, Action.GRADE, policy.ANYWHERE):
         raise PermissionDenied("Only a supervisor can change scores or release feedback.")
+    return supervisor
+
+
+def _now(repo: AttemptRepository, at: datetime | None) -> datetime:
+    """``at``, else the repository's injectable clock (the workbench's), else the system clock."""
+    if at is not None:
+        return at
+    now = getattr(repo, "now", None)
+    return now() if callable(now) else SystemClock().now()
 
 
 def override_criterion(repo: AttemptRepository, scenario: Scenario, attempt_id: str,
                        criterion_id: str, points: float, met: bool, comment: str,
-                       supervisor: User, at: datetime | None = None,
+                       supervisor: User | None = None, at: datetime | None = None,
                        patient_id: str | None = None) -> AttemptRecord:
     """A supervisor's score for one criterion, with a required comment (kept, never replaced)."""
-    _require_supervisor(supervisor)
+    supervisor = _grader(repo, supervisor)
     crit = next((c for c in scenario.criteria if c.id == criterion_id), None)
     if crit is None:
         raise NotFound(f"This scenario has no criterion '{criterion_id}'.")
@@ -174,19 +197,19 @@ def override_criterion(repo: AttemptRepository, scenario: Scenario, attempt_id: 
     if not 0 <= points <= crit.points:
         raise InvalidInput(f"The points must be between 0 and {crit.points:g}.", field="points")
     record.overrides.append(Override(criterion_id, float(points), bool(met), comment.strip(),
-                                     supervisor.id, at or datetime.now(UTC),
+                                     supervisor.id, _now(repo, at),
                                      case.patient_id if case else ""))
     repo.save_attempt(record)
     return record
 
 
-def release_feedback(repo: AttemptRepository, attempt_id: str, supervisor: User,
+def release_feedback(repo: AttemptRepository, attempt_id: str, supervisor: User | None = None,
                      at: datetime | None = None) -> AttemptRecord:
     """Let the trainee see their feedback for a finished attempt."""
-    _require_supervisor(supervisor)
+    supervisor = _grader(repo, supervisor)
     record = repo.get_attempt(attempt_id)
     if record.status != "finished":
         raise InvalidInput("Feedback can be released once the attempt has ended.")
-    record.released, record.released_by, record.released_at = True, supervisor.id, at or datetime.now(UTC)
+    record.released, record.released_by, record.released_at = True, supervisor.id, _now(repo, at)
     repo.save_attempt(record)
     return record
