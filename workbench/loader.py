@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from . import records as r
@@ -99,10 +99,10 @@ def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> 
     """Write staff, settings and patients of ``panel`` through ``wb`` (a Workbench)."""
     from tqdm.auto import tqdm
 
-    if wb.user.role not in (r.Role.SUPERVISOR, r.Role.CARE_MANAGER):
-        from .errors import PermissionDenied
+    from dataclasses import replace
 
-        raise PermissionDenied("Only a supervisor or care manager may load a panel.")
+    from .policy import Action
+
     today = wb.today()
     ids = [b.patient.id for b in panel.patients]
     if len(set(ids)) != len(ids):
@@ -115,7 +115,17 @@ def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> 
     if taken:
         raise InvalidInput(f"{len(taken)} patient id(s) already exist, e.g. {sorted(taken)[0]}; "
                            "nothing was loaded.")
-    new_staff = [u for u in panel.staff if u.id not in existing_users]
+    new_staff = [replace(u, npi=check_npi(u.npi) if u.npi else "", phone=u.phone or "")
+                 for u in panel.staff if u.id not in existing_users]
+    # the policy table decides, per scope of the panel's patients (and for new staff)
+    for scope in sorted({b.patient.scope or "live" for b in panel.patients}):
+        wb.check(Action.ADD_PATIENT, scope)
+    if new_staff:
+        wb.check(Action.ADD_USER)
+    elif panel.settings is not None and panel.settings != r.PracticeSettings():  # not just the defaults
+        with wb.read() as conn:
+            if not conn.execute(select(s.settings.c.key)).first():
+                wb.check(Action.SET_SETTINGS)
     for u in panel.staff:
         if u.id in existing_users and existing_users[u.id].role != u.role.value:
             raise InvalidInput(f"Staff id {u.id} exists with another role; nothing was loaded.")
@@ -125,15 +135,10 @@ def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> 
     prepared = [bundle_rows(c, audit, today) for c in chunks]
     bar = tqdm(total=len(panel.patients), desc="Loading patients", unit="patient", disable=not progress)
     with wb.write() as conn:
-        if new_staff:
-            conn.execute(insert(s.users), [dict(id=u.id, name=u.name, role=r.Role(u.role).value,
-                                                credential=r.Credential(u.credential).value if u.credential else None,
-                                                state=u.state, active=True,
-                                                npi=check_npi(u.npi) if u.npi else "", phone=u.phone or "")
-                                               for u in new_staff])
+        conn.add_users(new_staff)
         if panel.settings is not None and not conn.execute(select(s.settings.c.key)).first():
-            conn.execute(insert(s.settings), [dict(key=k, value=getattr(panel.settings, k))
-                                              for k in r.SETTINGS_KEYS])
+            for k in r.SETTINGS_KEYS:
+                conn.set_setting(k, getattr(panel.settings, k))
         for chunk, rows in zip(chunks, prepared, strict=True):
             insert_rows(conn, rows)
             bar.update(len(chunk))

@@ -33,6 +33,12 @@ class AccessMixin:
         """Refuse ``action`` on patients of ``scope`` (None: an action without a patient)."""
         policy.check(self.user, action, scope, self._attempt_trainee(conn, scope))
 
+    def check(self, action: Action | str, scope: str | None = None) -> None:
+        """Refuse (PermissionDenied, in a sentence) unless the signed-in user may do ``action``
+        (on patients of ``scope``): for writers outside the service (loader, importers)."""
+        with self.read() as conn:
+            self._check(conn, Action(action), scope)
+
     def may(self, action: Action | str, scope: str | None = None) -> bool:
         """Whether the signed-in user may do ``action`` (on patients of ``scope``)."""
         with self.read() as conn:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .. import records as r
@@ -28,14 +28,13 @@ class AttestationMixin:
         b = v.boolean(plan_established_or_substantially_revised, "Plan established or revised")
         with self.write() as conn:
             self._patient_row(conn, pid, Action.ATTEST)
-            res = conn.execute(insert(s.month_attestations).values(
-                patient_id=pid, month=month, practitioner_id=self.user.id,
-                moderate_or_high_complexity=a, plan_established_or_substantially_revised=b,
-                status="active", reason="", supersedes_id=None, **conn.stamp))
+            rid = conn.insert(s.month_attestations, patient_id=pid, month=month,
+                              practitioner_id=self.user.id, moderate_or_high_complexity=a,
+                              plan_established_or_substantially_revised=b)
         return r.MonthAttestation(patient_id=pid, month=month, practitioner_id=self.user.id,
                                   moderate_or_high_complexity=a,
                                   plan_established_or_substantially_revised=b,
-                                  id=res.inserted_primary_key[0])
+                                  id=rid)
 
     def _complex_attested(self, conn: Connection, pid: str, month: str) -> bool:
         ma = s.month_attestations

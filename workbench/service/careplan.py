@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -55,10 +55,8 @@ class CarePlanMixin:
                         "and apply your changes to the latest version.", "based_on")
                 if based_on != current:
                     self._stale(conn, latest, based_on)
-                res = conn.execute(insert(cp).values(patient_id=pid, version=current + 1,
-                                                     based_on=based_on, content=q.plan_to_json(plan),
-                                                     reason=reason, **conn.stamp))
-                rid = res.inserted_primary_key[0]
+                rid = conn.insert(cp, patient_id=pid, version=current + 1, based_on=based_on,
+                                  content=q.plan_to_json(plan), reason=reason)
         except IntegrityError:  # a concurrent save took this version number first
             with self.read() as conn:
                 latest = conn.execute(select(cp.c.version, cp.c.recorded_by, cp.c.recorded_at)

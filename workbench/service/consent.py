@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .. import records as r
@@ -42,22 +42,21 @@ class ConsentMixin:
             billing_practitioner_id = v.identifier(billing_practitioner_id, "billing_practitioner_id",
                                                    v.limit_of(s.consents.c.billing_practitioner_id),
                                                    field="billing_practitioner_id", required=False) or None
-        audit = self.stamp()
         with self.write() as conn:
+            audit = conn.stamp
             patient = self._patient_row(conn, pid, Action.WRITE_RECORD)
             v.care_date(consent_date, "Consent date", today=today, birth=patient.birth_date, field="consent_date")
             bp = billing_practitioner_id or patient.billing_practitioner_id
             if bp is not None:
                 v.billing_practitioner(self._user_row(conn, bp), bp)
-            res = conn.execute(insert(s.consents).values(
-                patient_id=pid, method=method.value, consent_date=consent_date,
-                obtained_by=self.user.id, disclosures={k: True for k in r.CONSENT_DISCLOSURES},
-                billing_practitioner_id=bp, status="active", reason="", supersedes_id=None,
-                **audit))
+            rid = conn.insert(s.consents, patient_id=pid, method=method.value,
+                              consent_date=consent_date, obtained_by=self.user.id,
+                              disclosures={k: True for k in r.CONSENT_DISCLOSURES},
+                              billing_practitioner_id=bp)
         return r.Consent(patient_id=pid, method=method, consent_date=consent_date,
                          obtained_by=self.user.id, disclosures={k: True for k in r.CONSENT_DISCLOSURES},
                          billing_practitioner_id=bp, recorded_at=audit["recorded_at"],
-                         id=res.inserted_primary_key[0])
+                         id=rid)
 
     def revoke_consent(self, pid: str, revoked_on: date | str, reason: str) -> r.Consent:
         """The patient stops CCM: effective at the end of that calendar month (reference, "Consent")."""
@@ -73,7 +72,6 @@ class ConsentMixin:
             if revoked_on < consent.consent_date:
                 raise InvalidInput("The stop date is before the consent date.", "revoked_on")
             through = month_bounds(revoked_on.strftime("%Y-%m"))[1]
-            conn.execute(insert(s.consent_revocations).values(
-                patient_id=pid, consent_id=consent.id, revoked_on=revoked_on,
-                effective_through=through, revocation_reason=reason, **conn.stamp))
+            conn.insert(s.consent_revocations, patient_id=pid, consent_id=consent.id,
+                        revoked_on=revoked_on, effective_through=through, revocation_reason=reason)
         return r.Consent(**{**consent.__dict__, "revoked_on": revoked_on, "revocation_reason": reason})

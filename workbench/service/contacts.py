@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert
 
 from .. import records as r
 from .. import validate as v
@@ -29,13 +28,12 @@ class ContactsMixin:
                                     field="contacted_at")
         with self.write() as conn:
             self._patient_row(conn, pid, Action.WRITE_RECORD)
-            res = conn.execute(insert(s.contacts).values(
-                patient_id=pid, staff_id=self.user.id, channel=channel.value, outcome=outcome.value,
-                with_whom=with_whom, note=note, contacted_at=contacted_at, status="active",
-                reason="", supersedes_id=None, **conn.stamp))
+            rid = conn.insert(s.contacts, patient_id=pid, staff_id=self.user.id,
+                              channel=channel.value, outcome=outcome.value, with_whom=with_whom,
+                              note=note, contacted_at=contacted_at)
         return r.Contact(patient_id=pid, staff_id=self.user.id, channel=channel, outcome=outcome,
                          contacted_at=contacted_at, note=note, with_whom=with_whom,
-                         id=res.inserted_primary_key[0])
+                         id=rid)
 
     def contacts(self, pid: str) -> list[r.Contact]:
         with self.read() as conn:

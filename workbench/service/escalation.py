@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from .. import records as r
 from .. import validate as v
@@ -21,10 +21,9 @@ class EscalationMixin:
     def _open_escalation(self, conn, pid, reason, severity, source, kind: str | None = None) -> int:
         from ..rules.escalation import classify
 
-        return conn.execute(insert(s.escalations).values(
-            patient_id=pid, reason=reason, severity=severity.value, source=source,
-            kind=kind or classify(reason, source).key,
-            opened_at=self.now(), **conn.stamp)).inserted_primary_key[0]
+        return conn.insert(s.escalations, patient_id=pid, reason=reason, severity=severity.value,
+                           source=source, kind=kind or classify(reason, source).key,
+                           opened_at=self.now())
 
     @staticmethod
     def escalation_kinds() -> dict[str, str]:
@@ -82,9 +81,8 @@ class EscalationMixin:
                 raise InvalidInput("This escalation is closed; open a new one.")
             if step == r.EscalationStep.CLOSED:
                 note = self._closing_note(esc, done, note)
-            conn.execute(insert(s.escalation_steps).values(
-                escalation_id=escalation_id, step=step.value, at=at, note=note,
-                patient_consent=patient_consent, **conn.stamp))
+            conn.insert(s.escalation_steps, escalation_id=escalation_id, step=step.value, at=at,
+                        note=note, patient_consent=patient_consent)
         return self.escalation(escalation_id)
 
     @classmethod

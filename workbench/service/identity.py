@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .. import records as r
@@ -38,11 +38,7 @@ class IdentityMixin:
         with self.write() as conn:
             self._check(conn, Action.SET_SETTINGS)
             for key in r.SETTINGS_KEYS:
-                value = getattr(settings, key)
-                if conn.execute(select(s.settings.c.key).where(s.settings.c.key == key)).first():
-                    conn.execute(s.settings.update().where(s.settings.c.key == key).values(value=value))
-                else:
-                    conn.execute(insert(s.settings).values(key=key, value=value))
+                conn.set_setting(key, getattr(settings, key))
         self._settings = None
 
     @property
@@ -60,12 +56,7 @@ class IdentityMixin:
                                "timer_limit_minutes")
         with self.write() as conn:
             self._check(conn, Action.SET_SETTINGS)
-            key = s.settings.c.key == "timer_limit_minutes"
-            if conn.execute(select(s.settings.c.key).where(key)).first():
-                conn.execute(s.settings.update().where(key).values(value=str(minutes)))
-            else:
-                conn.execute(insert(s.settings).values(key="timer_limit_minutes", value=str(minutes)))
-
+            conn.set_setting("timer_limit_minutes", str(minutes))
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.settings.timezone)
@@ -100,10 +91,9 @@ class IdentityMixin:
             self._check(conn, Action.ADD_USER)
             if conn.execute(select(s.users.c.id).where(s.users.c.id == uid)).first():
                 raise InvalidInput(f"Staff id {uid} is already in use.", "staff_id")
-            conn.execute(insert(s.users).values(id=uid, name=name, role=role.value,
-                                                credential=cred.value if cred else None,
-                                                state=state, active=True, npi=npi, phone=phone))
-        return r.User(id=uid, name=name, role=role, credential=cred, state=state, npi=npi, phone=phone)
+            added = r.User(id=uid, name=name, role=role, credential=cred, state=state, npi=npi, phone=phone)
+            conn.add_users([added])
+        return added
 
     def users(self, role: r.Role | str | None = None) -> list[r.User]:
         stmt = select(s.users).where(s.users.c.active.is_(True), s.users.c.id != SYSTEM_USER.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from .. import records as r
 from .. import validate as v
@@ -131,11 +131,9 @@ class PatientsMixin:
             if any(x.icd10 == cond.icd10 for x in q.current_rows(conn, s.conditions, pid)):
                 raise InvalidInput(f"Condition code {cond.icd10} is already on this patient's problem list.",
                                    "icd10")
-            res = conn.execute(insert(s.conditions).values(
-                patient_id=pid, icd10=cond.icd10, display=cond.display, onset=cond.onset, chronic=cond.chronic,
-                chronic_reason=cond.chronic_reason, status="active", reason="", supersedes_id=None,
-                **conn.stamp))
-        return r.Condition(**{**cond.__dict__, "id": res.inserted_primary_key[0]})
+            rid = conn.insert(s.conditions, patient_id=pid, icd10=cond.icd10, display=cond.display,
+                              onset=cond.onset, chronic=cond.chronic, chronic_reason=cond.chronic_reason)
+        return r.Condition(**{**cond.__dict__, "id": rid})
 
     # ------------------------------------------------------------------ reports
 

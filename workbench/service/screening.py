@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from .. import records as r
 from .. import validate as v
@@ -23,20 +23,19 @@ class ScreeningMixin:
 
         answers = list(v.phq_answers(answers, instrument))  # any reasonable shape, in item order
         result = (score_phq2 if instrument == "PHQ-2" else score_phq9)(answers)
-        audit = self.stamp()
         esc = None
         with self.write() as conn:
+            audit = conn.stamp
             self._patient_row(conn, pid, Action.WRITE_RECORD)
-            res = conn.execute(insert(s.questionnaire_responses).values(
-                patient_id=pid, instrument=instrument, answers=list(answers), score=result.total,
-                status="active", reason="", supersedes_id=None, **audit))
+            rid = conn.insert(s.questionnaire_responses, patient_id=pid, instrument=instrument,
+                              answers=list(answers), score=result.total)
             if getattr(result, "escalation_required", False):
                 esc_id = self._open_escalation(
                     conn, pid, f"PHQ-9 item 9 (thoughts of self-harm) answered {answers[8]}: "
                     "same-day suicide-risk follow-up", r.Severity.URGENT, "phq9")
         qr = r.QuestionnaireResponse(patient_id=pid, instrument=instrument, answers=list(answers),
                                      score=result.total, recorded_at=audit["recorded_at"],
-                                     recorded_by=self.user.id, id=res.inserted_primary_key[0])
+                                     recorded_by=self.user.id, id=rid)
         if getattr(result, "escalation_required", False):
             esc = self.escalation(esc_id)
         return qr, esc
@@ -52,9 +51,8 @@ class ScreeningMixin:
         out = []
         with self.write() as conn:
             self._patient_row(conn, pid, Action.WRITE_RECORD)
-            conn.execute(insert(s.questionnaire_responses).values(
-                patient_id=pid, instrument="AHC-HRSN", answers={d.value: y for d, y in parsed.items()},
-                score=len(found), status="active", reason="", supersedes_id=None, **conn.stamp))
+            conn.insert(s.questionnaire_responses, patient_id=pid, instrument="AHC-HRSN",
+                        answers={d.value: y for d, y in parsed.items()}, score=len(found))
             for d in found:
                 out.append(self._insert_barrier(conn, pid, d, note or f"Screened positive: {d.value.replace('_', ' ')}",
                                                 r.BarrierStatus.OPEN, ""))
@@ -63,12 +61,10 @@ class ScreeningMixin:
     def _insert_barrier(self, conn, pid, domain, description, status, action) -> r.Barrier:
         from ..sdoh import z_code_for
 
-        res = conn.execute(insert(s.barriers).values(
-            patient_id=pid, domain=domain.value, description=description, barrier_status=status.value,
-            z_code=z_code_for(domain), action=action, status="active", reason="", supersedes_id=None,
-            **conn.stamp))
+        rid = conn.insert(s.barriers, patient_id=pid, domain=domain.value, description=description,
+                          barrier_status=status.value, z_code=z_code_for(domain), action=action)
         return r.Barrier(patient_id=pid, domain=domain, description=description, status=status,
-                         z_code=z_code_for(domain), action=action, id=res.inserted_primary_key[0])
+                         z_code=z_code_for(domain), action=action, id=rid)
 
     def add_barrier(self, pid: str, domain, description: str, status=r.BarrierStatus.OPEN,
                     action: str = "") -> r.Barrier:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .. import records as r
@@ -79,11 +79,7 @@ class TimerMixin:
                                f"{v.MAX_ENTRY_MINUTES}.", HEARTBEAT_KEY)
         with self.write() as conn:
             self._check(conn, Action.SET_SETTINGS)
-            key = s.settings.c.key == HEARTBEAT_KEY
-            if conn.execute(select(s.settings.c.key).where(key)).first():
-                conn.execute(s.settings.update().where(key).values(value=str(minutes)))
-            else:
-                conn.execute(insert(s.settings).values(key=HEARTBEAT_KEY, value=str(minutes)))
+            conn.set_setting(HEARTBEAT_KEY, str(minutes))
 
     def _beat_of(self, conn: Connection, timer_id: int) -> datetime | None:
         return conn.execute(select(s.timer_heartbeats.c.beat_at)
@@ -123,11 +119,7 @@ class TimerMixin:
             if self._why_orphaned(conn, t, now) or (
                     beat is None and now - t.started_at > timedelta(minutes=self.heartbeat_limit_minutes)):
                 return False  # left running: a person closes it with the real end
-            if beat is None:
-                conn.execute(insert(s.timer_heartbeats).values(timer_id=t.id, beat_at=now))
-            else:
-                conn.execute(update(s.timer_heartbeats).where(s.timer_heartbeats.c.timer_id == t.id)
-                             .values(beat_at=max(beat, now)))
+            conn.beat(t.id, now)
         return True
 
     def timer_health(self, staff_id: str | None = None) -> list[TimerHealth]:
@@ -178,10 +170,8 @@ class TimerMixin:
                 raise TimerConflict(
                     f"Your timer for {other.first_name} {other.last_name} has been running since "
                     f"{since}. Stop it before starting another.")
-            res = conn.execute(insert(s.timers).values(
-                patient_id=patient.id, staff_id=self.user.id, started_at=now,
-                activity=activity.value, service=service.value, note=note, **conn.stamp))
-            tid = res.inserted_primary_key[0]
+            tid = conn.insert(s.timers, patient_id=patient.id, staff_id=self.user.id, started_at=now,
+                              activity=activity.value, service=service.value, note=note)
         return r.Timer(id=tid, staff_id=self.user.id, patient_id=pid, started_at=now,
                        activity=activity, service=service, note=note)
 
@@ -229,9 +219,8 @@ class TimerMixin:
                                        service=r.Service(t.service), activity=act, note=final_note,
                                        started_at=t.started_at, ended_at=now, seconds=max(seconds, 0),
                                        manual=False, mode=r.EntryMode.TIMER, timer_id=t.id)
-            conn.execute(insert(s.timer_stops).values(timer_id=t.id, stopped_at=now,
-                                                      time_entry_id=entry.id, closure_reason="",
-                                                      **conn.stamp))
+            conn.insert(s.timer_stops, timer_id=t.id, stopped_at=now, time_entry_id=entry.id,
+                        closure_reason="")
         return entry
 
     def close_abandoned_timer(self, timer_id: int, reason: str,
@@ -266,7 +255,6 @@ class TimerMixin:
                                            note=t.note or reason, started_at=t.started_at,
                                            ended_at=ended_at, seconds=seconds, manual=False,
                                            mode=r.EntryMode.LATE, timer_id=t.id)
-            conn.execute(insert(s.timer_stops).values(
-                timer_id=t.id, stopped_at=ended_at, time_entry_id=entry.id if entry else None,
-                closure_reason=reason, **conn.stamp))
+            conn.insert(s.timer_stops, timer_id=t.id, stopped_at=ended_at,
+                        time_entry_id=entry.id if entry else None, closure_reason=reason)
         return entry

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from .. import records as r
 from .. import validate as v
@@ -46,9 +46,8 @@ class VisitsMixin:
                 raise InvalidInput(f"Visit date {day.isoformat()} is before the patient's birth date.", "visit_date")
             visit = r.Visit(pid, day, kind, practitioner.id, ccm, planning)
             values = visit_row(visit, self.today())
-            res = conn.execute(insert(s.visits).values(patient_id=pid, status="active", reason="", supersedes_id=None,
-                                                       **values, **conn.stamp))
-        return r.Visit(pid, day, kind, practitioner.id, ccm, planning, id=res.inserted_primary_key[0])
+            rid = conn.insert(s.visits, patient_id=pid, **values)
+        return r.Visit(pid, day, kind, practitioner.id, ccm, planning, id=rid)
 
     def visits(self, pid: str) -> list[r.Visit]:
         with self.read() as conn:
@@ -66,11 +65,10 @@ class VisitsMixin:
 
     def set_npi(self, staff_id: str, npi: str) -> r.User:
         """Give a staff member their NPI (checked: 10 digits with the NPI check digit). Supervisors only."""
-        if self.user.role != r.Role.SUPERVISOR and self.user.id != "system":
-            raise PermissionDenied("Only a supervisor may change a staff member's NPI.")
         value = check_npi(npi)
         with self.write() as conn:
+            self._check(conn, Action.ADD_USER)
             self._user_row(conn, staff_id)
-            conn.execute(update(s.users).where(s.users.c.id == staff_id).values(npi=value))
+            conn.update_user(staff_id, npi=value)
             row = conn.execute(select(s.users).where(s.users.c.id == staff_id)).one()
         return q.to_user(row)

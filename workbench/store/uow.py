@@ -92,9 +92,47 @@ class UnitOfWork:
     # -- writes
 
     def insert(self, table, **values) -> int:
-        """Insert one stamped row into ``table``; returns its primary key."""
+        """Insert one row into ``table``, stamped with this unit's author and time; a correctable
+        table's row starts active, superseding nothing (unless ``values`` say otherwise).
+        Returns its primary key."""
+        if "supersedes_id" in table.c:
+            values = {"status": r.RecordStatus.ACTIVE.value, "reason": "", "supersedes_id": None,
+                      **values}
         res = self.conn.execute(insert(table).values(**values, **self.stamp))
         return res.inserted_primary_key[0]
+
+    # -- reference tables (users, settings) and the timers' heartbeat: the one writer of each
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Write one practice setting (a reference table: updated in place)."""
+        where = s.settings.c.key == key
+        if self.conn.execute(select(s.settings.c.key).where(where)).first():
+            self.conn.execute(s.settings.update().where(where).values(value=value))
+        else:
+            self.conn.execute(insert(s.settings).values(key=key, value=value))
+
+    def add_users(self, users: list[r.User]) -> None:
+        """Add staff members (checked by the caller; ids not yet in use)."""
+        if users:
+            self.conn.execute(insert(s.users), [dict(
+                id=u.id, name=u.name, role=r.Role(u.role).value,
+                credential=r.Credential(u.credential).value if u.credential else None,
+                state=u.state, active=True, npi=getattr(u, "npi", None), phone=getattr(u, "phone", None))
+                for u in users])
+
+    def update_user(self, staff_id: str, **values) -> None:
+        """Change a staff member's reference data (name, NPI, phone, active): not a clinical fact."""
+        self.conn.execute(s.users.update().where(s.users.c.id == staff_id).values(**values))
+
+    def beat(self, timer_id: int, at: datetime) -> None:
+        """Record that the kernel showing timer ``timer_id`` was alive at ``at`` (never earlier
+        than a beat already kept)."""
+        hb = s.timer_heartbeats
+        beat = self.conn.execute(select(hb.c.beat_at).where(hb.c.timer_id == timer_id)).scalar()
+        if beat is None:
+            self.conn.execute(insert(hb).values(timer_id=timer_id, beat_at=at))
+        else:
+            self.conn.execute(hb.update().where(hb.c.timer_id == timer_id).values(beat_at=max(beat, at)))
 
     def supersede(self, table, row_id: int, reason: str, *, void: bool, changes: dict | None = None) -> int:
         """Write the row that amends (``changes``) or voids row ``row_id`` of ``table``."""
