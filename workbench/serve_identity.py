@@ -35,7 +35,7 @@ def serve(args, open_db: Callable, serve_voila: Callable) -> int:
 
 def hub_service_command(db: str, identity: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     """The argv and environment of the Hub's workbench service (Voila with Hub sign-in)."""
-    from .cli import NOTEBOOKS
+    from .cli.common import NOTEBOOKS
     from .ui import voila_command
 
     port = 8866  # replaced by the Hub's service URL in workbench.hub_service
