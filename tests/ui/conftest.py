@@ -1,5 +1,5 @@
 """Browser-test fixtures: a seeded SQLite database and a real ``voila`` on 127.0.0.1, started the
-way ``workbench serve`` starts it (:func:`workbench.ui.voila_command`)."""
+way ``workbench serve`` starts it (:func:`workbench.serving.voila.voila_command`)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def seed_database(path: Path, size: int = 40) -> str:
 
 
 def start_voila(db: str, port: int, log_path: Path) -> subprocess.Popen:
-    from workbench.ui import voila_command
+    from workbench.serving.voila import voila_command
 
     argv, env = voila_command(ROOT / "notebooks", port, db)
     log = open(log_path, "w")

@@ -17,7 +17,7 @@ from helpers import seeded_ui_db  # noqa: E402
 from workbench.service import Workbench  # noqa: E402
 from workbench.ui import app as one  # noqa: E402
 from workbench.ui.chart import ChartPicker, ChartView, find_patients  # noqa: E402
-from workbench.ui.serve import SHARE  # noqa: E402
+from workbench.serving.voila import SHARE  # noqa: E402
 from workbench.ui.worklist import WorklistView  # noqa: E402
 
 

@@ -91,10 +91,11 @@ def cmd_serve(args) -> int:
 
     url = database_url(db)
     _refuse_inside_notebooks(url)
-    args.db = url  # a database that is missing or too old is named by _open
-    from ..serve_identity import serve
+    args.db = url  # a database that is missing or too old is named by open_db
+    from ..serving.launch import serve
 
-    return serve(args, open_db, lambda db, port, identity: _serve(db, port, identity, _serve_clock_env()))
+    return serve(args, open_db, lambda db, port, identity: _serve(db, port, identity, _serve_clock_env()),
+                 NOTEBOOKS)
 
 
 def _serve_clock_env() -> dict[str, str]:
@@ -110,8 +111,8 @@ def _serve_clock_env() -> dict[str, str]:
 
 def _serve(db: str, port: int, identity: dict[str, str] | None = None,
            extra_env: dict[str, str] | None = None) -> int:
-    from ..process import child_environment, run_until_stopped
-    from ..ui import voila_command
+    from ..serving.process import child_environment, run_until_stopped
+    from ..serving.voila import voila_command
 
     argv, env = voila_command(NOTEBOOKS, port, db)
     env.update(identity or {"WORKBENCH_IDENTITY": "demo"})
