@@ -61,7 +61,7 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date,
             rows["observations"].append(dict(loinc=o.loinc, name=o.name, value=float(o.value),
                                              unit=o.unit, effective=o.effective, **base))
         for br in b.barriers:
-            from .sdoh import z_code_for
+            from .rules.sdoh import z_code_for
 
             rows["barriers"].append(dict(domain=br.domain.value, description=br.description,
                                          barrier_status=br.status.value,

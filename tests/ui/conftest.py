@@ -41,7 +41,7 @@ def seed_database(path: Path, size: int = 40) -> str:
     staff = wb.as_user(manager.id)
     for p in wb.patients()[:6]:
         staff.log_time(p.id, 12 + int(p.id[-1]) * 3, r.Activity.PATIENT_CALL, "Monthly check-in call")
-    from workbench.demo import add_demo_activity
+    from tests.support.demo_activity import add_demo_activity
 
     add_demo_activity(wb)
     return url

@@ -16,12 +16,12 @@ import ipywidgets as w
 
 from workbench import records as r
 from workbench.errors import NotFound, PermissionDenied, WorkbenchError
-from workbench.policy import view_roles
+from workbench.service.policy import view_roles
 from workbench.service import Workbench
 
 from .html import esc, message
 
-#: Roles that may open each view: derived from the service's policy table (workbench.policy).
+#: Roles that may open each view: derived from the service's policy table (workbench.service.policy).
 VIEW_ROLES: dict[str, frozenset[r.Role]] = view_roles()
 
 
