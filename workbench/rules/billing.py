@@ -30,7 +30,8 @@ from decimal import Decimal
 
 from workbench.errors import InvalidInput
 from workbench.records import Consent, Service, TimeEntry, User
-from workbench.rules._text import duration, minutes_of, parse_month
+from workbench.rules._text import duration, minutes_of
+from workbench.rules.months import parse_month
 from workbench.rules.eligibility import Eligibility
 from workbench.rules.staffing import StaffingRule
 from workbench.rules.tables import STAFF, CodeFamily, RuleTable, rule_table_for

@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from workbench.errors import InvalidInput
 from workbench.records import Service
-from workbench.rules._text import parse_month
+from workbench.rules.months import parse_month
 
 STAFF = "staff"  #: clinical staff time (physician/QHP time may also count)
 PRACTITIONER = "practitioner"  #: physician/QHP personally

@@ -12,7 +12,7 @@ from ..errors import InvalidInput
 from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
-from .core import month_bounds
+from ..rules.months import month_bounds
 
 
 class TimeEntriesMixin:
