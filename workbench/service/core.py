@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from sqlalchemy.engine import Engine
 
 from .. import records as r
