@@ -45,13 +45,14 @@ def cmd_report_month(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .. import importer
+    from ..intake import importer
+    from ..intake.time_entries import import_time
 
     if not Path(args.file).is_file():
         raise WorkbenchError(f"No such file: {args.file}")
     wb = open_db(args)
     fn = {"staff": importer.import_staff, "patients": importer.import_patients,
-          "time": importer.import_time}[args.kind]
+          "time": import_time}[args.kind]
     summary = fn(wb, args.file)
     print(summary)
     return 0

@@ -4,7 +4,6 @@ commands, registered in :mod:`workbench.cli` with :func:`add_report_commands` an
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 

@@ -72,7 +72,8 @@ class AccessMixin:
         """Make a scenario's practice patient and register whose attempt it is, in one unit of
         work. A trainee may start only their own attempts; supervisors may start anyone's. A
         shift's further patients join the same trainee's attempt."""
-        from ..loader import bundle_rows, insert_rows
+        from ..intake.bundles import bundle_rows
+        from ..store.bulk import insert_rows
 
         scope = f"{policy.TRAINING_PREFIX}{attempt_id}"
         if bundle.patient.scope != scope:
