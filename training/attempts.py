@@ -184,9 +184,9 @@ def check_attempt_write(user, trainee_id: str, changed: set[str]) -> None:
     """Refuse a save of an attempt unless the signed-in ``user`` may write what it changes: the
     trainee writes their own play, a supervisor (``Action.GRADE``) writes scores and releases, and
     nobody writes another person's play (the service's own user aside: tools and tests)."""
-    from workbench import policy
+    from workbench.service import policy
     from workbench.errors import PermissionDenied
-    from workbench.policy import Action
+    from workbench.service.policy import Action
 
     grading, play = changed & set(GRADING_FIELDS), changed - set(GRADING_FIELDS)
     if grading and not policy.allowed(user.role, Action.GRADE, policy.ANYWHERE):
@@ -226,8 +226,8 @@ class StoreAttempts:
     def add_attempt(self, attempt: AttemptRecord) -> None:
         from sqlalchemy import select
 
-        from workbench import policy
-        from workbench.policy import Action
+        from workbench.service import policy
+        from workbench.service.policy import Action
         from workbench.store import schema as s
 
         policy.check(self.signed_in, Action.START_PRACTICE, policy.TRAINING_PREFIX + attempt.id,

@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from workbench import policy
+from workbench.service import policy
 from workbench.clock import SystemClock
 from workbench.errors import InvalidInput, NotFound, PermissionDenied
-from workbench.policy import Action
+from workbench.service.policy import Action
 from workbench.records import User
 
 from training.attempts import AttemptRecord, AttemptRepository, CaseState, Override

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from .. import records as r
 from .. import validate as v
-from ..policy import Action
+from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
