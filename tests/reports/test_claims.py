@@ -53,7 +53,7 @@ def test_claim_lines_carry_what_a_claim_needs(month) -> None:
     assert [ccm[f"dx{i}"] for i in range(1, 5)] == ["I10", "E11.9", "", ""]
     assert ccm["codes"] == "99490x1;99439x1"
     assert ccm["date_of_service"] == "2026-11-30" and ccm["place_of_service"] == "11"
-    assert ccm["amount_usd"] == pytest.approx(66.13 + 48.00)
+    assert ccm["amount_usd"] == pytest.approx(66.13 + 50.44)
     assert ccm["status"] == "ready" and ccm["reasons"] == ""
     assert "99439 provisional amount" in ccm["notes"]  # provisional, shown on the bill, not held
 

@@ -27,7 +27,7 @@ def report(swb):
 def test_totals(report):
     totals = report_totals(report)
     assert totals == {"patients": 2, "patients_billed": 2, "billable_minutes": 60, "counted_minutes": 69,
-                      "total_minutes": 69, "amount_usd": 180.26}  # 66.13 + 48.00 + 66.13 (2026 table)
+                      "total_minutes": 69, "amount_usd": 182.70}  # 66.13 + 50.44 + 66.13 (2026 table)
 
 
 def test_totals_of_an_empty_month(swb):
@@ -54,7 +54,7 @@ def test_xlsx_round_trip(report, tmp_path):
     assert back["patient_id"].tolist() == ["P00001", "P00002"]
     assert back["minutes_by_staff"].tolist() == ["S001:45", "S001:21;S003:3"]
     totals = pd.read_excel(out, sheet_name="totals").iloc[0]
-    assert totals["amount_usd"] == pytest.approx(180.26)
+    assert totals["amount_usd"] == pytest.approx(182.70)
     with pytest.raises(InvalidInput, match="--out"):
         write_report(report, "xlsx")
 
@@ -69,7 +69,7 @@ def test_table_is_aligned_with_a_totals_line(report):
     text = write_report(report, "table")
     lines = text.rstrip("\n").split("\n")
     assert lines[0].split()[:3] == ["patient_id", "month", "codes"]
-    assert lines[-1].startswith("TOTAL") and "$180.26" in lines[-1]
+    assert lines[-1].startswith("TOTAL") and "$182.70" in lines[-1]
     assert len({len(x) for x in lines[:-1]}) == 1  # every row the same width
 
 

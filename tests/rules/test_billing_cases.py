@@ -1,8 +1,8 @@
 """Table-driven billing cases written from docs/reference.md ("Monthly codes and time thresholds",
 "Consent", "Who may do the work", "Who is eligible"). 2025 amounts: 99490 60.49, 99439 45.93,
 99491 82.16, 99437 57.58, 99487 131.65, 99489 70.52; 2026 (docs/reference.md, "Payment amounts"):
-99490 66.13, 99439 48.00, 99491 82.16 (2025 carried), 99437 64.67, 99487 144.29, 99489 78.16,
-99424 88.00, 99427 45.42; 99425, 99426 unset."""
+99490 66.13, 99439 50.44, 99491 82.16 (2025 carried), 99437 63.13 (at most 2 units), 99487 144.29,
+99489 78.16, 99424 87.51, 99425 61.46, 99427 45.43; 99426 unset."""
 
 from __future__ import annotations
 
@@ -118,15 +118,17 @@ CASES = [
          alternative="99426"),
     # 2026 table
     Case("2026-staff-20m", [entry(minutes=20, day="2026-03-05")], "99490", "66.13", month="2026-03"),
-    Case("2026-staff-60m", [entry(minutes=60, day="2026-03-05")], "99490;99439x2", "162.13", month="2026-03"),
+    Case("2026-staff-60m", [entry(minutes=60, day="2026-03-05")], "99490;99439x2", "167.01", month="2026-03"),
     Case("2026-physician-60m-staff-codes-pay-more", [entry("MD1", minutes=60, day="2026-03-05")], "99490;99439x2",
-         "162.13", month="2026-03", alternative="99491;99437"),
+         "167.01", month="2026-03", alternative="99491;99437"),
+    Case("2026-physician-150m-99437-at-most-2-units", [entry("MD1", minutes=150, day="2026-03-05")],
+         "99491;99437x2", "208.42", month="2026-03", alternative="99490;99439x2"),
     Case("2026-complex-90m", [entry(minutes=90, day="2026-03-05")], "99487;99489", "222.45", month="2026-03",
          complex=True, alternative="99490;99439x2"),
-    Case("2026-pcm-staff-60m", [entry(minutes=60, day="2026-03-05", service=PCM)], "99426;99427", "45.42",
+    Case("2026-pcm-staff-60m", [entry(minutes=60, day="2026-03-05", service=PCM)], "99426;99427", "45.43",
          month="2026-03", conditions=PCM_CONDITIONS),
     Case("2026-pcm-physician-60m", [entry("MD1", minutes=60, day="2026-03-05", service=PCM)], "99424;99425",
-         "88.00", month="2026-03", conditions=PCM_CONDITIONS, alternative="99426;99427"),
+         "148.97", month="2026-03", conditions=PCM_CONDITIONS, alternative="99426;99427"),
     Case("2026-physician-30m", [entry("MD1", minutes=30, day="2026-03-05")], "99491", "82.16", month="2026-03",
          alternative="99490"),
 ]
@@ -195,8 +197,8 @@ def test_staffing_flag_shown_for_nj_cma_only() -> None:
 
 def test_provisional_and_unset_amounts_flagged() -> None:
     flags = run(by_id("2026-staff-60m")).flags
-    assert "99439 provisional amount: about $48 (one unconfirmed source); confirm in the CMS PFS " \
-        "Look-Up Tool before billing" in flags
+    assert "99439 provisional amount: 1.51 RVU x $33.4009 (one source; vendor pages say about $48); " \
+        "confirm in the CMS PFS Look-Up Tool before billing" in flags
     assert not any(f.startswith("99490") for f in flags)
     assert "99426 amount not set in the 2025 table: shown as $0.00" in run(by_id("pcm-staff-30m")).flags
 

@@ -24,17 +24,17 @@ from workbench.rules.initiation import g0506_decision, g0506_in_month, initiatio
 # ---------------------------------------------------------------- the 2026 table
 
 TABLE_2026 = [
-    # code, amount, provisional
+    # code, amount, provisional (docs/reference.md, "Payment amounts")
     ("99490", "66.13", False),
-    ("99439", "48.00", True),
+    ("99439", "50.44", True),
     ("99491", "82.16", True),
-    ("99437", "64.67", True),
+    ("99437", "63.13", True),
     ("99487", "144.29", True),
     ("99489", "78.16", True),
-    ("99424", "88.00", True),
-    ("99425", None, False),
+    ("99424", "87.51", True),
+    ("99425", "61.46", True),
     ("99426", None, False),
-    ("99427", "45.42", True),
+    ("99427", "45.43", True),
     ("G0506", None, False),
 ]
 
@@ -257,3 +257,56 @@ def test_excluded_letters_never_accepted(letter, position) -> None:
 def test_demo_identifiers_are_valid(key) -> None:
     assert npi_problem(demo_npi(key)) is None
     assert mbi_problem(demo_mbi(key)) is None
+
+
+# ---------------------------------------------------------------- amounts from their RVU
+
+def test_every_2026_amount_with_an_rvu_is_that_rvu_times_the_conversion_factor() -> None:
+    table = rule_table_for("2026-06")
+    with_rvu = {c: s for c, s in table.sources.items() if s.rvu is not None}
+    assert set(with_rvu) >= {"99490", "99439", "99437", "99489", "99424", "99425", "99427"}
+    for code, src in with_rvu.items():
+        assert table.amount(code) == (src.rvu * Decimal("33.4009")).quantize(Decimal("0.01")), code
+        assert "CMS-1832-F" in src.publication
+    assert all(src.note for src in table.sources.values())  # every figure says where it came from
+
+
+@pytest.mark.parametrize("amount, rvu", [("64.67", "1.89"), ("48.00", "1.51"), ("88.00", "2.62"), (None, "1.84")])
+def test_an_amount_its_own_rvu_contradicts_is_refused(amount, rvu) -> None:
+    from workbench.rules.rule_table import AmountSource, standard_families, table_from_sources
+
+    bad = AmountSource(Decimal(amount) if amount else None, "one source", "test", Decimal(rvu), "test")
+    with pytest.raises(InvalidInput, match="RVU"):
+        table_from_sources(year=2026, families=standard_families(), sources={"99437": bad}, source="t",
+                           conversion_factor=Decimal("33.4009"))
+
+
+@given(st.integers(min_value=100, max_value=500), st.integers(min_value=0, max_value=4))
+def test_rvu_rounding_is_half_up_to_the_cent(hundredths, extra) -> None:
+    from workbench.rules.rule_table import AmountSource
+
+    rvu = Decimal(hundredths) / 100
+    src = AmountSource(None, "one source", "", rvu)
+    got = src.from_rvu(Decimal("33.4009"))
+    assert got == got.quantize(Decimal("0.01"))
+    assert abs(got - rvu * Decimal("33.4009")) <= Decimal("0.005")
+
+
+def test_99437_unit_limit_is_two_by_default_and_listed() -> None:
+    table = rule_table_for("2026-06")
+    assert table.unit_limits == {"99439": 2, "99437": 2}
+    assert table.family("ccm_practitioner").units(30 * 60 + 5 * 30 * 60) == (1, 2)
+
+
+def test_reference_amount_tables_are_made_from_the_code() -> None:
+    """docs/reference.md's amount tables are the ones scripts/reference_amounts.py makes."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("reference_amounts", root / "scripts" / "reference_amounts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    doc = (root / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert module.render(doc) == doc, "run: python scripts/reference_amounts.py"
+    assert "| 99437 | $63.13 | 1.89 |" in doc

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 from workbench.errors import InvalidInput
@@ -72,15 +72,34 @@ CONFIRMED = frozenset({"confirmed", "good"})
 
 @dataclass(frozen=True)
 class AmountSource:
-    """One code's amount in a year's table, with how sure we are of it and where it came from."""
+    """One code's amount in a year's table, with how sure we are of it and where it came from.
+
+    Where a source gives the code's total RVU (national non-facility), the amount is that RVU times
+    the year's conversion factor, rounded to the cent: :meth:`check` refuses a table whose amount
+    and RVU disagree, so a figure copied from a locality page cannot pass for the national one."""
 
     amount: Decimal | None  #: None: not set (billed as $0.00, flagged)
     confidence: str  #: "confirmed" | "good" | "two sources" | "one source" | "approximate" | ...
     note: str = ""  #: where the figure came from, shown on the bill when provisional
+    rvu: Decimal | None = None  #: total RVU, national non-facility, where a source gives it
+    publication: str = ""  #: the publication the figure or RVU comes from (rule, addendum, file)
 
     @property
     def provisional(self) -> bool:
         return self.amount is not None and self.confidence not in CONFIRMED
+
+    def from_rvu(self, conversion_factor: Decimal) -> Decimal | None:
+        """RVU x conversion factor, rounded half up to the cent (None without an RVU)."""
+        if self.rvu is None:
+            return None
+        return (self.rvu * conversion_factor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def check(self, code: str, conversion_factor: Decimal | None) -> None:
+        """Refuse an amount that its own RVU contradicts (more than a cent apart)."""
+        want = self.from_rvu(conversion_factor) if conversion_factor is not None else None
+        if want is not None and (self.amount is None or abs(self.amount - want) > Decimal("0.01")):
+            raise InvalidInput(f"{code}: the table says {self.amount} but {self.rvu} RVU x "
+                               f"{conversion_factor} is {want}.")
 
 
 @dataclass(frozen=True)
@@ -93,10 +112,18 @@ class RuleTable:
     provisional: frozenset[str] = frozenset()  #: codes whose amount is not confirmed
     source: str = ""
     notes: Mapping[str, str] = field(default_factory=dict)  #: code -> why its amount is provisional
+    sources: Mapping[str, AmountSource] = field(default_factory=dict)  #: code -> where its amount is from
+    conversion_factor: Decimal | None = None  #: the year's PFS conversion factor
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "amounts", MappingProxyType(dict(self.amounts)))
         object.__setattr__(self, "notes", MappingProxyType(dict(self.notes)))
+        object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+
+    @property
+    def unit_limits(self) -> dict[str, int]:
+        """Add-on code -> the most units billed in a month (where the table sets a limit)."""
+        return {f.addon_code: f.addon_cap for f in self.families if f.addon_cap is not None}
 
     def provisional_note(self, code: str) -> str:
         return self.notes.get(code) or "not confirmed"
@@ -118,10 +145,32 @@ class RuleTable:
 
 
 def table_from_sources(*, year: int, families: tuple[CodeFamily, ...], sources: Mapping[str, AmountSource],
-                       source: str) -> RuleTable:
-    """A :class:`RuleTable` from one dict of :class:`AmountSource` (amount, confidence, note)."""
+                       source: str, conversion_factor: Decimal | None = None) -> RuleTable:
+    """A :class:`RuleTable` from one dict of :class:`AmountSource` (amount, confidence, note, RVU);
+    every amount with an RVU is checked against RVU x ``conversion_factor``."""
+    for code, src in sources.items():
+        src.check(code, conversion_factor)
     return RuleTable(year=year, families=families,
                      amounts={code: src.amount for code, src in sources.items()},
                      provisional=frozenset(code for code, src in sources.items() if src.provisional),
                      source=source,
-                     notes={code: src.note for code, src in sources.items() if src.provisional})
+                     notes={code: src.note for code, src in sources.items() if src.provisional},
+                     sources=sources, conversion_factor=conversion_factor)
+
+
+def amounts_markdown(table: RuleTable) -> str:
+    """The year's amounts as the Markdown table docs/reference.md shows (made from the table, so
+    the two never disagree: ``python scripts/reference_amounts.py`` rewrites that section)."""
+    rows = ["| code | amount | total RVU | source | confidence | on the bill |",
+            "|---|---|---|---|---|---|"]
+    for code, src in table.sources.items():
+        amount = f"${src.amount}" if src.amount is not None else "not set"
+        rvu = f"{src.rvu}" if src.rvu is not None else "—"
+        bill = ("final" if not src.provisional and src.amount is not None
+                else "provisional" if src.amount is not None else '"amount not set", claim held')
+        limit = table.unit_limits.get(code)
+        where = "; ".join(x for x in (src.note, src.publication) if x)
+        if limit is not None:
+            where += f"; at most {limit} unit{'s' if limit != 1 else ''} a month"
+        rows.append(f"| {code} | {amount} | {rvu} | {where} | {src.confidence} | {bill} |")
+    return "\n".join(rows) + "\n"
