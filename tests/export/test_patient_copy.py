@@ -45,16 +45,17 @@ def text_of(html: str) -> str:
 def test_plain_words_and_sections(copy_wb) -> None:
     copy = patient_copy(copy_wb, "P00001")
     titles = [s.title for s in copy.sections]
-    assert titles == ["What to do now", "What to watch for", "Your health conditions", "Your medicines",
-                      "Your goals"]
+    assert titles == ["What you do", "What to watch for, and when to call", "What your care team does for you",
+                      "Your allergies", "Your health conditions", "Your medicines", "Your goals"]
     sections = {s.title: s.items for s in copy.sections}
     assert sections["Your health conditions"] == ("High blood pressure", "Diabetes (high blood sugar)")
     assert sections["Your medicines"] == ("Lisinopril: 10 mg, every day",)
     assert sections["Your goals"] == ("Bring A1c under 8 (A1c < 8 %, by May 2027)",)
-    todo = sections["What to do now"]
+    todo = sections["What you do"]
     assert todo[0] == "Check your blood pressure each morning and write it down (daily)"
-    assert "We arranged: Van ride booked for Dec 4" in todo
-    watch = sections["What to watch for"]
+    assert "We arranged: Van ride booked for Dec 4" in sections["What your care team does for you"]
+    assert sections["Your allergies"] == ("No allergies on record. Tell us if you have any.",)
+    watch = sections["What to watch for, and when to call"]
     assert any("180/120" in x for x in watch) and any("below 70" in x for x in watch)
     assert any("BE FAST" in x for x in watch)
 
@@ -79,9 +80,22 @@ def test_care_team_member_direct_phone(copy_wb, make_bundle) -> None:
     assert calls["Your care manager, Nora Nurse"] == "(518) 555-0142"
 
 
-def test_no_24_7_line_on_record_says_so(wb) -> None:
-    calls = dict(patient_copy(wb, "P00001").calls)
-    assert calls["Day or night, 24/7 (a care-team member who can see this plan)"].startswith("not on record yet")
+@pytest.mark.parametrize("phone, after_hours, missing", [
+    ("", "", "the practice's phone number and its 24/7 line"),
+    ("(518) 555-0100", "", "its 24/7 line"),
+    ("", "(518) 555-0199", "the practice's phone number"),
+    ("  ", "(518) 555-0199", "the practice's phone number"),
+])
+def test_printing_without_the_numbers_is_refused_saying_where_to_set_them(wb, tmp_path, phone, after_hours,
+                                                                          missing) -> None:
+    from workbench.errors import InvalidInput
+
+    wb.as_user("S004").set_settings(r.PracticeSettings(name="Main Street Practice", phone=phone,
+                                                       after_hours_phone=after_hours))
+    with pytest.raises(InvalidInput) as err:
+        write_patient_copy(wb.as_user("S001"), "P00001", tmp_path / "out")
+    assert f"without {missing}:" in str(err.value) and "--after-hours-phone" in str(err.value)
+    assert not (tmp_path / "out").exists()  # nothing written
 
 
 def test_html_has_no_codes_escapes_and_prints(copy_wb, make_bundle) -> None:
@@ -100,7 +114,7 @@ def test_html_has_no_codes_escapes_and_prints(copy_wb, make_bundle) -> None:
     assert not ICD10.search(words), ICD10.search(words)
     assert "966222" not in words and "MG Oral Tablet" not in words  # no RxNorm codes or strings
     assert "Levothyroxine tablet: 75 mcg, once a day before breakfast" in words
-    assert words.index("What to do now") < words.index("What to watch for") < words.index("Whom to call")
+    assert words.index("Whom to call") < words.index("What you do") < words.index("What to watch for")
 
 
 def test_pdf_has_the_same_words(copy_wb, tmp_path) -> None:
@@ -111,7 +125,9 @@ def test_pdf_has_the_same_words(copy_wb, tmp_path) -> None:
     path.write_bytes(data)
     text = " ".join(page.extract_text() for page in PdfReader(path).pages)
     flat = re.sub(r"\s+", " ", text)
-    for needle in ("Your care plan", "What to do now", "What to watch for", "Whom to call", "(518) 555-0199",
+    first_page = re.sub(r"\s+", " ", PdfReader(path).pages[0].extract_text())
+    assert "(518) 555-0199" in first_page and "call or text 988" in first_page  # numbers on page 1
+    for needle in ("Your care plan", "What you do", "What to watch for", "Whom to call", "(518) 555-0199",
                    "High blood pressure", "Lisinopril: 10 mg, every day", "call or text 988"):
         assert needle in flat, needle
     assert not ICD10.search(flat)
@@ -158,3 +174,39 @@ def test_medicine_when(frequency, plain) -> None:
 ])
 def test_condition_names_have_no_codes(code, display, plain) -> None:
     assert pw.condition_name(r.Condition(code, display)) == plain
+
+
+def _patient_with(copy_wb, make_bundle, pid, meds, interventions=(), goals=(), allergies=()):
+    bundle = make_bundle(pid)
+    bundle.medications = list(meds)
+    bundle.allergies = list(allergies)
+    copy_wb.as_user("S004").add_patient(bundle)
+    copy_wb.revise_care_plan(pid, r.CarePlan(problem_list="N18.4", goals=tuple(goals),
+                                             interventions=tuple(interventions)), 0, "plan")
+    return {s.title: s.items for s in patient_copy(copy_wb, pid).sections}
+
+
+def test_advice_to_avoid_a_class_never_sits_silently_above_a_medicine_of_it(copy_wb, make_bundle) -> None:
+    s = _patient_with(copy_wb, make_bundle, "P00020",
+                      [r.Medication("naproxen 500 MG Oral Tablet", "198013", "500 mg", "twice daily")],
+                      [r.Intervention("Remind about kidney labs and avoiding NSAIDs", "care manager",
+                                      "every 6 months")])
+    (med,) = s["Your medicines"]
+    assert med.startswith("Naproxen tablet: 500 mg") and "ask your doctor before your next dose" in med
+    assert any(x.startswith("Ask your doctor about Naproxen tablet") for x in s["What you do"])
+    # the staff reminder is the care team's job, not the patient's to-do list
+    assert not any("NSAID" in x for x in s["What you do"] if not x.startswith("Ask your doctor"))
+
+
+def test_blood_thinner_safety_allergies_and_current_goals_only(copy_wb, make_bundle) -> None:
+    s = _patient_with(copy_wb, make_bundle, "P00021",
+                      [r.Medication("warfarin sodium 5 MG Oral Tablet", "855332", "5 mg", "daily")],
+                      goals=[r.Goal("Walk 20 minutes a day", "minutes", "20", date(2025, 6, 1)),
+                             r.Goal("Keep INR 2-3", "INR", "2-3", date(2027, 6, 1))],
+                      allergies=[r.Allergy("penicillin", "hives")])
+    watch = s["What to watch for, and when to call"]
+    assert "hit your head" in watch[0] and "bleeding" in watch[0]
+    assert s["Your allergies"] == ("penicillin: hives",)
+    goals = s["Your goals"]
+    assert any("INR" in g for g in goals) and not any("Walk" in g for g in goals)
+    assert goals[-1].startswith("Goals whose date has passed")

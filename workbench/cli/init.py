@@ -79,5 +79,5 @@ def cmd_init(args) -> int:
     print(f"Database ready: {wb.engine.url.render_as_string(hide_password=True)}")
     print(f"Practice: {st.name}, {st.state}, time zone {st.timezone}")
     print(f"Practice phone: {st.phone or 'not set (--practice-phone)'}; 24/7 line: "
-          f"{st.after_hours_phone or 'not set (--after-hours-phone): the patient copy asks patients to ask for it'}")
+          f"{st.after_hours_phone or 'not set (--after-hours-phone): the patient copy is not printed until both are set'}")
     return 0

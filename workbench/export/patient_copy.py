@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 
 from .. import records as r
+from ..errors import InvalidInput
 from . import plain_words as pw
 
 CSS = """
@@ -62,33 +63,74 @@ def _call_list(patient: r.Patient, team: dict[str, r.User], settings: r.Practice
     return calls
 
 
-def patient_copy(wb, pid: str) -> PatientCopy:
-    """The patient's copy from the record (the current care plan, medicines, care gaps, needs)."""
-    from ..rules.care_gaps import care_gaps
+#: Who does an intervention the patient does themselves (else their care team does it).
+_PATIENT_SIDE = ("patient", "caregiver", "you", "family", "self", "spouse", "daughter", "son")
+_CURRENT_GOAL = ("proposed", "planned", "accepted", "active", "in-progress", "on-hold")
 
+
+def _patient_does(i: r.Intervention) -> bool:
+    who = (i.responsible or "").strip().lower()
+    return not who or any(word in who for word in _PATIENT_SIDE)
+
+
+def _require_numbers(settings: r.PracticeSettings) -> None:
+    missing = [what for what, value in (("the practice's phone number", settings.phone),
+                                        ("its 24/7 line", settings.after_hours_phone)) if not value.strip()]
+    if missing:
+        raise InvalidInput(f"The patient copy cannot be printed without {' and '.join(missing)}: a patient "
+                           "must know whom to call. A supervisor sets them with `workbench init "
+                           "--practice-phone ... --after-hours-phone ...` (docs/reference.md, "
+                           "\"The patient's copy\").", field="after_hours_phone")
+
+
+def patient_copy(wb, pid: str) -> PatientCopy:
+    """The patient's copy from the record (the current care plan, medicines, allergies, care gaps,
+    needs). Refused, with a sentence saying where to set them, until the practice's phone number
+    and 24/7 line are on record."""
+    from ..rules.care_gaps import care_gaps
+    from ..rules.drug_classes import contradictions, safety_lines
+
+    settings = wb.settings
+    _require_numbers(settings)
     chart = wb.chart(pid)
-    p, today, settings = chart.patient, wb.today(), wb.settings
+    p, today = chart.patient, wb.today()
     plan = chart.care_plan.plan if chart.care_plan is not None else None
     conditions = list(dict.fromkeys(pw.condition_name(c) for c in chart.conditions))
-    meds = [pw.medicine_line(m) for m in chart.medications if m.status == "active"]
-    goals = [pw.goal_line(g) for g in plan.goals if g.status in ("proposed", "planned", "accepted", "active")] \
-        if plan else []
-    todo: list[str] = []
-    if plan:
-        for i in plan.interventions:
-            todo.append(i.description + (f" ({i.frequency})" if i.frequency else ""))
-    else:
-        todo.append("Your care team will write your care plan with you at your next call or visit.")
+    current_meds = [m for m in chart.medications if m.status == "active"]
+    interventions = list(plan.interventions) if plan else []
+    advice = [i.description for i in interventions]
+    conflicts = contradictions(advice, [m.name for m in current_meds])
+    flagged = {med for _, med, _ in conflicts}
+    meds = [pw.medicine_line(m) + (": ask your doctor before your next dose, because your care plan "
+                                   "says to avoid this kind of medicine" if m.name in flagged else "")
+            for m in current_meds]
+    goals_all = [g for g in (plan.goals if plan else ()) if g.status in _CURRENT_GOAL]
+    goals = [pw.goal_line(g) for g in goals_all if g.due_date is None or g.due_date >= today]
+    if len(goals) < len(goals_all):
+        goals.append("Goals whose date has passed will be looked at again with you at your next call.")
+    you: list[str] = []
+    for _, med, cls in conflicts:
+        you.append(f"Ask your doctor about {pw.medicine_name(next(m for m in current_meds if m.name == med))}: "
+                   f"your care plan says to avoid {cls.plain}.")
+    you += [i.description + (f" ({i.frequency})" if i.frequency else "") for i in interventions if _patient_does(i)]
+    if not plan:
+        you.append("Your care team will write your care plan with you at your next call or visit.")
     if meds:
-        todo.append("Take your medicines as listed below. Bring this list to every visit and to the pharmacy.")
+        you.append("Take your medicines as listed below. Bring this list to every visit and to the pharmacy.")
     gaps = care_gaps(age=p.age_on(today), sex=p.sex, conditions=chart.conditions, screenings=chart.screenings,
                      immunizations=chart.immunizations, on=today)
-    todo += [f"Due now: {g.label}. Ask your care team to help you book it." for g in gaps]
-    todo += [f"We arranged: {b.action}" for b in chart.barriers
+    you += [f"Due now: {g.label}. Ask your care team to help you book it." for g in gaps]
+    team = [i.description + (f" ({i.frequency})" if i.frequency else "") for i in interventions
+            if not _patient_does(i)]
+    team += [f"We arranged: {b.action}" for b in chart.barriers
              if b.action and b.status != r.BarrierStatus.RESOLVED]
+    allergies = [a.substance + (f": {a.reaction}" if a.reaction else "") for a in chart.allergies]
     sections = (
-        Section("What to do now", tuple(todo)),
-        Section("What to watch for", tuple(pw.warning_signs(chart.conditions))),
+        Section("What you do", tuple(you)),
+        Section("What to watch for, and when to call", tuple(safety_lines([m.name for m in current_meds])
+                                                             + pw.warning_signs(chart.conditions))),
+        Section("What your care team does for you", tuple(team) or ("Your care team calls you each month.",)),
+        Section("Your allergies", tuple(allergies) or ("No allergies on record. Tell us if you have any.",)),
         Section("Your health conditions", tuple(conditions) or ("None on record.",)),
         Section("Your medicines", tuple(meds) or ("None on record.",)),
         Section("Your goals", tuple(goals) or ("You and your care team will set your goals together.",)),
@@ -105,12 +147,9 @@ def to_html(copy: PatientCopy) -> str:
              f"<h1>Your care plan</h1><div class='meta'>{e(copy.patient_name)} &middot; born "
              f"{copy.birth_date.strftime('%B %d, %Y')} &middot; {e(copy.practice)} &middot; printed "
              f"{copy.printed.strftime('%B %d, %Y')}</div>"]
-    first, *rest = copy.sections
-    parts.append(_html_section(first))
-    parts.append(_html_section(rest[0]))
     parts.append("<h2>Whom to call</h2><ul class='call'>" + "".join(
         f"<li><b>{e(who)}:</b> <span>{e(how)}</span></li>" for who, how in copy.calls) + "</ul>")
-    parts += [_html_section(s) for s in rest[1:]]
+    parts += [_html_section(s) for s in copy.sections]
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -153,15 +192,10 @@ def to_pdf(copy: PatientCopy) -> bytes:
     para("Your care plan", 20, "B")
     para(f"{copy.patient_name} · born {copy.birth_date.strftime('%B %d, %Y')} · {copy.practice} · printed "
          f"{copy.printed.strftime('%B %d, %Y')}", 10)
-    first, second, *rest = copy.sections
-    for s in (first, second):
-        heading(s.title)
-        for item in s.items:
-            para(f"•  {item}", indent=2)
-    heading("Whom to call")
+    heading("Whom to call")  # on page 1, before anything else
     for who, how in copy.calls:
         para(f"{who}: {how}", 12, "B" if "24/7" in who else "", indent=2)
-    for s in rest:
+    for s in copy.sections:
         heading(s.title)
         for item in s.items:
             para(f"•  {item}", indent=2)

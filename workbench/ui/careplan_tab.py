@@ -322,7 +322,13 @@ class CarePlanTab(w.VBox):
         self._copy_stale = False
         from workbench.export.patient_copy import patient_copy, to_html, to_pdf  # the patient's plain-words copy
 
-        copy = patient_copy(self.wb, self.pid)
+        from workbench.errors import WorkbenchError
+
+        try:
+            copy = patient_copy(self.wb, self.pid)
+        except WorkbenchError as exc:  # e.g. the practice's numbers are not set yet: say where to set them
+            self.copy.value = f'<div class="ccm-msg ccm-msg-error ccm-cp-refused" role="alert">{esc(str(exc))}</div>'
+            return
         page = to_html(copy)
         link = data_link(page.encode("utf-8"), f"care-plan-{self.pid}.html", "text/html",
                          "Download printable copy (HTML)", "ccm-download ccm-cp-print") + " " + \
