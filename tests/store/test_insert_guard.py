@@ -20,19 +20,7 @@ INSERT_TEXT = re.compile(r"\bINSERT\s+INTO\b", re.IGNORECASE)
 
 #: file -> inserts still built outside the store (to be moved into workbench/store/uow.py).
 KNOWN = {
-    "training/attempts.py": 2,
     "workbench/intake/importer.py": 1,
-    "workbench/service/attestation.py": 1,
-    "workbench/service/careplan.py": 1,
-    "workbench/service/consent.py": 2,
-    "workbench/service/contacts.py": 1,
-    "workbench/service/escalation.py": 2,
-    "workbench/service/identity.py": 3,
-    "workbench/service/panel_load.py": 2,
-    "workbench/service/patients.py": 1,
-    "workbench/service/screening.py": 3,
-    "workbench/service/timers.py": 5,
-    "workbench/service/visits.py": 1,
 }
 
 
