@@ -5,6 +5,7 @@ closed after navigating inside the app leaves no kernel behind."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from guard_helpers import kernel_alive, kernel_processes, wait_until
@@ -22,6 +23,18 @@ def _landing(context, base: str):
     page.goto(f"{base}/voila/render/index.ipynb")
     page.wait_for_selector(".ccm-signin-button", state="visible")
     return page
+
+
+def _ui_chromium() -> str:
+    import sys
+
+    return sys.modules["ccm_ui_browser_fixtures"].CHROMIUM
+
+
+def _ui_args() -> list[str]:
+    import sys
+
+    return sys.modules["ccm_ui_browser_fixtures"].CHROMIUM_ARGS
 
 
 def _no_kernels(server) -> bool:
@@ -90,3 +103,72 @@ def test_a_tab_closed_after_navigating_leaves_no_kernel(browser, guarded_server,
         assert took <= 5
     finally:
         context.close()
+
+
+def _kill_browser(user_data_dir: str) -> None:
+    """The tab's machine vanishes: every process of that Chromium is frozen first (so none can
+    send a close frame or a beacon, as with a lost network), then killed; the operating system
+    then drops the TCP connection. (A renderer that crashes alone is not this case: Chromium's
+    network process closes its websockets as "going away".)"""
+    import signal
+
+    import psutil
+
+    doomed = [p for p in psutil.process_iter(["cmdline"])
+              if any(user_data_dir in part for part in (p.info["cmdline"] or []))]
+    assert doomed
+    for p in doomed:
+        p.send_signal(signal.SIGSTOP)
+    for p in doomed:
+        p.kill()
+    psutil.wait_procs(doomed, timeout=10)
+
+
+def test_a_crashed_tab_with_a_running_timer_is_culled_and_its_timer_is_left_running(guarded_server, tmp_path):
+    """The tab vanishes while its timer runs (the timer bar ticks and writes heartbeats, so
+    Jupyter's idle culler never sees the kernel idle): the kernel is culled after the dead-tab
+    limit (15 s here), the timer stays open and its heartbeats stop, so it is listed as left
+    running once the heartbeat limit passes."""
+    from datetime import timedelta
+
+    from playwright.sync_api import sync_playwright
+
+    from workbench.clock import FixedClock, SystemClock
+    from workbench.service import Workbench
+
+    base, db = guarded_server["base"], guarded_server["db"]
+    wb = Workbench.open(db)
+    uid = wb.users("practitioner")[0].id
+    pid = wb.patients()[0].id
+
+    def mine(system):
+        return [h for h in system.timer_health(uid) if h.timer.patient_id == pid]
+
+    wait_until(lambda: _no_kernels(guarded_server), timeout=60)
+    profile = str(tmp_path / "crashing-chromium")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=_ui_chromium(), args=_ui_args(), headless=True)
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        page.goto(f"{base}/voila/render/chart.ipynb?user={uid}&patient={pid}")
+        page.wait_for_selector(".ccm-chart-header", state="visible")
+        kernel_id = _kernel_id(page)
+        page.click(".ccm-workbar-start")
+        page.wait_for_selector(".ccm-timerbar:has-text('Timer running')")
+        (health,) = mine(wb)
+        wait_until(lambda: mine(wb)[0].last_beat is not None, timeout=90, step=1)
+        _kill_browser(profile)
+        crashed = time.monotonic()
+        wait_until(lambda: not kernel_alive(base, kernel_id), timeout=60, step=1)
+        took = time.monotonic() - crashed
+    assert 12 <= took <= 45, took  # the dead-tab limit, not the closed-page path
+    log = guarded_server["log"].read_text()
+    assert f"Kernel {kernel_id} shut down: no page connected for" in log
+    assert f"Kernel {kernel_id}: its page went away" not in log
+    (after,) = mine(wb)
+    assert after.timer.id == health.timer.id and not after.orphaned  # still open, not yet orphaned
+    later = Workbench.open(db, clock=FixedClock(SystemClock().now() + timedelta(minutes=wb.heartbeat_limit_minutes + 1)))
+    (orphan,) = mine(later)
+    assert orphan.orphaned and "its kernel is gone" in orphan.why
+    wait_until(lambda: _no_kernels(guarded_server), timeout=10)
