@@ -343,7 +343,10 @@ def guarded(app_class: type, per_hub_user: bool = False, limits: Limits | None =
         guard_limits = limits
 
         def init_settings(self):
-            lim = self.guard_limits or Limits.from_env()
+            try:
+                lim = self.guard_limits or Limits.from_env()
+            except ValueError as err:
+                raise SystemExit(str(err)) from None
             self.guard_limits = lim
             conf = self.voila_configuration
             conf.multi_kernel_manager_class = guarded_kernel_manager(conf.multi_kernel_manager_class, lim)
