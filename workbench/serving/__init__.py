@@ -1,1 +1,2 @@
-"""How the workbench is served: the team deployment's Hub sign-in and accounts."""
+"""Serving the dashboards: the Voila command line, the JupyterHub service, signing in at launch and
+stopping the process tree."""
