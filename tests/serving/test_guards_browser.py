@@ -124,14 +124,13 @@ def _kill_browser(user_data_dir: str) -> None:
     psutil.wait_procs(doomed, timeout=10)
 
 
-def test_a_crashed_tab_with_a_running_timer_is_culled_and_its_timer_is_left_running(guarded_server, tmp_path):
+def test_a_crashed_tab_with_a_running_timer_is_culled_and_its_timer_is_left_running(browser, guarded_server,
+                                                                                  tmp_path):
     """The tab vanishes while its timer runs (the timer bar ticks and writes heartbeats, so
     Jupyter's idle culler never sees the kernel idle): the kernel is culled after the dead-tab
     limit (15 s here), the timer stays open and its heartbeats stop, so it is listed as left
     running once the heartbeat limit passes."""
     from datetime import timedelta
-
-    from playwright.sync_api import sync_playwright
 
     from workbench.clock import FixedClock, SystemClock
     from workbench.service import Workbench
@@ -146,22 +145,22 @@ def test_a_crashed_tab_with_a_running_timer_is_culled_and_its_timer_is_left_runn
 
     wait_until(lambda: _no_kernels(guarded_server), timeout=60)
     profile = str(tmp_path / "crashing-chromium")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=_ui_chromium(), args=_ui_args(), headless=True)
-        page = context.new_page()
-        page.set_default_timeout(120_000)
-        page.goto(f"{base}/voila/render/chart.ipynb?user={uid}&patient={pid}")
-        page.wait_for_selector(".ccm-chart-header", state="visible")
-        kernel_id = _kernel_id(page)
-        page.click(".ccm-workbar-start")
-        page.wait_for_selector(".ccm-timerbar:has-text('Timer running')")
-        (health,) = mine(wb)
-        wait_until(lambda: mine(wb)[0].last_beat is not None, timeout=90, step=1)
-        _kill_browser(profile)
-        crashed = time.monotonic()
-        wait_until(lambda: not kernel_alive(base, kernel_id), timeout=60, step=1)
-        took = time.monotonic() - crashed
+    # a Chromium of its own (its own profile folder, so its processes can be found and killed)
+    context = browser.browser_type.launch_persistent_context(
+        profile, executable_path=_ui_chromium(), args=_ui_args(), headless=True)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(f"{base}/voila/render/chart.ipynb?user={uid}&patient={pid}")
+    page.wait_for_selector(".ccm-chart-header", state="visible")
+    kernel_id = _kernel_id(page)
+    page.click(".ccm-workbar-start")
+    page.wait_for_selector(".ccm-timerbar:has-text('Timer running')")
+    (health,) = mine(wb)
+    wait_until(lambda: mine(wb)[0].last_beat is not None, timeout=90, step=1)
+    _kill_browser(profile)
+    crashed = time.monotonic()
+    wait_until(lambda: not kernel_alive(base, kernel_id), timeout=60, step=1)
+    took = time.monotonic() - crashed
     assert 12 <= took <= 45, took  # the dead-tab limit, not the closed-page path
     log = guarded_server["log"].read_text()
     assert f"Kernel {kernel_id} shut down: no page connected for" in log
