@@ -23,23 +23,36 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 OVERDOSE = "overdose-confusion"
 APP = "/services/workbench/voila/render"
 
-#: Sent over the page's own kernel websocket: a code execution (must be dropped) and a
-#: kernel_info_request (must be answered: proves the probe reached the kernel).
+#: Sent over the page's own kernel websocket in the v1 protocol (the only one the workbench
+#: accepts): a code execution (must be dropped) and a kernel_info_request (must be answered:
+#: proves the probe reached the kernel). Each frame received is kept as text.
 PROBE_JS = """
 async (url) => new Promise((resolve) => {
   const seen = [];
   let ws;
-  try { ws = new WebSocket(url); } catch (e) { resolve({error: String(e), seen}); return; }
-  const msg = (type, content) => JSON.stringify({
-    header: {msg_id: Math.random().toString(36).slice(2), msg_type: type, username: "probe",
-             session: "probe-session", date: new Date().toISOString(), version: "5.3"},
-    parent_header: {}, metadata: {}, channel: "shell", content: content, buffers: []});
+  try { ws = new WebSocket(url, ["v1.kernel.websocket.jupyter.org"]); } catch (e) { resolve({error: String(e), seen}); return; }
+  ws.binaryType = "arraybuffer";
+  const enc = new TextEncoder();
+  const v1 = (channel, parts) => {
+    const bufs = [enc.encode(channel), ...parts.map((p) => enc.encode(JSON.stringify(p)))];
+    const offsets = [8 * (bufs.length + 2)];
+    for (const b of bufs) { offsets.push(offsets[offsets.length - 1] + b.length); }
+    const out = new Uint8Array(offsets[offsets.length - 1]);
+    const view = new DataView(out.buffer);
+    view.setBigUint64(0, BigInt(offsets.length), true);
+    offsets.forEach((o, i) => view.setBigUint64(8 * (i + 1), BigInt(o), true));
+    bufs.forEach((b, i) => out.set(b, offsets[i]));
+    return out;
+  };
+  const msg = (type, content) => v1("shell", [
+    {msg_id: Math.random().toString(36).slice(2), msg_type: type, username: "probe",
+     session: "probe-session", date: new Date().toISOString(), version: "5.3"}, {}, {}, content]);
   ws.onopen = () => {
     ws.send(msg("execute_request", {code: "print('EXEC' + '-RAN')", silent: false, store_history: false,
                                     user_expressions: {}, allow_stdin: false, stop_on_error: true}));
     ws.send(msg("kernel_info_request", {}));
   };
-  ws.onmessage = (ev) => { if (typeof ev.data === "string") seen.push(ev.data); };
+  ws.onmessage = (ev) => { seen.push(typeof ev.data === "string" ? ev.data : new TextDecoder().decode(ev.data)); };
   ws.onerror = () => { seen.push("websocket-error"); };
   ws.onclose = (ev) => { seen.push("closed:" + ev.code); };
   setTimeout(() => { try { ws.close(); } catch (e) {} resolve({seen}); }, 8000);

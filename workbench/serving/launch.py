@@ -42,7 +42,7 @@ def hub_service_command(db: str, identity: dict[str, str], notebooks: Path) -> t
 
     port = 8866  # replaced by the Hub's service URL in workbench.serving.hub
     argv, env = voila_command(notebooks, port, db)
-    assert argv[1:3] == ["-m", "voila"], argv
+    assert argv[1:3] == ["-m", "workbench.serving.guards"], argv
     argv[1:3] = ["-m", "workbench.serving.hub"]
     env.update(identity)
     return argv, env
