@@ -27,7 +27,6 @@ from .cli_serve import (_clock_env, _serve, _serve_clock_env, cmd_demo, cmd_serv
                         demo_clock)
 from .cli_training import (cmd_gradebook_export, cmd_scenario_list, cmd_scenario_schema,  # noqa: F401
                            cmd_scenario_validate)
-from .errors import WorkbenchError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -151,13 +150,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command behind the error boundary: a sentence for every failure, never a
+    traceback (an unexpected one goes, redacted, to the log file the sentence names)."""
+    from .boundary import sentence
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0
-    except WorkbenchError as err:
-        print(f"workbench: {err}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("workbench: stopped (Ctrl+C).", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 - the boundary: every failure becomes a sentence
+        where = _where(getattr(args, "db", None))
+        print(f"workbench: {sentence(err, where, context=' '.join(argv or sys.argv[1:2]))}",
+              file=sys.stderr)
         return 2
+
+
+def _where(db) -> str | None:
+    """How a message names ``--db`` (a path, or the URL without its password)."""
+    try:
+        from .store.database import where
+        from .store.engine import database_url
+
+        return where(database_url(resolve_db(db)))
+    except Exception:  # noqa: BLE001 - an unreadable URL: say "the database"
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover

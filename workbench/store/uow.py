@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from .. import records as r
 from ..errors import InvalidInput, NotFound, TimerConflict
@@ -168,13 +168,33 @@ def unit_of_work(engine: Engine, author: r.User, now: datetime,
             raise
         raise mine from None
     except DataError as err:  # a value the checks (workbench.validate) let through: never echo it
+        from ..boundary import record
+
+        record(err, "unit of work")
         raise InvalidInput(f"The database refused a value ({type(err.orig).__name__}); nothing was "
                            "written. Every value should have been checked before: please report "
                            "this.") from None
+    except DBAPIError as err:  # read-only, full, locked, unreachable: a sentence saying what to do
+        raise _fault(err, engine) from None
+
+
+def _fault(err: DBAPIError, engine: Engine) -> Exception:
+    from ..boundary import record
+    from .database import where
+    from .faults import explain
+
+    mine = explain(err, where(engine.url.render_as_string(hide_password=False)))
+    if mine is None:
+        return err
+    record(err, "database fault")
+    return mine
 
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     """A connection for reads (never takes the write lock)."""
-    with engine.connect() as conn:
-        yield conn
+    try:
+        with engine.connect() as conn:
+            yield conn
+    except DBAPIError as err:
+        raise _fault(err, engine) from None
