@@ -55,7 +55,7 @@ def _text_of(path) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _Bad(1, "The file is UTF-16 text (Excel's \"Unicode Text\"): save it as \"CSV UTF-8\".")
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig").replace("\ufeff", "")  # a BOM anywhere is no data
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         raise _Bad(line, "The file is not UTF-8 text (a byte on this line is not UTF-8): save it as "
