@@ -140,6 +140,8 @@ _CONFLICTS = (
      "You already have a timer running (perhaps in another window). Stop it before starting another."),
     ("timer_stops_timer_id", TimerConflict, "This timer was already stopped or closed."),
     ("supersedes_id", InvalidInput, "That entry was already corrected or voided."),
+    ("foreign key", InvalidInput, "A value names a staff member, patient or record that is not in the "
+     "record (add it first): nothing was written."),
 )
 
 
@@ -147,7 +149,7 @@ def translate(err: IntegrityError) -> Exception | None:
     """The project's error for an IntegrityError a concurrent writer caused, or None."""
     text = str(err.orig)
     for needle, cls, message in _CONFLICTS:
-        if needle in text:
+        if needle in text or needle == "foreign key" and needle in text.lower():
             return cls(message)
     return None
 
