@@ -18,7 +18,7 @@ import argparse
 import sys
 
 # The command bodies live in one module per group; their names stay importable from here.
-from .cli_common import (DEMO_DB, DEMO_TIME_OF_DAY, NOTEBOOKS, ROOT, _create, _db_arg,  # noqa: F401
+from .cli_common import (DEMO_DB, DEMO_TIME_OF_DAY, NOTEBOOKS, ROOT, _as_arg, _create, _db_arg,  # noqa: F401
                          _open, _refuse_inside_notebooks, _sqlite_file, resolve_db)
 from .cli_data import (_generate, cmd_import, cmd_panel_export, cmd_panel_generate,  # noqa: F401
                        cmd_report_month, cmd_timers)
@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import CSV files", description="Import staff, patients "
                          "or time from CSV (formats in docs/import.md). A file with any bad row is "
-                         "refused whole; importing the same file twice changes nothing.")
+                         "refused whole; importing the same file twice changes nothing. Say who you are "
+                         "with --as STAFF_ID (required on a PostgreSQL database).")
     isub = imp.add_subparsers(dest="kind", metavar="KIND")
     isub.required = True
     for kind in ("staff", "patients", "time"):
@@ -106,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
                             description=f"Import {kind} from a CSV file (see docs/import.md).")
         p.add_argument("file", help="CSV file")
         _db_arg(p)
+        _as_arg(p)
+        p.add_argument("--update", action="store_true", help="rows already in the record with other "
+                       "details are written as corrections (the old row is kept, superseded, with you "
+                       "as the author); without it such a file is refused, naming each row and field")
         p.set_defaults(func=cmd_import)
 
     pan = sub.add_parser("panel", help="simulated patient panels", description="Simulated panels.")
