@@ -45,22 +45,39 @@ TIME_COLUMNS = ("entry_id", "patient_id", "staff_id", "started_at", "ended_at", 
 #: Optional time column: ``service`` (CCM, PCM, TCM, BHI, RPM; default CCM).
 TIME_OPTIONAL = ("service",)
 
-_IMPORTERS = (r.Role.SUPERVISOR, r.Role.CARE_MANAGER)
-
 
 @dataclass(frozen=True)
 class ImportSummary:
-    """What an import did: rows added, rows already present, and voids written (time only)."""
+    """What an import did: rows added, rows already present, rows changed (``--update``: written
+    as corrections), and voids written (time only). ``raced``: another import of the same rows
+    ran at the same time and wrote them first."""
 
     kind: str  #: "staff" | "patients" | "time"
     path: str
     added: int
     already_present: int
     voided: int = 0
+    changed: int = 0
+    raced: bool = False
 
     def __str__(self) -> str:
-        text = f"{self.path}: {self.added} {self.kind} row(s) added, {self.already_present} already present"
-        return text + (f", {self.voided} entry(ies) voided" if self.voided else "")
+        text = (f"{self.path}: {self.added} {self.kind} row(s) added, {self.already_present} already "
+                f"present, {self.changed} changed")
+        text += f", {self.voided} entry(ies) voided" if self.voided else ""
+        if self.raced:
+            text += " (some rows were already imported by another run at the same time)"
+        return text
+
+
+def differing(pairs: dict[str, tuple[object, object]]) -> list[str]:
+    """The names of the fields whose (record, file) values differ."""
+    return [k for k, (old, new) in pairs.items() if old != new]
+
+
+def changed_words(kind: str, rid: str, fields: list[str], update_hint: bool = True) -> str:
+    """A re-imported row that differs from the record, named by id and fields (never values)."""
+    hint = ": import with --update to write the file's values as a correction" if update_hint else ""
+    return f"{kind} {rid} is already in the record with another {', '.join(fields)}{hint}"
 
 
 class Problems:
@@ -91,8 +108,13 @@ def _message(err: InvalidInput) -> str:
 
 
 def check_user(wb) -> None:
-    if wb.user.role not in _IMPORTERS:
-        raise PermissionDenied("Only a supervisor or care manager may import files.")
+    """The importing person's role may import files (the policy's ``import`` permission)."""
+    from .intake.row_policy import check_importer
+
+    try:
+        check_importer(wb.user)
+    except PermissionDenied:
+        raise PermissionDenied("Only a supervisor or care manager may import files.") from None
 
 
 def row_id(value: str, label: str, max_len: int, seen: dict[str, int], line: int, errs: list[str]) -> None:

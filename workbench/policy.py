@@ -37,6 +37,7 @@ class Action(StrEnum):
     CLOSE_OTHERS_TIMER = "close_others_timer"  #: close a timer someone else left running
     ADD_USER = "add_user"
     SET_SETTINGS = "set_settings"
+    IMPORT = "import"  #: ``workbench import``: files of staff, patients or time (rows checked one by one)
     PAGE_INDEX = "page:index"
     PAGE_WORKLIST = "page:worklist"
     PAGE_CHART = "page:chart"
@@ -94,6 +95,14 @@ DOING = {
     A.ATTEST: "attest complex CCM", A.CLOSE_OTHERS_TIMER: "close another person's timer",
     A.ADD_USER: "add staff", A.SET_SETTINGS: "change the practice settings",
 }
+
+
+#: Files imported on the command line (``workbench import``): the people who manage the panel. Each
+#: row is then checked as the service checks it (adding staff, adding patients, logging time).
+IMPORT = Action.IMPORT
+for _role in (Role.SUPERVISOR, Role.CARE_MANAGER):
+    POLICY[_role][IMPORT] = _ANY
+DOING[IMPORT] = "import files"
 
 
 def _label(role: Role) -> str:

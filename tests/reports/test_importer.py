@@ -110,7 +110,8 @@ def test_void_must_come_after_its_entry(loaded, tmp_path):
 def test_changed_row_with_a_known_id_is_refused(loaded, tmp_path):
     import_time(loaded, write(tmp_path, "time.csv", TIME_CSV))
     changed = TIME_CSV.replace(",12,community_resources", ",13,community_resources")
-    with pytest.raises(ImportRefused, match="line 3: entry T2 is already in the record with other details"):
+    with pytest.raises(ImportRefused, match="line 3: entry T2 is already in the record with another minutes: "
+                       "import with --update"):
         import_time(loaded, write(tmp_path, "time2.csv", changed))
 
 
