@@ -334,8 +334,8 @@ def _import_patients(wb, path, update: bool) -> ImportSummary:
 # ----------------------------------------------------------------------------------- time
 
 
-def import_time(wb, path) -> ImportSummary:
+def import_time(wb, path, update: bool = False) -> ImportSummary:
     """Import time entries, and voids of earlier entries (see :mod:`workbench.import_time`)."""
     from .import_time import import_time as run
 
-    return run(wb, path)
+    return run(wb, path, update)
