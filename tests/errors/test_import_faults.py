@@ -20,7 +20,8 @@ from conftest import sample_patient  # noqa: E402
 
 from workbench import records as r  # noqa: E402
 from workbench.errors import ImportRefused, PermissionDenied, WorkbenchError  # noqa: E402
-from workbench.importer import import_patients, import_staff, import_time  # noqa: E402
+from workbench.intake.importer import import_patients, import_staff  # noqa: E402
+from workbench.intake.time_entries import import_time  # noqa: E402
 from workbench.store import schema as s  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -238,7 +239,7 @@ def test_the_reader_undoes_exactly_what_the_guard_does():
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from workbench.csvread import restore_cell
+    from workbench.intake.csvread import restore_cell
     from workbench.export.cells import safe_cell
 
     @given(st.text(max_size=20))

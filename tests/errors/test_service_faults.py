@@ -234,7 +234,7 @@ def test_a_full_disk_is_a_sentence_and_nothing_is_half_written(sqlite_url, clock
     try:
         w = Workbench(full, system.get_user("S004"), clock)
         big = "private-note-text " * 200
-        from workbench import importer
+        from workbench.intake import importer, time_entries
 
         pfile, tfile = tmp_path / "patients.csv", tmp_path / "time.csv"
         pfile.write_text("patient_id,first_name,last_name,birth_date,sex,state,conditions,consent_date,"
@@ -246,7 +246,7 @@ def test_a_full_disk_is_a_sentence_and_nothing_is_half_written(sqlite_url, clock
         cases = [lambda: w.load_panel(r.Panel(staff=[], patients=[
                      _addressed(f"P{n:05d}", big) for n in range(301, 341)])),
                  lambda: importer.import_patients(w, pfile),
-                 lambda: importer.import_time(w, tfile)]
+                 lambda: time_entries.import_time(w, tfile)]
         for call in cases:
             before = (system.count("patients"), system.count("time_entries"), system.count("conditions"))
             _refused(call, DatabaseFault, "full")

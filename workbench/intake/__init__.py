@@ -1,1 +1,2 @@
-"""Bringing files into the record: parse, check (values, policy per row), and report."""
+"""Ways into the record from files and panels: the CSV reader, the staff, patient and time imports,
+and patient bundles turned into checked rows."""

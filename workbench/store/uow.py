@@ -170,7 +170,7 @@ def unit_of_work(engine: Engine, author: r.User, now: datetime,
             raise
         raise mine from None
     except DataError as err:  # a value the checks (workbench.validate) let through: never echo it
-        from ..boundary import record
+        from .faultlog import record
 
         record(err, "unit of work")
         raise InvalidInput(f"The database refused a value ({type(err.orig).__name__}); nothing was "
@@ -181,7 +181,7 @@ def unit_of_work(engine: Engine, author: r.User, now: datetime,
 
 
 def _fault(err: DBAPIError, engine: Engine) -> Exception:
-    from ..boundary import record
+    from .faultlog import record
     from .database import where
     from .faults import explain
 

@@ -2,7 +2,7 @@
 
 Each tab's kernel runs the widgets' handlers. ipywidgets hands an exception a handler did not
 catch to the kernel's ``showtraceback``; :func:`install` replaces it, for that kernel, with
-:func:`workbench.boundary.sentence`: a :class:`~workbench.errors.WorkbenchError` shows its own
+:func:`workbench.service.boundary.sentence`: a :class:`~workbench.errors.WorkbenchError` shows its own
 message, a database fault says what to do, and anything else shows "something went wrong;
 nothing was written; the details are in LOG_FILE" while the traceback, redacted, goes to the
 log file. No traceback, SQL statement or value from the record reaches the page.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from ..boundary import sentence
+from ..service.boundary import sentence
 
 
 def install(show: Callable[[str], None], shell=None) -> bool:

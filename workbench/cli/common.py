@@ -7,9 +7,9 @@ import argparse
 import os
 from pathlib import Path
 
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 DEMO_DB = Path("data") / "demo.db"
 #: the demo's clock on ``--today DATE``: that day at this time in the practice's time zone
@@ -46,23 +46,23 @@ def _refuse_inside_notebooks(db: str) -> None:
                              "serves: give a path outside it with --db (e.g. data/demo.db).")
 
 
-def _db_arg(p: argparse.ArgumentParser, default_help: str = "WORKBENCH_DB or ./data/workbench.db") -> None:
+def db_arg(p: argparse.ArgumentParser, default_help: str = "WORKBENCH_DB or ./data/workbench.db") -> None:
     p.add_argument("--db", default=None, help=f"SQLite path or SQLAlchemy URL (default: {default_help})")
 
 
-def _open(args, user: str | None = None):
-    from .service import Workbench
+def open_db(args, user: str | None = None):
+    from ..service import Workbench
 
     return Workbench.open(resolve_db(args.db), user=user)
 
 
-def _create(args):
-    from .service import Workbench
+def create_db(args):
+    from ..service import Workbench
 
     return Workbench.create(resolve_db(args.db))  # migrations run here, once, never in a kernel
 
 
-def _as_arg(p: argparse.ArgumentParser) -> None:
+def as_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as", dest="as_user", default=None, metavar="STAFF_ID",
                    help="the staff member running this command: what it writes is stamped with them and "
                    "their role decides what they may do (required on a PostgreSQL database; on a SQLite "
@@ -78,7 +78,7 @@ def open_as(args, *, first_staff: bool = False):
     name yet) and stamped with the workbench system user."""
     from .errors import NotFound
 
-    wb = _open(args)
+    wb = open_db(args)
     team = wb.engine.dialect.name != "sqlite"
     who = getattr(args, "as_user", None) or (None if team else os.environ.get("WORKBENCH_USER") or None)
     if who:

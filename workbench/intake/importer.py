@@ -2,7 +2,7 @@
 
 Every import follows the same rules:
 
-1. **Nothing lost.** Files are read by :mod:`workbench.csvread`, which refuses an unbalanced
+1. **Nothing lost.** Files are read by :mod:`workbench.intake.csvread`, which refuses an unbalanced
    quote, a repeated or blank column name and a row with the wrong number of values, so every
    line is either a row, part of a quoted value, or a reported error.
 2. **All or nothing.** Every row is checked first, by the same checks the service API uses
@@ -27,16 +27,16 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from . import records as r
-from . import validate as v
+from .. import records as r
+from .. import validate as v
 from .csvread import read_csv
-from .errors import ImportRefused, InvalidInput, PermissionDenied
-from .store import queries as q
-from .store import schema as s
+from ..errors import ImportRefused, InvalidInput, PermissionDenied
+from ..store import queries as q
+from ..store import schema as s
 
-from .export.panel_csv import PATIENT_COLUMNS, STAFF_COLUMNS, export_panel  # noqa: F401  (one format)
-from .export.panel_csv import PATIENT_EXTRA_COLUMNS
-from .export.panel_csv import STAFF_EXTRA_COLUMNS as STAFF_OPTIONAL  # read when present
+from ..export.panel_csv import PATIENT_COLUMNS, STAFF_COLUMNS  # one format: the panel export's
+from ..export.panel_csv import PATIENT_EXTRA_COLUMNS
+from ..export.panel_csv import STAFF_EXTRA_COLUMNS as STAFF_OPTIONAL  # read when present
 
 #: Optional patient columns, read when present: the panel export's extra columns, and ``npi``,
 #: the billing practitioner's NPI (kept on the staff member: see :func:`_billing_npi`).
@@ -111,10 +111,8 @@ def _message(err: InvalidInput) -> str:
 
 def check_user(wb) -> None:
     """The importing person's role may import files (the policy's ``import`` permission)."""
-    from .intake.row_policy import check_importer
-
     try:
-        check_importer(wb.user)
+        wb.check_import()
     except PermissionDenied:
         raise PermissionDenied("Only a supervisor or care manager may import files.") from None
 
@@ -141,10 +139,10 @@ def import_staff(wb, path, update: bool = False) -> ImportSummary:
     Adding staff is a supervisor's (the policy's ``add_user``). A staff member already in the
     record with other details is refused, naming the fields, unless ``update``: then the staff
     record (a reference table, not the clinical record) takes the file's values."""
-    from .intake.row_policy import once_more_if_raced, staff_problem
+    from .races import once_more_if_raced
 
     check_user(wb)
-    refused = staff_problem(wb.user)
+    refused = wb.staff_import_problem()
     if refused is not None:
         raise PermissionDenied(f"{refused} (importing staff adds staff members).")
     result, raced = once_more_if_raced(lambda: _import_staff(wb, path, update))
@@ -222,7 +220,7 @@ def _billing_npi(row: dict[str, str], staff: dict[str, r.User], errs: list[str])
     check digit: docs/reference.md, "Identifiers on a claim") and matched with the staff record,
     where the NPI is kept. With ``billing_practitioner_id`` it must be that practitioner's NPI on
     record; without, it names the billing practitioner (``row`` gets their id)."""
-    from .rules.identifiers import check_npi
+    from ..rules.identifiers import check_npi
 
     if not row.get("npi"):
         return
@@ -262,7 +260,7 @@ def import_patients(wb, path, update: bool = False) -> ImportSummary:
     Optional ``member_id`` (the Medicare Beneficiary Identifier, format-checked), ``payer`` and
     ``npi`` (the billing practitioner's, see :func:`_billing_npi`).
     """
-    from .intake.row_policy import once_more_if_raced
+    from .races import once_more_if_raced
 
     check_user(wb)
     result, raced = once_more_if_raced(lambda: _import_patients(wb, path, update))
@@ -270,16 +268,16 @@ def import_patients(wb, path, update: bool = False) -> ImportSummary:
 
 
 def _import_patients(wb, path, update: bool) -> ImportSummary:
-    from .intake.patient_changes import PatientChanges
-    from .intake.row_policy import Scopes
-    from .loader import bundle_rows, insert_rows
+    from ..store.bulk import insert_rows
+    from .bundles import bundle_rows
+    from .patient_changes import PatientChanges
 
     rows = read_csv(path, PATIENT_COLUMNS).rows
     today = wb.today()
     with wb.read() as conn:
         staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
         existing = {x.id: x for x in conn.execute(select(s.patients))}
-        scopes = Scopes(conn)
+        scopes = wb.import_scopes(conn)
         record = PatientChanges(conn, [row["patient_id"] for _, row in rows if row["patient_id"] in existing])
     problems, seen, bundles, present, changes = Problems(), {}, [], 0, []
     for line, row in rows:
@@ -329,13 +327,3 @@ def _import_patients(wb, path, update: bool) -> ImportSummary:
             for bundle in changes:  # corrections authored by the importing person
                 record.write(conn, bundle, f"corrected by import of {Path(str(path)).name}")
     return ImportSummary("patients", str(path), len(bundles), present, changed=len(changes))
-
-
-# ----------------------------------------------------------------------------------- time
-
-
-def import_time(wb, path, update: bool = False) -> ImportSummary:
-    """Import time entries, and voids of earlier entries (see :mod:`workbench.import_time`)."""
-    from .import_time import import_time as run
-
-    return run(wb, path, update)

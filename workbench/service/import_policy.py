@@ -1,4 +1,4 @@
-"""The service's policy (:mod:`workbench.policy`), row by row, for imported files.
+"""The service's policy (:mod:`workbench.service.policy`), row by row, for imported files.
 
 An import is done by one person (``workbench import --as STAFF_ID``). The file as a whole needs
 the ``import`` permission; then every row is checked as the service would check the same write:
@@ -7,24 +7,19 @@ adding staff (``add_user``), adding a patient (``add_patient`` for a live patien
 AND for the staff member the row credits). A row that fails is a bad row, named with ids only,
 so the file is refused whole.
 
-:func:`once_more_if_raced` makes two imports of the same file at once safe: the one that loses
-the race reads the record again and finds its rows "already present".
+The importers (:mod:`workbench.intake`) reach these checks through the workbench they are given
+(:meth:`ImportPolicyMixin.import_scopes`, ...), so the policy stays in the service.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from .. import policy
 from .. import records as r
 from ..errors import PermissionDenied
 from ..store import schema as s
+from . import policy
 
-T = TypeVar("T")
 Action = policy.Action
 
 
@@ -47,6 +42,9 @@ class Scopes:
 
     def allowed(self, user: r.User, action: Action, scope: str) -> bool:
         return policy.allowed(user.role, action, policy.scope_kind(scope, user.id, self.owner(scope)))
+
+    def may_log_time(self, user: r.User, scope: str) -> bool:
+        return self.allowed(user, Action.LOG_TIME, scope)
 
     def practice_words(self, scope: str) -> str:
         owner = self.owner(scope)
@@ -88,11 +86,15 @@ def staff_problem(importer: r.User) -> PermissionDenied | None:
     return None
 
 
-def once_more_if_raced(run: Callable[[], T]) -> tuple[T, bool]:
-    """``run()``; if another import wrote the same ids between our reading and our writing (a
-    unique key refuses the write, nothing of ours was written), ``run()`` once more: it now finds
-    those rows already present. Returns (result, whether it raced)."""
-    try:
-        return run(), False
-    except IntegrityError:
-        return run(), True
+class ImportPolicyMixin:
+    """What the importers ask the service: may the signed-in user import, add staff, and which
+    rows of a file the policy refuses."""
+
+    def check_import(self) -> None:
+        check_importer(self.user)
+
+    def staff_import_problem(self) -> PermissionDenied | None:
+        return staff_problem(self.user)
+
+    def import_scopes(self, conn) -> Scopes:
+        return Scopes(conn)

@@ -15,16 +15,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from . import records as r
-from . import validate as v
+from .. import records as r
+from .. import validate as v
 from .csvread import read_csv
-from .errors import InvalidInput
+from ..errors import InvalidInput
 from .importer import TIME_COLUMNS, ImportSummary, Problems, changed_words, check_user, row_id
-from .policy import Action
-from .store import queries as q
-from .store import schema as s
-from .store.bulk import insert_many
-from .store.uow import entry_values
+from ..store import queries as q
+from ..store import schema as s
+from ..store.bulk import insert_many
+from ..store.uow import entry_values
 
 _CHUNK = 500
 
@@ -168,11 +167,11 @@ def import_time(wb, path, update: bool = False) -> ImportSummary:
     (both or neither is a bad row). A row with ``voids_entry_id`` voids that entry (already in
     the record, or on an earlier line of the file) with ``note`` as the reason. Every row is
     checked against the policy for the importing person and for the staff member it credits
-    (:mod:`workbench.intake.row_policy`). A row whose ``entry_id`` is in the record with other
+    (:mod:`workbench.service.import_policy`). A row whose ``entry_id`` is in the record with other
     details is refused, naming the fields, unless ``update``: then it is written as a correction
     superseding the current version, authored by the importing person.
     """
-    from .intake.row_policy import once_more_if_raced
+    from .races import once_more_if_raced
 
     check_user(wb)
     result, raced = once_more_if_raced(lambda: _import_time(wb, path, update))
@@ -180,8 +179,6 @@ def import_time(wb, path, update: bool = False) -> ImportSummary:
 
 
 def _import_time(wb, path, update: bool) -> ImportSummary:
-    from .intake.row_policy import Scopes
-
     rows = read_csv(path, TIME_COLUMNS).rows
     now, tz = wb.now(), wb.tz
     te = s.time_entries
@@ -190,7 +187,7 @@ def _import_time(wb, path, update: bool) -> ImportSummary:
         rows_p = list(conn.execute(select(s.patients.c.id, s.patients.c.birth_date, s.patients.c.scope)))
         patients = {x.id: x.birth_date for x in rows_p}
         scope_of = {x.id: x.scope for x in rows_p}
-        scopes = Scopes(conn)
+        scopes = wb.import_scopes(conn)
         ids = list(dict.fromkeys([row["entry_id"] for _, row in rows if row["entry_id"]]
                                  + [row["voids_entry_id"] for _, row in rows if row["voids_entry_id"]]))
         known = _known_entries(conn, ids)
@@ -218,7 +215,7 @@ def _import_time(wb, path, update: bool) -> ImportSummary:
             owner = in_file.get(target) or (known[target].patient_id if target in known else None)
             if owner is None:
                 errs.append(f"voids_entry_id {target} is not in the record or on an earlier line")
-            elif not scopes.allowed(wb.user, Action.LOG_TIME, scope_of.get(owner, "live")):
+            elif not scopes.may_log_time(wb.user, scope_of.get(owner, "live")):
                 errs.append(f"you (--as {wb.user.id}) may not void time on patient {owner}")
             elif row["patient_id"] and row["patient_id"] != owner:
                 errs.append(f"voids_entry_id {target} belongs to patient {owner}, not {row['patient_id']}")

@@ -17,16 +17,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-# The command bodies live in one module per group; their names stay importable from here.
-from .cli_common import (DEMO_DB, DEMO_TIME_OF_DAY, NOTEBOOKS, ROOT, _as_arg, _create, _db_arg,  # noqa: F401
-                         _open, _refuse_inside_notebooks, _sqlite_file, resolve_db)
-from .cli_data import (_generate, cmd_import, cmd_panel_export, cmd_panel_generate,  # noqa: F401
-                       cmd_report_month, cmd_timers)
-from .cli_init import add_init_command, cmd_init  # noqa: F401
-from .cli_serve import (_clock_env, _serve, _serve_clock_env, cmd_demo, cmd_serve,  # noqa: F401
-                        demo_clock)
-from .cli_training import (cmd_gradebook_export, cmd_scenario_list, cmd_scenario_schema,  # noqa: F401
-                           cmd_scenario_validate)
+from ..errors import WorkbenchError
+from .common import DEMO_DB, DEMO_TIME_OF_DAY, as_arg, db_arg, resolve_db
+from .data import cmd_import, cmd_panel_export, cmd_panel_generate, cmd_report_month, cmd_timers
+from .init import add_init_command
+from .serve import cmd_demo, cmd_serve
+from .training import cmd_gradebook_export, cmd_scenario_list, cmd_scenario_schema, cmd_scenario_validate
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "--hub (the team deployment, docs/deployment.md), --user ID (one person), "
                        "or --demo-sign-in (a picker without passwords, for demonstrations). "
                        "Ctrl+C or SIGTERM stops Voila and every kernel it started.")
-    _db_arg(p)
+    db_arg(p)
     p.add_argument("--port", type=int, default=8866, help="port (default 8866; under --hub the Hub's "
                    "service URL decides)")
     who = p.add_argument_group("who signs in (choose one)")
@@ -75,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("timers", help="list timers still running",
                        description="List every timer still running, e.g. after a kernel died. "
                        "Close one in the chart's Time tab, with the real end time and a reason.")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_timers)
 
     rep = sub.add_parser("report", help="reports", description="Reports.")
@@ -85,13 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "patient with time that month: codes, billable minutes, amount, minutes by "
                         "staff, flags and reasons; then totals.")
     p.add_argument("--month", required=True, help="YYYY-MM")
-    _db_arg(p)
+    db_arg(p)
     p.add_argument("--format", choices=["table", "csv", "xlsx", "json"], default="table")
     p.add_argument("--out", default=None, help="file to write (default: standard output; "
                    "required for xlsx)")
     p.set_defaults(func=cmd_report_month)
 
-    from .cli_exports import add_export_commands, add_report_commands  # report claims, export fhir
+    from .exports import add_export_commands, add_report_commands  # report claims, export fhir
 
     add_report_commands(rsub)
     add_export_commands(sub)
@@ -106,8 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = isub.add_parser(kind, help=f"import {kind} from a CSV file",
                             description=f"Import {kind} from a CSV file (see docs/import.md).")
         p.add_argument("file", help="CSV file")
-        _db_arg(p)
-        _as_arg(p)
+        db_arg(p)
+        as_arg(p)
         p.add_argument("--update", action="store_true", help="rows already in the record with other "
                        "details are written as corrections (the old row is kept, superseded, with you "
                        "as the author); without it such a file is refused, naming each row and field")
@@ -121,12 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=int, default=None, help="number of patients")
     p.add_argument("--seed", type=int, default=7, help="seed (same seed, same panel)")
     p.add_argument("--preset", default=None, help="onboarding-12, clinic-500 or stress-10000")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_panel_generate)
     p = psub.add_parser("export", help="write staff.csv and patients.csv in the import format",
                         description="Export the live panel as the import CSV files.")
     p.add_argument("--out", required=True, help="folder to write staff.csv and patients.csv into")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_panel_export)
 
     sc = sub.add_parser("scenario", help="training scenarios", description="Training scenarios.")
@@ -149,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = gsub.add_parser("export", help="export the gradebook as CSV", description="Export the "
                         "cohort gradebook as CSV.")
     p.add_argument("--out", required=True, help="CSV file")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_gradebook_export)
     return parser
 
@@ -157,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command behind the error boundary: a sentence for every failure, never a
     traceback (an unexpected one goes, redacted, to the log file the sentence names)."""
-    from .boundary import sentence
+    from ..service.boundary import sentence
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -176,13 +172,9 @@ def main(argv: list[str] | None = None) -> int:
 def _where(db) -> str | None:
     """How a message names ``--db`` (a path, or the URL without its password)."""
     try:
-        from .store.database import where
-        from .store.engine import database_url
+        from ..store.database import where
+        from ..store.engine import database_url
 
         return where(database_url(resolve_db(db)))
     except Exception:  # noqa: BLE001 - an unreadable URL: say "the database"
         return None
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ImportRefused
+from ..errors import ImportRefused
 
 #: what the product's spreadsheet exports put before text starting with a formula character
 #: (workbench.export.cells.safe_cell): an apostrophe; undone here so an export round-trips
