@@ -76,7 +76,7 @@ def open_as(args, *, first_staff: bool = False):
     ``WORKBENCH_USER`` (the local configuration's user) when that is set. ``first_staff``: the
     very first staff file of an empty record is imported by the installer (there is nobody to
     name yet) and stamped with the workbench system user."""
-    from .errors import NotFound
+    from ..errors import NotFound
 
     wb = open_db(args)
     team = wb.engine.dialect.name != "sqlite"
