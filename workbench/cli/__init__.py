@@ -153,8 +153,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command behind the error boundary: a sentence for every failure, never a
     traceback (an unexpected one goes, redacted, to the log file the sentence names)."""
-    from ..service.boundary import sentence
-
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -163,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         print("workbench: stopped (Ctrl+C).", file=sys.stderr)
         return 130
     except Exception as err:  # noqa: BLE001 - the boundary: every failure becomes a sentence
+        from ..service.boundary import sentence  # loaded only now: --help stays fast
+
         where = _where(getattr(args, "db", None))
         print(f"workbench: {sentence(err, where, context=' '.join(argv or sys.argv[1:2]))}",
               file=sys.stderr)
