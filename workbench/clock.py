@@ -25,14 +25,17 @@ class Clock(Protocol):
 
 
 def parse_now(text: str) -> datetime:
-    """``WORKBENCH_NOW``'s value as an aware datetime; ValueError with a plain message if bad."""
+    """``WORKBENCH_NOW``'s value as an aware datetime; InvalidInput (a ValueError) with a plain
+    message if bad."""
+    from .errors import InvalidInput  # a ValueError, and a sentence at the error boundary
+
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{NOW_ENV}={text!r} is not an ISO 8601 date and time, e.g. "
+        raise InvalidInput(f"{NOW_ENV}={text!r} is not an ISO 8601 date and time, e.g. "
                          "2026-12-01T11:00:00-05:00") from None
     if when.tzinfo is None:
-        raise ValueError(f"{NOW_ENV}={text!r} needs its UTC offset, e.g. 2026-12-01T11:00:00-05:00")
+        raise InvalidInput(f"{NOW_ENV}={text!r} needs its UTC offset, e.g. 2026-12-01T11:00:00-05:00")
     return when.astimezone(UTC)
 
 

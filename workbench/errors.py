@@ -58,3 +58,8 @@ class DatabaseNotReady(WorkbenchError):
     def __init__(self, message: str, where: str):
         super().__init__(message)
         self.where = where
+
+
+class DatabaseFault(WorkbenchError):
+    """The database could not do what was asked (read-only, full, locked, unreachable, not a
+    workbench database): nothing was written. The message says what to do."""

@@ -112,7 +112,8 @@ def test_void_must_come_after_its_entry(loaded, tmp_path):
 def test_changed_row_with_a_known_id_is_refused(loaded, tmp_path):
     import_time(loaded, write(tmp_path, "time.csv", TIME_CSV))
     changed = TIME_CSV.replace(",12,community_resources", ",13,community_resources")
-    with pytest.raises(ImportRefused, match="line 3: entry T2 is already in the record with other details"):
+    with pytest.raises(ImportRefused, match="line 3: entry T2 is already in the record with another minutes: "
+                       "import with --update"):
         import_time(loaded, write(tmp_path, "time2.csv", changed))
 
 
@@ -124,7 +125,7 @@ def test_changed_row_with_a_known_id_is_refused(loaded, tmp_path):
     ("Q003,Cy,Cole,1950-02-03,F,NY,I10,2026-01-05,,", "give both or neither"),
     ("Q003,Cy,Cole,1950-02-03,F,NY,I10,2026-01-05,telepathy,", "consent_method 'telepathy'"),
     ("Q003,Cy,Cole,1950-02-03,F,NY,I10,,,ZZZ", "care_team_member_id ZZZ is not a staff member"),
-    ("Q001,Ann,Other,1950-02-03,F,NY,I10,,,", "already in the record with another name"),
+    ("Q001,Ann,Other,1950-02-03,F,NY,I10,,,", "already in the record with another last_name"),
     ("Q002,Cy,Cole,1950-02-03,F,NY,I10,,,", "patient_id Q002 is already on line 2"),
     (",Cy,Cole,1950-02-03,F,NY,I10,,,", "patient_id is empty"),
 ])
@@ -146,7 +147,8 @@ def test_bad_staff_file(swb, tmp_path):
     got = info.value.problems
     assert [n for n, _ in got] == [3, 3, 3, 3, 4, 5]
     assert any("role 'nurse'" in m for _, m in got) and any("credential 'RNN'" in m for _, m in got)
-    assert (5, "staff S001 is already in the record with other details (Rita Nurse, RN (care manager), NY)") in got
+    assert (5, "staff S001 is already in the record with another credential: import with --update to write "
+               "the file's values as a correction") in got
     assert swb.count("users") == 8  # system + 7 staff: nothing written
 
 

@@ -84,7 +84,7 @@ def test_open_on_postgresql_checks_without_creating(pg_server):
     engine = make_engine(url)
     assert inspect(engine).get_table_names() == []
     engine.dispose()
-    with pytest.raises(DatabaseNotReady, match="Cannot reach a workbench database"):
+    with pytest.raises(DatabaseNotReady, match="has no database"):
         Workbench.open(url + "_missing")
     create_database(url)
     assert Workbench.open(url).users() == []

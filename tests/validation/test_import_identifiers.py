@@ -47,7 +47,7 @@ def patients(*rows: str, header: str = HEADER):
 
 
 def staff(*rows: str, header: str = STAFF_HEADER + ",npi,phone"):
-    return lambda wb, f: import_staff(wb, f("\n".join([header, *rows]) + "\n"))
+    return lambda wb, f: import_staff(wb.as_user("S004"), f("\n".join([header, *rows]) + "\n"))
 
 
 def stored(pid: str, **expected):
@@ -164,9 +164,9 @@ def test_the_same_file_twice_and_a_changed_member_id(vwb, csv_file):
 def test_staff_npi_round_trip_then_patients_by_npi(vwb, csv_file):
     """A staff file with NPIs, then a patients file naming the billing practitioner by NPI only."""
     npi = demo_npi("import:round-trip")
-    import_staff(vwb, csv_file(f"{STAFF_HEADER},npi\nS170,Dr. Rue Trip,practitioner,MD,NY,{npi}\n"))
+    import_staff(vwb.as_user("S004"), csv_file(f"{STAFF_HEADER},npi\nS170,Dr. Rue Trip,practitioner,MD,NY,{npi}\n"))
     assert vwb.get_user("S170").npi == npi
-    again = import_staff(vwb, csv_file(f"{STAFF_HEADER},npi\nS170,Dr. Rue Trip,practitioner,MD,NY,{npi}\n"))
+    again = import_staff(vwb.as_user("S004"), csv_file(f"{STAFF_HEADER},npi\nS170,Dr. Rue Trip,practitioner,MD,NY,{npi}\n"))
     assert again.already_present == 1
     summary = import_patients(vwb, csv_file(patient_file(row("I170", bp="", npi=npi), header=HEADER)))
     assert summary.added == 1

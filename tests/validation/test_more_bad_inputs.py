@@ -36,7 +36,7 @@ def imp_patients(content):
 
 
 def imp_staff(content):
-    return lambda wb, f: import_staff(wb, f(content))
+    return lambda wb, f: import_staff(wb.as_user("S004"), f(content))
 
 
 def prow(pid, **kw):

@@ -33,7 +33,7 @@ def imp_patients(text):
 
 
 def imp_staff(text):
-    return lambda wb, f: import_staff(wb, f(text))
+    return lambda wb, f: import_staff(wb.as_user("S004"), f(text))
 
 
 def patient_row(pid="Q100", *, birth="1950-02-03", sex="F", state="NY", conditions="I10", consent="", method=""):

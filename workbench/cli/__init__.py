@@ -18,7 +18,7 @@ import argparse
 import sys
 
 from ..errors import WorkbenchError
-from .common import DEMO_DB, DEMO_TIME_OF_DAY, db_arg
+from .common import DEMO_DB, DEMO_TIME_OF_DAY, as_arg, db_arg, resolve_db
 from .data import cmd_import, cmd_panel_export, cmd_panel_generate, cmd_report_month, cmd_timers
 from .init import add_init_command
 from .serve import cmd_demo, cmd_serve
@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import CSV files", description="Import staff, patients "
                          "or time from CSV (formats in docs/import.md). A file with any bad row is "
-                         "refused whole; importing the same file twice changes nothing.")
+                         "refused whole; importing the same file twice changes nothing. Say who you are "
+                         "with --as STAFF_ID (required on a PostgreSQL database).")
     isub = imp.add_subparsers(dest="kind", metavar="KIND")
     isub.required = True
     for kind in ("staff", "patients", "time"):
@@ -102,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
                             description=f"Import {kind} from a CSV file (see docs/import.md).")
         p.add_argument("file", help="CSV file")
         db_arg(p)
+        as_arg(p)
+        p.add_argument("--update", action="store_true", help="rows already in the record with other "
+                       "details are written as corrections (the old row is kept, superseded, with you "
+                       "as the author); without it such a file is refused, naming each row and field")
         p.set_defaults(func=cmd_import)
 
     pan = sub.add_parser("panel", help="simulated patient panels", description="Simulated panels.")
@@ -146,10 +151,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command behind the error boundary: a sentence for every failure, never a
+    traceback (an unexpected one goes, redacted, to the log file the sentence names)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0
-    except WorkbenchError as err:
-        print(f"workbench: {err}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("workbench: stopped (Ctrl+C).", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 - the boundary: every failure becomes a sentence
+        from ..service.boundary import sentence  # loaded only now: --help stays fast
+
+        where = _where(getattr(args, "db", None))
+        print(f"workbench: {sentence(err, where, context=' '.join(argv or sys.argv[1:2]))}",
+              file=sys.stderr)
         return 2
+
+
+def _where(db) -> str | None:
+    """How a message names ``--db`` (a path, or the URL without its password)."""
+    try:
+        from ..store.database import where
+        from ..store.engine import database_url
+
+        return where(database_url(resolve_db(db)))
+    except Exception:  # noqa: BLE001 - an unreadable URL: say "the database"
+        return None

@@ -60,3 +60,39 @@ def create_db(args):
     from ..service import Workbench
 
     return Workbench.create(resolve_db(args.db))  # migrations run here, once, never in a kernel
+
+
+def as_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as", dest="as_user", default=None, metavar="STAFF_ID",
+                   help="the staff member running this command: what it writes is stamped with them and "
+                   "their role decides what they may do (required on a PostgreSQL database; on a SQLite "
+                   "file the default is WORKBENCH_USER, the one person of `workbench serve --user`)")
+
+
+def open_as(args, *, first_staff: bool = False):
+    """The workbench signed in as the person who runs a data command (``--as STAFF_ID``).
+
+    On a team (PostgreSQL) database ``--as`` is required. On a SQLite file it defaults to
+    ``WORKBENCH_USER`` (the local configuration's user) when that is set. ``first_staff``: the
+    very first staff file of an empty record is imported by the installer (there is nobody to
+    name yet) and stamped with the workbench system user."""
+    from ..errors import NotFound
+
+    wb = open_db(args)
+    team = wb.engine.dialect.name != "sqlite"
+    who = getattr(args, "as_user", None) or (None if team else os.environ.get("WORKBENCH_USER") or None)
+    if who:
+        try:
+            return wb.as_user(who)
+        except NotFound:
+            raise WorkbenchError(f"--as {who}: there is no staff member with that id in this database "
+                                 "(give your own staff id).") from None
+    if first_staff and not wb.users():
+        return wb
+    if team:
+        raise WorkbenchError("This is a team database (PostgreSQL): say who runs this command with --as "
+                             "STAFF_ID (your staff id). What it writes is stamped with you, and your role "
+                             "decides what you may import.")
+    raise WorkbenchError("Say who runs this command with --as STAFF_ID (your staff id), or set "
+                         "WORKBENCH_USER: what it writes is stamped with you, and your role decides what "
+                         "you may import.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import open_db
+from .common import open_as, open_db
 from ..errors import WorkbenchError
 
 
@@ -50,10 +50,10 @@ def cmd_import(args) -> int:
 
     if not Path(args.file).is_file():
         raise WorkbenchError(f"No such file: {args.file}")
-    wb = open_db(args)
+    wb = open_as(args, first_staff=args.kind == "staff")
     fn = {"staff": importer.import_staff, "patients": importer.import_patients,
           "time": import_time}[args.kind]
-    summary = fn(wb, args.file)
+    summary = fn(wb, args.file, update=args.update)
     print(summary)
     return 0
 
@@ -63,7 +63,7 @@ def cmd_panel_generate(args) -> int:
         raise WorkbenchError("Give --size N or --preset NAME.")
     if args.size is not None and args.size <= 0:
         raise WorkbenchError("--size must be a positive number of patients.")
-    wb = open_db(args)
+    wb = open_db(args)  # simulated patients, written as the workbench system user
     n = _generate(wb, args.size, args.seed, args.preset)
     print(f"Loaded {n} patients into {wb.engine.url.render_as_string(hide_password=True)}")
     return 0

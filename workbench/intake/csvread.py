@@ -30,6 +30,15 @@ from pathlib import Path
 
 from ..errors import ImportRefused
 
+#: what the product's spreadsheet exports put before text starting with a formula character
+#: (workbench.export.cells.safe_cell): an apostrophe; undone here so an export round-trips
+_GUARDED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def restore_cell(value: str) -> str:
+    """The text an exported, formula-guarded cell stood for (``'=HYPERLINK(...)`` -> ``=HYPERLINK(...)``)."""
+    return value[1:] if value.startswith(_GUARDED) else value
+
 DELIMITER = ","
 _OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
@@ -55,7 +64,7 @@ def _text_of(path) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _Bad(1, "The file is UTF-16 text (Excel's \"Unicode Text\"): save it as \"CSV UTF-8\".")
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig").replace("\ufeff", "")  # a BOM anywhere is no data
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         raise _Bad(line, "The file is not UTF-8 text (a byte on this line is not UTF-8): save it as "
@@ -222,7 +231,9 @@ def read_csv(path, required: tuple[str, ...]) -> CsvFile:
                     else "a value is missing")
             problems.append((line, f"{len(values)} values, but the header has {ncols} columns ({hint})."))
             continue
-        row = {c: v.strip() for c, v in zip(columns, values)}
+        # a value the product's exports guarded against spreadsheet formulas ('=..., '+..., '-...,
+        # '@...) comes back as it was (docs/import.md, "Formula guards")
+        row = {c: restore_cell(v.strip()) for c, v in zip(columns, values)}
         if any(row.values()):
             rows.append((line, row))
     if problems:

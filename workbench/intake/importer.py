@@ -21,7 +21,9 @@ Extra columns are allowed and ignored, except the optional ones each format name
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -45,22 +47,39 @@ TIME_COLUMNS = ("entry_id", "patient_id", "staff_id", "started_at", "ended_at", 
 #: Optional time column: ``service`` (CCM, PCM, TCM, BHI, RPM; default CCM).
 TIME_OPTIONAL = ("service",)
 
-_IMPORTERS = (r.Role.SUPERVISOR, r.Role.CARE_MANAGER)
-
 
 @dataclass(frozen=True)
 class ImportSummary:
-    """What an import did: rows added, rows already present, and voids written (time only)."""
+    """What an import did: rows added, rows already present, rows changed (``--update``: written
+    as corrections), and voids written (time only). ``raced``: another import of the same rows
+    ran at the same time and wrote them first."""
 
     kind: str  #: "staff" | "patients" | "time"
     path: str
     added: int
     already_present: int
     voided: int = 0
+    changed: int = 0
+    raced: bool = False
 
     def __str__(self) -> str:
-        text = f"{self.path}: {self.added} {self.kind} row(s) added, {self.already_present} already present"
-        return text + (f", {self.voided} entry(ies) voided" if self.voided else "")
+        text = (f"{self.path}: {self.added} {self.kind} row(s) added, {self.already_present} already "
+                f"present, {self.changed} changed")
+        text += f", {self.voided} entry(ies) voided" if self.voided else ""
+        if self.raced:
+            text += " (some rows were already imported by another run at the same time)"
+        return text
+
+
+def differing(pairs: dict[str, tuple[object, object]]) -> list[str]:
+    """The names of the fields whose (record, file) values differ."""
+    return [k for k, (old, new) in pairs.items() if old != new]
+
+
+def changed_words(kind: str, rid: str, fields: list[str], update_hint: bool = True) -> str:
+    """A re-imported row that differs from the record, named by id and fields (never values)."""
+    hint = ": import with --update to write the file's values as a correction" if update_hint else ""
+    return f"{kind} {rid} is already in the record with another {', '.join(fields)}{hint}"
 
 
 class Problems:
@@ -91,8 +110,11 @@ def _message(err: InvalidInput) -> str:
 
 
 def check_user(wb) -> None:
-    if wb.user.role not in _IMPORTERS:
-        raise PermissionDenied("Only a supervisor or care manager may import files.")
+    """The importing person's role may import files (the policy's ``import`` permission)."""
+    try:
+        wb.check_import()
+    except PermissionDenied:
+        raise PermissionDenied("Only a supervisor or care manager may import files.") from None
 
 
 def row_id(value: str, label: str, max_len: int, seen: dict[str, int], line: int, errs: list[str]) -> None:
@@ -111,14 +133,27 @@ def row_id(value: str, label: str, max_len: int, seen: dict[str, int], line: int
 # ----------------------------------------------------------------------------------- staff
 
 
-def import_staff(wb, path) -> ImportSummary:
+def import_staff(wb, path, update: bool = False) -> ImportSummary:
     """Import ``staff_id,name,role,credential,state`` (credential may be empty, e.g. billing staff),
-    with the optional ``npi`` (practitioners who bill: 10 digits, Luhn-checked) and ``phone``."""
+    with the optional ``npi`` (practitioners who bill: 10 digits, Luhn-checked) and ``phone``.
+    Adding staff is a supervisor's (the policy's ``add_user``). A staff member already in the
+    record with other details is refused, naming the fields, unless ``update``: then the staff
+    record (a reference table, not the clinical record) takes the file's values."""
+    from .races import once_more_if_raced
+
     check_user(wb)
+    refused = wb.staff_import_problem()
+    if refused is not None:
+        raise PermissionDenied(f"{refused} (importing staff adds staff members).")
+    result, raced = once_more_if_raced(lambda: _import_staff(wb, path, update))
+    return dataclasses.replace(result, raced=raced) if raced else result
+
+
+def _import_staff(wb, path, update: bool) -> ImportSummary:
     rows = read_csv(path, STAFF_COLUMNS).rows
     with wb.read() as conn:
         existing = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
-    problems, seen, new, present = Problems(), {}, [], 0
+    problems, seen, new, present, changed = Problems(), {}, [], 0, []
     for line, row in rows:
         errs: list[str] = []
         row_id(row["staff_id"], "staff_id", v.limit_of(s.users.c.id), seen, line, errs)
@@ -131,25 +166,31 @@ def import_staff(wb, path) -> ImportSummary:
         if user is not None and not errs:
             old = existing.get(user.id)
             given = [k for k in STAFF_OPTIONAL if k in row]  # an optional column left out keeps the record's
+            fields = [] if old is None else differing(
+                {k: (getattr(old, k), getattr(user, k)) for k in ("name", "role", "credential", "state", *given)})
             if old is None:
                 new.append(user)
-            elif (old.name, old.role, old.credential, old.state, *(getattr(old, k) for k in given)) == \
-                    (user.name, user.role, user.credential, user.state, *(getattr(user, k) for k in given)):
+            elif not fields:
                 present += 1
+            elif not update:
+                errs.append(changed_words("staff", user.id, fields))
             else:
-                errs.append(f"staff {user.id} is already in the record with other details "
-                            f"({old.label}, {old.state or 'no state'}"
-                            + "".join(f", {k} {getattr(old, k) or 'none'}" for k in given) + ")")
+                changed.append(user)
         for e in errs:
             problems.add(line, e)
     problems.refuse_if_any(path)
-    if new:
+    if new or changed:
         with wb.write() as conn:
-            conn.execute(s.users.insert(), [dict(id=u.id, name=u.name, role=u.role.value,
-                                                 credential=u.credential.value if u.credential else None,
-                                                 state=u.state, active=True, npi=u.npi, phone=u.phone)
-                                            for u in new])
-    return ImportSummary("staff", str(path), len(new), present)
+            if new:
+                conn.execute(s.users.insert(), [dict(id=u.id, name=u.name, role=u.role.value,
+                                                     credential=u.credential.value if u.credential else None,
+                                                     state=u.state, active=True, npi=u.npi, phone=u.phone)
+                                                for u in new])
+            for u in changed:
+                conn.execute(s.users.update().where(s.users.c.id == u.id).values(
+                    name=u.name, role=u.role.value, credential=u.credential.value if u.credential else None,
+                    state=u.state, npi=u.npi, phone=u.phone))
+    return ImportSummary("staff", str(path), len(new), present, changed=len(changed))
 
 
 # ----------------------------------------------------------------------------------- patients
@@ -210,7 +251,7 @@ def _billing_npi(row: dict[str, str], staff: dict[str, r.User], errs: list[str])
         row["billing_practitioner_id"] = holders[0]
 
 
-def import_patients(wb, path) -> ImportSummary:
+def import_patients(wb, path, update: bool = False) -> ImportSummary:
     """Import patients with their conditions and (optional) consent.
 
     ``conditions`` are billable ICD-10-CM codes separated by ``;``. ``consent_date`` and
@@ -219,18 +260,26 @@ def import_patients(wb, path) -> ImportSummary:
     Optional ``member_id`` (the Medicare Beneficiary Identifier, format-checked), ``payer`` and
     ``npi`` (the billing practitioner's, see :func:`_billing_npi`).
     """
-    from ..store.bulk import insert_rows
-    from .bundles import bundle_rows
+    from .races import once_more_if_raced
 
     check_user(wb)
+    result, raced = once_more_if_raced(lambda: _import_patients(wb, path, update))
+    return dataclasses.replace(result, raced=raced) if raced else result
+
+
+def _import_patients(wb, path, update: bool) -> ImportSummary:
+    from ..store.bulk import insert_rows
+    from .bundles import bundle_rows
+    from .patient_changes import PatientChanges
+
     rows = read_csv(path, PATIENT_COLUMNS).rows
     today = wb.today()
     with wb.read() as conn:
         staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
-        existing = {x.id: x for x in conn.execute(select(s.patients.c.id, s.patients.c.first_name,
-                                                         s.patients.c.last_name, s.patients.c.birth_date,
-                                                         s.patients.c.member_id, s.patients.c.payer))}
-    problems, seen, bundles, present = Problems(), {}, [], 0
+        existing = {x.id: x for x in conn.execute(select(s.patients))}
+        scopes = wb.import_scopes(conn)
+        record = PatientChanges(conn, [row["patient_id"] for _, row in rows if row["patient_id"] in existing])
+    problems, seen, bundles, present, changes = Problems(), {}, [], 0, []
     for line, row in rows:
         errs: list[str] = []
         row_id(row["patient_id"], "patient_id", v.limit_of(s.patients.c.id), seen, line, errs)
@@ -250,21 +299,31 @@ def import_patients(wb, path) -> ImportSummary:
         if bundle is not None and not errs:
             p = bundle.patient
             old = existing.get(p.id)
-            ids = [k for k in ("member_id", "payer") if k in row]  # compared when the file gives them
-            if old is None:
+            problem = scopes.patient_problem(wb.user, p.id, old.scope if old is not None else p.scope)
+            if problem:
+                errs.append(problem)
+            elif old is None:
                 bundles.append(bundle)
-            elif (old.first_name, old.last_name, old.birth_date) != (p.first_name, p.last_name, p.birth_date):
-                errs.append(f"patient {p.id} is already in the record with another name or birth date")
-            elif any((getattr(old, k) or "") != getattr(p, k) for k in ids):
-                errs.append(f"patient {p.id} is already in the record with another "
-                            f"{' or '.join(k for k in ids if (getattr(old, k) or '') != getattr(p, k))}")
             else:
-                present += 1
+                optional = [k for k in PATIENT_OPTIONAL if k in row and k != "npi"]  # compared when given
+                fixed, correctable = record.compare(old, bundle, optional, row)
+                if fixed:
+                    errs.append(changed_words("patient", p.id, fixed + correctable, update_hint=False)
+                                + ": a patient's identity and details are corrected in the app, not by import")
+                elif correctable and not update:
+                    errs.append(changed_words("patient", p.id, correctable))
+                elif correctable:
+                    changes.append(bundle)
+                else:
+                    present += 1
         for e in errs:
             problems.add(line, e)
     problems.refuse_if_any(path)
-    if bundles:
-        prepared = bundle_rows(bundles, wb.stamp(), today=today)
+    if bundles or changes:
+        prepared = bundle_rows(bundles, wb.stamp(), today=today) if bundles else None
         with wb.write() as conn:
-            insert_rows(conn, prepared)
-    return ImportSummary("patients", str(path), len(bundles), present)
+            if prepared is not None:
+                insert_rows(conn, prepared)
+            for bundle in changes:  # corrections authored by the importing person
+                record.write(conn, bundle, f"corrected by import of {Path(str(path)).name}")
+    return ImportSummary("patients", str(path), len(bundles), present, changed=len(changes))

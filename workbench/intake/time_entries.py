@@ -9,8 +9,9 @@ minutes (benchmarks/bench_import.py; figures in docs/performance.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ from .. import records as r
 from .. import validate as v
 from .csvread import read_csv
 from ..errors import InvalidInput
-from .importer import TIME_COLUMNS, ImportSummary, Problems, check_user, row_id
+from .importer import TIME_COLUMNS, ImportSummary, Problems, changed_words, check_user, row_id
 from ..store import queries as q
 from ..store import schema as s
 from ..store.bulk import insert_many
@@ -52,14 +53,49 @@ def _check(fn, errs: list[str], *args, **kw):
         return None
 
 
+_COMPARED = ("patient_id", "staff_id", "seconds", "started_at", "activity", "service", "note")
+
+
 def _known_entries(conn, ids: list[str]) -> dict[str, object]:
+    """entry_id -> the entry's CURRENT version in the record (an import with ``--update``, or a
+    correction in the app, writes a new row superseding the one that carries the entry_id)."""
     te = s.time_entries
+    cols = [te.c.id, te.c.external_id, te.c.patient_id, te.c.staff_id, te.c.seconds, te.c.started_at,
+            te.c.activity, te.c.service, te.c.note, te.c.status]
     known: dict[str, object] = {}
     for i in range(0, len(ids), _CHUNK):
-        for x in conn.execute(select(te.c.id, te.c.external_id, te.c.patient_id, te.c.staff_id, te.c.seconds,
-                                     te.c.started_at).where(te.c.external_id.in_(ids[i:i + _CHUNK]))):
+        for x in conn.execute(select(*cols).where(te.c.external_id.in_(ids[i:i + _CHUNK]))):
             known[x.external_id] = x
+    current = {x.id: eid for eid, x in known.items()}
+    while current:  # follow each entry's corrections to the newest
+        step = {}
+        keys = list(current)
+        for i in range(0, len(keys), _CHUNK):
+            for x in conn.execute(select(*cols, te.c.supersedes_id).where(
+                    te.c.supersedes_id.in_(keys[i:i + _CHUNK]))):
+                eid = current[x.supersedes_id]
+                known[eid] = x
+                step[x.id] = eid
+        current = step
     return known
+
+
+def _same_time(old, e) -> list[str]:
+    """The fields of the file's row that differ from the entry's current version."""
+    from .importer import differing
+
+    return differing({"patient_id": (old.patient_id, e.patient_id), "staff_id": (old.staff_id, e.staff.id),
+                      "minutes": (old.seconds, e.seconds), "started_at": (_utc(old.started_at), _utc(e.started_at)),
+                      "activity": (old.activity, e.activity.value), "service": (old.service, e.service.value),
+                      "note": (old.note, e.note)})
+
+
+def _utc(when):
+    from datetime import UTC
+
+    if when is None:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _entry(row: dict[str, str], line_errs: list[str], *, eid: str, patients: dict, staff: dict,
@@ -124,20 +160,34 @@ def _entry(row: dict[str, str], line_errs: list[str], *, eid: str, patients: dic
     return _Checked(eid, pid, staff[sid], service, activity, note, started, ended, seconds, manual, day)
 
 
-def import_time(wb, path) -> ImportSummary:
+def import_time(wb, path, update: bool = False) -> ImportSummary:
     """Import time entries, and voids of earlier entries.
 
     A row gives ``started_at`` (ISO 8601 with offset) and either ``ended_at`` or ``minutes``
     (both or neither is a bad row). A row with ``voids_entry_id`` voids that entry (already in
-    the record, or on an earlier line of the file) with ``note`` as the reason.
+    the record, or on an earlier line of the file) with ``note`` as the reason. Every row is
+    checked against the policy for the importing person and for the staff member it credits
+    (:mod:`workbench.service.import_policy`). A row whose ``entry_id`` is in the record with other
+    details is refused, naming the fields, unless ``update``: then it is written as a correction
+    superseding the current version, authored by the importing person.
     """
+    from .races import once_more_if_raced
+
     check_user(wb)
+    result, raced = once_more_if_raced(lambda: _import_time(wb, path, update))
+    return replace(result, raced=raced) if raced else result
+
+
+def _import_time(wb, path, update: bool) -> ImportSummary:
     rows = read_csv(path, TIME_COLUMNS).rows
     now, tz = wb.now(), wb.tz
     te = s.time_entries
     with wb.read() as conn:
         staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
-        patients = {x.id: x.birth_date for x in conn.execute(select(s.patients.c.id, s.patients.c.birth_date))}
+        rows_p = list(conn.execute(select(s.patients.c.id, s.patients.c.birth_date, s.patients.c.scope)))
+        patients = {x.id: x.birth_date for x in rows_p}
+        scope_of = {x.id: x.scope for x in rows_p}
+        scopes = wb.import_scopes(conn)
         ids = list(dict.fromkeys([row["entry_id"] for _, row in rows if row["entry_id"]]
                                  + [row["voids_entry_id"] for _, row in rows if row["voids_entry_id"]]))
         known = _known_entries(conn, ids)
@@ -149,6 +199,7 @@ def import_time(wb, path) -> ImportSummary:
     problems, seen = Problems(), {}
     new: list[_Checked] = []
     voids: list[tuple[str, str]] = []  # (target entry_id, reason)
+    changes: list[tuple[int, _Checked, list[str]]] = []  # (current row id, the file's row, fields)
     in_file: dict[str, str] = {}  # entry_id -> patient_id of entries defined on earlier lines
     voided_in_file: set[str] = set()
     present = 0
@@ -164,6 +215,8 @@ def import_time(wb, path) -> ImportSummary:
             owner = in_file.get(target) or (known[target].patient_id if target in known else None)
             if owner is None:
                 errs.append(f"voids_entry_id {target} is not in the record or on an earlier line")
+            elif not scopes.may_log_time(wb.user, scope_of.get(owner, "live")):
+                errs.append(f"you (--as {wb.user.id}) may not void time on patient {owner}")
             elif row["patient_id"] and row["patient_id"] != owner:
                 errs.append(f"voids_entry_id {target} belongs to patient {owner}, not {row['patient_id']}")
             elif target in voided_in_file:
@@ -173,19 +226,27 @@ def import_time(wb, path) -> ImportSummary:
             if errs:
                 continue
             voided_in_file.add(target)
-            if target in known and known[target].id in voided_ids:
+            if target in known and (known[target].status != r.RecordStatus.ACTIVE.value
+                                    or known[target].id in voided_ids):
                 present += 1
             else:
                 voids.append((target, row["note"]))
             continue
         entry = _entry(row, errs, eid=eid, patients=patients, staff=staff, now=now, tz=tz)
-        if entry is not None and eid in known:
+        if entry is not None:
+            errs += scopes.time_problems(wb.user, entry.staff, entry.patient_id, scope_of[entry.patient_id])
+        if entry is not None and not errs and eid in known:
             old = known[eid]
-            if (old.patient_id, old.staff_id, old.seconds, old.started_at) == \
-                    (entry.patient_id, entry.staff.id, entry.seconds, entry.started_at):
+            fields = [] if old.status != r.RecordStatus.ACTIVE.value else _same_time(old, entry)
+            if not fields:
                 present += 1
+            elif "patient_id" in fields:
+                errs.append(f"entry {eid} is in the record for patient {old.patient_id}, not {entry.patient_id}: "
+                            "void it and import the time under a new entry_id")
+            elif not update:
+                errs.append(changed_words("entry", eid, fields))
             else:
-                errs.append(f"entry {eid} is already in the record with other details; correct it in the app")
+                changes.append((old.id, entry, fields))
             in_file[eid] = old.patient_id
         elif entry is not None:
             new.append(entry)
@@ -193,7 +254,7 @@ def import_time(wb, path) -> ImportSummary:
         for e in errs:
             problems.add(line, e)
     problems.refuse_if_any(path)
-    if new or voids:
+    if new or voids or changes:
         with wb.write() as conn:
             stamp = conn.stamp
             insert_many(conn, te, [entry_values(
@@ -209,4 +270,12 @@ def import_time(wb, path) -> ImportSummary:
                     select(te.c.id, te.c.external_id).where(te.c.external_id.in_(fresh[i:i + _CHUNK])))})
             for target, reason in voids:
                 conn.supersede(te, row_ids[target], reason, void=True)
-    return ImportSummary("time", str(path), len(new), present, voided=len(voids))
+            for current_id, e, fields in changes:  # corrections authored by the importing person
+                conn.supersede(te, current_id, f"corrected by import of {Path(path).name}: {', '.join(fields)}",
+                               void=False, changes=dict(
+                                   staff_id=e.staff.id, staff_role=e.staff.role.value,
+                                   staff_credential=e.staff.credential.value if e.staff.credential else "",
+                                   service=e.service.value, activity=e.activity.value, note=e.note,
+                                   started_at=e.started_at, ended_at=e.ended_at, seconds=e.seconds,
+                                   service_date=e.service_date, manual=e.manual))
+    return ImportSummary("time", str(path), len(new), present, voided=len(voids), changed=len(changes))

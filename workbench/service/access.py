@@ -86,6 +86,10 @@ class AccessMixin:
                 out.append(row)
         return out
 
+    def _staff_exists(self, uid: str) -> bool:
+        with self.read() as conn:
+            return conn.execute(select(s.users.c.id).where(s.users.c.id == uid)).first() is not None
+
     def add_training_patient(self, bundle: r.PatientBundle, attempt_id: str, trainee_id: str,
                              scenario_id: str, seed: int = 0) -> r.Patient:
         """Make a scenario's practice patient and register whose attempt it is, in one unit of
@@ -95,6 +99,14 @@ class AccessMixin:
         from ..store.bulk import insert_rows
 
         scope = f"{policy.TRAINING_PREFIX}{attempt_id}"
+        if not isinstance(bundle, r.PatientBundle):
+            raise InvalidInput(f"A practice patient must be a PatientBundle, not {type(bundle).__name__}.")
+        for col in ("billing_practitioner_id", "care_team_member_id"):
+            uid = getattr(bundle.patient, col)
+            if uid is not None and not isinstance(uid, str):
+                raise InvalidInput(f"{col} must be a staff id, not {type(uid).__name__}.", col)
+            if uid is not None and not self._staff_exists(uid):
+                raise InvalidInput(f"{col} {v.show(uid)} is not a staff member (add them as staff first).", col)
         if bundle.patient.scope != scope:
             raise InvalidInput(f"A practice patient for attempt {attempt_id} has the scope {scope}.")
         trainee = self.get_user(trainee_id)

@@ -50,6 +50,8 @@ class MedicationsMixin:
     def add_medication(self, pid: str, med: r.Medication, reason: str) -> r.Medication:
         """Add a medicine to the list (e.g. reconciled from a discharge list)."""
         reason = v.text(reason, "Why the list changes", field="reason")
+        if not isinstance(med, r.Medication):
+            raise InvalidInput(f"A medicine must be a Medication, not {type(med).__name__}.", "medication")
         name = v.short(med.name, "Medicine", field="name")
         with self.write() as conn:
             self._patient_row(conn, pid)
@@ -66,8 +68,7 @@ class MedicationsMixin:
                           reason: str = "") -> r.Medication:
         """A new row for a medicine: another dose or frequency, or stopped; with a reason."""
         reason = v.text(reason, "Why the medicine changes", field="reason")
-        if isinstance(med_id, bool) or not isinstance(med_id, int):
-            raise InvalidInput("Medicine id must be a whole number.", "med_id")
+        med_id = v.row_id(med_id, "Medicine id", "med_id")
         changes: dict = {}
         if dose is not None:
             changes["dose"] = v.short(dose, "Dose")
@@ -95,6 +96,7 @@ class MedicationsMixin:
         channel = v.choice(channel, r.Channel, "Channel", "channel")
         if not isinstance(due_at, datetime) or due_at.tzinfo is None:
             raise InvalidInput("The follow-up needs a due date and time with a time zone.", "due_at")
+        due_at = v.a_datetime(due_at, "The follow-up's due time", field="due_at")
         now = self.now()
         if due_at < now:
             raise InvalidInput("A follow-up is due in the future.", "due_at")

@@ -62,6 +62,8 @@ class PatientsMixin:
 
         if isinstance(bundle, r.Patient):
             bundle = r.PatientBundle(patient=bundle)
+        if not isinstance(bundle, r.PatientBundle) or not isinstance(bundle.patient, r.Patient):
+            raise InvalidInput(f"add_patient needs a PatientBundle or a Patient, not {type(bundle).__name__}.")
         with self.read() as conn:
             staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
             scope = getattr(bundle.patient, "scope", "live")

@@ -39,6 +39,7 @@ class Action(StrEnum):
     GRADE = "grade"  #: override a trainee's score, release feedback
     ADD_USER = "add_user"
     SET_SETTINGS = "set_settings"
+    IMPORT = "import"  #: ``workbench import``: files of staff, patients or time (rows checked one by one)
     PAGE_INDEX = "page:index"
     PAGE_WORKLIST = "page:worklist"
     PAGE_CHART = "page:chart"
@@ -98,6 +99,14 @@ DOING = {
     A.GRADE: "change a trainee's score or release feedback",
     A.ADD_USER: "add staff", A.SET_SETTINGS: "change the practice settings",
 }
+
+
+#: Files imported on the command line (``workbench import``): the people who manage the panel. Each
+#: row is then checked as the service checks it (adding staff, adding patients, logging time).
+IMPORT = Action.IMPORT
+for _role in (Role.SUPERVISOR, Role.CARE_MANAGER):
+    POLICY[_role][IMPORT] = _ANY
+DOING[IMPORT] = "import files"
 
 
 def _label(role: Role) -> str:

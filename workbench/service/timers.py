@@ -163,12 +163,10 @@ class TimerMixin:
             conn.lock_staff(self.user.id)
             running = self._open_timer_rows(conn, self.user.id)
             if running:
-                t = running[0]
-                other = conn.execute(select(s.patients.c.first_name, s.patients.c.last_name)
-                                     .where(s.patients.c.id == t.patient_id)).first()
+                t = running[0]  # named by patient id: a message never carries a patient's name
                 since = t.started_at.astimezone(self.tz).strftime("%H:%M")
                 raise TimerConflict(
-                    f"Your timer for {other.first_name} {other.last_name} has been running since "
+                    f"Your timer for patient {t.patient_id} has been running since "
                     f"{since}. Stop it before starting another.")
             tid = conn.insert(s.timers, patient_id=patient.id, staff_id=self.user.id, started_at=now,
                               activity=activity.value, service=service.value, note=note)
@@ -211,13 +209,16 @@ class TimerMixin:
                 raise InvalidInput(
                     f"This timer was left running: {why}. Close it as abandoned with the real end "
                     "time (or discard it); it is not closed at now.")
+            if seconds < 1:
+                raise InvalidInput("This timer has run for less than a second: there is no time to "
+                                   "record. Let it run, or discard it (close it without time).", "seconds")
             if seconds > v.MAX_ENTRY_MINUTES * 60:
                 raise InvalidInput(
                     f"This timer has run for {seconds // 3600} h, more than 12 hours: it was "
                     "probably left running. Close it as abandoned with the real end time.")
             entry = conn.insert_entry(patient_id=t.patient_id, staff=self.user,
                                        service=r.Service(t.service), activity=act, note=final_note,
-                                       started_at=t.started_at, ended_at=now, seconds=max(seconds, 0),
+                                       started_at=t.started_at, ended_at=now, seconds=seconds,
                                        manual=False, mode=r.EntryMode.TIMER, timer_id=t.id)
             conn.insert(s.timer_stops, timer_id=t.id, stopped_at=now, time_entry_id=entry.id,
                         closure_reason="")

@@ -25,6 +25,7 @@ from .contacts import ContactsMixin
 from .core import SYSTEM_USER, _engine_for
 from .escalation import EscalationMixin
 from .identity import IdentityMixin
+from .import_policy import ImportPolicyMixin
 from .medications import MedicationsMixin
 from .patients import PatientsMixin
 from .screening import ScreeningMixin
@@ -35,7 +36,7 @@ from .visits import VisitsMixin
 
 class Workbench(AccessMixin, IdentityMixin, PatientsMixin, TimerMixin, TimeEntriesMixin,
                 ConsentMixin, CarePlanMixin, ContactsMixin, ScreeningMixin, EscalationMixin,
-                AttestationMixin, VisitsMixin, MedicationsMixin):
+                AttestationMixin, VisitsMixin, MedicationsMixin, ImportPolicyMixin):
     """The CCM record for one signed-in user. Make one with :meth:`open`."""
 
     def __init__(self, engine: Engine, user: r.User, clock: Clock | None = None):

@@ -22,10 +22,28 @@ def database_url(db: str | os.PathLike | None = None) -> str:
     return db
 
 
+def check_url(url: str) -> None:
+    """Refuse, in a sentence, a URL that cannot be read or whose scheme the workbench does not
+    support (e.g. ``mysql://``), before any driver is imported."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from .faults import explain, unsupported_url
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except (ArgumentError, ValueError) as err:
+        raise explain(ArgumentError(f"URL: {err}"), url.split("://", 1)[0] + "://…") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise unsupported_url(url.split("://", 1)[0] + "://…", backend)
+
+
 def make_engine(db: str | os.PathLike | None = None, echo: bool = False) -> Engine:
     url = database_url(db)
+    check_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        # hide_parameters: an error's text never carries the statement's values (names, notes)
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised by every test
@@ -46,4 +64,4 @@ def make_engine(db: str | os.PathLike | None = None, echo: bool = False) -> Engi
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)

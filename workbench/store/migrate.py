@@ -57,9 +57,18 @@ def check_schema(engine: Engine, where: str) -> None:
 
     ``where`` names the database in the message (a path, or a URL without its password).
     """
+    from sqlalchemy.exc import DBAPIError
+
+    from .faults import explain
+
     try:
         found = current_revision(engine)
-    except OperationalError:
+    except DBAPIError as err:
+        fault = explain(err, where)
+        if fault is not None:  # no such database or role, unreachable, not a SQLite file, ...
+            raise DatabaseNotReady(str(fault), where) from None
+        if not isinstance(err, OperationalError):
+            raise
         raise DatabaseNotReady(
             f"Cannot reach a workbench database at {where}. If it does not exist yet, create it "
             f"with: {init_command(where)}", where) from None

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from .. import records as r
 from ..errors import InvalidInput, NotFound, TimerConflict
@@ -178,6 +178,8 @@ _CONFLICTS = (
      "You already have a timer running (perhaps in another window). Stop it before starting another."),
     ("timer_stops_timer_id", TimerConflict, "This timer was already stopped or closed."),
     ("supersedes_id", InvalidInput, "That entry was already corrected or voided."),
+    ("foreign key", InvalidInput, "A value names a staff member, patient or record that is not in the "
+     "record (add it first): nothing was written."),
 )
 
 
@@ -185,7 +187,7 @@ def translate(err: IntegrityError) -> Exception | None:
     """The project's error for an IntegrityError a concurrent writer caused, or None."""
     text = str(err.orig)
     for needle, cls, message in _CONFLICTS:
-        if needle in text:
+        if needle in text or needle == "foreign key" and needle in text.lower():
             return cls(message)
     return None
 
@@ -206,13 +208,33 @@ def unit_of_work(engine: Engine, author: r.User, now: datetime,
             raise
         raise mine from None
     except DataError as err:  # a value the checks (workbench.validate) let through: never echo it
+        from .faultlog import record
+
+        record(err, "unit of work")
         raise InvalidInput(f"The database refused a value ({type(err.orig).__name__}); nothing was "
                            "written. Every value should have been checked before: please report "
                            "this.") from None
+    except DBAPIError as err:  # read-only, full, locked, unreachable: a sentence saying what to do
+        raise _fault(err, engine) from None
+
+
+def _fault(err: DBAPIError, engine: Engine) -> Exception:
+    from .faultlog import record
+    from .database import where
+    from .faults import explain
+
+    mine = explain(err, where(engine.url.render_as_string(hide_password=False)))
+    if mine is None:
+        return err
+    record(err, "database fault")
+    return mine
 
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     """A connection for reads (never takes the write lock)."""
-    with engine.connect() as conn:
-        yield conn
+    try:
+        with engine.connect() as conn:
+            yield conn
+    except DBAPIError as err:
+        raise _fault(err, engine) from None

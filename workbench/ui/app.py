@@ -167,11 +167,16 @@ class WorkbenchApp(w.VBox):
         self.msg.add_class("ccm-app-msg")
         super().__init__([w.HTML(STYLE), self.bridge, self.pinned, self.body])
         self.add_class("ccm-app")
+        from .boundary import install
+
+        install(self.fault)  # a handler's uncaught failure: a sentence here, the details in the log
         try:
             base, problem = session.open_as(db, session.signed_in_id(self.params), clock)
-        except WorkbenchError as exc:
+        except Exception as exc:  # noqa: BLE001 - the page's boundary: a sentence, never a traceback
+            from ..service.boundary import sentence
+
             self.top.value = top_bar(None, start)
-            self.body.children = [w.HTML(message(str(exc), "error"))]
+            self.body.children = [w.HTML(message(sentence(exc, context="open page"), "error"))]
             return
         self.wb = base
         if base.user.id == SYSTEM_USER.id:
@@ -181,6 +186,12 @@ class WorkbenchApp(w.VBox):
             self.body.children = [*extra, self.signin]
         else:
             self.signed_in(base)
+
+    def fault(self, text: str) -> None:
+        """Show a failure no control caught, at the top of the page (the error boundary)."""
+        self.msg.value = message(text, "error")
+        if self.msg not in self.body.children:
+            self.body.children = [self.msg, *self.body.children]
 
     # ------------------------------------------------------------------ compatibility
     @property
@@ -211,13 +222,18 @@ class WorkbenchApp(w.VBox):
         target = str(change["new"]).split("#", 1)[0].strip()
         if not target:
             return
-        handler = getattr(self.content, "handle_nav", None)
-        if handler is not None and handler(target):
-            return  # a view that keeps its own sub-screens (a practice shift's worklist) took it
-        if target == "back":
-            self.back()
-        else:
-            self.navigate(target)
+        try:
+            handler = getattr(self.content, "handle_nav", None)
+            if handler is not None and handler(target):
+                return  # a view that keeps its own sub-screens (a practice shift's worklist) took it
+            if target == "back":
+                self.back()
+            else:
+                self.navigate(target)
+        except Exception as exc:  # noqa: BLE001 - an observer's failure: the page's boundary
+            from ..service.boundary import sentence
+
+            self.fault(sentence(exc, context="navigate"))
 
     def navigate(self, target: str, remember: bool = True) -> bool:
         """Show ``target`` (``worklist``, ``chart:PID``, ``chart``, ``month``, ``index``,

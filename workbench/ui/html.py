@@ -36,7 +36,9 @@ def esc(value: object) -> str:
             return ""
     except ImportError:  # pragma: no cover - pandas is a dependency
         pass
-    return html.escape(str(value), quote=True)
+    from ..validate.basic import printable  # controls and BOMs never reach the page
+
+    return html.escape(printable(str(value)), quote=True)
 
 
 def progress_bar(minutes: float, billable_at: float = 20) -> str:

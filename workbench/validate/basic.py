@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import unicodedata
 from enum import Enum
 from typing import TypeVar
 
@@ -23,9 +24,30 @@ E = TypeVar("E", bound=Enum)
 #: PostgreSQL INTEGER, the type of every row id.
 INT_MAX = 2**31 - 1
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ID = re.compile(r"^[^\s\x00-\x1f\x7f]+$")
+#: C0 and C1 control characters (ESC, NEL among them) and the Unicode line and paragraph
+#: separators: never in a name, an id or one line of text
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: the same, less line breaks and tabs, for notes (NEL, LS and PS become line breaks first)
+_CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NOTE_BREAKS = re.compile(r"[\x85\u2028\u2029]")
+#: ids: no spaces, controls, separators or format characters (zero-width, direction marks)
+_ID = re.compile(r"^[^\s\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]+$")
+#: a byte-order mark (U+FEFF): removed wherever it is (a spreadsheet or an editor adds them)
+BOM = "\ufeff"
+_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def visible(value: str) -> bool:
+    """Whether ``value`` holds at least one character a person can see (not only spaces,
+    zero-width characters, marks or controls)."""
+    return any(unicodedata.category(ch) not in _INVISIBLE and ch != "\u3164" for ch in value)
+
+
+def printable(value: str) -> str:
+    """``value`` as a page shows free text: C0/C1 controls other than line breaks and tabs, and
+    byte-order marks, removed (a stored note can never move the cursor or recolour a terminal)."""
+    return _CONTROL_IN_NOTE.sub("", _NOTE_BREAKS.sub("\n", value.replace(BOM, "")))
 
 
 def show(value, limit: int = 40) -> str:
@@ -37,7 +59,8 @@ def show(value, limit: int = 40) -> str:
     if not isinstance(value, str):
         return type(value).__name__
     text = value if len(value) <= limit else value[:limit] + "…"
-    return "'" + _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) + "'"
+    return "'" + _SHOWN.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xff
+                            else f"\\x{ord(m.group()):02x}", text) + "'"
 
 
 def limit_of(column) -> int:
@@ -58,21 +81,22 @@ def _plain(value, label: str, field: str | None) -> str:
     except UnicodeEncodeError:
         raise InvalidInput(f"{label} contains characters that are not valid text "
                            "(unpaired surrogates): retype it.", field) from None
-    return value
+    return value.replace(BOM, "")
 
 
 def text(value, label: str, *, required: bool = True, max_len: int = NOTE_MAX,
          field: str | None = None) -> str:
     """Free text (a note, a reason, an address): stripped; line breaks and tabs allowed; never
     silently cut. The value itself is never shown in a message."""
-    value = _plain(value, label, field).strip()
-    if required and not value:
-        raise InvalidInput(f"{label} is required.", field)
+    value = _NOTE_BREAKS.sub("\n", _plain(value, label, field)).strip()
+    if required and not visible(value):
+        raise InvalidInput(f"{label} is required." if not value else
+                           f"{label} has no visible character (only spaces or invisible characters).", field)
     if len(value) > max_len:
         raise InvalidInput(f"{label} is {len(value):,} characters long; the limit is {max_len:,}.", field)
     if _CONTROL_IN_NOTE.search(value):
-        raise InvalidInput(f"{label} contains a control character (only line breaks and tabs are "
-                           "allowed in text).", field)
+        raise InvalidInput(f"{label} contains a control character such as an escape sequence (only "
+                           "line breaks and tabs are allowed in text).", field)
     return value
 
 
@@ -85,8 +109,11 @@ def short(value, label: str, *, required: bool = True, field: str | None = None,
     if len(value) > max_len:
         raise InvalidInput(f"{label} is {len(value):,} characters long; the limit is {max_len:,}.", field)
     if _CONTROL.search(value):
-        raise InvalidInput(f"{label} must be one line of text (it contains a line break, tab or "
-                           "other control character).", field)
+        raise InvalidInput(f"{label} must be one line of text (it contains a line break, tab, line "
+                           "separator, escape or other control character).", field)
+    if value and not visible(value):
+        raise InvalidInput(f"{label} has no visible character (only spaces or invisible characters).",
+                           field)
     return value
 
 
@@ -98,7 +125,11 @@ def bounded_text(value, label: str, max_len: int, *, field: str | None = None, r
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"{label} must be text, not {type(value).__name__}.", field)
-    value = value.strip()
+    value = value.replace(BOM, "").strip()
+    if not value:
+        if required:
+            raise InvalidInput(f"{label} is required.", field)
+        return ""
     if len(value) > max_len:
         raise InvalidInput(f"{label} {show(value)} is {len(value)} characters long; the limit is {max_len}.",
                            field)
@@ -111,7 +142,8 @@ def identifier(value, label: str, max_len: int, *, field: str | None = None, req
     if not value:
         return ""
     if not _ID.match(value):
-        raise InvalidInput(f"{label} {show(value)} may not contain spaces or control characters.", field)
+        raise InvalidInput(f"{label} {show(value)} may not contain spaces, control characters, line "
+                           "separators or invisible characters.", field)
     return value
 
 

@@ -28,6 +28,8 @@ MAX_ENTRY_MINUTES = 12 * 60
 EARLIEST_BIRTH = date(1900, 1, 1)
 EARLIEST_SERVICE = date(2000, 1, 1)
 MAX_OFFSET = timedelta(hours=14)
+#: the last date any field holds (a follow-up or a goal far ahead; 9999-12-31 overflows time zones)
+LATEST = date(2199, 12, 31)
 _QUARTER = timedelta(minutes=15)
 
 MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
@@ -49,6 +51,9 @@ def a_date(value, label: str, *, today: date | None = None, earliest: date | Non
             raise InvalidInput(f"{label} {show(value)} is not a date (use YYYY-MM-DD).", field) from None
     if isinstance(value, datetime) or not isinstance(value, date):
         raise InvalidInput(f"{label} must be a date, not {type(value).__name__}.", field)
+    if value > LATEST:
+        raise InvalidInput(f"{label} {value.isoformat()} is after {LATEST.isoformat()}, the last date the "
+                           "record holds.", field)
     if today is not None and value > today:
         raise InvalidInput(f"{label} {value.isoformat()} is in the future (today is {today.isoformat()}).", field)
     if earliest is not None and value < earliest:
@@ -114,6 +119,9 @@ def a_datetime(value, label: str, *, now: datetime | None = None, earliest: date
                                "2026-11-03T09:30:00-05:00).", field) from None
     if not isinstance(value, datetime):
         raise InvalidInput(f"{label} must be a date and time, not {type(value).__name__}.", field)
+    if value.date() > LATEST or value.date() < date(1, 1, 2):
+        raise InvalidInput(f"{label} {value.date().isoformat()} is outside the dates the record holds "
+                           f"(up to {LATEST.isoformat()}).", field)
     offset = value.utcoffset()
     if offset is None:
         raise InvalidInput(f"{label} has no time-zone offset: give its time zone "
