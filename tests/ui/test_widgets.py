@@ -504,7 +504,7 @@ def test_trends_draw_a_png_with_goal_lines(db, clock):
     tab.draw()
     assert tab.image.value[:8] == b"\x89PNG\r\n\x1a\n"
     empty = chart.trends
-    chart.tabs.selected_index = 6
+    chart.select("Trends")
     assert empty.drawn and "No observations" in empty.out.children[0].value
 
 
