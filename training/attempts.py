@@ -215,6 +215,15 @@ class StoreAttempts:
                                 .where(s.training_attempts.c.id == attempt.id)).first():
                 raise NotFound(f"There is no training attempt {attempt.id}.")
             self._state_event(conn, attempt)
+            ev = s.training_events
+            if attempt.status == "finished" and not conn.execute(select(ev.c.id).where(
+                    ev.c.attempt_id == attempt.id, ev.c.kind == "finished").limit(1)).first():
+                from sqlalchemy import insert
+
+                # the service reads this: an ended attempt's chart is read-only
+                conn.execute(insert(ev).values(attempt_id=attempt.id, kind="finished",
+                                               payload={"finished_at": str(attempt.finished_at)},
+                                               at=self.wb.now(), **conn.stamp))
 
     def _latest(self, where) -> list[AttemptRecord]:
         from sqlalchemy import func, select

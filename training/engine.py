@@ -143,8 +143,7 @@ class Attempt:
         sc = self.scenarios[case.scenario_id]
         opt = sc.option(option_id)
         first = len(self.record.transcript)
-        if not self.clock.wall:
-            self.clock.advance(opt.minutes)
+        self.clock.advance(opt.minutes)  # what is said takes its minutes, at wall speed too
         self._say("trainee", opt.label, case.patient_id, option_id=opt.id)
         case.said.append(opt.id)
         if opt.reply:
@@ -281,12 +280,25 @@ class Attempt:
         facts = scope_facts(self.workbench, [case.patient_id])
         return case_context(self.record, case, self.scenarios.get(case.scenario_id or ""), facts)
 
-    def _due(self, ev: Event, case: CaseState, at_end: bool) -> bool:
+    def waiting_helps(self) -> bool:
+        """On a call, whether the world is about to move it on by itself (a timed event that
+        jumps or ends the call, whose conditions are met and whose minute has not come): the
+        call pane then says that waiting on the line is an option."""
+        case = self._active_case()
+        if self.finished or case is None or case.scenario_id is None:
+            return False
+        return any((ev.goto or ev.ends) and self._due(ev, case, at_end=False, timed=False)
+                   for ev in self.scenarios[case.scenario_id].events)
+
+    def _due(self, ev: Event, case: CaseState, at_end: bool, timed: bool = True) -> bool:
         from training.checks import find_ref
 
         if ev.id in case.fired or ev.at_end != at_end:
             return False
-        if not at_end:
+        if not at_end and not timed:
+            if not case.calls:
+                return False
+        elif not at_end:
             if not case.calls:
                 return False
             start = datetime.fromisoformat(case.calls[0][0])

@@ -44,14 +44,11 @@ def trainee_home(db, user=TRAINEE) -> TraineeHome:
 
 def play_path(view: AttemptView, sc, path="model_path") -> None:
     """Say by clicking the call pane's buttons; do through the trainee's own Workbench (what
-    the chart tab's Save does). The page's clock runs at wall speed: the test moves it on by
-    the time each thing takes."""
+    the chart tab's Save does). The page's clock runs at wall speed and what is said moves it on
+    by the minutes it takes."""
     for step in getattr(sc, path):
         if step.say is not None:
             click_label(view, sc.option(step.say).label)
-            if view.attempt.record.active and sc.option(step.say).minutes:
-                view.attempt.advance(sc.option(step.say).minutes)
-                view.refresh()
         elif step.do is not None:
             view.attempt.do(step.do)
         elif step.advance is not None:

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from .. import policy
 from .. import records as r
 from .. import validate as v
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..policy import Action
 from ..store import schema as s
 
@@ -30,8 +30,14 @@ class AccessMixin:
             at.c.id == scope[len(policy.TRAINING_PREFIX):])).scalar()
 
     def _check(self, conn: Connection, action: Action, scope: str | None = None) -> None:
-        """Refuse ``action`` on patients of ``scope`` (None: an action without a patient)."""
+        """Refuse ``action`` on patients of ``scope`` (None: an action without a patient). The
+        chart of a practice attempt that has ended is read-only: nothing more is recorded."""
         policy.check(self.user, action, scope, self._attempt_trainee(conn, scope))
+        if action in (Action.WRITE_RECORD, Action.LOG_TIME) and scope and scope.startswith(policy.TRAINING_PREFIX):
+            ev = s.training_events
+            if conn.execute(select(ev.c.id).where(ev.c.attempt_id == scope[len(policy.TRAINING_PREFIX):],
+                                                  ev.c.kind == "finished").limit(1)).first():
+                raise PermissionDenied("This practice attempt has ended: its chart is read-only.")
 
     def may(self, action: Action | str, scope: str | None = None) -> bool:
         """Whether the signed-in user may do ``action`` (on patients of ``scope``)."""
