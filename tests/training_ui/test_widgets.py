@@ -57,6 +57,7 @@ def play_path(view: AttemptView, sc, path="model_path") -> None:
             view.pane.hang_button.click()
         view.refresh()
     view.end_button.click()
+    view.confirm_end()  # "Yes, end the shift"
 
 
 def dashboard(db) -> SupervisorDashboard:
@@ -107,6 +108,7 @@ def test_model_path_through_the_pane_passes_and_thoughtless_clicking_fails(db, l
     while bad.pane.options.children:
         bad.pane.options.children[0].click()
     bad.end_button.click()
+    bad.confirm_end()  # "Yes, end the shift"
     board = dashboard(db)
     by_id = {r.attempt_id: g for r, g in board.graded}
     assert by_id[good.attempt.id].passed and by_id[good.attempt.id].percent == 100
