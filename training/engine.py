@@ -281,13 +281,14 @@ class Attempt:
         return case_context(self.record, case, self.scenarios.get(case.scenario_id or ""), facts)
 
     def waiting_helps(self) -> bool:
-        """On a call, whether the world is about to move it on by itself (a timed event that
-        jumps or ends the call, whose conditions are met and whose minute has not come): the
-        call pane then says that waiting on the line is an option."""
+        """On a call, whether the world is about to move it on by itself because of what the
+        trainee did (a timed event with conditions, now met, that jumps the call on, whose minute
+        has not come): the call pane then says that waiting on the line is an option. An event
+        that only ends the call (nobody came) never prompts waiting."""
         case = self._active_case()
         if self.finished or case is None or case.scenario_id is None:
             return False
-        return any((ev.goto or ev.ends) and self._due(ev, case, at_end=False, timed=False)
+        return any(ev.goto and ev.if_ and self._due(ev, case, at_end=False, timed=False)
                    for ev in self.scenarios[case.scenario_id].events)
 
     def _due(self, ev: Event, case: CaseState, at_end: bool, timed: bool = True) -> bool:
