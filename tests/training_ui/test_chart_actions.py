@@ -127,3 +127,31 @@ def test_medicine_frequency_is_added_and_changed(db, library):
     changed = next(m for m in tw.medications(view.attempt.patient_id)
                    if m.name.startswith("sacubitril") and m.status == "active")
     assert changed.frequency == "once daily" and "once daily" in meds.list.value
+
+
+def test_care_plan_interventions_and_text_fields_typed_in_the_editor_are_checkable(db, library):
+    from training.checks import find_ref
+    from training.checks_model import Ref
+    from training.evidence import scope_facts
+    from training.grading import case_context
+
+    wb = Workbench.open(db).as_user(TRAINEE.id)
+    view = TraineeHome(wb, StoreAttempts(wb)).start("checkin-hypertension-arthritis")
+    tw, pid = view.attempt.workbench, view.attempt.patient_id
+    editor = view.chart.careplan
+    row = editor.add_intervention()
+    row.description.value = "Chair exercises from the approved plan, three times a week"
+    row.responsible.value = "care manager"
+    editor.fields["environmental_evaluation"].value = "Two steps at the front door; no grab bars yet"
+    editor.reason.value = "Knee pain on walks"
+    editor.save()
+
+    rec = view.attempt.record
+    ctx = case_context(rec, rec.case(pid), view.attempt.scenario, scope_facts(tw, [pid]))
+
+    def met(**flt):
+        return find_ref(Ref.model_validate({"record": flt}), ctx).met
+
+    assert met(type="intervention", note_contains=["chair exercises"])
+    assert met(type="care_plan_text", note_contains=["grab bars"])
+    assert not met(type="intervention", note_contains=["water aerobics"])

@@ -250,9 +250,12 @@ class AttemptView(w.VBox):
         from workbench.ui.chart import ChartView, freeze
 
         if self.open_pid is not None and self.chart is not None and not self.chart.read_only:
+            shown = self.chart.tabs.selected_index or 0
             self.chart.detach()
             self.chart = ChartView(self.attempt.workbench, self.open_pid, timer_bar=self.work_bar,
-                                   read_only=True)
+                                   read_only=True, first_tab=False)
+            self.chart.tabs.selected_index = shown  # the tab on screen stays, now read-only
+            self.chart.ensure_tab()
             extras = self.work.children[1] if len(self.work.children) > 1 else w.VBox()
             freeze(extras)
             self.work.children = [CallDock(self.chart, self.pane), extras]
