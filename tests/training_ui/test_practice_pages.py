@@ -149,3 +149,28 @@ def test_released_feedback_shows_the_override_comment_and_objectives_in_their_sc
     n = sum(len({r.objective for r in grade.results if r.patient_id == c.patient_id})
             for c in rec.cases if c.scenario_id)
     assert len(rows) == n
+
+
+def test_cohort_views_keep_objectives_of_different_scenarios_apart(db, library):
+    from collections import Counter
+
+    from training.gradebook import GradebookRow, cohort_stats, objective_rows
+    from training.grading import grade_attempt
+
+    view = home(db).start_shift(SHIFT)
+    view.end_button.click()
+    view.confirm_end()
+    rec = view.attempt.record
+    grade = grade_attempt(Workbench.open(db).as_user(SUPERVISOR.id), library, rec)
+    sids = [c.scenario_id for c in rec.cases if c.scenario_id]
+    shared = [o for o, n in Counter(o.id for sid in sids for o in library[sid].objectives).items() if n > 1]
+    assert shared  # the shift's scenarios do reuse objective ids
+    row = GradebookRow(attempt_id=rec.id, trainee_id=TRAINEE.id, trainee_name="", scenario_id=rec.scenario_id,
+                       scenario_title="", started_at="", status="finished", points=grade.points,
+                       possible=grade.possible, percent=grade.percent, passed=grade.passed, failed_critical="",
+                       overridden=0, released=False)
+    objectives = {o["objective"] for o in cohort_stats([(row, grade)])["objectives"]}
+    for oid in shared:
+        assert len({o for o in objectives if o.endswith(f"/{oid}")}) > 1
+    rows = objective_rows([(row, grade)], library)
+    assert len({r["objective_text"] for r in rows}) == len(rows)  # one bar per scenario objective
