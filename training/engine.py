@@ -281,10 +281,8 @@ class Attempt:
         return case_context(self.record, case, self.scenarios.get(case.scenario_id or ""), facts)
 
     def waiting_helps(self) -> bool:
-        """On a call, whether the world is about to move it on by itself because of what the
-        trainee did (a timed event with conditions, now met, that jumps the call on, whose minute
-        has not come): the call pane then says that waiting on the line is an option. An event
-        that only ends the call (nobody came) never prompts waiting."""
+        """Whether what the trainee did will move the call on by itself (a timed jump whose
+        conditions are met, its minute not yet come): the pane then offers to wait."""
         case = self._active_case()
         if self.finished or case is None or case.scenario_id is None:
             return False
@@ -294,17 +292,11 @@ class Attempt:
     def _due(self, ev: Event, case: CaseState, at_end: bool, timed: bool = True) -> bool:
         from training.checks import find_ref
 
-        if ev.id in case.fired or ev.at_end != at_end:
+        if ev.id in case.fired or ev.at_end != at_end or (not at_end and not case.calls):
             return False
-        if not at_end and not timed:
-            if not case.calls:
-                return False
-        elif not at_end:
-            if not case.calls:
-                return False
-            start = datetime.fromisoformat(case.calls[0][0])
-            if (self.clock.peek() - start).total_seconds() / 60 < ev.after_minutes:
-                return False
+        start = datetime.fromisoformat(case.calls[0][0]) if case.calls else None
+        if not at_end and timed and (self.clock.peek() - start).total_seconds() / 60 < ev.after_minutes:
+            return False
         if not ev.if_ and not ev.unless:
             return True
         ctx = self._context(case) if _needs_records(ev) else self._context_lines(case)

@@ -28,7 +28,7 @@ from training.grading import grade_attempt
 from training.views import trainee_view
 
 from .callpane import CallDock, CallPane
-from .common import sim_time
+from .common import shift_scene, sim_time
 from .extras import FollowUpEditor, MedicationEditor
 
 #: The nav target prefix of a practice patient's row (``practice:T123-1``).
@@ -277,8 +277,10 @@ class AttemptView(w.VBox):
         view = self.view()
         status = "ended" if view["finished"] else "in progress"
         arrived = sum(1 for ln in self.attempt.record.transcript if ln.event is not None)
+        # a shift's header sets the scene; its summary would say what each patient needs
+        situation = shift_scene(self.attempt.shift) if self.attempt.shift is not None else view["situation"]
         self.header.value = (f'<div class="ccm-section-title">{esc(view["scenario_title"])}</div>'
-                             f'<div>{esc(view["situation"])}</div><div>Attempt <b class="trn-attempt-id">'
+                             f'<div>{esc(situation)}</div><div>Attempt <b class="trn-attempt-id">'
                              f'{esc(view["attempt_id"])}</b> &middot; {esc(status)} &middot; clock '
                              f'<span class="trn-shift-clock">{esc(sim_time(self.attempt.clock.peek(), self.wb.tz))}'
                              f'</span>' + (f' &middot; inbox: {arrived} message(s)' if self.is_shift else "")
