@@ -11,7 +11,6 @@ Two kinds of table:
   and with which credential, and when (UTC).
 """
 
-
 from __future__ import annotations
 
 from sqlalchemy import (
