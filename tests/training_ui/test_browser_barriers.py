@@ -98,7 +98,7 @@ def test_a_trainee_passes_the_transport_case_of_a_shift_in_the_pages(browser, tr
     (rec,) = StoreAttempts(wb).find_attempts(trainee_id=TRAINEE.id)
     grade = grade_attempt(wb, library, rec)
     case = next(c for c in rec.cases if c.scenario_id == TRANSPORT)
-    passed = dict((pid, ok) for pid, _sid, ok in grade.cases)
+    passed = {pid: ok for pid, _sid, ok in grade.cases}
     missed = [r.criterion_id for r in grade.results if r.patient_id == case.patient_id and not r.met
               and r.kind != "forbidden"]
     assert passed[case.patient_id], missed
