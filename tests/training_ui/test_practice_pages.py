@@ -47,6 +47,7 @@ def test_an_ended_attempt_is_read_only_and_nothing_more_is_recorded(db, library)
     view.confirm_end()
     assert view.attempt.finished
     assert view.chart.read_only and all(b.disabled for b in (view.chart.contacts.button,))
+    assert "This attempt has ended" in view.chart.header.value
     assert view.work_bar.start_button.disabled
     with pytest.raises(PermissionDenied, match="ended"):
         tw.start_timer(pid)

@@ -33,6 +33,8 @@ from .extras import FollowUpEditor, MedicationEditor
 
 #: The nav target prefix of a practice patient's row (``practice:T123-1``).
 NAV = "practice"
+#: What an ended attempt's chart says above its header.
+ENDED = "This attempt has ended: its charts are read-only, as you left them. Nothing more is recorded or graded."
 
 
 def feedback_html(view: dict) -> str:
@@ -200,7 +202,8 @@ class AttemptView(w.VBox):
         self.open_pid = pid
         self.work_bar.set_patient(pid)
         ended = self.attempt.finished
-        self.chart = ChartView(tw, pid, timer_bar=self.work_bar, read_only=ended)
+        self.chart = ChartView(tw, pid, timer_bar=self.work_bar, read_only=ended,
+                               read_only_note=ENDED if ended else None)
         self.pane = CallPane(self.attempt, pid, on_change=self.refresh)
         extras = w.VBox([MedicationEditor(tw, pid), FollowUpEditor(tw, pid)])
         extras.add_class("trn-extras")
@@ -253,7 +256,7 @@ class AttemptView(w.VBox):
             shown = self.chart.tabs.selected_index or 0
             self.chart.detach()
             self.chart = ChartView(self.attempt.workbench, self.open_pid, timer_bar=self.work_bar,
-                                   read_only=True, first_tab=False)
+                                   read_only=True, first_tab=False, read_only_note=ENDED)
             self.chart.tabs.selected_index = shown  # the tab on screen stays, now read-only
             self.chart.ensure_tab()
             extras = self.work.children[1] if len(self.work.children) > 1 else w.VBox()

@@ -111,8 +111,9 @@ class ChartView(w.VBox):
     as ``view.careplan``, ``view.time``...): opening a chart sends the header and one tab only."""
 
     def __init__(self, wb: Workbench, pid: str, timer_bar: TimerBar | None = None, first_tab: bool = True,
-                 read_only: bool = False):
+                 read_only: bool = False, read_only_note: str | None = None):
         self.wb = wb
+        self.read_only_note = read_only_note  #: what the read-only banner says (default: a supervisor's view)
         self.pid = pid
         self.read_only = read_only  #: every control disabled (a supervisor reading a practice chart)
         self.timer_bar = timer_bar or TimerBar(wb, live=False)
@@ -227,9 +228,10 @@ class ChartView(w.VBox):
     def _header(self) -> str:
         html = header_html(self.wb, self.data)
         if self.read_only:
-            html = ('<div class="ccm-msg ccm-msg-info ccm-read-only-note">A practice patient, shown read-only: '
-                    'what the trainee recorded, as they left it. Practice charts are worked inside a '
-                    'practice shift on the Training page.</div>' + html)
+            note = esc(self.read_only_note) if self.read_only_note else (
+                'A practice patient, shown read-only: what the trainee recorded, as they left it. Practice '
+                'charts are worked inside a practice shift on the Training page.')
+            html = f'<div class="ccm-msg ccm-msg-info ccm-read-only-note">{note}</div>' + html
         return html
 
     def refresh_header(self) -> None:
