@@ -177,14 +177,14 @@ class StoreAttempts:
     def __init__(self, wb):
         self.wb = wb
 
-    def _state_event(self, conn, a: AttemptRecord) -> None:
+    def _state_event(self, conn, a: AttemptRecord, kind: str = "state", payload: dict | None = None) -> None:
         from sqlalchemy import insert
 
         from workbench.store import schema as s
 
         conn.execute(insert(s.training_events).values(
-            attempt_id=a.id, kind="state", payload=attempt_to_dict(a), at=self.wb.now(),
-            **conn.stamp))
+            attempt_id=a.id, kind=kind, payload=attempt_to_dict(a) if payload is None else payload,
+            at=self.wb.now(), **conn.stamp))
 
     def add_attempt(self, attempt: AttemptRecord) -> None:
         from sqlalchemy import insert, select
@@ -218,12 +218,8 @@ class StoreAttempts:
             ev = s.training_events
             if attempt.status == "finished" and not conn.execute(select(ev.c.id).where(
                     ev.c.attempt_id == attempt.id, ev.c.kind == "finished").limit(1)).first():
-                from sqlalchemy import insert
-
                 # the service reads this: an ended attempt's chart is read-only
-                conn.execute(insert(ev).values(attempt_id=attempt.id, kind="finished",
-                                               payload={"finished_at": str(attempt.finished_at)},
-                                               at=self.wb.now(), **conn.stamp))
+                self._state_event(conn, attempt, "finished", {"finished_at": str(attempt.finished_at)})
 
     def _latest(self, where) -> list[AttemptRecord]:
         from sqlalchemy import func, select
