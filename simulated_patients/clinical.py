@@ -2,7 +2,8 @@
 screenings, immunizations and allergies, all consistent with each other.
 
 - every medicine comes from the catalog line of one of the patient's conditions and
-  carries that condition's ICD-10-CM code as ``indication``;
+  carries that condition's ICD-10-CM code as ``indication``; one medicine per class, none its
+  conditions or labs contraindicate, warfarin with its INRs (``simulated_patients.coherence``);
 - observations follow the conditions (A1c for diabetes, blood pressure for hypertension,
   weight for heart failure, eGFR for CKD ...), over the 12 months before ``start``, and
   never leave the physiological limits of observations.yaml;
@@ -20,6 +21,7 @@ from functools import cache
 from simulated_patients._rand import between, normal, weighted_pick
 from simulated_patients.catalog import Catalog, ConditionSpec, ObservationSpec, load_catalog
 from simulated_patients.calibration import SubsetModel, subset_model
+from simulated_patients import coherence
 from workbench.records import Allergy, Condition, Immunization, Medication, Observation, Screening
 
 YEAR = 365
@@ -115,8 +117,11 @@ def make_conditions(rng: random.Random, t: Tables, codes: dict[str, str], birth:
 
 
 def make_medications(rng: random.Random, t: Tables, codes: dict[str, str]) -> list[Medication]:
-    """Medicines from each condition's catalog lines; one row per RxNorm code."""
+    """Medicines from each condition's catalog lines; one row per RxNorm code, and one medicine
+    per class where a class is taken once (the first condition's line wins: two beta-blockers for
+    heart failure and ischemic heart disease are one)."""
     seen: set[str] = set()
+    classes: set[str] = set()
     meds = []
     for key, code in codes.items():
         spec = t.catalog.conditions[key]
@@ -126,10 +131,56 @@ def make_medications(rng: random.Random, t: Tables, codes: dict[str, str]) -> li
             opt = line.options[0] if len(line.options) == 1 else line.options[int(rng.random() * len(line.options))]
             if opt.rxnorm in seen:
                 continue
+            cls = coherence.drug_class(opt.name)
+            if cls in coherence.SINGLE_CLASSES and cls in classes or any(
+                    cls in pair and (pair - {cls}) <= classes for pair in coherence.EXCLUSIVE_CLASSES):
+                continue
             seen.add(opt.rxnorm)
+            if cls:
+                classes.add(cls)
             meds.append(Medication(name=opt.name, rxnorm=opt.rxnorm, dose=opt.dose, frequency=opt.frequency,
                                    indication=code))
     return meds
+
+
+def reconcile_medications(meds: list[Medication], codes: dict[str, str],
+                          observations: list[Observation]) -> list[Medication]:
+    """The list a prescriber would leave once the labs are known: no medicine below its eGFR
+    floor, no NSAID with heart failure, CKD 4-5 or an anticoagulant, gabapentin at a renal dose."""
+    egfr = [o for o in observations if o.loinc == coherence.LOINC_EGFR]
+    latest = max(egfr, key=lambda o: o.effective).value if egfr else None
+    have = {coherence.drug_class(m.name) for m in meds}
+    codes_ = tuple(codes.values())
+    out = []
+    for m in meds:
+        cls = coherence.drug_class(m.name)
+        if latest is not None and cls in coherence.EGFR_FLOOR and latest < coherence.EGFR_FLOOR[cls]:
+            continue
+        if cls == "nsaid" and ("anticoagulant" in have or any(
+                c.startswith(("I50", "I11.0", "I13.0", "I13.2", "N18.4", "N18.5", "N18.6")) for c in codes_)):
+            continue
+        if cls == "gabapentin" and latest is not None and latest < 30:
+            mg = coherence.daily_mg(m.dose, m.frequency)
+            if mg is not None and mg > coherence.GABAPENTIN_LOW_EGFR_MAX_MG:
+                m = Medication(name=m.name, rxnorm=m.rxnorm, dose="300 mg", frequency="once daily at bedtime",
+                               indication=m.indication, status=m.status)
+        out.append(m)
+    return out
+
+
+def inr_observations(rng: random.Random, t: Tables, meds: list[Medication], start: date) -> list[Observation]:
+    """Monthly INRs over the 12 months before ``start`` for a patient on warfarin (the test that
+    sets its dose), mostly in the 2-3 range."""
+    if not any("warfarin" in m.name.lower() for m in meds):
+        return []
+    spec = t.obs["inr"]
+    end = start.toordinal()
+    out = []
+    for k in range(12):
+        day = end - 365 + k * 30 + int(rng.random() * 14)
+        out.append(Observation(spec.loinc, spec.name, _value(spec, 2.5 + 0.4 * normal(rng)), spec.unit,
+                               date.fromordinal(min(day, end - 1))))
+    return out
 
 
 # --------------------------------------------------------------------------- observations
@@ -139,11 +190,17 @@ ADHERENCE_SHIFT = {"low": {"a1c": 0.9, "systolic_bp": 9.0, "diastolic_bp": 4.0, 
                    "medium": {"a1c": 0.3, "systolic_bp": 3.0, "diastolic_bp": 1.0, "ldl": 6.0}}
 
 
-def observation_plan(t: Tables, codes: dict[str, str]) -> dict[str, tuple[float, float, int]]:
+#: LDL (mean, sd) of hyperlipidemia on no lipid-lowering medicine (untreated is high).
+UNTREATED_LDL = (165.0, 25.0)
+
+
+def observation_plan(t: Tables, codes: dict[str, str],
+                     medications: list[Medication] | None = None) -> dict[str, tuple[float, float, int]]:
     """Observation key -> (mean, sd, every_months) from the patient's conditions.
 
     When two conditions monitor the same thing, the more frequent schedule wins and the
     mean of the condition that monitors it most often is kept (e.g. heart-failure weights).
+    Hyperlipidemia on no lipid-lowering medicine (``medications`` given) keeps an untreated LDL.
     """
     plan: dict[str, tuple[float, float, int]] = {}
     for key, code in codes.items():
@@ -153,6 +210,9 @@ def observation_plan(t: Tables, codes: dict[str, str]) -> dict[str, tuple[float,
             mean, sd = overrides.get(op.key, (op.mean, op.sd))
             if op.key not in plan or op.every_months < plan[op.key][2]:
                 plan[op.key] = (mean, sd, op.every_months)
+    if medications is not None and "ldl" in plan and any(c.startswith("E78") for c in codes.values()) and not any(
+            coherence.drug_class(m.name) in coherence.LIPID_LOWERING for m in medications):
+        plan["ldl"] = (*UNTREATED_LDL, plan["ldl"][2])
     # everyone: blood pressure and weight at the twice-yearly visits
     for key in ("systolic_bp", "diastolic_bp", "weight"):
         if key not in plan:

@@ -189,9 +189,11 @@ def build_patient(index: int, ctx: Context, request: PatientRequest | None = Non
 
     conditions = clinical.make_conditions(rng, t, codes, birth, start)
     medications = clinical.make_medications(rng, t, codes)
-    plan = clinical.observation_plan(t, codes)
+    plan = clinical.observation_plan(t, codes, medications)
     gaps = {"a1c"} if "diabetes" in keyset and rng.random() > t.screenings["a1c"]["up_to_date"] else set()
     observations = clinical.make_observations(rng, t, plan, start, persona["adherence"], gaps)
+    medications = clinical.reconcile_medications(medications, codes, observations)
+    observations += clinical.inr_observations(random.Random(f"{ctx.seed}:{index}:inr"), t, medications, start)
     screenings, _overdue = clinical.make_screenings(rng, t, keyset, sex, age, start, observations)
     immunizations = clinical.make_immunizations(rng, t, start, age)
     allergies = clinical.make_allergies(rng, t)

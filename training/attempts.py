@@ -217,11 +217,11 @@ class StoreAttempts:
         """The workbench's injectable clock (never the machine's own ``datetime.now``)."""
         return self.wb.now()
 
-    def _state_event(self, conn, a: AttemptRecord) -> None:
+    def _state_event(self, conn, a: AttemptRecord, kind: str = "state", payload: dict | None = None) -> None:
         from workbench.store import schema as s
 
-        conn.insert(s.training_events, attempt_id=a.id, kind="state", payload=attempt_to_dict(a),
-                    at=self.wb.now())
+        conn.insert(s.training_events, attempt_id=a.id, kind=kind,
+                    payload=attempt_to_dict(a) if payload is None else payload, at=self.wb.now())
 
     def add_attempt(self, attempt: AttemptRecord) -> None:
         from sqlalchemy import select
@@ -264,6 +264,11 @@ class StoreAttempts:
             check_attempt_write(self.signed_in, held.trainee_id,
                                 changed_fields(before[0] if before else None, attempt))
             self._state_event(conn, attempt)
+            ev = s.training_events
+            if attempt.status == "finished" and not conn.execute(select(ev.c.id).where(
+                    ev.c.attempt_id == attempt.id, ev.c.kind == "finished").limit(1)).first():
+                # the service reads this: an ended attempt's chart is read-only
+                self._state_event(conn, attempt, "finished", {"finished_at": str(attempt.finished_at)})
 
     def _latest(self, where) -> list[AttemptRecord]:
         with self.wb.read() as conn:

@@ -30,6 +30,8 @@ RECORD_FILTERS: dict[str, tuple[str, ...]] = {
     "consent_revoked": ("note_contains",),
     "care_plan_revision": ("note_contains",),
     "goal": ("note_contains", "measurable"),
+    "intervention": ("note_contains",),  #: an intervention added or changed in the care plan
+    "care_plan_text": ("note_contains",),  #: a care-plan text element written or changed
     "medication_change": ("name_contains", "change", "note_contains"),
     "phq": ("instrument",),
     "escalation": ("severity", "note_contains"),

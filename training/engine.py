@@ -143,8 +143,7 @@ class Attempt:
         sc = self.scenarios[case.scenario_id]
         opt = sc.option(option_id)
         first = len(self.record.transcript)
-        if not self.clock.wall:
-            self.clock.advance(opt.minutes)
+        self.clock.advance(opt.minutes)  # what is said takes its minutes, at wall speed too
         self._say("trainee", opt.label, case.patient_id, option_id=opt.id)
         case.said.append(opt.id)
         if opt.reply:
@@ -281,17 +280,23 @@ class Attempt:
         facts = scope_facts(self.workbench, [case.patient_id])
         return case_context(self.record, case, self.scenarios.get(case.scenario_id or ""), facts)
 
-    def _due(self, ev: Event, case: CaseState, at_end: bool) -> bool:
+    def waiting_helps(self) -> bool:
+        """Whether what the trainee did will move the call on by itself (a timed jump whose
+        conditions are met, its minute not yet come): the pane then offers to wait."""
+        case = self._active_case()
+        if self.finished or case is None or case.scenario_id is None:
+            return False
+        return any(ev.goto and ev.if_ and self._due(ev, case, at_end=False, timed=False)
+                   for ev in self.scenarios[case.scenario_id].events)
+
+    def _due(self, ev: Event, case: CaseState, at_end: bool, timed: bool = True) -> bool:
         from training.checks import find_ref
 
-        if ev.id in case.fired or ev.at_end != at_end:
+        if ev.id in case.fired or ev.at_end != at_end or (not at_end and not case.calls):
             return False
-        if not at_end:
-            if not case.calls:
-                return False
-            start = datetime.fromisoformat(case.calls[0][0])
-            if (self.clock.peek() - start).total_seconds() / 60 < ev.after_minutes:
-                return False
+        start = datetime.fromisoformat(case.calls[0][0]) if case.calls else None
+        if not at_end and timed and (self.clock.peek() - start).total_seconds() / 60 < ev.after_minutes:
+            return False
         if not ev.if_ and not ev.unless:
             return True
         ctx = self._context(case) if _needs_records(ev) else self._context_lines(case)

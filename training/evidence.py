@@ -60,6 +60,31 @@ def _goal_facts(add, rows) -> None:
         before[row.patient_id] = {(g.description, g.target, g.due_date) for g in plan.goals}
 
 
+def _plan_part_facts(add, rows) -> None:
+    """An intervention fact for each intervention a revision added or changed, and a
+    care_plan_text fact for each text element it changed (compared with the version before)."""
+    from workbench import records as r
+
+    elements = [k for k in (*r.CARE_PLAN_ELEMENTS, *r.CARE_PLAN_EXTRA_ELEMENTS) if k not in ("goals", "interventions")]
+    before: dict[str, tuple[set, dict]] = {}
+    for row in sorted(rows, key=lambda x: (x.patient_id, x.version)):
+        plan = q.plan_from_json(row.content)
+        seen, texts = before.get(row.patient_id, (set(), {}))
+        for i, item in enumerate(plan.interventions):
+            sig = (item.description, item.responsible, item.frequency)
+            if sig not in seen:
+                add("intervention", f"{row.id}.i{i}", row, row.recorded_at,
+                    {"responsible": item.responsible, "frequency": item.frequency},
+                    " ".join(sig), f"intervention in care-plan version {row.version}")
+        for k in elements:
+            value = str(getattr(plan, k, "") or "")
+            if value.strip() and value != texts.get(k, ""):
+                add("care_plan_text", f"{row.id}.{k}", row, row.recorded_at, {"element": k}, value,
+                    f"care-plan {k.replace('_', ' ')} in version {row.version}")
+        before[row.patient_id] = ({(x.description, x.responsible, x.frequency) for x in plan.interventions},
+                                  {k: str(getattr(plan, k, "") or "") for k in elements})
+
+
 def _medication_facts(add, conn, pids) -> None:
     rows = _rows(conn, s.medications, pids, current=False)
     by_id = {r.id: r for r in rows}
@@ -118,6 +143,7 @@ def scope_facts(wb, patient_ids: list[str]) -> list[Fact]:
             add("care_plan_revision", p.id, p, p.recorded_at, {"version": p.version}, p.reason,
                 f"care-plan version {p.version}")
         _goal_facts(add, plans)
+        _plan_part_facts(add, plans)
         _medication_facts(add, conn, pids)
         for x in _rows(conn, s.questionnaire_responses, pids):
             add("phq" if x.instrument.startswith("PHQ") else "questionnaire", x.id, x,

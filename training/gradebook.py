@@ -75,32 +75,48 @@ def gradebook(wb, repo: AttemptRepository, scenarios: dict[str, Scenario],
     return out
 
 
+def _scoped(grade: Grade, r) -> tuple[str, str]:
+    """(scenario id, "scenario/objective") of a result: an objective id is only unique within its
+    scenario, so a shift's results never pool objectives of different scenarios."""
+    sid = next((s for pid, s, _ok in grade.cases if pid == r.patient_id), None) or grade.scenario_id
+    return sid, f"{sid}/{r.objective}"
+
+
 def objective_rows(graded: list[tuple[GradebookRow, Grade | None]],
                    scenarios: dict[str, Scenario]) -> list[dict]:
-    """Long-format rows (trainee, scenario, objective, points, possible) for cohort plots."""
+    """Long-format rows (trainee, scenario, objective, points, possible) for cohort plots; the
+    objective is scoped to its scenario ("scenario/objective")."""
     rows = []
-    text = {o.id: o.text for sc in scenarios.values() for o in sc.objectives}
     for row, grade in graded:
         if grade is None:
             continue
-        for objective, (points, possible) in grade.by_objective().items():
+        per: dict[tuple[str, str, str], tuple[float, float]] = {}
+        for r in grade.results:
+            sid, key = _scoped(grade, r)
+            p, q = per.get((sid, key, r.objective), (0.0, 0.0))
+            per[(sid, key, r.objective)] = (p + r.points, q + r.possible)
+        for (sid, key, objective), (points, possible) in per.items():
+            sc = scenarios.get(sid)
+            text = next((o.text for o in sc.objectives if o.id == objective), objective) if sc else objective
+            text = f"{sc.title}: {text}" if sc else text
             rows.append({"attempt_id": row.attempt_id, "trainee_id": row.trainee_id,
-                         "scenario_id": row.scenario_id, "objective": objective,
-                         "objective_text": text.get(objective, objective),
+                         "scenario_id": row.scenario_id, "objective": key, "objective_text": text,
                          "points": points, "possible": possible})
     return rows
 
 
 def cohort_stats(graded: list[tuple[GradebookRow, Grade | None]]) -> dict[str, list[dict]]:
-    """% met per criterion and per objective over every graded attempt."""
+    """% met per criterion and per objective over every graded attempt (both scoped to their
+    scenario: ids repeat across scenarios)."""
     by_crit: dict[tuple, list[bool]] = defaultdict(list)
     by_obj: dict[str, list[bool]] = defaultdict(list)
     for _, grade in graded:
         if grade is None:
             continue
         for r in grade.results:
-            by_crit[(r.criterion_id, r.title, r.objective)].append(r.met)
-            by_obj[r.objective].append(r.met)
+            sid, key = _scoped(grade, r)
+            by_crit[(f"{sid}/{r.criterion_id}", r.title, key)].append(r.met)
+            by_obj[key].append(r.met)
 
     def pct(xs):
         return round(100 * sum(xs) / len(xs), 1)

@@ -7,6 +7,7 @@ The shift file itself (its model and parsing) is :mod:`training.shifts`; an atte
 from __future__ import annotations
 
 import dataclasses
+import random
 
 from training.attempts import AttemptRepository, CaseState, InMemoryAttempts
 from training.engine import Attempt, new_record, play_path
@@ -22,13 +23,16 @@ def start_shift(wb, shift: Shift, trainee_id: str, library: dict, seed: int = 0,
     repo = repo if repo is not None else InMemoryAttempts()
     record = new_record(trainee_id, f"shift:{shift.id}", seed, shift.clock.start, attempt_id)
     scenarios = {c.scenario: library[c.scenario] for c in shift.cases}
-    for n, c in enumerate(shift.cases, start=1):
-        record.cases.append(seed_case(wb, record, scenarios[c.scenario], f"T{record.id}-{n}",
+    # one numbering for scripted and routine patients, shuffled: an id says nothing of which is which
+    numbers = list(range(1, len(shift.cases) + shift.panel.count + 1))
+    random.Random(f"{record.id}:{seed}:ids").shuffle(numbers)
+    for n, c in enumerate(shift.cases):
+        record.cases.append(seed_case(wb, record, scenarios[c.scenario], f"T{record.id}-{numbers[n]}",
                                       seed, preset_loader))
     loader = preset_loader or default_preset_loader
     for n in range(shift.panel.count):
         bundle = loader(shift.panel.preset, shift.panel.first_index + n, seed)
-        pid = f"T{record.id}-R{n + 1}"
+        pid = f"T{record.id}-{numbers[len(shift.cases) + n]}"
         bundle.patient = dataclasses.replace(bundle.patient, id=pid, scope=f"training:{record.id}")
         bundle.barriers = []
         if bundle.consent is not None:

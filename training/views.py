@@ -24,6 +24,24 @@ class FeedbackItem:
     possible: float
     feedback: str
     reason: str
+    comment: str = ""  #: the supervisor's comment when they overrode this criterion
+
+
+def worked(record, case) -> bool:
+    """Whether the trainee worked this patient of the attempt: called them, or recorded something
+    in their chart (the attempt's transcript or a case reference)."""
+    return bool(case.calls) or bool(case.refs) or any(
+        ln.patient_id == case.patient_id and ln.speaker == "trainee" for ln in record.transcript)
+
+
+def objective_text(record, scenarios, result) -> str:
+    """The text of a result's objective, read in the scenario of the result's patient (objective
+    ids are only unique within a scenario)."""
+    sid = next((c.scenario_id for c in record.cases if c.patient_id == result.patient_id), None)
+    sc = scenarios.get(sid) if sid else None
+    if sc is None and len(scenarios) == 1:
+        sc = next(iter(scenarios.values()))
+    return next((o.text for o in sc.objectives if o.id == result.objective), result.objective) if sc else result.objective
 
 
 @dataclass(frozen=True)
@@ -64,17 +82,19 @@ def trainee_view(attempt: Attempt, viewer_id: str, grade: Grade | None = None) -
     scenarios = attempt.scenarios
     released = rec.released and grade is not None
     titles = {c.id: (c.title or c.id) for sc in scenarios.values() for c in sc.criteria}
-    objective = {o.id: o.text for sc in scenarios.values() for o in sc.objectives}
     feedback = tuple(
-        FeedbackItem(title=titles.get(r.criterion_id, r.criterion_id),
-                     objective=objective.get(r.objective, r.objective), met=r.met,
-                     points=r.points, possible=r.possible, feedback=r.feedback, reason=r.reason)
+        FeedbackItem(title=r.title or titles.get(r.criterion_id, r.criterion_id),
+                     objective=objective_text(rec, scenarios, r), met=r.met,
+                     points=r.points, possible=r.possible, feedback=r.feedback, reason=r.reason,
+                     comment=r.override_comment if r.overridden else "")
         for r in grade.results) if released else ()
     title = (attempt.shift.title if attempt.shift is not None
              else next(iter(scenarios.values())).title)
     situation = (attempt.shift.summary if attempt.shift is not None
                  else next(iter(scenarios.values())).situation)
-    questions = tuple(q for sc in scenarios.values() for q in sc.reflection)
+    # reflection only on the patients the trainee worked
+    used = {c.scenario_id for c in rec.cases if c.scenario_id and worked(rec, c)}
+    questions = tuple(dict.fromkeys(q for sid, sc in scenarios.items() if sid in used for q in sc.reflection))
     return TraineeView(
         attempt_id=rec.id, scenario_title=title, situation=situation,
         lines=tuple((ln.speaker, ln.text) for ln in rec.transcript),

@@ -144,6 +144,7 @@ def test_trainee_supervisor_and_stranger_through_the_real_hub(browser, hub, team
     page.locator(".ccm-timer-stop").click()
     page.wait_for_timeout(1500)
     page.click(".trn-end")
+    page.click(".trn-end-confirm")
     page.wait_for_selector(".trn-feedback-box:has-text('not released')")
     attempt_id = page.locator(".trn-attempt-id").inner_text().strip()
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from conftest import sample_patient  # noqa: E402
 
 from workbench import records as r  # noqa: E402
-from workbench.errors import ImportRefused, PermissionDenied, WorkbenchError  # noqa: E402
+from workbench.errors import PermissionDenied, WorkbenchError  # noqa: E402
 from workbench.intake.importer import import_patients, import_staff  # noqa: E402
 from workbench.intake.time_entries import import_time  # noqa: E402
 from workbench.store import schema as s  # noqa: E402
@@ -94,7 +94,7 @@ CHANGED_PATIENT = [
 def test_a_changed_patient_row_is_refused_naming_its_fields(wb, tmp_path, label, row, fields):
     path = _file(tmp_path, "p.csv", PATIENT_HEADER + row + "\n")
     for update in (False, True):
-        _refused(lambda: import_patients(wb, path, update=update), "patient P00001", *fields)
+        _refused(lambda u=update: import_patients(wb, path, update=u), "patient P00001", *fields)
     assert wb.chart("P00001").patient.sex == "F"
 
 
@@ -209,7 +209,7 @@ def test_two_imports_of_one_file_at_once_write_it_once_without_a_traceback(wb, d
     procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
              for _ in range(2)]
     outs = [p.communicate(timeout=600) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
         assert "Traceback" not in err and "UniqueViolation" not in err and "IntegrityError" not in err
     said = " | ".join(out for out, _ in outs)

@@ -76,6 +76,7 @@ def test_trainee_works_the_call_in_the_real_chart_supervisor_sees_the_record(bro
     page.locator(".ccm-timer-stop").click()
     page.wait_for_timeout(1500)
     page.click(".trn-end")
+    page.click(".trn-end-confirm")
     page.wait_for_selector(".trn-feedback-box:has-text('not released')")
     transcript = page.locator(".trn-transcript").inner_text()
     assert "stay with me" in transcript
@@ -232,6 +233,7 @@ def test_trainee_works_a_shift_in_the_real_tabs_and_the_supervisor_sees_exactly_
     if page.locator(".trn-hang-up:not([disabled])").count():
         page.click(".trn-hang-up")
     page.click(".trn-end")
+    page.click(".trn-end-confirm")
     page.wait_for_selector(".trn-feedback-box:has-text('not released')")
     seen = received(page)
     assert phq_sc.option("warm-handoff").label in seen  # the recording works

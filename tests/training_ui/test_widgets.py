@@ -44,14 +44,11 @@ def trainee_home(db, user=TRAINEE) -> TraineeHome:
 
 def play_path(view: AttemptView, sc, path="model_path") -> None:
     """Say by clicking the call pane's buttons; do through the trainee's own Workbench (what
-    the chart tab's Save does). The page's clock runs at wall speed: the test moves it on by
-    the time each thing takes."""
+    the chart tab's Save does). The page's clock runs at wall speed and what is said moves it on
+    by the minutes it takes."""
     for step in getattr(sc, path):
         if step.say is not None:
             click_label(view, sc.option(step.say).label)
-            if view.attempt.record.active and sc.option(step.say).minutes:
-                view.attempt.advance(sc.option(step.say).minutes)
-                view.refresh()
         elif step.do is not None:
             view.attempt.do(step.do)
         elif step.advance is not None:
@@ -60,6 +57,7 @@ def play_path(view: AttemptView, sc, path="model_path") -> None:
             view.pane.hang_button.click()
         view.refresh()
     view.end_button.click()
+    view.confirm_end()  # "Yes, end the shift"
 
 
 def dashboard(db) -> SupervisorDashboard:
@@ -110,6 +108,7 @@ def test_model_path_through_the_pane_passes_and_thoughtless_clicking_fails(db, l
     while bad.pane.options.children:
         bad.pane.options.children[0].click()
     bad.end_button.click()
+    bad.confirm_end()  # "Yes, end the shift"
     board = dashboard(db)
     by_id = {r.attempt_id: g for r, g in board.graded}
     assert by_id[good.attempt.id].passed and by_id[good.attempt.id].percent == 100

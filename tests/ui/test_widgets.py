@@ -23,6 +23,7 @@ from workbench.errors import PermissionDenied  # noqa: E402
 from workbench.service import Workbench  # noqa: E402
 from workbench.ui import apps, session  # noqa: E402
 from workbench.ui.html import esc, progress_bar  # noqa: E402
+from workbench.ui.chart import TAB_TITLES  # noqa: E402
 from workbench.ui.printable import patient_copy_html  # noqa: E402
 from workbench.serving.voila import SHARE, voila_command  # noqa: E402
 from workbench.ui.trends_tab import goal_lines, series_of  # noqa: E402
@@ -308,7 +309,8 @@ def test_phq2_positive_leads_to_phq9_and_item9_opens_escalation(db, clock):
     open_esc = app.wb.escalations("P00001", open_only=True)
     assert len(open_esc) == 1 and open_esc[0].source == "phq9"
     assert "ESCALATION OPENED" in tab.msg.value
-    assert chart.tabs.selected_index == 5 and chart.escalation.which.value == open_esc[0].id
+    assert chart.tabs.selected_index == TAB_TITLES.index("Escalation")
+    assert chart.escalation.which.value == open_esc[0].id
     assert "OPEN" in chart.escalation.timeline.value
     assert [q.instrument for q in app.wb.chart("P00001").questionnaires] == ["PHQ-2", "PHQ-9"]
 
@@ -515,7 +517,7 @@ def test_trends_draw_a_png_with_goal_lines(db, clock):
     tab.draw()
     assert tab.image.value[:8] == b"\x89PNG\r\n\x1a\n"
     empty = chart.trends
-    chart.tabs.selected_index = 6
+    chart.select("Trends")
     assert empty.drawn and "No observations" in empty.out.children[0].value
 
 

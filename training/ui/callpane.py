@@ -70,8 +70,16 @@ class CallPane(w.VBox):
         self.hang_button.on_click(lambda _: self.hang_up())
         self.msg = w.HTML()
         self.msg.add_class("trn-msg")
+        self.wait = w.Button(description="Wait on the line (2 minutes)", icon="hourglass-half",
+                             layout=w.Layout(width="auto"))
+        self.wait.add_class("trn-wait-line")
+        self.wait.on_click(lambda _: self._do(lambda: self.attempt.advance(2)))
+        self.hint = w.HTML('<div class="ccm-msg ccm-msg-info">If you have nothing more to say or do now, '
+                           'you can stay on the line and let a little time pass.</div>')
+        self.hint.add_class("trn-wait-hint")
+        self.waiting = w.VBox([self.hint, self.wait])
         self.talk = w.VBox([w.HTML('<div class="ccm-section-title">What you say</div>'),
-                            self.options, w.HBox([self.free, say])])
+                            self.options, w.HBox([self.free, say]), self.waiting])
         super().__init__([self.clock, self.situation, self.transcript, self.msg, self.talk,
                           w.HBox([self.call_button, self.hang_button])])
         self.add_class("trn-call-pane")
@@ -104,6 +112,7 @@ class CallPane(w.VBox):
             b.close()
         finished = self.attempt.finished
         self.talk.layout.display = None if self.on_call else "none"
+        self.waiting.layout.display = None if self.on_call and self.attempt.waiting_helps() else "none"
         self.situation.layout.display = "none" if self.on_call else None  # the narrator says it
         self.call_button.disabled = finished or rec.active is not None
         self.hang_button.disabled = finished or not self.on_call

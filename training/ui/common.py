@@ -39,6 +39,22 @@ def library() -> dict[str, Scenario]:
     return dict(_library())
 
 
+def scene(summary: str) -> str:
+    """What the Training page shows of a scenario before it is played: its opening sentence (the
+    situation), never the rest of the summary, which says what a good call does."""
+    import re
+
+    first = re.split(r"(?<=[.!?])\s+", " ".join(summary.split()), maxsplit=1)[0]
+    return re.sub(r",? and (finds|the trainee|you) .*$", ".", first)
+
+
+def shift_scene(shift) -> str:
+    """A shift's card: how many patients and when, not which of them need what."""
+    n = len(shift.cases) + shift.panel.count
+    return (f"{n} patients on the worklist. Choose whom to call first; messages and results "
+            "arrive while you work.")
+
+
 def sim_time(when, tz=None) -> str:
     """A simulated time as the player shows it, in the practice's time zone when given."""
     if when is None:

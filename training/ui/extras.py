@@ -14,8 +14,8 @@ from workbench.ui.html import esc, message, table
 
 
 class MedicationEditor(w.VBox):
-    """The medication list: change a dose or frequency, stop a medicine, add one; a reason
-    is required for every change."""
+    """The medication list: change a dose or frequency, stop a medicine, add one (with its dose
+    and frequency); a reason is required for every change."""
 
     def __init__(self, wb, pid: str):
         self.wb, self.pid = wb, pid
@@ -24,20 +24,24 @@ class MedicationEditor(w.VBox):
         self.pick.add_class("trn-med-pick")
         self.dose = w.Text(description="New dose", layout=w.Layout(width="260px"))
         self.dose.add_class("trn-med-dose")
+        self.frequency = w.Text(description="Frequency", placeholder="e.g. twice daily",
+                                layout=w.Layout(width="260px"))
+        self.frequency.add_class("trn-med-frequency")
         self.stop = w.Checkbox(description="Stop it", indent=False)
         self.stop.add_class("trn-med-stop")
         self.name = w.Text(description="Add", placeholder="name", layout=w.Layout(width="260px"))
         self.name.add_class("trn-med-name")
         self.reason = w.Text(description="Reason", layout=w.Layout(width="520px"))
         self.reason.add_class("trn-med-reason")
-        save = w.Button(description="Save medicine list change", icon="save", button_style="primary",
-                        layout=w.Layout(width="auto"))
+        self.save_button = save = w.Button(description="Save medicine list change", icon="save",
+                                           button_style="primary", layout=w.Layout(width="auto"))
         save.add_class("trn-med-save")
         save.on_click(lambda _: self.save())
         self.msg = w.HTML()
+        self.msg.add_class("trn-med-msg")
         super().__init__([w.HTML('<div class="ccm-section-title">Medication list</div>'), self.list,
-                          w.HBox([self.pick, self.dose, self.stop]), self.name, self.reason, save,
-                          self.msg])
+                          w.HBox([self.pick, self.stop]), self.name, w.HBox([self.dose, self.frequency]),
+                          self.reason, save, self.msg])
         self.add_class("trn-medications")
         self.refresh()
 
@@ -50,13 +54,16 @@ class MedicationEditor(w.VBox):
                                                   if m.status == "active"]
 
     def save(self) -> None:
+        self.save_button.disabled = True  # one click, one change
         try:
             if self.name.value.strip():
                 self.wb.add_medication(self.pid, Medication(self.name.value.strip(),
-                                                            dose=self.dose.value.strip()),
+                                                            dose=self.dose.value.strip(),
+                                                            frequency=self.frequency.value.strip()),
                                        reason=self.reason.value)
             elif self.pick.value is not None:
                 self.wb.change_medication(self.pick.value, dose=self.dose.value.strip() or None,
+                                          frequency=self.frequency.value.strip() or None,
                                           stop=self.stop.value, reason=self.reason.value)
             else:
                 self.msg.value = message("Choose a medicine to change, or type one to add.", "error")
@@ -64,7 +71,9 @@ class MedicationEditor(w.VBox):
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
             return
-        self.name.value = self.dose.value = self.reason.value = ""
+        finally:
+            self.save_button.disabled = False
+        self.name.value = self.dose.value = self.frequency.value = self.reason.value = ""
         self.stop.value = False
         self.msg.value = message("Saved.", "ok")
         self.refresh()

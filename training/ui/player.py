@@ -28,11 +28,13 @@ from training.grading import grade_attempt
 from training.views import trainee_view
 
 from .callpane import CallDock, CallPane
-from .common import sim_time
+from .common import shift_scene, sim_time
 from .extras import FollowUpEditor, MedicationEditor
 
 #: The nav target prefix of a practice patient's row (``practice:T123-1``).
 NAV = "practice"
+#: What an ended attempt's chart says above its header.
+ENDED = "This attempt has ended: its charts are read-only, as you left them. Nothing more is recorded or graded."
 
 
 def feedback_html(view: dict) -> str:
@@ -42,7 +44,9 @@ def feedback_html(view: dict) -> str:
     points, possible = view["score"]
     verdict = "Passed" if view["passed"] else "Not passed"
     rows = [(f'<span class="{"trn-met" if f["met"] else "trn-not-met"}">{"Met" if f["met"] else "Not met"}</span>',
-             esc(f["title"]), esc(f["objective"]), f'{f["points"]:g} / {f["possible"]:g}', esc(f["feedback"]),
+             esc(f["title"]), esc(f["objective"]), f'{f["points"]:g} / {f["possible"]:g}',
+             esc(f["feedback"]) + (f'<div class="trn-override-comment"><b>Your supervisor:</b> '
+                                   f'{esc(f["comment"])}</div>' if f.get("comment") else ""),
              esc(f["reason"])) for f in view["feedback"]]
     decided = (f'<div class="trn-decided">{esc(view["decided_by"])}</div>'
                if view.get("decided_by") else "")
@@ -96,7 +100,19 @@ class AttemptView(w.VBox):
         self.end_button = w.Button(description="End the shift", icon="flag-checkered",
                                    layout=w.Layout(width="auto"))
         self.end_button.add_class("trn-end")
-        self.end_button.on_click(lambda _: self._act(self.attempt.end))
+        self.end_button.on_click(lambda _: self.ask_end())
+        self.confirm_text = w.HTML()
+        self.confirm_text.add_class("trn-end-confirm-text")
+        yes = w.Button(description="Yes, end the shift", icon="flag-checkered", button_style="danger",
+                       layout=w.Layout(width="auto"))
+        yes.add_class("trn-end-confirm")
+        yes.on_click(lambda _: self.confirm_end())
+        keep = w.Button(description="Keep working", icon="arrow-left", layout=w.Layout(width="auto"))
+        keep.add_class("trn-end-cancel")
+        keep.on_click(lambda _: self._hide_confirm())
+        self.confirm = w.VBox([self.confirm_text, w.HBox([yes, keep])])
+        self.confirm.add_class("trn-end-confirm-box")
+        self.confirm.layout.display = "none"
         self.to_list = w.Button(description="Shift worklist", icon="list", layout=w.Layout(width="auto"))
         self.to_list.add_class("trn-to-worklist")
         self.to_list.on_click(lambda _: self.show_worklist())
@@ -118,8 +134,8 @@ class AttemptView(w.VBox):
         self.pane: CallPane | None = None
         self.chart = None
         self.open_pid: str | None = None
-        super().__init__([back, self.header, self.msg, self.controls, self.list_screen, self.work,
-                          self.after])
+        super().__init__([back, self.header, self.msg, self.controls, self.confirm, self.list_screen,
+                          self.work, self.after])
         self.add_class("trn-player")
         if self.is_shift:
             self._build_worklist()
@@ -185,15 +201,69 @@ class AttemptView(w.VBox):
             old.close()
         self.open_pid = pid
         self.work_bar.set_patient(pid)
-        self.chart = ChartView(tw, pid, timer_bar=self.work_bar)
+        ended = self.attempt.finished
+        self.chart = ChartView(tw, pid, timer_bar=self.work_bar, read_only=ended,
+                               read_only_note=ENDED if ended else None)
         self.pane = CallPane(self.attempt, pid, on_change=self.refresh)
         extras = w.VBox([MedicationEditor(tw, pid), FollowUpEditor(tw, pid)])
         extras.add_class("trn-extras")
+        if ended:
+            from workbench.ui.chart import freeze
+
+            freeze(extras)
         self.work.children = [CallDock(self.chart, self.pane), extras]
         self.list_screen.layout.display = "none"
         self.work.layout.display = None
         self.msg.value = ""
         self.refresh()
+
+    # ------------------------------------------------------------------ ending
+    def never_called(self) -> list[str]:
+        """'Name (id)' of each patient of the shift nobody called."""
+        tw = self.attempt.workbench
+        out = []
+        for case in self.attempt.record.cases:
+            if not case.calls:
+                try:
+                    out.append(f"{tw.get_patient(case.patient_id).name} ({case.patient_id})")
+                except WorkbenchError:
+                    out.append(case.patient_id)
+        return out
+
+    def ask_end(self) -> None:
+        """Ending is final: say so, naming the patients never called, and ask to confirm."""
+        missed = self.never_called()
+        text = ("<b>End the shift?</b> Nothing more can be recorded afterwards; a timer still running "
+                "is closed without its time.")
+        if missed:
+            text += (f' <div class="trn-never-called">Not called yet ({len(missed)}): '
+                     + esc(", ".join(missed)) + "</div>")
+        self.confirm_text.value = f'<div class="ccm-msg ccm-msg-warn">{text}</div>'
+        self.confirm.layout.display = None
+
+    def _hide_confirm(self) -> None:
+        self.confirm.layout.display = "none"
+
+    def confirm_end(self) -> None:
+        self._hide_confirm()
+        self._act(self.attempt.end)
+
+    def _freeze(self) -> None:
+        """The attempt has ended: the open chart, its editors and the work bar become read-only."""
+        from workbench.ui.chart import ChartView, freeze
+
+        if self.open_pid is not None and self.chart is not None and not self.chart.read_only:
+            shown = self.chart.tabs.selected_index or 0
+            self.chart.detach()
+            self.chart = ChartView(self.attempt.workbench, self.open_pid, timer_bar=self.work_bar,
+                                   read_only=True, first_tab=False, read_only_note=ENDED)
+            self.chart.tabs.selected_index = shown  # the tab on screen stays, now read-only
+            self.chart.ensure_tab()
+            extras = self.work.children[1] if len(self.work.children) > 1 else w.VBox()
+            freeze(extras)
+            self.work.children = [CallDock(self.chart, self.pane), extras]
+        freeze(self.work_bar)
+        self.work_bar.stop_ticking()
 
     def leave(self) -> None:
         self.work_bar.stop_ticking()
@@ -210,8 +280,10 @@ class AttemptView(w.VBox):
         view = self.view()
         status = "ended" if view["finished"] else "in progress"
         arrived = sum(1 for ln in self.attempt.record.transcript if ln.event is not None)
+        # a shift's header sets the scene; its summary would say what each patient needs
+        situation = shift_scene(self.attempt.shift) if self.attempt.shift is not None else view["situation"]
         self.header.value = (f'<div class="ccm-section-title">{esc(view["scenario_title"])}</div>'
-                             f'<div>{esc(view["situation"])}</div><div>Attempt <b class="trn-attempt-id">'
+                             f'<div>{esc(situation)}</div><div>Attempt <b class="trn-attempt-id">'
                              f'{esc(view["attempt_id"])}</b> &middot; {esc(status)} &middot; clock '
                              f'<span class="trn-shift-clock">{esc(sim_time(self.attempt.clock.peek(), self.wb.tz))}'
                              f'</span>' + (f' &middot; inbox: {arrived} message(s)' if self.is_shift else "")
@@ -220,6 +292,8 @@ class AttemptView(w.VBox):
         on_list = self.is_shift and self.work.layout.display == "none"
         self.to_list.layout.display = None if self.is_shift and not on_list else "none"
         self.controls.layout.display = "none" if view["finished"] else None
+        if view["finished"]:
+            self._freeze()
         if self.pane is not None:
             self.pane.refresh()
         self.after.children = self._after(view) if view["finished"] else []

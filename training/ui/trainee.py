@@ -20,7 +20,7 @@ from training.engine import Attempt, resume_attempt, start_attempt
 from training.grading import Grade, grade_attempt
 from training.model import Scenario
 
-from .common import TRAINING_STYLE, check_training_role, library
+from .common import TRAINING_STYLE, check_training_role, library, scene, shift_scene
 from .player import AttemptView
 
 #: What the pages call the player (kept for the app's imports).
@@ -40,15 +40,23 @@ def _title(rec: AttemptRecord, scenarios: dict[str, Scenario]) -> str:
 
 
 def objective_progress(graded: list[tuple[AttemptRecord, Grade]], scenarios: dict[str, Scenario]) -> list[dict]:
-    """Points per learning objective over released attempts: objective text, attempts, points."""
-    out: dict[tuple[str, str], dict] = {}
-    text = {o.id: o.text for sc in scenarios.values() for o in sc.objectives}
+    """Points per learning objective over released attempts: objective text, attempts, points.
+    An objective id is only unique within its scenario: each result counts under the objective of
+    the scenario its patient played (a shift's cases never mix)."""
+    out: dict[tuple[str, str, str], dict] = {}
     for rec, grade in graded:
         title = _title(rec, scenarios)
-        for objective, (points, possible) in grade.by_objective().items():
-            row = out.setdefault((title, objective), {"scenario": title, "objective": text.get(objective, objective),
-                                                         "attempts": 0, "points": 0.0, "possible": 0.0,
-                                                         "latest": 0.0})
+        case_of = {c.patient_id: c.scenario_id for c in rec.cases}
+        per: dict[tuple[str, str], tuple[float, float]] = {}
+        for r in grade.results:
+            sid = case_of.get(r.patient_id) or rec.scenario_id
+            p, q = per.get((sid, r.objective), (0.0, 0.0))
+            per[(sid, r.objective)] = (p + r.points, q + r.possible)
+        for (sid, objective), (points, possible) in per.items():
+            sc = scenarios.get(sid)
+            text = next((o.text for o in sc.objectives if o.id == objective), objective) if sc else objective
+            row = out.setdefault((title, sid, objective), {"scenario": title, "objective": text, "attempts": 0,
+                                                          "points": 0.0, "possible": 0.0, "latest": 0.0})
             row["attempts"] += 1
             row["points"] += points
             row["possible"] += possible
@@ -83,7 +91,7 @@ class TraineeHome(w.VBox):
         rows = []
         for sc in sorted(self.scenarios.values(), key=lambda s: (s.category, s.title)):
             card = w.HTML(f'<div><b>{esc(sc.title)}</b> <span class="ccm-badge ccm-badge-info">{esc(sc.category)}</span>'
-                          f'<div style="font-size:13px;color:#52606d">{esc(sc.summary)}</div></div>',
+                          f'<div style="font-size:13px;color:#52606d" class="trn-scene">{esc(scene(sc.summary))}</div></div>',
                           layout=w.Layout(width="820px"))
             start = w.Button(description="Practise", icon="play", button_style="primary", layout=w.Layout(width="120px"))
             start.add_class("trn-start")
@@ -93,7 +101,7 @@ class TraineeHome(w.VBox):
         shift_rows = []
         for sh in self.shifts.values():
             card = w.HTML(f'<div><b>{esc(sh.title)}</b><div style="font-size:13px;color:#52606d">'
-                          f'{esc(sh.summary)}</div></div>', layout=w.Layout(width="820px"))
+                          f'{esc(shift_scene(sh))}</div></div>', layout=w.Layout(width="820px"))
             start = w.Button(description="Start shift", icon="play", button_style="primary",
                              layout=w.Layout(width="120px"))
             start.add_class("trn-start-shift")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import WorkbenchError
 from .common import DEMO_DB, DEMO_TIME_OF_DAY, as_arg, db_arg, resolve_db
 from .data import cmd_import, cmd_panel_export, cmd_panel_generate, cmd_report_month, cmd_timers
 from .init import add_init_command

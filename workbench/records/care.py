@@ -114,6 +114,7 @@ class Barrier:
     z_code: str = ""
     action: str = ""  #: what was arranged
     id: int | None = None
+    resolution: str = ""  #: how it was resolved (set when its status is resolved)
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,14 @@ class AccessMixin:
             at.c.id == scope[len(policy.TRAINING_PREFIX):])).scalar()
 
     def _check(self, conn: Connection, action: Action, scope: str | None = None) -> None:
-        """Refuse ``action`` on patients of ``scope`` (None: an action without a patient)."""
+        """Refuse ``action`` on patients of ``scope`` (None: an action without a patient). The
+        chart of a practice attempt that has ended is read-only: nothing more is recorded."""
         policy.check(self.user, action, scope, self._attempt_trainee(conn, scope))
+        if action in (Action.WRITE_RECORD, Action.LOG_TIME) and scope and scope.startswith(policy.TRAINING_PREFIX):
+            ev = s.training_events
+            if conn.execute(select(ev.c.id).where(ev.c.attempt_id == scope[len(policy.TRAINING_PREFIX):],
+                                                  ev.c.kind == "finished").limit(1)).first():
+                raise PermissionDenied("This practice attempt has ended: its chart is read-only.")
 
     def check(self, action: Action | str, scope: str | None = None) -> None:
         """Refuse (PermissionDenied, in a sentence) unless the signed-in user may do ``action``

@@ -58,33 +58,52 @@ class ScreeningMixin:
                                                 r.BarrierStatus.OPEN, ""))
         return out
 
-    def _insert_barrier(self, conn, pid, domain, description, status, action) -> r.Barrier:
+    def _insert_barrier(self, conn, pid, domain, description, status, action, resolution="") -> r.Barrier:
         from ..rules.sdoh import z_code_for
 
         rid = conn.insert(s.barriers, patient_id=pid, domain=domain.value, description=description,
-                          barrier_status=status.value, z_code=z_code_for(domain), action=action)
+                          barrier_status=status.value, z_code=z_code_for(domain), action=action,
+                          resolution=resolution)
         return r.Barrier(patient_id=pid, domain=domain, description=description, status=status,
-                         z_code=z_code_for(domain), action=action, id=rid)
+                         z_code=z_code_for(domain), action=action, id=rid, resolution=resolution)
 
     def add_barrier(self, pid: str, domain, description: str, status=r.BarrierStatus.OPEN,
-                    action: str = "") -> r.Barrier:
+                    action: str = "", resolution: str = "") -> r.Barrier:
+        """A social need or other barrier found, with what was arranged (and, when it is already
+        resolved, how)."""
         domain = v.choice(domain, r.BarrierDomain, "Domain", "domain")
         status = v.choice(status, r.BarrierStatus, "Status", "status")
         description = v.text(description, "Description", max_len=1000, field="description")
         action = v.text(action, "Action", required=False, field="action")
+        resolution = v.text(resolution, "Resolution", required=False, field="resolution")
+        if resolution and status != r.BarrierStatus.RESOLVED:
+            raise InvalidInput("A resolution is recorded only when the barrier is resolved.", field="resolution")
         with self.write() as conn:
             self._patient_row(conn, pid, Action.WRITE_RECORD)
-            return self._insert_barrier(conn, pid, domain, description, status, action)
+            return self._insert_barrier(conn, pid, domain, description, status, action, resolution)
 
-    def update_barrier(self, barrier_id: int, status, action: str = "") -> r.Barrier:
-        """A new barrier row superseding the old one, with the new status and what was arranged."""
+    def update_barrier(self, barrier_id: int, status, action: str = "", description: str | None = None,
+                       resolution: str = "") -> r.Barrier:
+        """A new barrier row superseding the old one (the record is append-only): the new status,
+        what was arranged, optionally a corrected description, and, when resolved, how. A barrier
+        already resolved is reopened only by a new status; nothing changed is refused."""
         barrier_id = v.row_id(barrier_id, "Barrier id", "barrier_id")
         status = v.choice(status, r.BarrierStatus, "Status", "status")
         action = v.text(action, "What was arranged", required=status == r.BarrierStatus.RESOLVED, field="action")
+        resolution = v.text(resolution, "Resolution", required=False, field="resolution")
+        if resolution and status != r.BarrierStatus.RESOLVED:
+            raise InvalidInput("A resolution is recorded only when the barrier is resolved.", field="resolution")
+        changes = {"barrier_status": status.value, "action": action, "resolution": resolution}
+        if description is not None:
+            changes["description"] = v.text(description, "Description", max_len=1000, field="description")
         with self.write() as conn:
             self._patient_of(conn, s.barriers, barrier_id, Action.WRITE_RECORD, "barrier")
+            old = conn.execute(select(s.barriers).where(s.barriers.c.id == barrier_id)).first()
+            if all(getattr(old, k) == val for k, val in changes.items()):
+                raise InvalidInput("Nothing changed: change the status, the action, the description "
+                                   "or the resolution.", field="status")
             new_id = conn.supersede(s.barriers, barrier_id, f"status: {status.value}", void=False,
-                                     changes={"barrier_status": status.value, "action": action})
+                                     changes=changes)
             return q.to_barrier(conn.execute(select(s.barriers).where(s.barriers.c.id == new_id)).first())
 
     def barriers(self, pid: str, open_only: bool = False) -> list[r.Barrier]:

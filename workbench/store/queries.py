@@ -125,7 +125,8 @@ def to_contact(row: Row) -> r.Contact:
 def to_barrier(row: Row) -> r.Barrier:
     return r.Barrier(patient_id=row.patient_id, domain=r.BarrierDomain(row.domain),
                      description=row.description, status=r.BarrierStatus(row.barrier_status),
-                     z_code=row.z_code, action=row.action, id=row.id)
+                     z_code=row.z_code, action=row.action, id=row.id,
+                     resolution=getattr(row, "resolution", "") or "")
 
 
 def to_consent(row: Row, revocation: Row | None) -> r.Consent:

@@ -11,7 +11,6 @@ Two kinds of table:
   and with which credential, and when (UTC).
 """
 
-
 from __future__ import annotations
 
 from sqlalchemy import (
@@ -316,6 +315,7 @@ barriers = Table(
     Column("barrier_status", String(16), nullable=False),  #: open | in_progress | resolved
     Column("z_code", String(16), nullable=False, default=""),
     Column("action", Text, nullable=False, default=""),  #: what was arranged
+    Column("resolution", Text, nullable=False, default="", server_default=""),  #: how it was resolved (0008)
     *_audit(),
     *_correctable("barriers"),
 )

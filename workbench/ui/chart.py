@@ -2,7 +2,8 @@
 
 The header shows age, conditions, allergies, medications, care team,
 contact preferences, caregiver, emergency contacts and CCM eligibility (reference,
-"Who is eligible"). Tabs: Care plan, Time, Consent, Contacts, Screening, Escalation, Trends.
+"Who is eligible"). Tabs: Care plan, Time, Consent, Contacts, Screening, Barriers, Escalation,
+Trends.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import ipywidgets as w
 from workbench import records as r
 from workbench.service import Workbench
 
+from .barriers_tab import BarriersTab
 from .careplan_tab import CarePlanTab
 from .consent_tab import ConsentTab
 from .contacts_tab import ContactsTab
@@ -33,7 +35,7 @@ def freeze(widget: w.Widget) -> w.Widget:
     return widget
 
 
-TAB_TITLES = ("Care plan", "Time", "Consent", "Contacts", "Screening", "Escalation", "Trends")
+TAB_TITLES = ("Care plan", "Time", "Consent", "Contacts", "Screening", "Barriers", "Escalation", "Trends")
 
 
 def _person(p) -> str:
@@ -94,12 +96,14 @@ RECORDED_WORK = {
     "consent": (r.Activity.PATIENT_CALL, "Consent recorded"),
     "contacts": (r.Activity.PATIENT_CALL, "Contact logged"),
     "screening": (r.Activity.SCREENING, "Screening recorded"),
+    "barriers": (r.Activity.COMMUNITY_RESOURCES, "Barrier recorded"),
     "escalation": (r.Activity.ESCALATION, "Escalation step recorded"),
     "careplan": (r.Activity.CARE_PLAN, "Care plan saved"),
 }
 
 #: Tab title -> attribute of :class:`ChartView` holding the tab (built on first use).
-TAB_KEYS = dict(zip(TAB_TITLES, ("careplan", "time", "consent", "contacts", "screening", "escalation", "trends")))
+TAB_KEYS = dict(zip(TAB_TITLES, ("careplan", "time", "consent", "contacts", "screening", "barriers", "escalation",
+                                 "trends")))
 
 
 class ChartView(w.VBox):
@@ -107,8 +111,9 @@ class ChartView(w.VBox):
     as ``view.careplan``, ``view.time``...): opening a chart sends the header and one tab only."""
 
     def __init__(self, wb: Workbench, pid: str, timer_bar: TimerBar | None = None, first_tab: bool = True,
-                 read_only: bool = False):
+                 read_only: bool = False, read_only_note: str | None = None):
         self.wb = wb
+        self.read_only_note = read_only_note  #: what the read-only banner says (default: a supervisor's view)
         self.pid = pid
         self.read_only = read_only  #: every control disabled (a supervisor reading a practice chart)
         self.timer_bar = timer_bar or TimerBar(wb, live=False)
@@ -148,6 +153,8 @@ class ChartView(w.VBox):
             return ConsentTab(wb, pid, on_change=lambda: self.recorded("consent"))
         if key == "contacts":
             return ContactsTab(wb, pid, on_change=lambda: self.recorded("contacts"))
+        if key == "barriers":
+            return BarriersTab(wb, pid, on_change=lambda: self.recorded("barriers"))
         if key == "escalation":
             return EscalationTab(wb, pid, on_change=lambda: self.recorded("escalation"),
                                  on_opened=self.escalation_opened)
@@ -172,6 +179,7 @@ class ChartView(w.VBox):
     consent = property(lambda self: self.tab("consent"))
     contacts = property(lambda self: self.tab("contacts"))
     screening = property(lambda self: self.tab("screening"))
+    barriers = property(lambda self: self.tab("barriers"))
     escalation = property(lambda self: self.tab("escalation"))
     trends = property(lambda self: self.tab("trends"))
 
@@ -199,6 +207,8 @@ class ChartView(w.VBox):
         when no timer runs, offer in the work bar to start one or to log the minutes since the
         chart was opened (or since the last offer). Returns whether the offer is shown."""
         self.refresh_header()
+        if kind == "screening" and "barriers" in self.built:
+            self.built["barriers"].refresh()  # an SDOH screen opens barriers
         activity, what = RECORDED_WORK[kind]
         shown = self.timer_bar.offer(self.pid, activity, what, minutes=min(60, minutes_since(self.wb, self.since)))
         self.since = self.wb.now()
@@ -218,9 +228,10 @@ class ChartView(w.VBox):
     def _header(self) -> str:
         html = header_html(self.wb, self.data)
         if self.read_only:
-            html = ('<div class="ccm-msg ccm-msg-info ccm-read-only-note">A practice patient, shown read-only: '
-                    'what the trainee recorded, as they left it. Practice charts are worked inside a '
-                    'practice shift on the Training page.</div>' + html)
+            note = esc(self.read_only_note) if self.read_only_note else (
+                'A practice patient, shown read-only: what the trainee recorded, as they left it. Practice '
+                'charts are worked inside a practice shift on the Training page.')
+            html = f'<div class="ccm-msg ccm-msg-info ccm-read-only-note">{note}</div>' + html
         return html
 
     def refresh_header(self) -> None:

@@ -13,6 +13,7 @@ from workbench.service import Workbench
 from .html import message, table
 from .names import staff_name, staff_names
 
+#: Suggestions for "With": anyone may be typed (a niece, rheumatology, the GI unit...).
 WITH_WHOM = ("patient", "caregiver", "provider", "pharmacy", "community", "interpreter")
 
 
@@ -25,7 +26,8 @@ class ContactsTab(w.VBox):
                                   value=r.Channel.PHONE.value, description="Channel")
         self.outcome = w.Dropdown(options=[(o.value.replace("_", " ").capitalize(), o.value) for o in r.ContactOutcome],
                                   value=r.ContactOutcome.REACHED.value, description="Outcome")
-        self.with_whom = w.Dropdown(options=WITH_WHOM, value="patient", description="With")
+        self.with_whom = w.Combobox(options=WITH_WHOM, value="patient", description="With", ensure_option=False,
+                                    placeholder="patient, niece, rheumatology...")
         self.note = w.Textarea(placeholder="What was said or sent", description="Note",
                                layout=w.Layout(width="640px", height="60px"))
         self.button = w.Button(description="Log contact", button_style="primary", icon="phone")
@@ -39,16 +41,23 @@ class ContactsTab(w.VBox):
         self.list.add_class("ccm-contact-list")
         super().__init__([w.HBox([self.channel, self.outcome, self.with_whom]), self.note, self.button,
                           self.msg, self.list])
+        self.msg.add_class("ccm-contact-msg")
         self.add_class("ccm-contacts-tab")
         self.refresh()
 
     def log_contact(self):
+        if not self.with_whom.value.strip():
+            self.msg.value = message("Say whom the contact was with (type anyone, or pick a suggestion).", "error")
+            return None
+        self.button.disabled = True  # one click, one contact
         try:
             contact = self.wb.log_contact(self.pid, self.channel.value, self.outcome.value, self.note.value,
                                           with_whom=self.with_whom.value)
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
             return None
+        finally:
+            self.button.disabled = False
         self.msg.value = message("Contact logged.", "ok")
         self.note.value = ""
         self.refresh()
