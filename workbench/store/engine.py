@@ -33,7 +33,8 @@ def check_url(url: str) -> None:
     try:
         backend = make_url(url).get_backend_name()
     except (ArgumentError, ValueError) as err:
-        raise explain(ArgumentError(f"URL: {err}"), url.split("://", 1)[0] + "://…") from None
+        fault = explain(ArgumentError(f"URL: {err}"), url.split("://", 1)[0] + "://…")
+        raise (fault or unsupported_url(url.split("://", 1)[0] + "://…")) from None
     if backend not in ("sqlite", "postgresql"):
         raise unsupported_url(url.split("://", 1)[0] + "://…", backend)
 
