@@ -81,8 +81,9 @@ def _columns(bills: list[tuple[MonthBill, MonthTime]]) -> dict[str, list]:
 
 
 def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule | None = None,
-                force_exact: bool = False) -> tuple[list[tuple[MonthBill, MonthTime]], int]:
+                force_exact: bool = False, only=None) -> tuple[list[tuple[MonthBill, MonthTime]], int]:
     """Every patient-month bill of ``scope`` with time in ``month``, and how many took the exact path.
+    ``only`` (a set of patient ids) limits it to those patients.
 
     ``force_exact`` sends every patient through stage 1 entry by entry (for tests that prove
     the two paths agree).
@@ -94,6 +95,8 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
     status = _StatusCache(today)
     with wb.read() as conn:
         in_scope = {row[0] for row in conn.execute(select(s.patients.c.id).where(s.patients.c.scope == scope))}
+        if only is not None:
+            in_scope &= set(only)
         sums = {pid: x for pid, x in _aggregate(conn, first, last).items() if pid in in_scope}
         pids = set(sums)
         if not pids:

@@ -32,6 +32,7 @@ from workbench.errors import InvalidInput
 from workbench.records import Consent, Service, TimeEntry, User
 from workbench.rules._text import duration, minutes_of, parse_month
 from workbench.rules.eligibility import Eligibility
+from workbench.rules.minutes import whole_minutes
 from workbench.rules.staffing import StaffingRule
 from workbench.rules.tables import STAFF, CodeFamily, RuleTable, rule_table_for
 from workbench.rules.time_summary import Excluded, MonthTime, ServiceTime, summarize_month
@@ -89,11 +90,11 @@ class MonthBill:
 
     @property
     def billable_minutes(self) -> int:
-        return self.billable_seconds // 60
+        return whole_minutes(self.billable_seconds)
 
     @property
     def counted_minutes(self) -> int:
-        return self.counted_seconds // 60
+        return whole_minutes(self.counted_seconds)
 
     @property
     def unbilled(self) -> list[str]:

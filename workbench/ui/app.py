@@ -311,6 +311,8 @@ class WorkbenchApp(w.VBox):
                 x.remove_class(HIDDEN)
             else:
                 x.add_class(HIDDEN)
+                if hasattr(x, "on_hide"):
+                    x.on_hide()
         widget.add_class(f"ccm-view-{view}")
         if widget not in self.stage.children:
             self.stage.children = (*[c for c in self.stage.children if c in self.views.values()], widget)
@@ -323,6 +325,8 @@ class WorkbenchApp(w.VBox):
             self.timer_bar.set_patient(self.chart_pid if on_chart else None)
         self.top.value = top_bar(self.wb, view)
         self.crumbs.value = self._crumbs()
+        if hasattr(widget, "on_show"):
+            widget.on_show()  # re-read what changed while it was hidden (the worklist)
         if hasattr(widget, "ensure_tab"):
             later(widget.ensure_tab)  # after the header went out (and was painted): the tab follows
 
