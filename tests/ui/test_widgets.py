@@ -391,6 +391,8 @@ def test_worklist_escapes_links_and_pages(db, clock):
     assert opened == ["P00003", "P00002"]
 
 
+from workbench.rules.why_now import Facts, Reason, reasons  # noqa: E402
+
 FRAME = pd.DataFrame({
     "patient_id": ["P1", "P2", "P3", "P4"], "name": ["Cy Doe", "Al Roe", "Bo Poe", "Di Moe"],
     "age": [70, 80, 66, 91], "n_chronic": [2, 3, 2, 4], "consent_valid": [True, False, True, True],
@@ -398,6 +400,8 @@ FRAME = pd.DataFrame({
     "open_escalations": [0, 1, 0, 0], "care_gaps": [1, 0, 0, 2],
     "phq_due": [False, True, False, False], "open_timer": [False, False, True, False],
     "flags": [["1 care gap"], ["escalation open", "PHQ due"], ["timer running"], ["2 care gaps"]],
+    "why": [list(reasons(Facts(care_gaps=1))), list(reasons(Facts(open_escalations=1, phq_due=True))),
+            list(reasons(Facts(timer_running=True))), list(reasons(Facts(care_gaps=2)))],
     "care_team": [["S001", "S005"], ["S002"], ["S001"], []],
     "icd10": [["E11.9", "I10"], ["J44.9"], ["I10"], ["N18.3"]],
     "conditions": [["Type 2 diabetes", "Essential hypertension"], ["COPD"], ["Essential hypertension"],
@@ -448,12 +452,20 @@ def test_progress_bar_green_exactly_at_billable_minutes(minutes):
     assert html.count("ccm-bar-mark") == 2
 
 
-def test_render_rows_shows_the_report_flags_as_badges():
+def test_render_rows_shows_the_why_now_reasons_as_badges():
     html = render_rows(FRAME, lambda pid: f"chart.ipynb?patient={pid}")
     rows = html.split("<tr data-patient")[1:]
     assert len(rows) == 4
-    assert 'ccm-badge-danger">escalation open' in rows[1] and 'ccm-badge-warn">PHQ due' in rows[1]
-    assert "2 care gaps" in rows[3] and "timer running" in rows[2]
+    assert 'ccm-badge-danger ccm-why-escalation">Escalation open' in rows[1]
+    assert 'ccm-badge-info ccm-why-phq_due">PHQ due' in rows[1]
+    assert "2 care gaps" in rows[3] and "Timer running" in rows[2]
+
+
+def test_the_badge_colour_comes_from_the_reason_never_its_sentence():
+    odd = Reason("phq_due", "escalation <b>open</b>", 1.0, "info")
+    html = render_rows(FRAME.iloc[:1].assign(why=[[odd]]), lambda pid: pid)
+    assert 'ccm-badge-info ccm-why-phq_due">escalation &lt;b&gt;open&lt;/b&gt;' in html
+    assert "ccm-badge-danger" not in html.split('class="ccm-why"')[1].split("</td>")[0]
 
 
 def test_month_view_for_billing_with_downloads(db, clock):

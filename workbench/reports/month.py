@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from ..rules import MonthBill, MonthTime, StaffingRule, choose_codes, rule_table_for, summarize_month
 from ..rules.billing import with_initiation
+from ..rules.minutes import whole_minutes
 from ..service import month_bounds
 from ..store import queries as q
 from ..store import schema as s
@@ -69,10 +70,10 @@ def _columns(bills: list[tuple[MonthBill, MonthTime]]) -> dict[str, list]:
         "patient_id": [b.patient_id for b in only],
         "month": [b.month for b in only],
         "codes": [code_units(b.lines) for b in only],
-        "billable_minutes": [b.billable_seconds // 60 for b in only],
+        "billable_minutes": [whole_minutes(b.billable_seconds) for b in only],
         "amount_usd": [float(b.amount) for b in only],
-        "counted_minutes": [b.counted_seconds // 60 for b in only],
-        "total_minutes": [t.logged_seconds // 60 for _b, t in bills],
+        "counted_minutes": [whole_minutes(b.counted_seconds) for b in only],
+        "total_minutes": [whole_minutes(t.logged_seconds) for _b, t in bills],
         "minutes_by_staff": [{str(k): int(v) for k, v in b.minutes_by_staff.items()} for b in only],
         "flags": [list(b.flags) for b in only],
         "reasons": [reasons(b) for b in only],

@@ -11,6 +11,7 @@ import ipywidgets as w
 
 from workbench import records as r
 from workbench.errors import WorkbenchError
+from workbench.rules.minutes import whole_minutes
 from workbench.service import Workbench
 
 from .dates import IsoDate
@@ -154,7 +155,7 @@ class TimeTab(w.VBox):
                f"${bill.alternative.amount})</div>") if bill.alternative else ""
         self.summary.value = (
             f'<div class="ccm-card"><div style="display:flex;gap:24px;align-items:center">'
-            f'{progress_bar(bill.counted_seconds / 60)}'
+            f'{progress_bar(whole_minutes(bill.counted_seconds))}'
             f'<div>Total recorded: <b class="ccm-month-total">{total // 60} min {total % 60:02d} s</b> &middot; counted '
             f'{bill.counted_minutes} min &middot; billable {bill.billable_minutes} min</div>'
             f'<div>Codes: <b class="ccm-month-codes">{esc(codes)}</b> &middot; ${bill.amount}</div></div>'

@@ -22,6 +22,7 @@ import ipywidgets as w
 
 from workbench import records as r
 from workbench.errors import WorkbenchError
+from workbench.rules.minutes import minutes_text, whole_minutes
 from workbench.service import Workbench
 
 from .html import esc, message, progress_bar
@@ -166,9 +167,10 @@ class TimerBar(w.VBox):
             return
         self.month.layout.display = None
         self.bill = bill = self.wb.month_bill(self.patient_id, self.wb.today().strftime("%Y-%m"))
-        minutes = bill.counted_seconds / 60
-        self.month.value = (f'<div class="ccm-workbar-chart"><span>This month</span>{progress_bar(minutes)}'
-                            f'<span class="ccm-workbar-minutes">{int(minutes)} min</span>{codes_html(bill)}</div>')
+        self.month.value = (f'<div class="ccm-workbar-chart"><span>This month</span>'
+                            f'{progress_bar(whole_minutes(bill.counted_seconds))}'
+                            f'<span class="ccm-workbar-minutes">{minutes_text(bill.counted_seconds)}</span>'
+                            f'{codes_html(bill)}</div>')
 
     def tick(self) -> None:
         t = self.timer
