@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -475,6 +477,7 @@ def test_month_view_for_billing_with_downloads(db, clock):
     wb.log_time("P00002", 5, r.Activity.RECORD_REVIEW, "Chart review")
     app = apps.month_app(db, clock, {"user": "S006"})
     view = app.content
+    assert view is not None, app.msg.value
     assert view.month.value == "2026-11"
     assert set(view.df["patient_id"]) == {"P00001", "P00002"}
     assert 'download="ccm-month-2026-11.csv"' in view.downloads.value
@@ -570,3 +573,32 @@ def test_a_bad_date_is_refused_with_a_sentence_and_nothing_is_written(db, clock)
     plan.reason.value = "First plan"
     plan.save_button.click()
     assert "goal due date" in plan.msg.value and app.wb.chart("P00001").care_plan is None
+
+
+def test_billing_page_claims_are_the_command_lines_claims(db, clock, tmp_path):
+    """Ready and held lines on the page, with their reasons, are exactly ``workbench report
+    claims``'s, and the page's claims download is the same file."""
+    import base64
+    import csv
+    import io
+
+    from workbench.cli import main
+
+    wb = Workbench.open(db, "S001", clock)
+    consent_all(wb, "P00001")
+    wb.log_time("P00001", 22, r.Activity.PATIENT_CALL, "Monthly call")
+    view = apps.month_app(db, clock, {"user": "S006"}).content
+    out = tmp_path / "claims.csv"
+    assert main(["report", "claims", "--month", "2026-11", "--out", str(out), "--db", db]) == 0
+    cli = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    href = view.claims_downloads.value.split('href="data:text/csv;base64,')[1].split('"')[0]
+    assert base64.b64decode(href).decode("utf-8") == out.read_text(encoding="utf-8")
+    shown = re.findall(r'<tr class="ccm-claim-row" data-patient="([^"]+)" data-status="([^"]+)">', view.claims_table.value)
+    assert shown == [(x["patient_id"], x["status"]) for x in cli] and shown
+    for x in cli:
+        if x["status"] == "hold":
+            assert html.escape(x["reasons"]) in view.claims_table.value
+    assert 'Ada Lovelace <span class="ccm-pid">P00001</span>' in view.claims_table.value  # the name beside the id
+    held = sum(x["status"] == "hold" for x in cli)
+    assert f'ccm-claims-held">{held}</b>' in view.claims_totals.value
+    assert 'download="ccm-claims-2026-11.xlsx"' in view.claims_downloads.value

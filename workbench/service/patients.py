@@ -147,6 +147,21 @@ class PatientsMixin:
             self._check(conn, Action.READ_BILLING, scope)
         return month_report(self, v.month(month), scope=scope)
 
+    def claims(self, month: str, date_of_service: str = "month-end", place_of_service: str = "11"):
+        """The month's claim lines, each ``ready`` or ``hold`` with the reasons (pandas): the
+        same frame as ``workbench report claims``."""
+        from ..reports.claims import claims_report
+
+        from .core import SYSTEM_USER
+
+        with self.read() as conn:
+            self._check(conn, Action.READ_BILLING, "live")
+        # allowed to read billing: the report reads the consents and entries it needs as the
+        # workbench (billing staff may not open charts, but a claim needs what they hold)
+        reader = type(self)(self.engine, SYSTEM_USER, self.clock)
+        return claims_report(reader, v.month(month), date_of_service=date_of_service,
+                             place_of_service=place_of_service)
+
     def worklist(self, day: date | None = None, scope: str = "live", patient_ids=None):
         """The panel ordered by who most needs a call today (pandas); ``patient_ids`` limits it
         to those patients (the rows to refresh on a screen)."""
