@@ -528,9 +528,14 @@ def test_trends_draw_a_png_with_goal_lines(db, clock):
 
 @pytest.mark.parametrize("text, expected", [
     ("2026-12-01", date(2026, 12, 1)), (" 2027-02-28 ", date(2027, 2, 28)), ("", None), ("   ", None),
-    ("2026-02-30", "not a date"), ("12/01/2026", "not a date"), ("2026-1-5", "not a date"),
+    ("2026-02-30", "not a date"), ("2026-1-5", "not a date"),
     ("20261201", "not a date"), ("2026-12-01T10:00", "not a date"), ("next tuesday", "not a date"),
-    ("=1+1", "not a date"),
+    ("=1+1", "not a date"), ("4 Dec 2026", "not a date"), ("03/15/27", "not a date"),
+    ("02/30/2027", "not a date"), ("13/13/2027", "not a date"), ("03/15-2027", "not a date"),
+    ("03/15/2027", date(2027, 3, 15)), ("3/15/2027", date(2027, 3, 15)), ("12-25-2026", date(2026, 12, 25)),
+    ("07/07/2027", date(2027, 7, 7)), ("12/31/2026", date(2026, 12, 31)),
+    ("12/01/2026", "could be December 1, 2026 or January 12, 2026"),
+    ("03/04/2027", "could be March 4, 2027 or April 3, 2027"),
 ])
 def test_iso_date_fields_read_only_real_yyyy_mm_dd_dates(text, expected):
     from workbench.errors import InvalidInput
@@ -541,9 +546,12 @@ def test_iso_date_fields_read_only_real_yyyy_mm_dd_dates(text, expected):
     if isinstance(expected, str):
         with pytest.raises(InvalidInput, match="YYYY-MM-DD") as exc:
             box.date
+        assert expected in str(exc.value)
         assert exc.value.field == "consent date" and box.date_or_none() is None
+        assert box.value == text  # what was typed stays, to be corrected
     else:
         assert box.date == expected
+        assert box.value.strip() == ("" if expected is None else expected.isoformat())  # shown back as ISO
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
@@ -555,15 +563,29 @@ def test_an_iso_date_field_round_trips_every_date(day):
     assert box.value == day.isoformat() and box.date == day
 
 
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)), st.sampled_from("/-."))
+@settings(max_examples=150, deadline=None)
+def test_a_us_date_is_read_when_unambiguous_and_refused_when_not(day, sep):
+    from workbench.errors import InvalidInput
+    from workbench.ui.dates import parse_date
+
+    text = f"{day.month:02d}{sep}{day.day:02d}{sep}{day.year:04d}"
+    if day.day <= 12 and day.day != day.month:
+        with pytest.raises(InvalidInput, match="could be"):
+            parse_date(text)
+    else:
+        assert parse_date(text) == day
+
+
 def test_a_bad_date_is_refused_with_a_sentence_and_nothing_is_written(db, clock):
     app, chart = chart_of(db, clock)
     tab = chart.consent
     assert tab.date.value == app.wb.today().isoformat()  # shown as ISO, not the browser's locale
     for b in tab.checks.values():
         b.value = True
-    tab.date.value = "11/30/2026"
+    tab.date.value = "11/03/2026"
     tab.record_button.click()
-    assert "YYYY-MM-DD" in tab.msg.value and app.wb.consents("P00001") == []
+    assert "could be November 3, 2026 or March 11, 2026" in tab.msg.value and app.wb.consents("P00001") == []
     tab.date.value = app.wb.today().isoformat()
     tab.record_button.click()
     assert len(app.wb.consents("P00001")) == 1
