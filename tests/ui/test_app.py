@@ -344,3 +344,13 @@ def test_what_another_kernel_wrote_is_re_read_by_change_stamps(db, clock):
     assert worklist.frame.iloc[0]["patient_id"] == "P00001"
     assert _row(worklist, "P00001").why[0].code == "escalation"
     assert worklist.catch_up() == set()  # nothing new: nothing re-read
+
+
+def test_the_timer_activity_resets_on_a_new_chart(db, clock):
+    app = app_for(db, clock)
+    app.navigate("chart:P00001")
+    app.timer_bar.start_activity.value = "care_transition"
+    app.navigate("chart:P00002")
+    assert app.timer_bar.start_activity.value == "patient_call"
+    app.timer_bar.start()
+    assert app.wb.running_timer().activity.value == "patient_call"

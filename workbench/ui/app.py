@@ -30,6 +30,7 @@ from workbench.errors import WorkbenchError
 from workbench.service import SYSTEM_USER, Workbench
 
 from . import session
+from .feedback import clear_all
 from .html import STYLE, esc, message
 from .orphaned_timers import OrphanedTimers
 from .timer_bar import TimerBar
@@ -317,6 +318,7 @@ class WorkbenchApp(w.VBox):
         if widget not in self.stage.children:
             self.stage.children = (*[c for c in self.stage.children if c in self.views.values()], widget)
         self.current = view
+        clear_all()  # a message belongs to the view it was said in
         own_bar = getattr(widget, "work_bar", None)  # a practice shift pins its own (attempt clock)
         live = [self.timer_bar, self.orphans] if own_bar is None else [own_bar]
         self.pinned.children = [self.top, *live, self.crumbs]

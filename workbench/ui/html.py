@@ -192,6 +192,11 @@ STYLE = """
 .ccm-back { font-weight:600; margin-right:8px; padding:1px 8px; border:1px solid #c5d3e6; border-radius:4px;
   background:#fff; }
 .ccm-crumb-here { color:#1f2933; font-weight:600; }
+.ccm-feedback:empty { display:none; }
+.ccm-feedback .ccm-msg { margin:4px 0; }
+.ccm-why { white-space:normal !important; min-width:180px; }
+.ccm-worklist-table td.ccm-why .ccm-badge { margin:1px 2px; }
+.ccm-claims-table td { white-space:normal; }
 .ccm-nav-current { font-weight:700; opacity:1 !important; border-bottom:2px solid #fff; }
 </style>
 """

@@ -28,6 +28,8 @@ from workbench.service import Workbench
 from .html import esc, message, progress_bar
 
 ACTIVITY_OPTIONS = [(label, a.value) for a, label in r.ACTIVITY_LABELS.items()]
+#: What a timer started on a chart records unless the person picks another activity.
+DEFAULT_ACTIVITY = r.Activity.PATIENT_CALL
 
 
 def elapsed_text(seconds: float) -> str:
@@ -84,7 +86,7 @@ class TimerBar(w.VBox):
         # the chart on screen: month so far and Start
         self.month = w.HTML()
         self.month.add_class("ccm-workbar-month")
-        self.start_activity = w.Dropdown(options=ACTIVITY_OPTIONS, value=r.Activity.PATIENT_CALL.value,
+        self.start_activity = w.Dropdown(options=ACTIVITY_OPTIONS, value=DEFAULT_ACTIVITY.value,
                                          layout=w.Layout(width="220px"))
         self.start_activity.add_class("ccm-workbar-activity")
         self.start_button = w.Button(description="Start timer", button_style="success", icon="play",
@@ -129,6 +131,8 @@ class TimerBar(w.VBox):
         if pid != self.patient_id:
             self.dismiss_offer()
             self._ask(False)
+            # the activity chosen for the last patient never carries over to the next one
+            self.start_activity.value = DEFAULT_ACTIVITY.value
         self.patient_id = pid
         self.refresh()
 
