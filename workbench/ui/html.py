@@ -193,6 +193,7 @@ STYLE = """
   background:#fff; }
 .ccm-crumb-here { color:#1f2933; font-weight:600; }
 .ccm-feedback:empty { display:none; }
+.ccm-live { scroll-margin-top:190px; scroll-margin-bottom:24px; }
 .ccm-feedback .ccm-msg { margin:4px 0; }
 .ccm-why { white-space:normal !important; min-width:180px; }
 .ccm-worklist-table td.ccm-why .ccm-badge { margin:1px 2px; }
