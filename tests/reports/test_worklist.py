@@ -72,7 +72,7 @@ def test_why_now_reasons_are_typed_and_match_the_facts(panel):
     assert codes["P00002"][0] == "consent_call"
     assert "timer_running" in codes["P00004"]
     first = rows.loc["P00001"].why[0]
-    assert (first.code, first.sentence, first.tone) == ("threshold", "15 min to 40 min, 21 days left", "warn")
+    assert (first.code, first.sentence, first.tone) == ("threshold", "15 min to reach 40, 21 days left", "warn")
     assert "threshold" not in codes["P00005"]  # 61 minutes: the last threshold is met
 
 

@@ -25,8 +25,8 @@ def test_the_thresholds_come_from_the_rule_table():
     (Facts(days_since_discharge=3), [("post_discharge", "Post-discharge day 3", "danger")]),
     (Facts(days_since_discharge=30), []),  # the 30-day window is over
     (Facts(days_since_discharge=-1), []),  # a contact dated after the day asked about
-    (Facts(minutes=11, **OK), [("threshold", "9 min to 20 min, 12 days left", "warn")]),
-    (Facts(minutes=39, **{**OK, "days_left": 1}), [("threshold", "1 min to 40 min, 1 day left", "warn")]),
+    (Facts(minutes=11, **OK), [("threshold", "9 min to reach 20, 12 days left", "warn")]),
+    (Facts(minutes=39, **{**OK, "days_left": 1}), [("threshold", "1 min to reach 40, 1 day left", "warn")]),
     (Facts(minutes=THRESHOLDS[-1], **OK), []),  # the last threshold is met: nothing owed
     (Facts(minutes=5, billable_program=True, consent_valid=False, thresholds=THRESHOLDS),
      [("consent_call", "Consent call needed", "warn")]),
@@ -37,7 +37,7 @@ def test_the_thresholds_come_from_the_rule_table():
     (Facts(timer_running=True), [("timer_running", "Timer running", "ok")]),
     (Facts(open_escalations=1, days_since_discharge=2, phq_due=True, minutes=0, **OK),
      [("escalation", "Escalation open", "danger"), ("post_discharge", "Post-discharge day 2", "danger"),
-      ("threshold", "20 min to 20 min, 12 days left", "warn"), ("phq_due", "PHQ due", "info")]),
+      ("threshold", "20 min to reach 20, 12 days left", "warn"), ("phq_due", "PHQ due", "info")]),
 ])
 def test_reasons(facts, expected):
     assert [(x.code, x.sentence, x.tone) for x in reasons(facts)] == expected
@@ -88,7 +88,7 @@ def test_threshold_reason_names_the_next_threshold(minutes, days):
     if not above:
         assert found is None
     else:
-        assert found.sentence.startswith(f"{above[0] - minutes} min to {above[0]} min, {days} day")
+        assert found.sentence.startswith(f"{above[0] - minutes} min to reach {above[0]}, {days} day")
 
 
 @pytest.mark.parametrize("seconds,minutes", [

@@ -328,7 +328,7 @@ def test_stopping_a_timer_on_screen_redraws_the_row_and_the_order(db, clock):
     consent_all(wb, "P00003")  # from a consent call to minutes owed: the patient moves up
     wb.log_time("P00003", 15, "patient_call", "call")
     assert list(worklist.frame["patient_id"]).index("P00003") <= order.index("P00003")
-    assert _row(worklist, "P00003").why[0].sentence.startswith("5 min to 20 min")
+    assert _row(worklist, "P00003").why[0].sentence.startswith("5 min to reach 20")
 
 
 def test_what_another_kernel_wrote_is_re_read_by_change_stamps(db, clock):

@@ -83,7 +83,7 @@ def threshold_reason(minutes: int, thresholds: Sequence[int], days_left: int) ->
         return None
     owed, days = nxt - minutes, max(days_left, 1)
     left = f"{days} day{'s' if days != 1 else ''} left"
-    sentence = f"{owed} min to {nxt} min, {left}"
+    sentence = f"{owed} min to reach {nxt}, {left}"
     if owed <= CLOSE_MINUTES:
         weight = 400.0 - owed  # one call reaches it: closest first
     else:
