@@ -21,6 +21,7 @@ def _t(when, tz) -> str:
     return when.astimezone(tz).strftime("%d %b %H:%M:%S") if when is not None else ""
 
 
+
 def chart_link(pid: str) -> str:
     """A link into the training chart (opened as the signed-in supervisor)."""
     return (f'<a class="trn-chart-link" data-ccm-nav="chart:{esc(pid)}" '
@@ -75,6 +76,7 @@ def attempt_timeline_html(wb, rec: AttemptRecord) -> str:
     """The one timeline: when (practice time), patient (name; the id links to the chart, read-only),
     a record or a line of the call, who, and the words."""
     tz, staff, patients = wb.tz, _names(wb), _patient_names(wb, rec)
+    staff = {**staff, "trainee": staff.get(rec.trainee_id, "trainee")}  # the call's speaker, named
     rows = []
     for x in attempt_timeline(wb, rec):
         who = staff.get(x["by"], x["by"])
@@ -83,8 +85,11 @@ def attempt_timeline_html(wb, rec: AttemptRecord) -> str:
         kind = (f'<span class="ccm-badge ccm-badge-info">record</span> {esc(x["what"])}' if x["kind"] == "record"
                 else f'<span class="ccm-badge ccm-badge-ok">call</span> {esc(x["what"])}')
         rows.append((esc(_t(x["at"], tz)), patient, kind, who, _words(x["text"])))
-    return table(["When", "Patient", "What", "Who", "Words"], rows, css="ccm-table trn-timeline trn-one-timeline",
-                 raw=True)
+    style = ("<style>.trn-one-timeline td { padding:2px 6px; line-height:1.3; vertical-align:top; }"
+             ".trn-one-timeline td:nth-child(-n+2), .trn-one-timeline td:nth-child(4) { white-space:nowrap; }"
+             ".trn-one-timeline .ccm-badge { margin:0 4px 0 0; }</style>")
+    return style + table(["When", "Patient", "What", "Who", "Words"], rows,
+                         css="ccm-table trn-timeline trn-one-timeline", raw=True)
 
 
 def timeline_html(wb, rec: AttemptRecord) -> str:
