@@ -367,3 +367,18 @@ def test_the_timer_activity_resets_on_a_new_chart(db, clock):
     assert app.timer_bar.start_activity.value == "patient_call"
     app.timer_bar.start()
     assert app.wb.running_timer().activity.value == "patient_call"
+
+
+def test_the_bar_its_label_and_the_worklist_agree_at_9_min_49_s(db, clock):
+    from helpers import consent_all
+
+    app = app_for(db, clock)
+    wb = app.wb
+    consent_all(wb, "P00001")
+    wb.log_time("P00001", 589 / 60, "patient_call", "call")  # 9 min 49 s
+    app.navigate("chart:P00001")
+    bar = app.timer_bar.month.value
+    assert re.search(r'ccm-bar-label">9<', bar) and "9 min</span>" in bar and ">10<" not in bar
+    app.back()
+    assert int(_row(app.content, "P00001").minutes) == 9
+    assert re.search(r'data-patient="P00001".*?ccm-bar-label">9<', app.content.table.value, re.S)
