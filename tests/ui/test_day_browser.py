@@ -153,6 +153,20 @@ def test_every_result_is_in_sight_and_a_double_click_writes_once(page, voila_ser
     page.wait_for_timeout(1500)
     assert [x.version for x in Workbench.open(db).care_plan_history(pid)] == [1]
     assert page.locator(".ccm-cp-msg .ccm-msg-error").count() == 0
+
+    # unsaved text: leaving asks first; "stay" keeps the chart and the text
+    page.locator(".ccm-cp-problem-list textarea").fill("Hypertension; COPD; CKD stage 3")
+    page.wait_for_selector(".ccm-careplan-tab.ccm-dirty", state="attached")
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.click(".ccm-crumbbar a[data-ccm-nav='worklist']")
+    page.wait_for_timeout(1000)
+    assert asked and "not saved" in asked[0]
+    assert page.locator(".ccm-chart-header").is_visible()
+    assert page.locator(".ccm-cp-problem-list textarea").input_value() == "Hypertension; COPD; CKD stage 3"
+    page.once("dialog", lambda d: d.accept())
+    page.click(".ccm-crumbbar a[data-ccm-nav='worklist']")
+    page.wait_for_selector(".ccm-view-worklist:not(.ccm-view-hidden)", state="visible")
     assert_local(page)
 
 

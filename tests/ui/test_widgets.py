@@ -624,3 +624,25 @@ def test_billing_page_claims_are_the_command_lines_claims(db, clock, tmp_path):
     held = sum(x["status"] == "hold" for x in cli)
     assert f'ccm-claims-held">{held}</b>' in view.claims_totals.value
     assert 'download="ccm-claims-2026-11.xlsx"' in view.claims_downloads.value
+
+
+def test_unsaved_care_plan_text_marks_the_view_and_reload_keeps_it_aside(db, clock):
+    app, chart = chart_of(db, clock)
+    plan = chart.careplan
+    assert "ccm-dirty" not in plan._dom_classes
+    plan.fields["problem_list"].value = "Hypertension; CKD stage 3"
+    assert "ccm-dirty" in plan._dom_classes  # the page asks before leaving (the ccm template)
+    other = app.wb.as_user("S002")  # a colleague saves version 1 meanwhile
+    other.revise_care_plan("P00001", r.CarePlan(problem_list="COPD"), based_on=0, reason="Colleague's plan")
+    plan.reason.value = "My plan"
+    plan.save_button.click()
+    assert "ccm-msg-error" in plan.msg.value  # the stale save is refused
+    plan.reload_button.click()
+    assert plan.fields["problem_list"].value == "COPD" and plan.version == 1
+    assert "kept aside" in plan.msg.value and plan.reapply_button.layout.display is None
+    plan.reapply_button.click()
+    assert plan.fields["problem_list"].value == "Hypertension; CKD stage 3" and plan.version == 1
+    plan.reason.value = "My plan, over the colleague's"
+    plan.save_button.click()
+    assert "Saved version 2" in plan.msg.value and "ccm-dirty" not in plan._dom_classes
+    assert app.wb.care_plan("P00001").plan.problem_list == "Hypertension; CKD stage 3"
