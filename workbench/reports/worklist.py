@@ -19,7 +19,8 @@ from ..rules.months import month_bounds
 from ..rules.why_now import Facts, reasons, urgency
 from ..store import queries as q
 from ..store import schema as s
-from .month import _conditions, _consents, current_entries, eligibility_of, month_bills
+from .month import month_bills
+from .month_sql import _conditions, _consents, current_entries, eligibility_of
 
 #: Columns of the worklist, in order.
 WORKLIST_COLUMNS = ["patient_id", "name", "age", "n_chronic", "eligibility", "consent", "consent_valid",
