@@ -67,7 +67,8 @@ def gradebook(wb, repo: AttemptRepository, scenarios: dict[str, Scenario],
         out.append((GradebookRow(
             attempt_id=rec.id, trainee_id=rec.trainee_id, trainee_name=names.get(rec.trainee_id, ""),
             scenario_id=rec.scenario_id, scenario_title=_title(rec, scenarios),
-            started_at=rec.started_at.isoformat(timespec="seconds"), status=rec.status,
+            started_at=rec.started_at.astimezone(wb.tz).isoformat(timespec="seconds"),  # practice time
+            status=rec.status,
             points=grade.points if grade else None, possible=grade.possible if grade else None,
             percent=grade.percent if grade else None, passed=grade.passed if grade else None,
             failed_critical=",".join(grade.failed_critical) if grade else "",

@@ -62,7 +62,33 @@ def test_order_escalation_then_owed_minutes_then_consent_call(panel):
     assert order[0] == "P00003"
     assert order.index("P00001") < order.index("P00002") < order.index("P00004")
     assert order.index("P00002") < order.index("P00005")
-    assert worklist(panel, DAY)["priority"].is_monotonic_decreasing
+    assert worklist(panel, DAY)["urgency"].is_monotonic_decreasing
+
+
+def test_why_now_reasons_are_typed_and_match_the_facts(panel):
+    rows = worklist(panel, DAY).set_index("patient_id")
+    codes = {pid: [x.code for x in rows.loc[pid].why] for pid in rows.index}
+    assert codes["P00003"][0] == "escalation"
+    assert codes["P00002"][0] == "consent_call"
+    assert "timer_running" in codes["P00004"]
+    first = rows.loc["P00001"].why[0]
+    assert (first.code, first.sentence, first.tone) == ("threshold", "15 min to reach 40, 21 days left", "warn")
+    assert "threshold" not in codes["P00005"]  # 61 minutes: the last threshold is met
+
+
+def test_a_hospital_contact_makes_a_post_discharge_reason(panel):
+    panel.log_contact("P00004", "portal", "sent", "Discharge summary received", with_whom="hospital")
+    row = worklist(panel, DAY).set_index("patient_id").loc["P00004"]
+    assert row.days_since_discharge == 0 and row.why[0].sentence == "Post-discharge day 0"
+
+
+def test_patient_ids_give_the_same_rows_as_the_whole_panel(panel):
+    whole = worklist(panel, DAY).set_index("patient_id")
+    part = worklist(panel, DAY, patient_ids={"P00001", "P00004"}).set_index("patient_id")
+    assert sorted(part.index) == ["P00001", "P00004"]
+    for pid in part.index:
+        assert part.loc[pid].drop(["why"]).equals(whole.loc[pid].drop(["why"]))
+        assert part.loc[pid].why == whole.loc[pid].why
 
 
 def test_closing_the_escalation_moves_the_patient_down(panel):

@@ -100,6 +100,15 @@ def test_trainee_works_the_call_in_the_real_chart_supervisor_sees_the_record(bro
     timeline = page.locator(".trn-timeline").inner_text()
     assert entries[0].label in timeline and "zolpidem" in timeline
     assert "not passed" in page.locator(".trn-score-total").inner_text()
+    # one timeline, names not ids, the model path in words; the attempt under 3 screens
+    assert page.locator(".trn-one-timeline").count() == 1 and page.locator(".trn-side-by-side").count() == 0
+    assert TRAINEE.name in page.locator(".trn-detail").inner_text()
+    assert page.evaluate("document.querySelector('.trn-detail').getBoundingClientRect().height") < 3 * 900
+    page.locator(".trn-attempt-timeline").screenshot(path=str(SCREENSHOTS / "training-supervisor-timeline.png"))
+    # an override without a comment: refused beside its button, in sight
+    page.click(".trn-ov-save")
+    page.wait_for_function("""(() => { const m = document.querySelector('.trn-sup-msg-override .ccm-msg-error');
+        if (!m) return false; const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()""")
     page.click(".trn-release")
     page.wait_for_selector(".trn-sup-msg:has-text('Feedback released')")
     shot(page, "training-supervisor")

@@ -251,6 +251,9 @@ def test_supervisor_sees_the_trainees_records_overrides_and_releases(db, library
     detail = widget_state_text(board.detail)
     assert "trn-timeline" in detail and "trn-by-trainee" in detail and "trn-model-path" in detail
     assert "escalation" in detail and 'data-ccm-nav="chart:' in detail
+    assert "trn-one-timeline" in detail and "trn-side-by-side" not in detail  # one timeline
+    assert '"type"' not in detail and "{&quot;" not in detail  # the model path in words, not JSON
+    assert TRAINEE.name in detail  # names, not only ids
     pid = view.attempt.patient_id
     board.criterion.value = f"{pid}|poison"
     board.points.value = 0
@@ -266,6 +269,34 @@ def test_supervisor_sees_the_trainees_records_overrides_and_releases(db, library
     home.back()
     feedback = home.open_attempt(view.attempt.id).after.children[-1].value
     assert "115 of 120 points" in feedback and "Poison Control (1-800-222-1222)" in feedback
+
+
+def test_the_attempt_timeline_interleaves_records_and_the_call_by_time(db, library):
+    from training.ui.detail import action_words, attempt_timeline
+
+    sc = library[OVERDOSE]
+    view = trainee_home(db).start(OVERDOSE)
+    play_path(view, sc)
+    board = dashboard(db)
+    rec = StoreAttempts(board.wb).get_attempt(view.attempt.id)
+    items = attempt_timeline(board.wb, rec)
+    kinds = [x["kind"] for x in items]
+    assert "record" in kinds and "said" in kinds
+    assert [x["at"] for x in items] == sorted(x["at"] for x in items)
+    first_record = kinds.index("record")
+    assert "said" in kinds[first_record:], "records and lines interleave: not one block after the other"
+    do = next(step.do for step in sc.model_path if step.do is not None)
+    words = action_words(do)
+    assert words.startswith(do.type.replace("_", " ")) and "{" not in words
+
+
+def test_gradebook_times_are_in_practice_time(db, library):
+    play_path(trainee_home(db).start(OVERDOSE), library[OVERDOSE])
+    board = dashboard(db)
+    href = re.search(r'href="data:text/csv;base64,([^"]+)"', board.download.value).group(1)
+    rows = list(csv.DictReader(io.StringIO(base64.b64decode(href).decode("utf-8"))))
+    offset = board.wb.now().astimezone(board.wb.tz).strftime("%z")
+    assert rows and all(r["started_at"].replace(":", "").endswith(offset) for r in rows)
 
 
 def test_cohort_statistics_behaviour_and_csv(db, library):

@@ -301,3 +301,84 @@ def test_escalation_tab_guides_the_protocol_captures_time_and_asks_before_closin
     closed = app.wb.escalation(e.id)
     assert not closed.is_open and "Reason: Transferred to the mobile crisis team" in closed.steps[-1].note
     assert "Closed without required steps" in tab.timeline.value
+
+
+# ---------------------------------------------------------------- the worklist is always current
+def _row(view, pid):
+    return view.frame.set_index("patient_id").loc[pid]
+
+
+def test_a_write_in_a_chart_is_on_the_worklist_when_it_comes_back(db, clock):
+    from helpers import consent_all
+
+    app = app_for(db, clock)
+    worklist = app.content
+    wb = app.wb
+    consent_all(wb, "P00002")
+    app.navigate("chart:P00002")
+    wb.log_contact("P00002", "phone", "reached", "monthly check-in")
+    wb.log_time("P00002", 3, "patient_call", "check-in")
+    assert worklist.stale  # hidden: the write only marked it
+    app.bridge.value = "back#9"
+    row = _row(worklist, "P00002")
+    assert row.minutes == 3 and row.last_outcome == "reached" and not worklist.stale
+    assert 'data-patient="P00002"' in worklist.table.value and "(reached)" in worklist.table.value
+    assert list(worklist.frame["urgency"]) == sorted(worklist.frame["urgency"], reverse=True)
+
+
+def test_stopping_a_timer_on_screen_redraws_the_row_and_the_order(db, clock):
+    from helpers import consent_all
+
+    app = app_for(db, clock)
+    worklist, wb = app.content, app.wb
+    wb.start_timer("P00003")
+    assert "timer_running" in [x.code for x in _row(worklist, "P00003").why]  # on screen: redrawn at once
+    assert "ccm-why-timer_running" in worklist.table.value
+    app.timer_bar.note.value = "call"
+    app.timer_bar.stop()
+    assert "timer_running" not in [x.code for x in _row(worklist, "P00003").why]
+    order = list(worklist.frame["patient_id"])
+    consent_all(wb, "P00003")  # from a consent call to minutes owed: the patient moves up
+    wb.log_time("P00003", 15, "patient_call", "call")
+    assert list(worklist.frame["patient_id"]).index("P00003") <= order.index("P00003")
+    assert _row(worklist, "P00003").why[0].sentence.startswith("5 min to reach 20")
+
+
+def test_what_another_kernel_wrote_is_re_read_by_change_stamps(db, clock):
+    from workbench.store import open_engine
+
+    app = app_for(db, clock)
+    worklist = app.content
+    app.navigate("chart:P00001")
+    other = Workbench(open_engine(db), app.wb.get_user("S002"), clock)  # its own engine: no feed here
+    other.open_escalation("P00001", "Fell at home", "urgent")
+    assert not worklist.stale
+    app.navigate("worklist")
+    assert worklist.frame.iloc[0]["patient_id"] == "P00001"
+    assert _row(worklist, "P00001").why[0].code == "escalation"
+    assert worklist.catch_up() == set()  # nothing new: nothing re-read
+
+
+def test_the_timer_activity_resets_on_a_new_chart(db, clock):
+    app = app_for(db, clock)
+    app.navigate("chart:P00001")
+    app.timer_bar.start_activity.value = "care_transition"
+    app.navigate("chart:P00002")
+    assert app.timer_bar.start_activity.value == "patient_call"
+    app.timer_bar.start()
+    assert app.wb.running_timer().activity.value == "patient_call"
+
+
+def test_the_bar_its_label_and_the_worklist_agree_at_9_min_49_s(db, clock):
+    from helpers import consent_all
+
+    app = app_for(db, clock)
+    wb = app.wb
+    consent_all(wb, "P00001")
+    wb.log_time("P00001", 589 / 60, "patient_call", "call")  # 9 min 49 s
+    app.navigate("chart:P00001")
+    bar = app.timer_bar.month.value
+    assert re.search(r'ccm-bar-label">9<', bar) and "9 min</span>" in bar and ">10<" not in bar
+    app.back()
+    assert int(_row(app.content, "P00001").minutes) == 9
+    assert re.search(r'data-patient="P00001".*?ccm-bar-label">9<', app.content.table.value, re.S)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -395,6 +397,8 @@ def test_worklist_escapes_links_and_pages(db, clock):
     assert opened == ["P00003", "P00002"]
 
 
+from workbench.rules.why_now import Facts, Reason, reasons, urgency  # noqa: E402
+
 #: A worklist frame in the report's own columns (WORKLIST_COLUMNS, checked below), in priority order.
 FRAME = pd.DataFrame({
     "patient_id": ["P1", "P2", "P3", "P4"], "name": ["Cy Doe", "Al Roe", "Bo Poe", "Di Moe"],
@@ -406,11 +410,15 @@ FRAME = pd.DataFrame({
     "open_escalations": [0, 1, 0, 0], "care_gaps": [1, 0, 0, 2],
     "phq_due": [False, True, False, False], "open_timer": [False, False, True, False],
     "flags": [["1 care gap"], ["escalation open", "PHQ due"], ["timer running"], ["2 care gaps"]],
+    "why": [list(reasons(Facts(care_gaps=1))), list(reasons(Facts(open_escalations=1, phq_due=True))),
+            list(reasons(Facts(timer_running=True))), list(reasons(Facts(care_gaps=2)))],
+    "days_since_discharge": [None] * 4,
     "care_team": [["S001", "S005"], ["S002"], ["S001"], []],
     "icd10": [["E11.9", "I10"], ["J44.9"], ["I10"], ["N18.3"]],
     "conditions": [["Type 2 diabetes", "Essential hypertension"], ["COPD"], ["Essential hypertension"],
                    ["Chronic kidney disease, stage 3"]],
-    "priority": [1200.0, 1100.0, 40.0, 30.0]})[WORKLIST_COLUMNS]
+    "priority": [1200.0, 1100.0, 40.0, 30.0]})
+FRAME = FRAME.assign(urgency=FRAME["why"].map(urgency))[WORKLIST_COLUMNS]
 
 
 def test_the_hand_made_frame_has_the_reports_columns():
@@ -461,12 +469,20 @@ def test_progress_bar_green_exactly_at_billable_minutes(minutes):
     assert html.count("ccm-bar-mark") == 2
 
 
-def test_render_rows_shows_the_report_flags_as_badges():
+def test_render_rows_shows_the_why_now_reasons_as_badges():
     html = render_rows(FRAME, lambda pid: f"chart.ipynb?patient={pid}")
     rows = html.split("<tr data-patient")[1:]
     assert len(rows) == 4
-    assert 'ccm-badge-danger">escalation open' in rows[1] and 'ccm-badge-warn">PHQ due' in rows[1]
-    assert "2 care gaps" in rows[3] and "timer running" in rows[2]
+    assert 'ccm-badge-danger ccm-why-escalation">Escalation open' in rows[1]
+    assert 'ccm-badge-info ccm-why-phq_due">PHQ due' in rows[1]
+    assert "2 care gaps" in rows[3] and "Timer running" in rows[2]
+
+
+def test_the_badge_colour_comes_from_the_reason_never_its_sentence():
+    odd = Reason("phq_due", "escalation <b>open</b>", 1.0, "info")
+    html = render_rows(FRAME.iloc[:1].assign(why=[[odd]]), lambda pid: pid)
+    assert 'ccm-badge-info ccm-why-phq_due">escalation &lt;b&gt;open&lt;/b&gt;' in html
+    assert "ccm-badge-danger" not in html.split('class="ccm-why"')[1].split("</td>")[0]
 
 
 def test_month_view_for_billing_with_downloads(db, clock):
@@ -476,6 +492,7 @@ def test_month_view_for_billing_with_downloads(db, clock):
     wb.log_time("P00002", 5, r.Activity.RECORD_REVIEW, "Chart review")
     app = apps.month_app(db, clock, {"user": "S006"})
     view = app.content
+    assert view is not None, app.msg.value
     assert view.month.value == "2026-11"
     assert set(view.df["patient_id"]) == {"P00001", "P00002"}
     assert 'download="ccm-month-2026-11.csv"' in view.downloads.value
@@ -526,9 +543,14 @@ def test_trends_draw_a_png_with_goal_lines(db, clock):
 
 @pytest.mark.parametrize("text, expected", [
     ("2026-12-01", date(2026, 12, 1)), (" 2027-02-28 ", date(2027, 2, 28)), ("", None), ("   ", None),
-    ("2026-02-30", "not a date"), ("12/01/2026", "not a date"), ("2026-1-5", "not a date"),
+    ("2026-02-30", "not a date"), ("2026-1-5", "not a date"),
     ("20261201", "not a date"), ("2026-12-01T10:00", "not a date"), ("next tuesday", "not a date"),
-    ("=1+1", "not a date"),
+    ("=1+1", "not a date"), ("4 Dec 2026", "not a date"), ("03/15/27", "not a date"),
+    ("02/30/2027", "not a date"), ("13/13/2027", "not a date"), ("03/15-2027", "not a date"),
+    ("03/15/2027", date(2027, 3, 15)), ("3/15/2027", date(2027, 3, 15)), ("12-25-2026", date(2026, 12, 25)),
+    ("07/07/2027", date(2027, 7, 7)), ("12/31/2026", date(2026, 12, 31)),
+    ("12/01/2026", "could be December 1, 2026 or January 12, 2026"),
+    ("03/04/2027", "could be March 4, 2027 or April 3, 2027"),
 ])
 def test_iso_date_fields_read_only_real_yyyy_mm_dd_dates(text, expected):
     from workbench.errors import InvalidInput
@@ -539,9 +561,12 @@ def test_iso_date_fields_read_only_real_yyyy_mm_dd_dates(text, expected):
     if isinstance(expected, str):
         with pytest.raises(InvalidInput, match="YYYY-MM-DD") as exc:
             box.date  # noqa: B018 - reading the property is the check
+        assert expected in str(exc.value)
         assert exc.value.field == "consent date" and box.date_or_none() is None
+        assert box.value == text  # what was typed stays, to be corrected
     else:
         assert box.date == expected
+        assert box.value.strip() == ("" if expected is None else expected.isoformat())  # shown back as ISO
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
@@ -553,15 +578,29 @@ def test_an_iso_date_field_round_trips_every_date(day):
     assert box.value == day.isoformat() and box.date == day
 
 
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)), st.sampled_from("/-."))
+@settings(max_examples=150, deadline=None)
+def test_a_us_date_is_read_when_unambiguous_and_refused_when_not(day, sep):
+    from workbench.errors import InvalidInput
+    from workbench.ui.dates import parse_date
+
+    text = f"{day.month:02d}{sep}{day.day:02d}{sep}{day.year:04d}"
+    if day.day <= 12 and day.day != day.month:
+        with pytest.raises(InvalidInput, match="could be"):
+            parse_date(text)
+    else:
+        assert parse_date(text) == day
+
+
 def test_a_bad_date_is_refused_with_a_sentence_and_nothing_is_written(db, clock):
     app, chart = chart_of(db, clock)
     tab = chart.consent
     assert tab.date.value == app.wb.today().isoformat()  # shown as ISO, not the browser's locale
     for b in tab.checks.values():
         b.value = True
-    tab.date.value = "11/30/2026"
+    tab.date.value = "11/03/2026"
     tab.record_button.click()
-    assert "YYYY-MM-DD" in tab.msg.value and app.wb.consents("P00001") == []
+    assert "could be November 3, 2026 or March 11, 2026" in tab.msg.value and app.wb.consents("P00001") == []
     tab.date.value = app.wb.today().isoformat()
     tab.record_button.click()
     assert len(app.wb.consents("P00001")) == 1
@@ -571,3 +610,54 @@ def test_a_bad_date_is_refused_with_a_sentence_and_nothing_is_written(db, clock)
     plan.reason.value = "First plan"
     plan.save_button.click()
     assert "goal due date" in plan.msg.value and app.wb.chart("P00001").care_plan is None
+
+
+def test_billing_page_claims_are_the_command_lines_claims(db, clock, tmp_path):
+    """Ready and held lines on the page, with their reasons, are exactly ``workbench report
+    claims``'s, and the page's claims download is the same file."""
+    import base64
+    import csv
+    import io
+
+    from workbench.cli import main
+
+    wb = Workbench.open(db, "S001", clock)
+    consent_all(wb, "P00001")
+    wb.log_time("P00001", 22, r.Activity.PATIENT_CALL, "Monthly call")
+    view = apps.month_app(db, clock, {"user": "S006"}).content
+    out = tmp_path / "claims.csv"
+    assert main(["report", "claims", "--month", "2026-11", "--out", str(out), "--db", db]) == 0
+    cli = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    href = view.claims_downloads.value.split('href="data:text/csv;base64,')[1].split('"')[0]
+    assert base64.b64decode(href).decode("utf-8") == out.read_text(encoding="utf-8")
+    shown = re.findall(r'<tr class="ccm-claim-row" data-patient="([^"]+)" data-status="([^"]+)">', view.claims_table.value)
+    assert shown == [(x["patient_id"], x["status"]) for x in cli] and shown
+    for x in cli:
+        if x["status"] == "hold":
+            assert html.escape(x["reasons"]) in view.claims_table.value
+    assert 'Ada Lovelace <span class="ccm-pid">P00001</span>' in view.claims_table.value  # the name beside the id
+    held = sum(x["status"] == "hold" for x in cli)
+    assert f'ccm-claims-held">{held}</b>' in view.claims_totals.value
+    assert 'download="ccm-claims-2026-11.xlsx"' in view.claims_downloads.value
+
+
+def test_unsaved_care_plan_text_marks_the_view_and_reload_keeps_it_aside(db, clock):
+    app, chart = chart_of(db, clock)
+    plan = chart.careplan
+    assert "ccm-dirty" not in plan._dom_classes
+    plan.fields["problem_list"].value = "Hypertension; CKD stage 3"
+    assert "ccm-dirty" in plan._dom_classes  # the page asks before leaving (the ccm template)
+    other = app.wb.as_user("S002")  # a colleague saves version 1 meanwhile
+    other.revise_care_plan("P00001", r.CarePlan(problem_list="COPD"), based_on=0, reason="Colleague's plan")
+    plan.reason.value = "My plan"
+    plan.save_button.click()
+    assert "ccm-msg-error" in plan.msg.value  # the stale save is refused
+    plan.reload_button.click()
+    assert plan.fields["problem_list"].value == "COPD" and plan.version == 1
+    assert "kept aside" in plan.msg.value and plan.reapply_button.layout.display is None
+    plan.reapply_button.click()
+    assert plan.fields["problem_list"].value == "Hypertension; CKD stage 3" and plan.version == 1
+    plan.reason.value = "My plan, over the colleague's"
+    plan.save_button.click()
+    assert "Saved version 2" in plan.msg.value and "ccm-dirty" not in plan._dom_classes
+    assert app.wb.care_plan("P00001").plan.problem_list == "Hypertension; CKD stage 3"

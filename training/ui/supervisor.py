@@ -16,6 +16,7 @@ import ipywidgets as w
 
 from workbench.errors import InvalidInput, WorkbenchError
 from workbench.service import Workbench
+from workbench.ui.feedback import FormMessages, on_click
 from workbench.ui.html import data_link, esc, figure_png, message, table
 
 from training.attempts import AttemptRecord, AttemptRepository, default_repository
@@ -25,7 +26,7 @@ from training.grading import Grade, grade_attempt, override_criterion, release_f
 from training.model import Scenario
 
 from .common import TRAINING_STYLE, check_training_role, library
-from .detail import model_path_html, scores_html, supervisor_transcript_html, timeline_html
+from .detail import attempt_timeline_html, model_path_html, scores_html
 
 
 def gradebook_csv(rows: list[GradebookRow]) -> bytes:
@@ -89,8 +90,6 @@ class SupervisorDashboard(w.VBox):
         self.picker.observe(lambda _: self.show_detail(), "value")
         self.detail = w.VBox()
         self.detail.add_class("trn-detail")
-        self.msg = w.HTML()
-        self.msg.add_class("trn-sup-msg")
         # override form
         self.criterion = w.Dropdown(description="Criterion", layout=w.Layout(width="520px"))
         self.criterion.add_class("trn-ov-criterion")
@@ -104,16 +103,19 @@ class SupervisorDashboard(w.VBox):
         self.override_button = w.Button(description="Override score", icon="edit", button_style="warning",
                                         layout=w.Layout(width="auto", align_self="flex-start"))
         self.override_button.add_class("trn-ov-save")
-        self.override_button.on_click(lambda _: self.override())
+        self.msg = FormMessages("trn-sup-msg", "override", "release")
+        on_click(self.override_button, self.override, self.msg, "override")
         self.release_button = w.Button(description="Release feedback to the trainee", icon="paper-plane",
                                        button_style="success", layout=w.Layout(width="auto", align_self="flex-start"))
         self.release_button.add_class("trn-release")
-        self.release_button.on_click(lambda _: self.release())
+        on_click(self.release_button, self.release, self.msg, "release",
+                 enabled=lambda: not getattr(self, "_released", False))
         self.criterion.observe(lambda _: self._criterion_max(), "value")
         self.form = w.VBox([w.HTML('<div class="ccm-section-title">Override one criterion</div>'),
                             self.criterion, w.HBox([self.points, self.met]), self.comment,
-                            self.override_button, w.HTML('<div class="ccm-section-title">Release</div>'),
-                            self.release_button])
+                            self.override_button, self.msg.slot("override"),
+                            w.HTML('<div class="ccm-section-title">Release</div>'),
+                            self.release_button, self.msg.slot("release")])
         super().__init__([
             w.HTML(TRAINING_STYLE),
             w.HTML('<div class="ccm-section-title">Cohort gradebook</div>'), self.table, self.download,
@@ -121,7 +123,7 @@ class SupervisorDashboard(w.VBox):
             self.stats, self.plot_box,
             w.HTML('<div class="ccm-section-title">Behaviour from the record, per trainee</div>'),
             self.behaviour,
-            w.HTML('<div class="ccm-section-title">Attempt detail</div>'), self.picker, self.msg, self.detail])
+            w.HTML('<div class="ccm-section-title">Attempt detail</div>'), self.picker, self.detail])
         self.add_class("trn-dashboard")
         self.refresh()
 
@@ -193,24 +195,27 @@ class SupervisorDashboard(w.VBox):
             self.detail.children = []
             return
         rec, sc, grade = sel
+        try:
+            trainee = self.wb.get_user(rec.trainee_id).name
+        except WorkbenchError:
+            trainee = ""
+        started = rec.started_at.astimezone(self.wb.tz).strftime("%Y-%m-%d %H:%M")
         head = (f'<div class="ccm-card"><b>{esc(rec.scenario_id)}</b> &middot; attempt '
-                f'<span class="trn-detail-id">{esc(rec.id)}</span> by {esc(rec.trainee_id)} &middot; seed {rec.seed} '
-                f'&middot; {esc(rec.status)} &middot; feedback '
+                f'<span class="trn-detail-id">{esc(rec.id)}</span> by <b class="trn-trainee-name">{esc(trainee)}</b> '
+                f'<span class="ccm-pid">{esc(rec.trainee_id)}</span> &middot; started {esc(started)} &middot; '
+                f'seed {rec.seed} &middot; {esc(rec.status)} &middot; feedback '
                 f'{"released" if rec.released else "not released"}</div>')
         parts: list[w.Widget] = [w.HTML(head)]
         parts.append(w.HTML('<div class="ccm-section-title">Automatic scores</div>'
                             + (scores_html(grade) if grade else
                                message("The attempt is still in progress: it is graded once it ends.", "info"))))
-        side = w.HBox([
-            w.HTML('<div class="ccm-section-title">The record: what was written, by whom</div>'
-                   + timeline_html(self.wb, rec), layout=w.Layout(width="55%")),
-            w.HTML('<div class="ccm-section-title">Transcript</div>'
-                   + supervisor_transcript_html(rec, self.wb.tz), layout=w.Layout(width="45%"))])
-        side.add_class("trn-side-by-side")
-        parts.append(side)
+        one = w.HTML('<div class="ccm-section-title">The attempt, in order: what was said and what was '
+                     'written</div>' + attempt_timeline_html(self.wb, rec))
+        one.add_class("trn-attempt-timeline")
+        parts.append(one)
         if sc is not None:
-            parts.append(w.HTML('<div class="ccm-section-title">What the model path does</div>'
-                                + model_path_html(sc, rec)))
+            parts.append(w.HTML('<details class="trn-model-path-box"><summary class="ccm-section-title">'
+                                'What the model path does</summary>' + model_path_html(sc, rec) + '</details>'))
         if rec.reflection:
             parts.append(w.HTML('<div class="ccm-section-title">Reflection</div>'
                                 + table(["Question", "Answer"], list(rec.reflection.items()))))
@@ -218,6 +223,7 @@ class SupervisorDashboard(w.VBox):
             self.criterion.options = [(f"{r.patient_id}: {r.title} ({r.points:g}/{r.possible:g})",
                                        f"{r.patient_id}|{r.criterion_id}") for r in grade.results]
             self._criterion_max()
+            self._released = rec.released
             self.release_button.disabled = rec.released
             self.release_button.description = ("Feedback released" if rec.released
                                                else "Release feedback to the trainee")
@@ -237,6 +243,7 @@ class SupervisorDashboard(w.VBox):
 
     def override(self) -> None:
         """Override the chosen criterion with the points, met flag and required comment."""
+        self.msg.using("override")
         sel = self._selected()
         try:
             if sel is None or sel[1] is None or self.criterion.value is None:
@@ -256,6 +263,7 @@ class SupervisorDashboard(w.VBox):
 
     def release(self) -> None:
         """Let the trainee see the feedback of the selected attempt."""
+        self.msg.using("release")
         try:
             if self.picker.value is None:
                 raise InvalidInput("Choose an attempt first.")

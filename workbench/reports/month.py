@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from ..rules import MonthBill, MonthTime, StaffingRule, choose_codes, rule_table_for, summarize_month
 from ..rules.billing import with_initiation
+from ..rules.minutes import whole_minutes
 from ..rules.months import month_bounds
 from ..store import queries as q
 from ..store import schema as s
@@ -66,10 +67,10 @@ def _columns(bills: list[tuple[MonthBill, MonthTime]]) -> dict[str, list]:
         "patient_id": [b.patient_id for b in only],
         "month": [b.month for b in only],
         "codes": [code_units(b.lines) for b in only],
-        "billable_minutes": [b.billable_seconds // 60 for b in only],
+        "billable_minutes": [whole_minutes(b.billable_seconds) for b in only],
         "amount_usd": [float(b.amount) for b in only],
-        "counted_minutes": [b.counted_seconds // 60 for b in only],
-        "total_minutes": [t.logged_seconds // 60 for _b, t in bills],
+        "counted_minutes": [whole_minutes(b.counted_seconds) for b in only],
+        "total_minutes": [whole_minutes(t.logged_seconds) for _b, t in bills],
         "minutes_by_staff": [{str(k): int(v) for k, v in b.minutes_by_staff.items()} for b in only],
         "flags": [list(b.flags) for b in only],
         "reasons": [reasons(b) for b in only],
@@ -78,8 +79,9 @@ def _columns(bills: list[tuple[MonthBill, MonthTime]]) -> dict[str, list]:
 
 
 def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule | None = None,
-                force_exact: bool = False) -> tuple[list[tuple[MonthBill, MonthTime]], int]:
+                force_exact: bool = False, only=None) -> tuple[list[tuple[MonthBill, MonthTime]], int]:
     """Every patient-month bill of ``scope`` with time in ``month``, and how many took the exact path.
+    ``only`` (a set of patient ids) limits it to those patients.
 
     ``force_exact`` sends every patient through stage 1 entry by entry (for tests that prove
     the two paths agree).
@@ -91,6 +93,8 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
     status = _StatusCache(today)
     with wb.read() as conn:
         in_scope = {row[0] for row in conn.execute(select(s.patients.c.id).where(s.patients.c.scope == scope))}
+        if only is not None:
+            in_scope &= set(only)
         sums = {pid: x for pid, x in _aggregate(conn, first, last).items() if pid in in_scope}
         pids = set(sums)
         if not pids:

@@ -16,6 +16,7 @@ from .. import records as r
 from ..rules import care_gaps, consent_status, phq_due, rule_table_for
 from ..rules.catalog import chronic_category
 from ..rules.months import month_bounds
+from ..rules.why_now import Facts, reasons, urgency
 from ..store import queries as q
 from ..store import schema as s
 from .month import month_bills
@@ -24,8 +25,11 @@ from .month_sql import _conditions, _consents, current_entries, eligibility_of
 #: Columns of the worklist, in order.
 WORKLIST_COLUMNS = ["patient_id", "name", "age", "n_chronic", "eligibility", "consent", "consent_valid",
                     "minutes", "next_threshold", "minutes_to_next", "days_left", "last_contact",
-                    "last_outcome", "open_escalations", "care_gaps", "phq_due", "open_timer", "priority",
-                    "flags", "care_team", "icd10", "conditions"]
+                    "last_outcome", "open_escalations", "care_gaps", "phq_due", "open_timer", "days_since_discharge",
+                    "priority", "why", "urgency", "flags", "care_team", "icd10", "conditions"]
+
+#: ``contacts.with_whom`` of a contact with the hospital (a discharge): a care transition.
+HOSPITAL = "hospital"
 
 #: Weights of the priority formula (see :func:`priority`).
 ESCALATION_WEIGHT = 1000.0
@@ -116,6 +120,14 @@ def _last_contacts(conn, pids: set[str]) -> dict[str, tuple]:
     return out
 
 
+def _last_discharges(conn, pids: set[str]) -> dict[str, object]:
+    """The latest hospital contact (a discharge notice or summary) of each patient, UTC."""
+    c = s.contacts
+    stmt = (select(c.c.patient_id, func.max(c.c.contacted_at))
+            .where(c.c.with_whom == HOSPITAL, current_entries(c)).group_by(c.c.patient_id))
+    return {pid: at for pid, at in conn.execute(stmt) if pid in pids}
+
+
 def _open_escalations(conn) -> dict[str, int]:
     e, st = s.escalations, s.escalation_steps
     closed = exists().where(and_(st.c.escalation_id == e.c.id, st.c.step == r.EscalationStep.CLOSED.value))
@@ -162,15 +174,19 @@ def _flags(row: dict) -> list[str]:
     return parts
 
 
-def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
-    """The panel for ``day``, sorted by :func:`priority` (highest first, then patient id).
+def worklist(wb, day: date, scope: str = "live", patient_ids=None) -> pd.DataFrame:
+    """The panel for ``day``, sorted by why now (:func:`workbench.rules.why_now.urgency`, highest
+    first), then :func:`priority`, then patient id. ``patient_ids`` limits it to those patients
+    (the rows a write touched; the screen merges them into the frame it shows).
 
     ``minutes`` are the minutes counted (reference, "Monthly codes and time thresholds": after
     consent, overlap and service exclusions) in the calendar month of ``day``; ``next_threshold``
     is the next staff-CCM threshold (20/40/60) and ``minutes_to_next`` what is still owed to it
     (both empty once the last threshold is met); ``days_left`` counts the days left in the
     month including ``day``. ``last_contact`` is a UTC datetime or NaT. ``flags`` is a list of
-    short sentences; ``care_team`` the staff ids on the patient's care team (care-team member,
+    short sentences (for the command line); ``why`` the reasons to call now
+    (:class:`workbench.rules.why_now.Reason`: code, sentence, weight, tone), most urgent first,
+    and ``urgency`` their sort key; ``care_team`` the staff ids on the patient's care team (care-team member,
     then billing practitioner); ``icd10`` and ``conditions`` the current conditions' codes and
     names (for search).
     """
@@ -178,8 +194,10 @@ def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
     thresholds = rule_table_for(month).staff_thresholds()
     days_left = (month_bounds(month)[1] - day).days + 1
     with wb.read() as conn:
-        patients = [q.to_patient(x) for x in conn.execute(
-            select(s.patients).where(s.patients.c.scope == scope).order_by(s.patients.c.id))]
+        stmt = select(s.patients).where(s.patients.c.scope == scope).order_by(s.patients.c.id)
+        if patient_ids is not None:
+            stmt = stmt.where(s.patients.c.id.in_(sorted(set(patient_ids))))
+        patients = [q.to_patient(x) for x in conn.execute(stmt)]
         pids = {p.id for p in patients}
         conditions = _conditions(conn, pids)
         consents = _consents(conn, pids)
@@ -189,7 +207,8 @@ def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
         escalations = _open_escalations(conn)
         last_phq = _last_phq(conn)
         timers = _open_timer_patients(conn)
-    bills, _ = month_bills(wb, month, scope)
+        discharges = _last_discharges(conn, pids)
+    bills, _ = month_bills(wb, month, scope, only=pids if patient_ids is not None else None)
     counted = {bill.patient_id: bill.counted_minutes for bill, _time in bills}
     rows, cache, catalog = [], {}, _Catalog()
     for p in patients:
@@ -214,12 +233,19 @@ def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
             "last_outcome": contact[1] if contact else "",
             "open_escalations": escalations.get(p.id, 0), "care_gaps": len(gaps), "phq_due": due,
             "open_timer": p.id in timers,
+            "days_since_discharge": (day - wb.local_date(discharges[p.id])).days if p.id in discharges else None,
         }
         since = None if last_at is None else (day - wb.local_date(last_at)).days
         row["priority"] = priority(
             open_escalations=row["open_escalations"], billable_program=program != "none",
             consent_valid=status.valid, minutes=minutes, minutes_to_next=row["minutes_to_next"],
             days_left=days_left, days_since_contact=since, care_gaps=len(gaps), phq_is_due=due)
+        row["why"] = list(reasons(Facts(
+            open_escalations=row["open_escalations"], billable_program=program != "none",
+            consent_valid=status.valid, minutes=minutes, thresholds=tuple(thresholds), days_left=days_left,
+            days_since_discharge=row["days_since_discharge"], phq_due=due, care_gaps=len(gaps),
+            timer_running=row["open_timer"])))
+        row["urgency"] = urgency(row["why"])
         row["flags"] = _flags(row)
         row["care_team"] = [x for x in (p.care_team_member_id, p.billing_practitioner_id) if x]
         conds = conditions.get(p.id, [])
@@ -228,6 +254,12 @@ def worklist(wb, day: date, scope: str = "live") -> pd.DataFrame:
         rows.append(row)
     df = pd.DataFrame(rows, columns=WORKLIST_COLUMNS)
     df["last_contact"] = pd.to_datetime(df["last_contact"], utc=True)
-    df = df.astype({"next_threshold": "Int64", "minutes_to_next": "Int64"})
-    df = df.sort_values(["priority", "patient_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    df = df.astype({"next_threshold": "Int64", "minutes_to_next": "Int64", "days_since_discharge": "Int64"})
+    return sort_worklist(df)
+
+
+def sort_worklist(df: pd.DataFrame) -> pd.DataFrame:
+    """Why now first (``urgency``), then ``priority``, then patient id."""
+    df = df.sort_values(["urgency", "priority", "patient_id"], ascending=[False, False, True],
+                        kind="stable").reset_index(drop=True)
     return df

@@ -33,6 +33,7 @@ from workbench.records import Consent, Service, TimeEntry, User
 from workbench.rules._text import duration, minutes_of
 from workbench.rules.months import parse_month
 from workbench.rules.eligibility import Eligibility
+from workbench.rules.minutes import whole_minutes
 from workbench.rules.staffing import StaffingRule
 from workbench.rules.rule_table import STAFF, CodeFamily, RuleTable
 from workbench.rules.tables import rule_table_for
@@ -91,11 +92,11 @@ class MonthBill:
 
     @property
     def billable_minutes(self) -> int:
-        return self.billable_seconds // 60
+        return whole_minutes(self.billable_seconds)
 
     @property
     def counted_minutes(self) -> int:
-        return self.counted_seconds // 60
+        return whole_minutes(self.counted_seconds)
 
     @property
     def unbilled(self) -> list[str]:

@@ -148,13 +148,43 @@ class PatientsMixin:
             self._check(conn, Action.READ_BILLING, scope)
         return month_report(self, v.month(month), scope=scope)
 
-    def worklist(self, day: date | None = None, scope: str = "live"):
-        """The panel ordered by who most needs a call today (pandas)."""
+    def claims(self, month: str, date_of_service: str = "month-end", place_of_service: str = "11"):
+        """The month's claim lines, each ``ready`` or ``hold`` with the reasons (pandas): the
+        same frame as ``workbench report claims``."""
+        from ..reports.claims import claims_report
+
+        from .core import SYSTEM_USER
+
+        with self.read() as conn:
+            self._check(conn, Action.READ_BILLING, "live")
+        # allowed to read billing: the report reads the consents and entries it needs as the
+        # workbench (billing staff may not open charts, but a claim needs what they hold)
+        reader = type(self)(self.engine, SYSTEM_USER, self.clock)
+        return claims_report(reader, v.month(month), date_of_service=date_of_service,
+                             place_of_service=place_of_service)
+
+    def worklist(self, day: date | None = None, scope: str = "live", patient_ids=None):
+        """The panel ordered by who most needs a call today (pandas); ``patient_ids`` limits it
+        to those patients (the rows to refresh on a screen)."""
         from ..reports import worklist
 
         with self.read() as conn:
             self._check(conn, Action.READ_CHART, scope)
-        return worklist(self, day or self.today(), scope=scope)
+        return worklist(self, day or self.today(), scope=scope, patient_ids=patient_ids)
+
+    def change_marks(self) -> dict[str, int]:
+        """Change stamps of the tables the worklist reads (see :mod:`workbench.reports.changes`)."""
+        from ..reports.changes import marks
+
+        with self.read() as conn:
+            return marks(conn)
+
+    def changed_since(self, since: dict[str, int]) -> tuple[set[str], dict[str, int]]:
+        """Patient ids with a row written after the ``since`` stamps, and the stamps now."""
+        from ..reports.changes import changed_patients
+
+        with self.read() as conn:
+            return changed_patients(conn, since)
 
     def count(self, table: str) -> int:
         """Rows in a table (for tests and the status line)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from .. import records as r
@@ -10,6 +12,10 @@ from ..errors import InvalidInput
 from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
+
+
+#: A questionnaire with the same answers for the same patient within this many seconds is a repeat.
+REPEAT_SECONDS = 60
 
 
 class ScreeningMixin:
@@ -27,6 +33,8 @@ class ScreeningMixin:
         with self.write() as conn:
             audit = conn.stamp
             self._patient_row(conn, pid, Action.WRITE_RECORD)
+            conn.lock_staff(self.user.id)  # two clicks of one person take turns
+            self._refuse_repeat(conn, pid, instrument, list(answers), audit["recorded_at"])
             rid = conn.insert(s.questionnaire_responses, patient_id=pid, instrument=instrument,
                               answers=list(answers), score=result.total)
             if getattr(result, "escalation_required", False):
@@ -39,6 +47,17 @@ class ScreeningMixin:
         if getattr(result, "escalation_required", False):
             esc = self.escalation(esc_id)
         return qr, esc
+
+    def _refuse_repeat(self, conn, pid: str, instrument: str, answers: list, now) -> None:
+        """Refuse the same answers to the same questionnaire for the same patient recorded in the
+        last :data:`REPEAT_SECONDS` (a double click, or the form sent twice): nothing is written."""
+        qr = s.questionnaire_responses
+        rows = conn.execute(select(qr.c.answers, qr.c.recorded_at).where(
+            qr.c.patient_id == pid, qr.c.instrument == instrument, qr.c.status == "active",
+            qr.c.recorded_at >= now - timedelta(seconds=REPEAT_SECONDS))).all()
+        if any(list(row.answers) == answers for row in rows):
+            raise InvalidInput(f"This {instrument} with the same answers was recorded for {pid} less than a "
+                               "minute ago: it was not recorded twice.", field="answers")
 
     def record_sdoh(self, pid: str, answers: dict, note: str = "") -> list[r.Barrier]:
         """AHC HRSN core domains screen: each need found becomes an open barrier."""

@@ -46,10 +46,27 @@ class TimeEntriesMixin:
         with self.write() as conn:
             patient = self._patient_row(conn, pid, Action.LOG_TIME)
             v.care_date(service_date, "Date", today=today, birth=patient.birth_date, field="service_date")
+            conn.lock_staff(self.user.id)  # the same lock as starting and stopping a timer
+            self._refuse_overlap_with_timer(conn, pid, service_date, today, started_at, ended_at)
             return conn.insert_entry(patient_id=pid, staff=self.user, service=service,
                                       activity=activity, note=note, started_at=started_at,
                                       ended_at=ended_at, seconds=seconds, manual=True, mode=mode,
                                       service_date=service_date)
+
+    def _refuse_overlap_with_timer(self, conn, pid, service_date, today, started_at, ended_at) -> None:
+        """Manual minutes for a patient while the same person's timer runs on that patient are
+        counted twice: refused. An entry with a start time is refused when it overlaps the timer
+        (from its start until now); one without, when it is for today (it ends now)."""
+        for t in self._open_timer_rows(conn, self.user.id):
+            if t.patient_id != pid:
+                continue
+            since = t.started_at.astimezone(self.tz).strftime("%H:%M")
+            overlaps = (started_at < self.now() and ended_at > t.started_at) if started_at is not None \
+                else service_date == today
+            if overlaps:
+                raise InvalidInput(f"Your timer for {pid} has been running since {since}: those minutes are "
+                                   "recorded when you stop it. Stop the timer first, or give this entry a "
+                                   "start time before the timer started.", field="minutes")
 
     def void_time(self, entry_id: int, reason: str) -> None:
         """Mark a time entry entered-in-error: a new row naming it, with author and reason.

@@ -18,6 +18,7 @@ from .. import records as r
 from ..clock import Clock, SystemClock
 from ..store.uow import UnitOfWork, reading, unit_of_work
 from .access import AccessMixin
+from . import changes
 from .attestation import AttestationMixin
 from .careplan import CarePlanMixin
 from .consent import ConsentMixin
@@ -85,6 +86,7 @@ class Workbench(AccessMixin, IdentityMixin, PatientsMixin, TimerMixin, TimeEntri
         with unit_of_work(self.engine, self.user, self.now(),
                           lambda when: when.astimezone(tz).date()) as uow:
             yield uow
+        changes.written(self.engine)  # committed: the screens of this kernel re-read what changed
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -29,6 +29,7 @@ from workbench.errors import WorkbenchError
 from workbench.service import SYSTEM_USER, Workbench
 
 from . import session
+from .feedback import clear_all
 from .html import STYLE, esc, message
 from .orphaned_timers import OrphanedTimers
 from .timer_bar import TimerBar
@@ -325,10 +326,13 @@ class WorkbenchApp(w.VBox):
                 x.remove_class(HIDDEN)
             else:
                 x.add_class(HIDDEN)
+                if hasattr(x, "on_hide"):
+                    x.on_hide()
         widget.add_class(f"ccm-view-{view}")
         if widget not in self.stage.children:
             self.stage.children = (*[c for c in self.stage.children if c in self.views.values()], widget)
         self.current = view
+        clear_all()  # a message belongs to the view it was said in
         own_bar = getattr(widget, "work_bar", None)  # a practice shift pins its own (attempt clock)
         live = [self.timer_bar, self.orphans] if own_bar is None else [own_bar]
         self.pinned.children = [self.top, *live, self.crumbs]
@@ -337,6 +341,8 @@ class WorkbenchApp(w.VBox):
             self.timer_bar.set_patient(self.chart_pid if on_chart else None)
         self.top.value = top_bar(self.wb, view)
         self.crumbs.value = self._crumbs()
+        if hasattr(widget, "on_show"):
+            widget.on_show()  # re-read what changed while it was hidden (the worklist)
         if hasattr(widget, "ensure_tab"):
             later(widget.ensure_tab)  # after the header went out (and was painted): the tab follows
 

@@ -16,6 +16,7 @@ from workbench.rules import diff_plans, missing_elements
 from workbench.service import Workbench
 
 from .dates import IsoDate
+from .feedback import KEEP, FormMessages, on_click
 from .html import data_link, esc, message, table
 
 TEXT_ELEMENTS = {k: v for k, v in {**r.CARE_PLAN_ELEMENTS, **r.CARE_PLAN_EXTRA_ELEMENTS}.items()
@@ -117,6 +118,7 @@ class CarePlanTab(w.VBox):
         for key, _label in TEXT_ELEMENTS.items():
             box = w.Textarea(layout=w.Layout(width="98%", height="52px"))
             box.add_class(f"ccm-cp-{key.replace('_', '-')}")
+            box.observe(lambda _: self._edited(), "value")
             self.fields[key] = box
         self.goals = w.VBox()
         self.goals.add_class("ccm-goals")
@@ -154,15 +156,20 @@ class CarePlanTab(w.VBox):
         self.save_button = w.Button(description="Save new version", button_style="primary", icon="save",
                                     layout=w.Layout(width="auto"))
         self.save_button.add_class("ccm-cp-save")
-        self.save_button.on_click(lambda _: self.save())
+        self.msg = FormMessages("ccm-cp-msg", "save")
+        on_click(self.save_button, self.save, self.msg, "save")
         self.reload_button = w.Button(description="Reload latest version", icon="sync", layout=w.Layout(width="auto"))
         self.reload_button.add_class("ccm-cp-reload")
-        self.reload_button.on_click(lambda _: self.reload())
-        self.msg = w.HTML()
-        self.msg.add_class("ccm-cp-msg")
-        savebar = w.HBox([self.reason, self.save_button, self.reload_button])
+        on_click(self.reload_button, self.reload_latest, self.msg, "save")
+        self.reapply_button = w.Button(description="Re-apply my edits", icon="redo", layout=w.Layout(width="auto"))
+        self.reapply_button.add_class("ccm-cp-reapply")
+        on_click(self.reapply_button, self.reapply, self.msg, "save", enabled=lambda: self.set_aside is not None)
+        self.reapply_button.layout.display = "none"
+        self.set_aside: r.CarePlan | None = None  #: the person's edits kept aside by "Reload latest version"
+        self._just_saved = False
+        savebar = w.HBox([self.reason, self.save_button, self.reload_button, self.reapply_button])
         savebar.add_class("ccm-cp-savebar")
-        editor = w.VBox([self.version_label, savebar, self.msg, self.editor_sections])
+        editor = w.VBox([self.version_label, savebar, self.msg.slot("save"), self.editor_sections])
         # completeness, history, copy
         self.checklist = w.HTML()
         self.checklist.add_class("ccm-cp-checklist")
@@ -209,14 +216,28 @@ class CarePlanTab(w.VBox):
         self.interventions.children = tuple(x for x in self.interventions.children if x is not row)
 
     def load(self, plan: r.CarePlan) -> None:
-        for key, box in self.fields.items():
-            box.value = getattr(plan, key)
+        self._loading = True
+        try:
+            for key, box in self.fields.items():
+                box.value = getattr(plan, key)
+        finally:
+            self._loading = False
         self.goals.children = ()
         self.interventions.children = ()
         for g in plan.goals:
             self.add_goal(g)
         for i in plan.interventions:
             self.add_intervention(i)
+
+    def _edited(self) -> None:
+        """Typing in the editor: the tab is marked ``ccm-dirty`` while it differs from the version
+        loaded (the page asks before leaving it: the ``ccm`` template)."""
+        self._just_saved = False
+        if getattr(self, "_loading", False):
+            return
+        loaded = self.revision.plan if getattr(self, "revision", None) else r.CarePlan()
+        same = all(box.value == getattr(loaded, key) for key, box in self.fields.items())
+        (self.remove_class if same else self.add_class)("ccm-dirty")
 
     def plan(self) -> r.CarePlan:
         """The plan as typed in the editor (blank goals and interventions are left out)."""
@@ -230,6 +251,7 @@ class CarePlanTab(w.VBox):
         self.revision = self.history_list[-1] if self.history_list else None
         self.version = self.revision.version if self.revision else 0
         self.load(self.revision.plan if self.revision else r.CarePlan())
+        self.remove_class("ccm-dirty")
         if self.revision:
             when = self.revision.recorded_at.astimezone(self.wb.tz).strftime("%Y-%m-%d %H:%M")
             self.version_label.value = (f'<div class="ccm-msg ccm-msg-info">Editing <b>version '
@@ -242,8 +264,41 @@ class CarePlanTab(w.VBox):
         self._copy_stale = True  # the patient copy (HTML and PDF) is made when its sub-tab is shown
         self._copy_if_shown()
 
+    def reload_latest(self):
+        """Load the latest version; edits typed here that differ from the version they started
+        from are kept aside, and "Re-apply my edits" puts them back over the latest version."""
+        started = self.revision.plan if self.revision else r.CarePlan()
+        try:
+            mine = self.plan()
+        except WorkbenchError:
+            mine = None
+        self.reload()
+        if mine is not None and mine != started:
+            self.set_aside = mine
+            self.reapply_button.layout.display = None
+            self.reapply_button.disabled = False
+            self.msg.value = message(f"Loaded version {self.version}. Your edits are kept aside: "
+                                     "“Re-apply my edits” puts them back over this version.", "info")
+        else:
+            self.msg.value = message(f"Loaded version {self.version}.", "info")
+
+    def reapply(self):
+        """Put the edits kept aside back in the editor, over the latest version (saved on Save)."""
+        if self.set_aside is None:
+            return None
+        self.load(self.set_aside)
+        self.set_aside = None
+        self.reapply_button.layout.display = "none"
+        self.add_class("ccm-dirty")
+        self.msg.value = message(f"Your edits are back, over version {self.version}: check them, say why, "
+                                 "and save.", "info")
+        return True
+
     def save(self):
+        self.msg.using("save")
         reason = self.reason.value.strip()
+        if not reason and self._just_saved:
+            return KEEP  # the second half of a double click: the version was saved once
         if not reason:
             self.msg.value = message("Say why you are revising the care plan (the reason is kept "
                                      "with the version).", "error")
@@ -258,6 +313,9 @@ class CarePlanTab(w.VBox):
             return None
         self.reason.value = ""
         self.reload()
+        self.set_aside = None
+        self.reapply_button.layout.display = "none"
+        self._just_saved = True
         self.msg.value = message(f"Saved version {rev.version}.", "ok")
         if len(self.history_list) >= 2:
             self.diff_a.value = self.history_list[-2].version

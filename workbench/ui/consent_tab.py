@@ -17,6 +17,7 @@ from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
 from .dates import IsoDate
+from .feedback import FormMessages, on_click
 from .html import esc, message, table
 from .names import staff_name, staff_names
 
@@ -42,7 +43,9 @@ class ConsentTab(w.VBox):
         self.record_button = w.Button(description="Record consent", button_style="primary", icon="check",
                                       disabled=True)
         self.record_button.add_class("ccm-consent-record")
-        self.record_button.on_click(lambda _: self.record())
+        self.msg = FormMessages("ccm-consent-msg", "record", "revoke")
+        on_click(self.record_button, self.record, self.msg, "record",
+                 enabled=lambda: all(b.value for b in self.checks.values()))
         self.revoke_date = IsoDate(wb.today(), what="stop date", description="Stop date")
         self.revoke_date.add_class("ccm-revoke-date")
         self.revoke_reason = w.Text(placeholder="Why the patient is stopping (required)", description="Reason",
@@ -50,18 +53,16 @@ class ConsentTab(w.VBox):
         self.revoke_reason.add_class("ccm-revoke-reason")
         self.revoke_button = w.Button(description="Revoke consent", button_style="warning", icon="times")
         self.revoke_button.add_class("ccm-revoke-button")
-        self.revoke_button.on_click(lambda _: self.revoke())
-        self.msg = w.HTML()
-        self.msg.add_class("ccm-consent-msg")
+        on_click(self.revoke_button, self.revoke, self.msg, "revoke")
         self.history = w.HTML()
         title = lambda t: w.HTML(f'<div class="ccm-section-title">{esc(t)}</div>')  # noqa: E731
         super().__init__([
-            self.status, self.msg, title("Record consent"),
+            self.status, title("Record consent"),
             w.HTML("All four must have been told to the patient (required):"),
-            *self.checks.values(), w.HBox([self.method, self.date]), self.record_button,
+            *self.checks.values(), w.HBox([self.method, self.date]), self.record_button, self.msg.slot("record"),
             title("The patient asks to stop"),
             w.HTML("Stopping takes effect at the end of the calendar month of the stop date."),
-            w.HBox([self.revoke_date, self.revoke_reason, self.revoke_button]),
+            w.HBox([self.revoke_date, self.revoke_reason, self.revoke_button]), self.msg.slot("revoke"),
             title("Consent history"), self.history])
         self.add_class("ccm-consent-tab")
         self.refresh()
@@ -70,6 +71,7 @@ class ConsentTab(w.VBox):
         self.record_button.disabled = not all(b.value for b in self.checks.values())
 
     def record(self):
+        self.msg.using("record")
         try:
             consent = self.wb.record_consent(self.pid, self.method.value, self.date.date,
                                              {k: b.value for k, b in self.checks.items()})
@@ -83,6 +85,7 @@ class ConsentTab(w.VBox):
         return consent
 
     def revoke(self):
+        self.msg.using("revoke")
         try:
             consent = self.wb.revoke_consent(self.pid, self.revoke_date.date, self.revoke_reason.value)
         except WorkbenchError as exc:

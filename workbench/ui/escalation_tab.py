@@ -15,6 +15,7 @@ from workbench import records as r
 from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
+from .feedback import FormMessages, on_click
 from .html import esc, message
 from .names import staff_name, staff_names
 
@@ -49,7 +50,8 @@ class EscalationTab(w.VBox):
         self.severity.add_class("ccm-esc-severity")
         self.open_button = w.Button(description="Open escalation", button_style="danger", icon="exclamation-triangle")
         self.open_button.add_class("ccm-esc-open")
-        self.open_button.on_click(lambda _: self.open_escalation())
+        self.msg = FormMessages("ccm-esc-msg", "step", "open")
+        on_click(self.open_button, self.open_escalation, self.msg, "open")
         self.which = w.Dropdown(description="Escalation", layout=w.Layout(width="640px"))
         self.which.add_class("ccm-esc-which")
         self.which.observe(lambda _: self._show(), "value")
@@ -64,17 +66,15 @@ class EscalationTab(w.VBox):
         self.note.add_class("ccm-esc-note")
         self.step_button = w.Button(description="Record step", button_style="primary", icon="check")
         self.step_button.add_class("ccm-esc-record")
-        self.step_button.on_click(lambda _: self.record_step())
-        self.msg = w.HTML()
-        self.msg.add_class("ccm-esc-msg")
+        on_click(self.step_button, self.record_step, self.msg, "step")
         self.timeline = w.HTML()
         self.timeline.add_class("ccm-esc-timeline")
         super().__init__([
-            self.msg, self.which, self.timeline, self.guide,
+            self.which, self.timeline, self.guide,
             w.HTML('<div class="ccm-section-title">Record the next step</div>'),
-            self.step, self.consent, self.note, self.step_button,
+            self.step, self.consent, self.note, self.step_button, self.msg.slot("step"),
             w.HTML('<div class="ccm-section-title">Open a new escalation</div>'),
-            w.HBox([self.kind, self.open_reason]), w.HBox([self.severity, self.open_button])])
+            w.HBox([self.kind, self.open_reason]), w.HBox([self.severity, self.open_button]), self.msg.slot("open")])
         self.add_class("ccm-escalation-tab")
         self._consent_visible()
         self.refresh()
@@ -141,6 +141,7 @@ class EscalationTab(w.VBox):
                             f'{esc(r.ESCALATION_STEP_LABELS[nxt])}</b>{missing}</div>')
 
     def open_escalation(self):
+        self.msg.using("open")
         reason = self.open_reason.value.strip()
         try:
             e = self.wb.open_escalation(self.pid, reason, self.severity.value, kind=self.kind.value or None)
@@ -158,6 +159,7 @@ class EscalationTab(w.VBox):
         return e
 
     def record_step(self):
+        self.msg.using("step")
         if self.which.value is None:
             self.msg.value = message("Open an escalation first.", "warn")
             return None

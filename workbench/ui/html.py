@@ -9,10 +9,16 @@ import base64
 import html
 from collections.abc import Iterable, Sequence
 
-#: Marks on the monthly progress bar: the CCM thresholds (reference, "Monthly codes and time
-#: thresholds": 20 min for 99490, then 20-minute add-ons; 60 min for complex CCM).
-BAR_MARKS = (20, 40, 60)
-BAR_SCALE = 60
+from workbench.rules import rule_table_for
+from workbench.rules.minutes import whole_of
+
+
+def bar_marks(month: str | None = None) -> tuple[int, ...]:
+    """Marks on the monthly progress bar: the staff-CCM thresholds of ``month``'s rule table
+    (reference, "Monthly codes and time thresholds"; this month by default)."""
+    from datetime import date
+
+    return tuple(rule_table_for(month or date.today().strftime("%Y-%m")).staff_thresholds())
 
 
 def is_missing(value: object) -> bool:
@@ -41,16 +47,20 @@ def esc(value: object) -> str:
     return html.escape(printable(str(value)), quote=True)
 
 
-def progress_bar(minutes: float, billable_at: float = 20) -> str:
-    """A month progress bar marked at 20/40/60 minutes; green once ``billable_at`` is reached."""
-    mins = max(0.0, float(minutes or 0))
-    width = min(mins, BAR_SCALE) / BAR_SCALE * 100
-    state = "ccm-bar-billable" if mins >= billable_at else "ccm-bar-short"
-    marks = "".join(f'<span class="ccm-bar-mark" style="left:{m / BAR_SCALE * 100:.1f}%"></span>'
-                    for m in BAR_MARKS if m < BAR_SCALE)
-    return (f'<div class="ccm-bar {state}" title="{mins:.0f} min this month">'
-            f'<span class="ccm-bar-fill" style="width:{width:.1f}%"></span>{marks}'
-            f'<span class="ccm-bar-label">{mins:.0f}</span></div>')
+def progress_bar(minutes: float, marks: Sequence[int] | None = None) -> str:
+    """A month progress bar marked at the rule table's thresholds (:func:`bar_marks`), scaled to
+    the third one, green once the first is reached; the number is whole minutes
+    (:func:`workbench.rules.minutes.whole_of`: 9 min 49 s shows 9, as every label does)."""
+    marks = tuple(marks or bar_marks())
+    scale = marks[min(2, len(marks) - 1)]
+    mins = whole_of(max(0.0, float(minutes or 0)))
+    width = min(mins, scale) / scale * 100
+    state = "ccm-bar-billable" if mins >= marks[0] else "ccm-bar-short"
+    ticks = "".join(f'<span class="ccm-bar-mark" style="left:{m / scale * 100:.1f}%"></span>'
+                    for m in marks if m < scale)
+    return (f'<div class="ccm-bar {state}" title="{mins} min this month">'
+            f'<span class="ccm-bar-fill" style="width:{width:.1f}%"></span>{ticks}'
+            f'<span class="ccm-bar-label">{mins}</span></div>')
 
 
 def badge(text: str, kind: str = "info") -> str:
@@ -184,6 +194,12 @@ STYLE = """
 .ccm-back { font-weight:600; margin-right:8px; padding:1px 8px; border:1px solid #c5d3e6; border-radius:4px;
   background:#fff; }
 .ccm-crumb-here { color:#1f2933; font-weight:600; }
+.ccm-feedback:empty { display:none; }
+.ccm-live { scroll-margin-top:190px; scroll-margin-bottom:24px; }
+.ccm-feedback .ccm-msg { margin:4px 0; }
+.ccm-why { white-space:normal !important; min-width:180px; }
+.ccm-worklist-table td.ccm-why .ccm-badge { margin:1px 2px; }
+.ccm-claims-table td { white-space:normal; }
 .ccm-nav-current { font-weight:700; opacity:1 !important; border-bottom:2px solid #fff; }
 </style>
 """

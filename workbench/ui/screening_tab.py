@@ -17,6 +17,7 @@ from workbench.errors import WorkbenchError
 from workbench.rules import score_phq2, score_phq9
 from workbench.service import Workbench
 
+from .feedback import KEEP, FormMessages, on_click
 from .html import esc, message, table
 from .names import staff_name, staff_names
 
@@ -65,10 +66,11 @@ class ScreeningTab(w.VBox):
         self.phq9_score.add_class("ccm-phq9-score")
         self.phq2_button = w.Button(description="Record PHQ-2", icon="save")
         self.phq2_button.add_class("ccm-phq2-record")
-        self.phq2_button.on_click(lambda _: self.record_phq2())
+        self.msg = FormMessages("ccm-screening-msg", "phq2", "phq9", "sdoh")
+        on_click(self.phq2_button, self.record_phq2, self.msg, "phq2")
         self.phq9_button = w.Button(description="Record PHQ-9", button_style="primary", icon="save")
         self.phq9_button.add_class("ccm-phq9-record")
-        self.phq9_button.on_click(lambda _: self.record_phq9())
+        on_click(self.phq9_button, self.record_phq9, self.msg, "phq9")
         self.show_phq9 = w.Button(description="Go to PHQ-9", icon="arrow-down")
         self.show_phq9.add_class("ccm-phq9-open")
         self.show_phq9.on_click(lambda _: self._open_phq9())
@@ -76,7 +78,7 @@ class ScreeningTab(w.VBox):
                  for i, (t, dd) in enumerate(zip(PHQ9_ITEMS, self.phq9))]
         self.phq9_box = w.VBox([w.HTML('<div class="ccm-section-title">PHQ-9</div>'
                                        "Over the last 2 weeks, how often have you been bothered by:"),
-                                *rows9, self.phq9_score, self.phq9_button])
+                                *rows9, self.phq9_score, self.phq9_button, self.msg.slot("phq9")])
         self.phq9_box.add_class("ccm-phq9")
         self.phq9_box.layout.display = "none"
         rows2 = [w.HBox([w.HTML(f"{i + 1}. {esc(PHQ9_ITEMS[i])}", layout=w.Layout(width="560px")), dd])
@@ -88,16 +90,15 @@ class ScreeningTab(w.VBox):
         self.sdoh_note = w.Text(placeholder="Note (optional)", description="Note", layout=w.Layout(width="520px"))
         self.sdoh_button = w.Button(description="Record SDOH screen", icon="save", layout=w.Layout(width="auto"))
         self.sdoh_button.add_class("ccm-sdoh-record")
-        self.sdoh_button.on_click(lambda _: self.record_sdoh())
-        self.msg = w.HTML()
-        self.msg.add_class("ccm-screening-msg")
+        on_click(self.sdoh_button, self.record_sdoh, self.msg, "sdoh")
         self.history = w.HTML()
         super().__init__([
-            self.msg, w.HTML('<div class="ccm-section-title">PHQ-2</div>'
+            w.HTML('<div class="ccm-section-title">PHQ-2</div>'
                              "Over the last 2 weeks, how often have you been bothered by:"),
-            *rows2, self.phq2_score, w.HBox([self.phq2_button, self.show_phq9]), self.phq9_box,
+            *rows2, self.phq2_score, w.HBox([self.phq2_button, self.show_phq9]), self.msg.slot("phq2"),
+            self.phq9_box,
             w.HTML('<div class="ccm-section-title">Social needs (AHC HRSN core domains)</div>'),
-            *self.sdoh.values(), self.sdoh_note, self.sdoh_button,
+            *self.sdoh.values(), self.sdoh_note, self.sdoh_button, self.msg.slot("sdoh"),
             w.HTML('<div class="ccm-section-title">Past screens</div>'), self.history])
         self.add_class("ccm-screening-tab")
         self._score()
@@ -110,6 +111,7 @@ class ScreeningTab(w.VBox):
                 dst.value = src.value
 
     def _score(self) -> None:
+        self._just_recorded = False  # an answer changed: the next click records it
         a2 = [d.value for d in self.phq2]
         if None in a2:
             self.phq2_score.value = message(f"PHQ-2: {sum(x or 0 for x in a2)} so far "
@@ -134,12 +136,16 @@ class ScreeningTab(w.VBox):
             self.phq9_score.value = message(score_phq9(a9).message + ". Saving opens the escalation.", "error")
 
     def record_phq2(self):
-        return self._record("PHQ-2", [d.value for d in self.phq2])
+        return self._record("PHQ-2", self.phq2)
 
     def record_phq9(self):
-        return self._record("PHQ-9", [d.value for d in self.phq9])
+        return self._record("PHQ-9", self.phq9)
 
-    def _record(self, instrument: str, answers: list):
+    def _record(self, instrument: str, items: list):
+        answers = [d.value for d in items]
+        self.msg.using("phq2" if instrument == "PHQ-2" else "phq9")
+        if all(x is None for x in answers) and self._just_recorded:
+            return KEEP  # the form was emptied by the last success (a double click): keep its result
         if None in answers:
             self.msg.value = message(f"Answer every {instrument} question before recording it.", "warn")
             return None
@@ -155,12 +161,19 @@ class ScreeningTab(w.VBox):
                 self.on_escalation(esc_)
         else:
             self.msg.value = message(f"{instrument} recorded, total {qr.score}.", "ok")
+        for d in items:  # cleared: a second click records nothing twice
+            d.value = None
+        if instrument == "PHQ-9":
+            for d in self.phq2:
+                d.value = None
+        self._just_recorded = True
         self.refresh()
         if self.on_change:
             self.on_change()
         return qr, esc_
 
     def record_sdoh(self):
+        self.msg.using("sdoh")
         try:
             found = self.wb.record_sdoh(self.pid, {d: b.value for d, b in self.sdoh.items()}, self.sdoh_note.value)
         except WorkbenchError as exc:

@@ -11,9 +11,11 @@ import ipywidgets as w
 
 from workbench import records as r
 from workbench.errors import WorkbenchError
+from workbench.rules.minutes import whole_minutes
 from workbench.service import Workbench
 
 from .dates import IsoDate
+from .feedback import FormMessages, on_click
 from .html import esc, message, progress_bar, table
 from .names import staff_name, staff_names
 from .timer_bar import TimerBar
@@ -39,10 +41,12 @@ class TimeTab(w.VBox):
         self.note.add_class("ccm-timer-note")
         self.start_button = w.Button(description="Start timer", button_style="success", icon="play")
         self.start_button.add_class("ccm-timer-start")
-        self.start_button.on_click(lambda _: self.start())
+        self.msg = FormMessages("ccm-time-msg", "timer", "manual", "void")
+        self._enabled = {"start": True, "stop": False}  # as the last refresh left them
+        on_click(self.start_button, self.start, self.msg, "timer", enabled=lambda: self._enabled["start"])
         self.stop_button = w.Button(description="Stop timer", button_style="danger", icon="stop")
         self.stop_button.add_class("ccm-timer-stop")
-        self.stop_button.on_click(lambda _: self.stop())
+        on_click(self.stop_button, self.stop, self.msg, "timer", enabled=lambda: self._enabled["stop"])
         # manual entry
         self.m_minutes = w.BoundedFloatText(value=0, min=0, max=720, step=1, description="Minutes",
                                             layout=w.Layout(width="180px"))
@@ -57,7 +61,7 @@ class TimeTab(w.VBox):
         self.m_note.add_class("ccm-manual-note")
         self.m_button = w.Button(description="Log time", icon="plus")
         self.m_button.add_class("ccm-manual-log")
-        self.m_button.on_click(lambda _: self.log_manual())
+        on_click(self.m_button, self.log_manual, self.msg, "manual")
         # void
         self.v_entry = w.Dropdown(description="Entry", layout=w.Layout(width="420px"))
         self.v_entry.add_class("ccm-void-entry")
@@ -66,21 +70,20 @@ class TimeTab(w.VBox):
         self.v_reason.add_class("ccm-void-reason")
         self.v_button = w.Button(description="Void entry", button_style="warning", icon="ban")
         self.v_button.add_class("ccm-void-button")
-        self.v_button.on_click(lambda _: self.void())
-        self.msg = w.HTML()
-        self.msg.add_class("ccm-time-msg")
+        on_click(self.v_button, self.void, self.msg, "void")
         self.summary = w.HTML()
         self.summary.add_class("ccm-month-summary")
         self.entries = w.HTML()
         self.entries.add_class("ccm-time-entries")
         title = lambda t: w.HTML(f'<div class="ccm-section-title">{esc(t)}</div>')  # noqa: E731
         super().__init__([
-            self.banner, self.msg, title("Month so far"), self.summary,
+            self.banner, title("Month so far"), self.summary,
             title("Live timer"), w.HBox([self.activity, self.note]), w.HBox([self.start_button, self.stop_button]),
+            self.msg.slot("timer"),
             title("Manual entry"), w.HBox([self.m_minutes, self.m_activity, self.m_date]),
-            w.HBox([self.m_note, self.m_button]),
+            w.HBox([self.m_note, self.m_button]), self.msg.slot("manual"),
             title("Entries this month"), self.entries,
-            title("Void an entry"), w.HBox([self.v_entry, self.v_reason, self.v_button]),
+            title("Void an entry"), w.HBox([self.v_entry, self.v_reason, self.v_button]), self.msg.slot("void"),
         ])
         self.add_class("ccm-time-tab")
         timer_bar.listeners.append(self.refresh)
@@ -91,6 +94,7 @@ class TimeTab(w.VBox):
         return self.wb.today().strftime("%Y-%m")
 
     def start(self):
+        self.msg.using("timer")
         try:
             timer = self.wb.start_timer(self.pid, self.activity.value, note=self.note.value.strip())
         except WorkbenchError as exc:
@@ -101,6 +105,7 @@ class TimeTab(w.VBox):
         return timer
 
     def stop(self):
+        self.msg.using("timer")
         note = self.note.value.strip() or None
         try:
             entry = self.wb.stop_timer(note=note)
@@ -113,6 +118,7 @@ class TimeTab(w.VBox):
         return entry
 
     def log_manual(self):
+        self.msg.using("manual")
         try:
             entry = self.wb.log_time(self.pid, self.m_minutes.value, self.m_activity.value, self.m_note.value,
                                      service_date=self.m_date.date)
@@ -143,6 +149,7 @@ class TimeTab(w.VBox):
     def refresh(self) -> None:
         running = self.wb.running_timer()
         mine = running is not None and running.patient_id == self.pid
+        self._enabled = {"start": running is None, "stop": bool(mine)}
         self.start_button.disabled = running is not None
         self.stop_button.disabled = not mine
         bill = self.wb.month_bill(self.pid, self.month)
@@ -154,7 +161,7 @@ class TimeTab(w.VBox):
                f"${bill.alternative.amount})</div>") if bill.alternative else ""
         self.summary.value = (
             f'<div class="ccm-card"><div style="display:flex;gap:24px;align-items:center">'
-            f'{progress_bar(bill.counted_seconds / 60)}'
+            f'{progress_bar(whole_minutes(bill.counted_seconds))}'
             f'<div>Total recorded: <b class="ccm-month-total">{total // 60} min {total % 60:02d} s</b> &middot; counted '
             f'{bill.counted_minutes} min &middot; billable {bill.billable_minutes} min</div>'
             f'<div>Codes: <b class="ccm-month-codes">{esc(codes)}</b> &middot; ${bill.amount}</div></div>'

@@ -22,11 +22,14 @@ import ipywidgets as w
 
 from workbench import records as r
 from workbench.errors import WorkbenchError
+from workbench.rules.minutes import minutes_text, whole_minutes
 from workbench.service import Workbench
 
 from .html import esc, message, progress_bar
 
 ACTIVITY_OPTIONS = [(label, a.value) for a, label in r.ACTIVITY_LABELS.items()]
+#: What a timer started on a chart records unless the person picks another activity.
+DEFAULT_ACTIVITY = r.Activity.PATIENT_CALL
 
 
 def elapsed_text(seconds: float) -> str:
@@ -83,7 +86,7 @@ class TimerBar(w.VBox):
         # the chart on screen: month so far and Start
         self.month = w.HTML()
         self.month.add_class("ccm-workbar-month")
-        self.start_activity = w.Dropdown(options=ACTIVITY_OPTIONS, value=r.Activity.PATIENT_CALL.value,
+        self.start_activity = w.Dropdown(options=ACTIVITY_OPTIONS, value=DEFAULT_ACTIVITY.value,
                                          layout=w.Layout(width="220px"))
         self.start_activity.add_class("ccm-workbar-activity")
         self.start_button = w.Button(description="Start timer", button_style="success", icon="play",
@@ -128,6 +131,8 @@ class TimerBar(w.VBox):
         if pid != self.patient_id:
             self.dismiss_offer()
             self._ask(False)
+            # the activity chosen for the last patient never carries over to the next one
+            self.start_activity.value = DEFAULT_ACTIVITY.value
         self.patient_id = pid
         self.refresh()
 
@@ -166,9 +171,10 @@ class TimerBar(w.VBox):
             return
         self.month.layout.display = None
         self.bill = bill = self.wb.month_bill(self.patient_id, self.wb.today().strftime("%Y-%m"))
-        minutes = bill.counted_seconds / 60
-        self.month.value = (f'<div class="ccm-workbar-chart"><span>This month</span>{progress_bar(minutes)}'
-                            f'<span class="ccm-workbar-minutes">{int(minutes)} min</span>{codes_html(bill)}</div>')
+        self.month.value = (f'<div class="ccm-workbar-chart"><span>This month</span>'
+                            f'{progress_bar(whole_minutes(bill.counted_seconds))}'
+                            f'<span class="ccm-workbar-minutes">{minutes_text(bill.counted_seconds)}</span>'
+                            f'{codes_html(bill)}</div>')
 
     def tick(self) -> None:
         t = self.timer

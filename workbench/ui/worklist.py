@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import threading
+
 import ipywidgets as w
 import pandas as pd
 
-from workbench.service import Workbench
+from workbench.reports.worklist import sort_worklist
+from workbench.service import Workbench, changes
 
 from . import session
 from .html import badge, esc, is_missing, message, progress_bar
 
 SORTS = {
-    "priority": ("Priority (who needs a call today)", "_rank"),
+    "priority": ("Why now (who needs a call today)", "_rank"),
     "name": ("Name", "name"),
     "age": ("Age", "age"),
     "n_chronic": ("Chronic conditions", "n_chronic"),
@@ -98,19 +101,13 @@ def select_rows(df: pd.DataFrame, search: str = "", consent: str = "all", flag: 
                            kind="stable")
 
 
-def _flag_kind(text: str) -> str:
-    low = text.lower()
-    if "escalation" in low:
-        return "danger"
-    if "timer" in low:
-        return "ok"
-    return "warn"
-
-
-def _flags_html(row) -> str:
-    """The report's flags (a list of short sentences), one badge each."""
-    flags = row.get("flags")
-    return "".join(badge(f, _flag_kind(f)) for f in (flags if isinstance(flags, (list, tuple)) else ()))
+def _why_html(row) -> str:
+    """The reasons to call now (:class:`workbench.rules.why_now.Reason`), one badge each, its
+    colour from the reason's tone (a typed value: never read from the sentence)."""
+    why = row.get("why")
+    items = why if isinstance(why, (list, tuple)) else ()
+    return "".join(f'<span class="ccm-badge ccm-badge-{esc(x.tone)} ccm-why-{esc(x.code)}">{esc(x.sentence)}</span>'
+                   for x in items)
 
 
 def _fmt_date(value) -> str:
@@ -130,8 +127,7 @@ def _num(value, fmt: str = "{:.0f}") -> str:
         return str(value)
 
 
-HEADERS = ("Patient", "Age", "Chronic", "Consent", "Minutes this month", "To next", "Days left",
-           "Last contact", "Outcome", "Flags")
+HEADERS = ("Patient", "Why now", "Minutes this month", "Consent", "Last contact", "Age", "Chronic")
 
 
 def render_rows(rows: pd.DataFrame, href: Callable[[str], str], nav: str = "chart") -> str:
@@ -142,18 +138,17 @@ def render_rows(rows: pd.DataFrame, href: Callable[[str], str], nav: str = "char
         pid = str(row["patient_id"])
         consent = row.get("consent") or ("valid" if _truthy(row.get("consent_valid")) else "none")
         consent_badge = badge(str(consent), "ok" if _truthy(row.get("consent_valid")) else "danger")
-        nxt = _num(row.get("minutes_to_next"))
-        nxt = f"{nxt} min" if nxt else ""
+        outcome = str(row.get("last_outcome") or "").replace("_", " ")
+        last = _fmt_date(row.get("last_contact"))
+        last = f"{last} ({outcome})" if last and outcome else last
         body.append(
             f'<tr data-patient="{esc(pid)}">'
             f'<td><a class="ccm-open-chart" data-ccm-nav="{esc(nav)}:{esc(pid)}" href="{esc(href(pid))}">'
             f'{esc(row.get("name"))}</a> <span class="ccm-pid">{esc(pid)}</span></td>'
-            f'<td>{esc(_num(row.get("age")))}</td><td>{esc(_num(row.get("n_chronic")))}</td>'
-            f'<td>{consent_badge}</td><td>{progress_bar(row.get("minutes") or 0)}</td>'
-            f'<td>{esc(nxt)}</td><td>{esc(_num(row.get("days_left")))}</td>'
-            f'<td>{esc(_fmt_date(row.get("last_contact")))}</td>'
-            f'<td>{esc(str(row.get("last_outcome") or "").replace("_", " "))}</td>'
-            f'<td>{_flags_html(row)}</td></tr>')
+            f'<td class="ccm-why">{_why_html(row)}</td>'
+            f'<td>{progress_bar(row.get("minutes") or 0)}</td><td>{consent_badge}</td>'
+            f'<td class="ccm-last-contact">{esc(last)}</td>'
+            f'<td>{esc(_num(row.get("age")))}</td><td>{esc(_num(row.get("n_chronic")))}</td></tr>')
     head = "".join(f"<th>{esc(h)}</th>" for h in HEADERS)
     return (f'<table class="ccm-table ccm-worklist-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
@@ -175,7 +170,11 @@ class WorklistView(w.VBox):
         self.nav = nav
         self._href = href
         self.page = 0
-        self.frame = self._prepare(wb.worklist() if frame is None else frame)
+        self.marks = wb.change_marks()  # change stamps of what this frame was built from
+        self.frame = self._prepare(wb.worklist(scope=scope) if frame is None else frame)
+        self.stale = False
+        self.visible = True
+        changes.subscribe(wb.engine, self._written)
         uid = wb.user.id
         self.mine_count = int(self.frame["care_team"].map(lambda t: uid in (t or ())).sum()) \
             if "care_team" in self.frame.columns else 0
@@ -234,6 +233,38 @@ class WorklistView(w.VBox):
     def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame.reset_index(drop=True)
         return with_search_text(frame.assign(_rank=range(len(frame))))
+
+    def _written(self) -> None:
+        """A write committed in this kernel: re-read now when on screen (and in the kernel's own
+        thread), else when shown again."""
+        self.stale = True
+        if self.visible and threading.current_thread() is threading.main_thread():
+            self.catch_up()
+
+    def on_show(self) -> None:
+        """The view is on screen again (navigation, breadcrumb, browser Back)."""
+        self.visible = True
+        self.catch_up()
+
+    def on_hide(self) -> None:
+        self.visible = False
+
+    def catch_up(self) -> set[str]:
+        """Re-read the rows of the patients with anything written since this frame was built (by
+        change stamps: also what other kernels wrote), merge them in priority order and redraw,
+        keeping the search, filters and page. Returns the patient ids re-read."""
+        pids, marks = self.wb.changed_since(self.marks)
+        self.marks, self.stale = marks, False
+        pids &= set(self.frame["patient_id"].astype(str))
+        if not pids:
+            return set()
+        fresh = self.wb.worklist(scope=self.scope, patient_ids=pids)
+        keep = self.frame[~self.frame["patient_id"].astype(str).isin(set(fresh["patient_id"]))]
+        keep = keep.drop(columns=[c for c in keep.columns if c.startswith("_")])
+        merged = pd.concat([keep, fresh], ignore_index=True) if len(keep) else fresh
+        self.frame = self._prepare(sort_worklist(merged))
+        self.refresh()
+        return pids
 
     def reload(self, frame: pd.DataFrame) -> None:
         """New figures (after work was recorded), keeping the search, filters and page."""
