@@ -389,6 +389,7 @@ training_events = Table(
 )
 
 from .state import timer_heartbeats  # noqa: E402,F401 - a kernel's sign of life, not clinical (0006)
+from .logs import LOG_TABLES, access_log, deaths, fhir_links  # noqa: E402,F401 - access log, import links (0007)
 
 #: Tables whose rows are never updated or deleted (enforced by database triggers).
 CLINICAL_TABLES = (
