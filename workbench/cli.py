@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("file", help="CSV file")
         _db_arg(p)
         p.set_defaults(func=cmd_import)
+    from .cli_fhir import add_fhir_commands  # import fhir, audit
+
+    add_fhir_commands(isub, sub)
 
     pan = sub.add_parser("panel", help="simulated patient panels", description="Simulated panels.")
     psub = pan.add_subparsers(dest="panel", metavar="ACTION")

@@ -37,6 +37,7 @@ class Action(StrEnum):
     CLOSE_OTHERS_TIMER = "close_others_timer"  #: close a timer someone else left running
     ADD_USER = "add_user"
     SET_SETTINGS = "set_settings"
+    READ_ACCESS_LOG = "read_access_log"  #: who read which chart (supervisors, privacy officers)
     PAGE_INDEX = "page:index"
     PAGE_WORKLIST = "page:worklist"
     PAGE_CHART = "page:chart"
@@ -71,7 +72,7 @@ POLICY: dict[Role, dict[Action, frozenset[str]]] = {
     Role.SUPERVISOR: {
         A.READ_CHART: _ALL, A.WRITE_RECORD: _ALL, A.LOG_TIME: _ALL, A.READ_BILLING: _ALL,
         A.ADD_PATIENT: _ALL, A.START_PRACTICE: _ALL, A.CLOSE_OTHERS_TIMER: _ALL, A.ATTEST: _ALL,
-        A.ADD_USER: _ANY, A.SET_SETTINGS: _ANY,
+        A.ADD_USER: _ANY, A.SET_SETTINGS: _ANY, A.READ_ACCESS_LOG: _ANY,
         A.PAGE_INDEX: _ANY, A.PAGE_WORKLIST: _ANY, A.PAGE_CHART: _ANY, A.PAGE_MONTH: _ANY,
         A.PAGE_SUPERVISOR: _ANY,
     },
@@ -93,6 +94,7 @@ DOING = {
     A.ADD_PATIENT: "add patients", A.START_PRACTICE: "start a practice attempt",
     A.ATTEST: "attest complex CCM", A.CLOSE_OTHERS_TIMER: "close another person's timer",
     A.ADD_USER: "add staff", A.SET_SETTINGS: "change the practice settings",
+    A.READ_ACCESS_LOG: "read the access log",
 }
 
 

@@ -19,6 +19,7 @@ from ..clock import Clock, SystemClock
 from ..store.uow import UnitOfWork, reading, unit_of_work
 from .access import AccessMixin
 from .attestation import AttestationMixin
+from .audit import AuditMixin
 from .careplan import CarePlanMixin
 from .consent import ConsentMixin
 from .contacts import ContactsMixin
@@ -35,7 +36,7 @@ from .visits import VisitsMixin
 
 class Workbench(AccessMixin, IdentityMixin, PatientsMixin, TimerMixin, TimeEntriesMixin,
                 ConsentMixin, CarePlanMixin, ContactsMixin, ScreeningMixin, EscalationMixin,
-                AttestationMixin, VisitsMixin, MedicationsMixin):
+                AttestationMixin, VisitsMixin, MedicationsMixin, AuditMixin):
     """The CCM record for one signed-in user. Make one with :meth:`open`."""
 
     def __init__(self, engine: Engine, user: r.User, clock: Clock | None = None):
