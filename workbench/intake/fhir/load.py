@@ -9,6 +9,7 @@ says what would change.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import defaultdict
@@ -57,12 +58,15 @@ def _existing_links(conn, keys: list[tuple[str, str]]) -> dict[tuple[str, str], 
     return out
 
 
-def _map(entries, urls, known_patients, problems):
+def _map(entries, urls, known_patients, problems, billing):
     """Every read entry mapped (``Mapped`` list with its entry); problems for missing patients."""
     mapped = []
     for e in entries:
         if e.kind == "Patient":
-            mapped.append((e, res_.patient(e.resource)))
+            m = res_.patient(e.resource)
+            if billing.get(e.rid):
+                m.row = dataclasses.replace(m.row, billing_practitioner_id=billing[e.rid])
+            mapped.append((e, m))
             continue
         subject = subject_of(e, urls)
         if subject is None or subject not in known_patients:
@@ -86,26 +90,34 @@ def import_fhir(wb, path, *, dry_run: bool = False, progress: bool = False,
         wb._check(conn, Action.ADD_PATIENT, "live")
     entries, problems = read(path)
     summary = FhirSummary(str(path), dry_run=dry_run)
-    seen: set[tuple[str, str]] = set()
-    good = []
+    seen: dict[tuple[str, str], str] = {}
+    good, practitioners = [], []
     for e in tqdm(entries, desc="Checking FHIR", unit="resource", disable=not progress):
         errs = check_entry(e)
-        if not errs and (e.kind, e.rid) in seen:
-            errs = [f"{e.name()}: the same {e.kind} id appears twice in the input."]
-        seen.add((e.kind, e.rid))
+        if not errs and e.kind in READ:  # the same resource in two bundles is read once
+            d, key = digest(e.resource), (e.kind, e.rid)
+            if key in seen and seen[key] != d:
+                errs = [f"{e.name()}: the same {e.kind} id appears twice in the input with different content."]
+            elif key in seen:
+                summary.count(e.kind, "duplicate")
+                continue
+            seen[key] = d
         problems += errs
         if errs:
             continue
         if e.kind in READ:
             good.append(e)
+        elif e.kind == "Practitioner":
+            practitioners.append(e)
         else:
             summary.count(e.kind, "not read")
     urls = {e.full_url: e.rid for e in good if e.kind == "Patient" and e.full_url}
+    billing = _match_practitioners(wb, practitioners, good, summary)
     with wb.read() as conn:
         links = _existing_links(conn, [(e.kind, e.rid) for e in good])
         known = {e.rid for e in good if e.kind == "Patient"}
         known |= {k[1] for k in links if k[0] == "Patient"}
-        mapped = _map(good, urls, known, problems)
+        mapped = _map(good, urls, known, problems, billing)
         links = _existing_links(conn, [(m.kind, m.rid) for _, m in mapped])
         pid_of = {k[1]: row.patient_id for k, row in links.items() if k[0] == "Patient"}
         pid_of |= {m.rid: m.row.id for _, m in mapped if m.kind == "Patient"}
@@ -120,6 +132,33 @@ def import_fhir(wb, path, *, dry_run: bool = False, progress: bool = False,
         _write(wb, plan, progress)
         wb.record_access("import", sorted(plan.touched), place, detail=f"FHIR {len(entries)} resource(s)")
     return summary
+
+
+def _match_practitioners(wb, practitioners, good, summary: FhirSummary) -> dict[str, str | None]:
+    """A Practitioner who is on the staff list (by the workbench's id or by NPI) becomes the billing
+    practitioner of the patients whose ``generalPractitioner`` names them; staff are never created
+    from FHIR (roles and credentials come from the staff list: docs/import.md)."""
+    from ...export.fhir_build import SYSTEMS
+
+    with wb.read() as conn:
+        staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
+    by_npi = {u.npi: u for u in staff.values() if u.npi}
+    found: dict[str, str] = {}
+    for e in practitioners:
+        ids = {i.get("system"): i.get("value") for i in e.resource.get("identifier") or []}
+        user = staff.get(ids.get(SYSTEMS["local"], "")) or by_npi.get(ids.get(SYSTEMS["npi"], ""))
+        ok = user is not None and user.role == r.Role.PRACTITIONER
+        summary.count("Practitioner", "matched to staff" if user is not None else "not read")
+        if ok:
+            for key in (e.full_url, f"Practitioner/{e.rid}"):
+                if key:
+                    found[key] = user.id
+    out = {}
+    for e in good:
+        if e.kind == "Patient":
+            gp = [found.get((g or {}).get("reference", "")) for g in e.resource.get("generalPractitioner") or []]
+            out[e.rid] = next((x for x in gp if x), None)
+    return out
 
 
 class _Plan:

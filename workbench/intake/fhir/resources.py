@@ -43,6 +43,11 @@ LOINC = {
     "2089-1": ("LDL cholesterol", "ldl"),
     "9318-7": ("Albumin/creatinine ratio (urine)", "uacr"), "14959-1": ("Microalbumin/creatinine ratio (urine)", "uacr"),
     "32294-1": ("Albumin/creatinine ratio (urine)", "uacr"),
+    # the other monitoring values the chart's trends show (simulated_patients/catalog/observations.yaml)
+    "8867-4": ("Heart rate", "trend"), "59408-5": ("Oxygen saturation (pulse oximetry)", "trend"),
+    "3016-3": ("TSH", "trend"), "718-7": ("Hemoglobin", "trend"), "6301-6": ("INR", "trend"),
+    "20447-9": ("HIV-1 RNA (viral load)", "trend"), "72514-3": ("Pain severity (0-10)", "trend"),
+    "2857-1": ("PSA", "trend"), "44261-6": ("PHQ-9 total score", "trend"),
 }
 BP_PANELS = {"85354-9", "55284-4"}  #: blood pressure panels: systolic and diastolic as components
 SEX = {"female": "F", "male": "M", "other": "X", "unknown": "X"}
@@ -130,10 +135,16 @@ def patient(res: dict) -> Mapped:
     language = _text(lang) or next((c.get("code") for c in (lang or {}).get("coding") or []), "") or "English"
     mbi = next((i.get("value", "") for i in res.get("identifier") or [] if i.get("system") == SYSTEMS["mbi"]), "")
     died = res.get("deceasedDateTime")
+    contacts = tuple(r.Person(name=(c.get("name") or {}).get("text", "") or " ".join(
+        [*((c.get("name") or {}).get("given") or []), (c.get("name") or {}).get("family", "")]).strip(),
+        relationship=_text((c.get("relationship") or [None])[0]),
+        phone=next((t.get("value", "") for t in c.get("telecom") or [] if t.get("system") == "phone"), ""))
+        for c in res.get("contact") or [])
     p = r.Patient(id=record_id(res), first_name=first, last_name=last, birth_date=res.get("birthDate"),
                   sex=SEX.get(res.get("gender", "unknown"), "X"), state=(addr.get("state") or "")[:2].upper(),
                   language=language[:64], phone=phone, email=email, address=address, member_id=mbi,
-                  deceased=bool(died) or bool(res.get("deceasedBoolean")), deceased_on=_day(died))
+                  deceased=bool(died) or bool(res.get("deceasedBoolean")), deceased_on=_day(died),
+                  emergency_contacts=tuple(c for c in contacts if c.name))
     return Mapped("Patient", res["id"], res["id"], p)
 
 
@@ -143,6 +154,9 @@ def condition(res: dict, subject: str) -> Mapped:
     out = Mapped("Condition", res["id"], subject, None, codings=codings)
     if status and status.get("code") not in ("active", "recurrence", "relapse"):
         out.outcome, out.why = "not active", f"clinical status {status.get('code')}"
+        return out
+    if any(c.get("code") == "health-concern" for x in res.get("category") or [] for c in x.get("coding") or []):
+        out.outcome, out.why = "not read", "a health concern (social needs are recorded with the AHC-HRSN screen)"
         return out
     onset = _day(res.get("onsetDateTime"))
     icd = _first(res.get("code"), SYSTEMS["icd10cm"])
@@ -194,8 +208,10 @@ def medication(res: dict, subject: str) -> Mapped:
         return out
     rx = _first(concept, RXNORM)
     dose, freq = _dose_and_frequency(res)
+    why = next((c.get("code", "") for x in res.get("reasonCode") or [] for c in x.get("coding") or []
+                if c.get("system") == SYSTEMS["icd10cm"]), "")
     out.row = r.Medication(name=(_text(concept) or (rx or {}).get("code", ""))[:200],
-                           rxnorm=(rx or {}).get("code", ""), dose=dose, frequency=freq)
+                           rxnorm=(rx or {}).get("code", ""), dose=dose, frequency=freq, indication=why)
     return out
 
 
@@ -259,6 +275,6 @@ def observations(res: dict, subject: str) -> list[Mapped]:
                                   unit=(q.get("unit") or q.get("code") or "")[:32], effective=when)
         out.append(m)
     if not out:
-        base.outcome, base.why = "not read", "a LOINC code outside BP, weight, A1c, eGFR, LDL and urine ACR"
+        base.outcome, base.why = "not read", "a LOINC code the record does not keep (docs/import.md, 'FHIR')"
         return [base]
     return out

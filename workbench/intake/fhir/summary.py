@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 OUTCOMES = ("imported", "superseded", "unchanged", "changed, kept as recorded", "duplicate", "not active",
-            "not classified", "not read")
+            "not classified", "matched to staff", "not read")
 
 
 @dataclass
