@@ -44,6 +44,7 @@ class Action(StrEnum):
     PAGE_MONTH = "page:month"
     PAGE_TRAINEE = "page:trainee"
     PAGE_SUPERVISOR = "page:supervisor"
+    PAGE_ACCESS = "page:access"  #: the access log (supervisors, privacy officers)
 
 
 A = Action
@@ -74,7 +75,7 @@ POLICY: dict[Role, dict[Action, frozenset[str]]] = {
         A.ADD_PATIENT: _ALL, A.START_PRACTICE: _ALL, A.CLOSE_OTHERS_TIMER: _ALL, A.ATTEST: _ALL,
         A.ADD_USER: _ANY, A.SET_SETTINGS: _ANY, A.READ_ACCESS_LOG: _ANY,
         A.PAGE_INDEX: _ANY, A.PAGE_WORKLIST: _ANY, A.PAGE_CHART: _ANY, A.PAGE_MONTH: _ANY,
-        A.PAGE_SUPERVISOR: _ANY,
+        A.PAGE_SUPERVISOR: _ANY, A.PAGE_ACCESS: _ANY,
     },
     Role.PRACTITIONER: {
         A.READ_CHART: frozenset({LIVE}), A.WRITE_RECORD: frozenset({LIVE}),

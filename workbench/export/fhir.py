@@ -149,7 +149,8 @@ def validate_bundle(bundle: dict):
     return get_fhir_model_class("Bundle").model_validate(bundle)
 
 
-def export_fhir(wb, out_dir, patient_id: str | None = None, scope: str = "live", progress: bool = False) -> list[Path]:
+def export_fhir(wb, out_dir, patient_id: str | None = None, scope: str = "live", progress: bool = False,
+                place: str = "command:workbench export fhir") -> list[Path]:
     """Write one validated bundle per patient (``patient_id`` alone, or every patient of ``scope``)."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -171,4 +172,5 @@ def export_fhir(wb, out_dir, patient_id: str | None = None, scope: str = "live",
         path = out / f"{fb._safe_id(pid)}.json"
         path.write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         paths.append(path)
+    wb.record_access("export", [pid for pid, _b in bundles], place, detail=f"FHIR, {len(paths)} bundle(s)")
     return paths

@@ -38,7 +38,8 @@ from .timer_bar import TimerBar
 PAGES = {"index": ("index.ipynb", "Home", "home"), "worklist": ("worklist.ipynb", "Worklist", "list-ul"),
          "month": ("month.ipynb", "Month report", "file-invoice-dollar"),
          "trainee": ("trainee.ipynb", "Training", "graduation-cap"),
-         "supervisor": ("supervisor.ipynb", "Supervision", "chalkboard-teacher")}
+         "supervisor": ("supervisor.ipynb", "Supervision", "chalkboard-teacher"),
+         "access": ("access.ipynb", "Access log", "user-shield")}
 
 #: Views provided by other packages, as "module:callable(wb) -> widget", imported on first use
 #: (the training pages; workbench itself never imports the training package at import time).
@@ -280,6 +281,10 @@ class WorkbenchApp(w.VBox):
             from .month import MonthView
 
             return MonthView(self.wb)
+        if view == "access":
+            from .access_log import AccessLogView
+
+            return AccessLogView(self.wb)
         return _external(EXTERNAL_VIEWS[view])(self.wb, live=self.live_timer)
 
     def _chart(self, pid: str) -> w.Widget:
