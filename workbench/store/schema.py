@@ -11,7 +11,6 @@ Two kinds of table:
   and with which credential, and when (UTC).
 """
 
-
 from __future__ import annotations
 
 from sqlalchemy import (
@@ -388,8 +387,8 @@ training_events = Table(
     *_audit(),
 )
 
+from .logs import LOG_TABLES, access_log, deaths, fhir_links  # noqa: E402,F401 - access log, FHIR links (0007)
 from .state import timer_heartbeats  # noqa: E402,F401 - a kernel's sign of life, not clinical (0006)
-from .logs import LOG_TABLES, access_log, deaths, fhir_links  # noqa: E402,F401 - access log, import links (0007)
 
 #: Tables whose rows are never updated or deleted (enforced by database triggers).
 CLINICAL_TABLES = (

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from ... import records as r
 from ... import validate as v
 from ...errors import InvalidInput
+from ... import policy
 from ...policy import Action
 from ...store import queries as q
 from ...store import schema as s
@@ -86,8 +87,7 @@ def import_fhir(wb, path, *, dry_run: bool = False, progress: bool = False,
     """Import ``path`` (a Bundle, a folder of bundles, or a bulk-export folder of NDJSON files)."""
     from tqdm.auto import tqdm
 
-    with wb.read() as conn:
-        wb._check(conn, Action.ADD_PATIENT, "live")
+    policy.check(wb.user, Action.ADD_PATIENT, "live")  # the service's table: who may add patients
     entries, problems = read(path)
     summary = FhirSummary(str(path), dry_run=dry_run)
     seen: dict[tuple[str, str], str] = {}
