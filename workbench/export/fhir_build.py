@@ -1,6 +1,6 @@
 """FHIR R4 resources from the CCM record: one builder per resource, plain dicts (JSON shape).
 
-docs/reference.md, "FHIR export". Code systems are written once here (:data:`SYSTEMS`); the
+docs/reference.md, "FHIR export". Code systems are written once, in :mod:`workbench.rules.codesystems`; the
 tests validate every resource with ``fhir.resources.R4B`` and check these codes themselves.
 References inside a bundle are ``urn:uuid:`` full URLs derived from the record's ids, so the same
 record always gives the same bundle.
@@ -14,24 +14,8 @@ from html import escape
 
 from .. import records as r
 from ..rules.catalog import normalize_icd10
+from ..rules.codesystems import SYSTEMS
 from ..rules.phq import answers_in_order
-
-SYSTEMS = {
-    "icd10cm": "http://hl7.org/fhir/sid/icd-10-cm",
-    "loinc": "http://loinc.org",
-    "npi": "http://hl7.org/fhir/sid/us-npi",
-    "mbi": "http://hl7.org/fhir/sid/us-mbi",
-    "condition-clinical": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-    "condition-ver-status": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
-    "condition-category": "http://terminology.hl7.org/CodeSystem/condition-category",
-    "careplan-category": "http://hl7.org/fhir/us/core/CodeSystem/careplan-category",
-    "consentscope": "http://terminology.hl7.org/CodeSystem/consentscope",
-    "consentcategory": "http://terminology.hl7.org/CodeSystem/consentcategorycodes",
-    "v3-ActCode": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
-    "observation-category": "http://terminology.hl7.org/CodeSystem/observation-category",
-    "provenance-participant-type": "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
-    "local": "urn:ccm-workbench:id",
-}
 
 #: PHQ-9 in LOINC: the panel (the questionnaire), the total score, and the nine items in order.
 PHQ9_PANEL = ("44249-1", "PHQ-9 quick depression assessment panel [Reported.PHQ]")
@@ -205,7 +189,7 @@ def care_team(pid: str, team: dict[str, r.User], patient_row: r.Patient) -> dict
 def consent(pid: str, c: r.Consent, key: object) -> dict:
     provision: dict = {"type": "permit", "period": {"start": c.consent_date.isoformat()}}
     if c.revoked_on is not None:
-        from ..rules._text import end_of_month
+        from ..rules.months import end_of_month
 
         provision["period"]["end"] = end_of_month(c.revoked_on).isoformat()
     return {"resourceType": "Consent", "id": _safe_id(f"{pid}-consent-{key}"),

@@ -1,1 +1,2 @@
-"""Records coming in from outside: importers that check a whole input before anything is written."""
+"""Ways into the record from files and panels: the CSV reader, the staff, patient and time imports,
+patient bundles turned into checked rows, and the FHIR R4 import (``intake.fhir``)."""

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 
 from .. import validate as v
 from ..errors import InvalidInput
-from ..policy import Action
+from .policy import Action
 from ..store import schema as s
 
 ACTIONS = ("chart", "report", "export", "import")

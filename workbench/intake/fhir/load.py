@@ -18,9 +18,7 @@ from sqlalchemy import func, select
 
 from ... import records as r
 from ... import validate as v
-from ...errors import InvalidInput
-from ... import policy
-from ...policy import Action
+from ...errors import InvalidInput, PermissionDenied
 from ...store import queries as q
 from ...store import schema as s
 from . import resources as res_
@@ -87,7 +85,8 @@ def import_fhir(wb, path, *, dry_run: bool = False, progress: bool = False,
     """Import ``path`` (a Bundle, a folder of bundles, or a bulk-export folder of NDJSON files)."""
     from tqdm.auto import tqdm
 
-    policy.check(wb.user, Action.ADD_PATIENT, "live")  # the service's table: who may add patients
+    if not wb.may("add_patient", "live"):  # the service's policy table: who may add patients
+        raise PermissionDenied("Only a supervisor or a care manager may import patients.")
     entries, problems = read(path)
     summary = FhirSummary(str(path), dry_run=dry_run)
     seen: dict[tuple[str, str], str] = {}
@@ -138,7 +137,7 @@ def _match_practitioners(wb, practitioners, good, summary: FhirSummary) -> dict[
     """A Practitioner who is on the staff list (by the workbench's id or by NPI) becomes the billing
     practitioner of the patients whose ``generalPractitioner`` names them; staff are never created
     from FHIR (roles and credentials come from the staff list: docs/import.md)."""
-    from ...export.fhir_build import SYSTEMS
+    from ...rules.codesystems import SYSTEMS
 
     with wb.read() as conn:
         staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
@@ -267,7 +266,7 @@ def _patient_row(in_record, pid, patients):
 
 def _check_rows(wb, plan: _Plan, problems: list[str]) -> None:
     """Validate every row to be written (the record's own checks), naming the entry that failed."""
-    from ...loader import bundle_rows
+    from ..bundles import bundle_rows
 
     today, stamp = wb.today(), wb.stamp()
     by_key = {id(m): (e, m) for _pid, _t, (e, m, _l) in plan.added}
@@ -297,7 +296,8 @@ def _check_rows(wb, plan: _Plan, problems: list[str]) -> None:
 def _write(wb, plan: _Plan, progress: bool) -> None:
     """Everything in one unit of work: new patients with their rows, new rows for known patients,
     superseding rows, voids, deaths, and the links that make a re-import write nothing."""
-    from ...loader import ORDER, bundle_rows, insert_rows
+    from ...store.bulk import ORDER, insert_rows
+    from ..bundles import bundle_rows
     from ...store.bulk import insert_many
 
     stamp_rows = bundle_rows([*plan.new_patients.values(), *plan.add.values()], wb.stamp(), wb.today())

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ... import records as r
-from ...export.fhir_build import SYSTEMS
+from ...rules.codesystems import SYSTEMS
 from ...rules.snomed import SNOMED_CT, icd10_for_snomed
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"

@@ -1,7 +1,6 @@
-"""Bulk loading of patient bundles and panels (the generator's and the importer's path in).
-
-Rows are built for every table first (validating as we go), then written with executemany in
-batches: fast enough for a 10,000-patient panel, and nothing is written when the input is bad.
+"""Patient bundles as checked rows per table (the generator's, the importer's and the service's
+path in): every row is built and checked before anything is written, so bad input writes
+nothing; :func:`workbench.store.bulk.insert_rows` writes them with executemany in batches.
 """
 
 from __future__ import annotations
@@ -9,15 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import insert, select
-from sqlalchemy.engine import Connection
 
-from . import records as r
-from .errors import InvalidInput
-from .rules.identifiers import check_mbi, check_npi
-from .rules.initiation import visit_row
-from .store import queries as q
-from .store import schema as s
+from .. import records as r
+from ..rules.identifiers import check_mbi
+from ..rules.initiation import visit_row
+from ..store import queries as q
 
 _CORR = {"status": "active", "reason": "", "supersedes_id": None}
 
@@ -26,7 +21,7 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date,
                 staff: dict[str, r.User] | None = None) -> dict[str, list[dict]]:
     """Turn bundles into rows per table, each checked by :func:`workbench.validate.bundle`
     (with ``staff``, the care team too). Raises InvalidInput naming the patient by id."""
-    from . import validate
+    from .. import validate
 
     rows: dict[str, list[dict]] = defaultdict(list)
     for b in bundles:
@@ -63,7 +58,7 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date,
             rows["observations"].append(dict(loinc=o.loinc, name=o.name, value=float(o.value),
                                              unit=o.unit, effective=o.effective, **base))
         for br in b.barriers:
-            from .sdoh import z_code_for
+            from ..rules.sdoh import z_code_for
 
             rows["barriers"].append(dict(domain=br.domain.value, description=br.description,
                                          barrier_status=br.status.value,
@@ -82,63 +77,3 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date,
                 patient_id=p.id, version=1, based_on=0, content=q.plan_to_json(b.care_plan),
                 reason="Initial care plan", **audit))
     return rows
-
-
-#: Insertion order respecting foreign keys.
-ORDER = ("patients", "deaths", "conditions", "medications", "allergies", "immunizations", "screenings",
-         "observations", "barriers", "consents", "care_plan_revisions", "visits")
-
-
-def insert_rows(conn: Connection, rows: dict[str, list[dict]]) -> None:
-    from .store.bulk import insert_many
-
-    for name in ORDER:
-        if rows.get(name):
-            insert_many(conn, s.metadata.tables[name], rows[name])
-
-
-def load_panel(wb, panel: r.Panel, progress: bool = False, batch: int = 500) -> int:
-    """Write staff, settings and patients of ``panel`` through ``wb`` (a Workbench)."""
-    from tqdm.auto import tqdm
-
-    if wb.user.role not in (r.Role.SUPERVISOR, r.Role.CARE_MANAGER):
-        from .errors import PermissionDenied
-
-        raise PermissionDenied("Only a supervisor or care manager may load a panel.")
-    today = wb.today()
-    ids = [b.patient.id for b in panel.patients]
-    if len(set(ids)) != len(ids):
-        raise InvalidInput("The panel has duplicate patient ids.")
-    with wb.read() as conn:
-        existing_users = {row.id: row for row in conn.execute(select(s.users))}
-        taken = set()
-        for i in range(0, len(ids), 900):
-            taken |= {x.id for x in conn.execute(select(s.patients.c.id).where(s.patients.c.id.in_(ids[i:i + 900])))}
-    if taken:
-        raise InvalidInput(f"{len(taken)} patient id(s) already exist, e.g. {sorted(taken)[0]}; "
-                           "nothing was loaded.")
-    new_staff = [u for u in panel.staff if u.id not in existing_users]
-    for u in panel.staff:
-        if u.id in existing_users and existing_users[u.id].role != u.role.value:
-            raise InvalidInput(f"Staff id {u.id} exists with another role; nothing was loaded.")
-    # Build and check every row before writing anything; then write it all in one transaction.
-    audit = wb.stamp()
-    chunks = [panel.patients[i:i + batch] for i in range(0, len(panel.patients), batch)]
-    prepared = [bundle_rows(c, audit, today) for c in chunks]
-    bar = tqdm(total=len(panel.patients), desc="Loading patients", unit="patient", disable=not progress)
-    with wb.write() as conn:
-        if new_staff:
-            conn.execute(insert(s.users), [dict(id=u.id, name=u.name, role=r.Role(u.role).value,
-                                                credential=r.Credential(u.credential).value if u.credential else None,
-                                                state=u.state, active=True,
-                                                npi=check_npi(u.npi) if u.npi else "", phone=u.phone or "")
-                                               for u in new_staff])
-        if panel.settings is not None and not conn.execute(select(s.settings.c.key)).first():
-            conn.execute(insert(s.settings), [dict(key=k, value=getattr(panel.settings, k))
-                                              for k in r.SETTINGS_KEYS])
-        for chunk, rows in zip(chunks, prepared, strict=True):
-            insert_rows(conn, rows)
-            bar.update(len(chunk))
-    bar.close()
-    wb.reload_settings()
-    return len(panel.patients)

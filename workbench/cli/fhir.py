@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sys
 
-from .cli_common import _db_arg, _open
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
+from .common import db_arg, open_db
 
 
 def add_fhir_commands(isub, sub) -> None:
@@ -23,7 +23,7 @@ def add_fhir_commands(isub, sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="check and say what would change; write nothing")
     p.add_argument("--user", default=None, metavar="ID", help="staff id to import as (default: the "
                    "workbench system user)")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_import_fhir)
 
     p = sub.add_parser("audit", help="read the access log (supervisors)",
@@ -36,27 +36,27 @@ def add_fhir_commands(isub, sub) -> None:
     p.add_argument("--until", default=None, metavar="YYYY-MM-DD", help="to this day, inclusive")
     p.add_argument("--user", default=None, metavar="ID", help="staff id reading the log (default: the "
                    "workbench system user)")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_audit)
 
 
 def cmd_import_fhir(args) -> int:
     from pathlib import Path
 
-    from .intake.fhir import import_fhir
+    from ..intake.fhir import import_fhir
 
     if not Path(args.path).exists():
         raise WorkbenchError(f"No such file or folder: {args.path}")
-    wb = _open(args, user=args.user)
+    wb = open_db(args, user=args.user)
     summary = import_fhir(wb, args.path, dry_run=args.dry_run, progress=True)
     print(summary)
     return 0
 
 
 def cmd_audit(args) -> int:
-    from . import validate as v
+    from .. import validate as v
 
-    wb = _open(args, user=args.user)
+    wb = open_db(args, user=args.user)
     since = v.a_date(args.since, "--since") if args.since else None
     until = v.a_date(args.until, "--until") if args.until else None
     rows = wb.access_log(person=args.person, patient=args.patient, since=since, until=until)
