@@ -16,7 +16,7 @@ import json
 import uuid
 from pathlib import Path
 
-from simulated_patients.generator import generate_panel
+from simulated_patients import generate_panel
 
 SNOMED = "http://snomed.info/sct"
 ICD10 = "http://hl7.org/fhir/sid/icd-10-cm"
