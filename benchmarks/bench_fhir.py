@@ -36,15 +36,16 @@ def main() -> int:
         counts = write_bulk_export(folder, args.size, args.seed)
         made = time.perf_counter() - t0
         wb = Workbench.create(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         summary = import_fhir(wb, folder)
-        first = time.perf_counter() - t0
+        first, first_cpu = time.perf_counter() - t0, time.process_time() - c0
         t0 = time.perf_counter()
         again = import_fhir(wb, folder)
         second = time.perf_counter() - t0
     print(f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPU(s)")
     print(f"export of {args.size} patients: {sum(counts.values()):,} resources, made in {made:.1f} s")
-    print(f"first import:  {first:.1f} s ({summary.written():,} rows written)  target <= 60 s for 1,000")
+    print(f"first import:  {first:.1f} s wall, {first_cpu:.1f} s CPU ({summary.written():,} rows written)"
+          "  target <= 60 s for 1,000")
     print(f"second import: {second:.1f} s ({again.written()} rows written)")
     return 0 if again.written() == 0 else 1
 
