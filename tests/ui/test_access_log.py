@@ -4,7 +4,7 @@ tests/intake_fhir/test_access_log.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.ui.test_browser import open_app, shot, staff_id
 from workbench.service import Workbench

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from .. import validate as v
 from ..errors import InvalidInput
@@ -47,9 +47,9 @@ class AuditMixin:
         place = v.short(place, "place", field="place", max_len=200)
         detail = v.short(detail, "detail", required=False, field="detail", max_len=200)
         with self.write() as uow:
-            uow.execute(insert(s.access_log).values(
-                at=uow.now, user_id=self.user.id, user_name=self.user.name[:200], user_role=self.user.role.value,
-                action=action, place=place, patient_ids=ids, detail=detail))
+            uow.append(
+                s.access_log, at=uow.now, user_id=self.user.id, user_name=self.user.name[:200], user_role=self.user.role.value,
+                action=action, place=place, patient_ids=ids, detail=detail)
 
     def open_chart(self, pid: str, place: str = "page:chart"):
         """The patient's chart (:meth:`chart`), recorded in the access log."""

@@ -96,6 +96,10 @@ class UnitOfWork:
         res = self.conn.execute(insert(table).values(**values, **self.stamp))
         return res.inserted_primary_key[0]
 
+    def append(self, table, **values) -> int:
+        """Insert one row into a table that names its own author (the access log); returns its key."""
+        return self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+
     def supersede(self, table, row_id: int, reason: str, *, void: bool, changes: dict | None = None) -> int:
         """Write the row that amends (``changes``) or voids row ``row_id`` of ``table``."""
         row = self.conn.execute(select(table).where(table.c.id == row_id)).first()

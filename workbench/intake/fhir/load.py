@@ -320,7 +320,7 @@ def _write(wb, plan: _Plan, progress: bool) -> None:
             link.update(table_name=table, row_id=ids[k][order[k]])
             order[k] += 1
             links.append(link)
-        for table, old_id, vals, (_e, m, link) in plan.changes:
+        for table, old_id, vals, (_e, _m, link) in plan.changes:
             new_id = uow.supersede(s.metadata.tables[table], old_id, "changed in the EHR (FHIR import)",
                                    void=False, changes=vals)
             link.update(table_name=table, row_id=new_id, outcome="superseded")
