@@ -86,7 +86,7 @@ def test_references_resolve_inside_the_bundle(chart, tmp_path) -> None:
 
     def refs(node):
         if isinstance(node, dict):
-            if "reference" in node:
+            if isinstance(node.get("reference"), str):
                 yield node["reference"]
             for v in node.values():
                 yield from refs(v)
@@ -108,9 +108,14 @@ def test_patient_and_practitioner_identifiers(chart, tmp_path) -> None:
 
 
 def test_conditions_are_problem_list_icd10cm(chart, tmp_path) -> None:
-    conds = by_type(bundle_of(chart, tmp_path))["Condition"]
+    every = by_type(bundle_of(chart, tmp_path))["Condition"]
+    conds = [c for c in every if c["category"][0]["coding"][0]["code"] != "health-concern"]
+    (concern,) = [c for c in every if c not in conds]  # the open social need (no ride)
+    assert concern["category"][0]["coding"][0]["system"] == "http://hl7.org/fhir/us/core/CodeSystem/condition-category"
+    assert "No ride" in concern["code"]["text"] and icd.is_valid_item(concern["code"]["coding"][0]["code"])
     codes = []
     for c in conds:
+        assert c["recordedDate"].startswith("2026-11-10")
         assert c["category"][0]["coding"][0] == {"system": "http://terminology.hl7.org/CodeSystem/condition-category",
                                                  "code": "problem-list-item", "display": "Problem List Item"}
         assert c["clinicalStatus"]["coding"][0]["system"] == \
@@ -132,10 +137,16 @@ def test_care_plan_us_core_assess_plan(chart, tmp_path) -> None:
     assert plan["status"] in STATUS["CarePlan"] and plan["intent"] == "plan"
     assert plan["text"]["status"] == "generated" and plan["text"]["div"].startswith("<div xmlns=")
     assert len(plan["addresses"]) == len(res["Condition"]) and len(plan["goal"]) == 2
-    assert [a["detail"]["description"] for a in plan["activity"]] == ["Monthly check-in call"]
+    assert all("detail" not in a for a in plan["activity"])  # MCC eCare Plan: activity.reference only
+    urls = {e["fullUrl"]: e["resource"] for e in bundle_of(chart, tmp_path)["entry"]}
+    planned = [urls[a["reference"]["reference"]] for a in plan["activity"]]
+    assert [x["code"]["text"] for x in planned if x["resourceType"] == "ServiceRequest"] == ["Monthly check-in call"]
+    assert [x["resourceType"] for x in planned if x["resourceType"] != "ServiceRequest"] == ["Task"]  # the ride
     goals = {g["description"]["text"]: g for g in res["Goal"]}
     assert goals["Bring A1c under 8"]["target"] == [{"measure": {"text": "A1c"}, "detailString": "< 8 %",
                                                     "dueDate": "2027-05-01"}]
+    assert all(g["startDate"] == "2026-11-10" and g["achievementStatus"]["coding"][0]["code"] == "in-progress"
+               for g in goals.values())
     assert all(g["lifecycleStatus"] == "active" for g in goals.values())
 
 
@@ -182,15 +193,15 @@ def test_follow_up_tasks(chart, tmp_path) -> None:
     assert z["system"] == "http://hl7.org/fhir/sid/icd-10-cm" and icd.is_valid_item(z["code"])
 
 
-def test_one_provenance_per_author(chart, tmp_path) -> None:
+def test_one_provenance_per_authored_resource(chart, tmp_path) -> None:
     res = by_type(bundle_of(chart, tmp_path))
-    authors = [p["agent"][0]["who"]["reference"] for p in res["Provenance"]]
-    assert len(authors) == len(set(authors)) == 1  # S001 wrote the consent, plan, PHQ-9 and escalation
-    (prov,) = res["Provenance"]
-    assert prov["agent"][0]["type"]["coding"][0]["code"] == "author"
-    targets = {t["reference"] for t in prov["target"]}
+    authors = {p["agent"][0]["who"]["reference"] for p in res["Provenance"]}
+    assert len(authors) == 1  # S001 wrote the consent, plan, PHQ-9 and escalation
+    assert all(p["agent"][0]["type"]["coding"][0]["code"] == "author" for p in res["Provenance"])
+    targets = [t["reference"] for p in res["Provenance"] for t in p["target"]]
+    assert all(len(p["target"]) == 1 for p in res["Provenance"]) and len(targets) == len(set(targets))
     urls = {e["resource"]["resourceType"]: e["fullUrl"] for e in bundle_of(chart, tmp_path)["entry"]}
-    assert {urls["CarePlan"], urls["Consent"], urls["QuestionnaireResponse"]} <= targets
+    assert {urls["CarePlan"], urls["Consent"], urls["QuestionnaireResponse"], urls["Goal"]} <= set(targets)
 
 
 def test_cli_all_and_one(chart, db_url, tmp_path, capsys) -> None:

@@ -67,7 +67,7 @@ def test_upgrade_keeps_the_data_and_types_old_escalations_as_derived(old_db):
         before = conn.execute(text("SELECT id, reason, source FROM escalations ORDER BY id")).all()
     assert len(before) == len(OLD_ROWS)
     upgrade(engine)  # what `workbench init --db OWNER` does
-    assert current_revision(engine) == head_revision()
+    assert current_revision(engine) == head_revision()  # 0006, and whatever came after
     with engine.connect() as conn:
         after = conn.execute(text("SELECT id, reason, source, kind FROM escalations ORDER BY id")).all()
     assert [(x.id, x.reason, x.source) for x in after] == [tuple(x) for x in before]

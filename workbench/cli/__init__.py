@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "details are written as corrections (the old row is kept, superseded, with you "
                        "as the author); without it such a file is refused, naming each row and field")
         p.set_defaults(func=cmd_import)
+    from .fhir import add_fhir_commands  # import fhir, audit
+
+    add_fhir_commands(isub, sub)
 
     pan = sub.add_parser("panel", help="simulated patient panels", description="Simulated panels.")
     psub = pan.add_subparsers(dest="panel", metavar="ACTION")

@@ -34,6 +34,8 @@ def cmd_report_month(args) -> int:
 
     wb = open_db(args)
     df = wb.month_report(args.month)
+    wb.record_access("report", list(df["patient_id"]) if len(df) else [], "command:workbench report month",
+                     detail=f"month {args.month}")
     if args.format == "xlsx" and not args.out:
         raise WorkbenchError("--out is required for xlsx.")
     out = write_report(df, args.format, args.out)

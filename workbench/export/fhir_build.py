@@ -1,6 +1,6 @@
 """FHIR R4 resources from the CCM record: one builder per resource, plain dicts (JSON shape).
 
-docs/reference.md, "FHIR export". Code systems are written once here (:data:`SYSTEMS`); the
+docs/reference.md, "FHIR export". Code systems are written once, in :mod:`workbench.rules.codesystems`; the
 tests validate every resource with ``fhir.resources.R4B`` and check these codes themselves.
 References inside a bundle are ``urn:uuid:`` full URLs derived from the record's ids, so the same
 record always gives the same bundle.
@@ -14,24 +14,8 @@ from html import escape
 
 from .. import records as r
 from ..rules.catalog import normalize_icd10
+from ..rules.codesystems import SYSTEMS
 from ..rules.phq import answers_in_order
-
-SYSTEMS = {
-    "icd10cm": "http://hl7.org/fhir/sid/icd-10-cm",
-    "loinc": "http://loinc.org",
-    "npi": "http://hl7.org/fhir/sid/us-npi",
-    "mbi": "http://hl7.org/fhir/sid/us-mbi",
-    "condition-clinical": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-    "condition-ver-status": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
-    "condition-category": "http://terminology.hl7.org/CodeSystem/condition-category",
-    "careplan-category": "http://hl7.org/fhir/us/core/CodeSystem/careplan-category",
-    "consentscope": "http://terminology.hl7.org/CodeSystem/consentscope",
-    "consentcategory": "http://terminology.hl7.org/CodeSystem/consentcategorycodes",
-    "v3-ActCode": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
-    "observation-category": "http://terminology.hl7.org/CodeSystem/observation-category",
-    "provenance-participant-type": "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
-    "local": "urn:ccm-workbench:id",
-}
 
 #: PHQ-9 in LOINC: the panel (the questionnaire), the total score, and the nine items in order.
 PHQ9_PANEL = ("44249-1", "PHQ-9 quick depression assessment panel [Reported.PHQ]")
@@ -74,6 +58,8 @@ def patient(p: r.Patient) -> dict:
            "identifier": [{"system": SYSTEMS["local"], "value": p.id}],
            "name": [{"family": p.last_name, "given": [p.first_name]}],
            "gender": GENDER.get(p.sex, "unknown"), "birthDate": p.birth_date.isoformat()}
+    if p.deceased:
+        out.update({"deceasedDateTime": p.deceased_on.isoformat()} if p.deceased_on else {"deceasedBoolean": True})
     if p.member_id:
         out["identifier"].append({"system": SYSTEMS["mbi"], "value": p.member_id})
     telecom = [{"system": "phone", "value": p.phone}] if p.phone else []
@@ -95,7 +81,9 @@ def patient(p: r.Patient) -> dict:
 
 
 def practitioner(u: r.User) -> dict:
-    out = {"resourceType": "Practitioner", "id": _safe_id(u.id), "active": True, "name": [{"text": u.name}],
+    family = u.name.split(" ")[-1] if u.name.strip() else u.id
+    out = {"resourceType": "Practitioner", "id": _safe_id(u.id), "active": True,
+           "name": [{"text": u.name, "family": family}],
            "identifier": [{"system": SYSTEMS["local"], "value": u.id}]}
     if u.npi:
         out["identifier"].append({"system": SYSTEMS["npi"], "value": u.npi})
@@ -104,7 +92,9 @@ def practitioner(u: r.User) -> dict:
     return out
 
 
-def condition(pid: str, c: r.Condition, key: object) -> dict:
+def condition(pid: str, c: r.Condition, key: object, recorded: datetime | None = None,
+              codings: list[dict] | None = None) -> dict:
+    """A problem-list Condition: ICD-10-CM first, then any other coding the source sent (SNOMED CT)."""
     out = {"resourceType": "Condition", "id": _safe_id(f"{pid}-condition-{key}"),
            "clinicalStatus": {"coding": [{"system": SYSTEMS["condition-clinical"], "code": "active"}]},
            "verificationStatus": {"coding": [{"system": SYSTEMS["condition-ver-status"], "code": "confirmed"}]},
@@ -114,15 +104,31 @@ def condition(pid: str, c: r.Condition, key: object) -> dict:
                                 **({"display": c.display} if c.display else {})}],
                     "text": c.display or dotted_icd10(c.icd10)},
            "subject": ref("Patient", pid)}
+    extra = [x for x in codings or [] if x.get("system") != SYSTEMS["icd10cm"] and x.get("code")]
+    out["code"]["coding"] += [{k: x[k] for k in ("system", "code", "display") if x.get(k)} for x in extra]
     if c.onset:
         out["onsetDateTime"] = c.onset.isoformat()
+    if recorded is not None:
+        out["recordedDate"] = _instant(recorded)
     return out
 
 
-def goal(pid: str, g: r.Goal, key: object) -> dict:
-    out = {"resourceType": "Goal", "id": _safe_id(f"{pid}-goal-{key}"),
-           "lifecycleStatus": g.status if g.status in GOAL_STATUS else "active",
+#: Goal.lifecycleStatus -> achievementStatus (terminology.hl7.org goal-achievement)
+ACHIEVEMENT = {"completed": ("achieved", "Achieved"), "cancelled": ("not-attainable", "Not Attainable"),
+               "rejected": ("not-attainable", "Not Attainable")}
+
+
+def goal(pid: str, g: r.Goal, key: object, start: date | None = None, expressed_by: dict | None = None) -> dict:
+    status = g.status if g.status in GOAL_STATUS else "active"
+    code, display = ACHIEVEMENT.get(status, ("in-progress", "In Progress"))
+    out = {"resourceType": "Goal", "id": _safe_id(f"{pid}-goal-{key}"), "lifecycleStatus": status,
+           "achievementStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/goal-achievement",
+                                             "code": code, "display": display}]},
            "description": {"text": g.description}, "subject": ref("Patient", pid)}
+    if start is not None:
+        out["startDate"] = start.isoformat()
+    if expressed_by is not None:
+        out["expressedBy"] = expressed_by
     if g.target or g.due_date:
         target: dict = {}
         if g.measure:
@@ -135,9 +141,14 @@ def goal(pid: str, g: r.Goal, key: object) -> dict:
     return out
 
 
-def care_plan(pid: str, rev: r.CarePlanRevision, condition_urls: list[str], goal_keys: list[object]) -> dict:
+def care_plan(pid: str, rev: r.CarePlanRevision, condition_urls: list[str], goal_keys: list[object],
+              activity_urls: list[str] | None = None, custodian: str | None = None) -> dict:
+    """The MCC eCare Plan CarePlan: the custodian extension names who is responsible, the author of
+    the revision is a ``contributor`` (not ``author``, which the IG discourages), and interventions
+    are planned work in ``activity.reference`` (ServiceRequest, Task), never ``activity.detail``."""
     plan = rev.plan
-    return {
+    return {"extension": [{"url": "http://hl7.org/fhir/us/mcc/StructureDefinition/custodian",
+                           "valueReference": ref("Practitioner", custodian or rev.author_id)}],
         "resourceType": "CarePlan", "id": _safe_id(f"{pid}-careplan"),
         "text": _narrative(f"Comprehensive care plan, version {rev.version}", plan.problem_list,
                            plan.expected_outcome_prognosis, plan.symptom_management, plan.medication_management),
@@ -146,13 +157,11 @@ def care_plan(pid: str, rev: r.CarePlanRevision, condition_urls: list[str], goal
         "title": "Chronic Care Management comprehensive care plan",
         "description": plan.problem_list or "Comprehensive care plan",
         "subject": ref("Patient", pid), "created": _instant(rev.recorded_at),
-        "author": ref("Practitioner", rev.author_id, rev.author_name),
+        "contributor": [ref("Practitioner", rev.author_id, rev.author_name)],
         "careTeam": [ref("CareTeam", f"{pid}-careteam")],
         "addresses": [{"reference": u} for u in condition_urls],
         "goal": [ref("Goal", f"{pid}-goal-{k}") for k in goal_keys],
-        "activity": [{"detail": {"status": "in-progress", "description": i.description,
-                                 **({"scheduledString": i.frequency} if i.frequency else {})}}
-                     for i in plan.interventions],
+        "activity": [{"reference": {"reference": u}} for u in activity_urls or []],
         "note": [{"text": f"{r.CARE_PLAN_ELEMENTS.get(k, k)}: {getattr(plan, k)}"}
                  for k in ("cognitive_functional_assessment", "environmental_evaluation", "caregiver_assessment",
                            "coordination", "periodic_review") if getattr(plan, k)],
@@ -160,7 +169,15 @@ def care_plan(pid: str, rev: r.CarePlanRevision, condition_urls: list[str], goal
 
 
 def care_team(pid: str, team: dict[str, r.User], patient_row: r.Patient) -> dict:
-    participants = []
+    """The CareTeam: the patient, the billing practitioner, the designated care-team member, and an
+    authorised caregiver (a RelatedPerson in the same bundle)."""
+    participants = [{"role": [{"coding": [{"system": "http://snomed.info/sct", "code": "116154003",
+                                           "display": "Patient"}]}],
+                     "member": ref("Patient", pid)}]
+    if patient_row.caregiver is not None and patient_row.caregiver.authorized:
+        participants.append({"role": [{"coding": [{"system": "http://snomed.info/sct", "code": "133932002",
+                                                   "display": "Caregiver"}]}],
+                             "member": ref("RelatedPerson", f"{pid}-caregiver")})
     for uid, role in ((patient_row.billing_practitioner_id, "Billing practitioner"),
                       (patient_row.care_team_member_id, "Designated care-team member")):
         if uid and uid in team:
@@ -228,9 +245,11 @@ def barrier_task(pid: str, b: r.Barrier, at: datetime) -> dict:
     return out
 
 
-def provenance(pid: str, author_id: str, author_name: str, targets: list[str], when: datetime) -> dict:
-    return {"resourceType": "Provenance", "id": _safe_id(f"{pid}-provenance-{author_id}"),
-            "target": [{"reference": u} for u in targets], "recorded": _instant(when),
+def provenance(pid: str, author_id: str, author_name: str, target: str, when: datetime) -> dict:
+    """One Provenance per resource (US Core Provenance): who wrote it and when."""
+    key = uuid.uuid5(uuid.NAMESPACE_URL, target).hex[:24]
+    return {"resourceType": "Provenance", "id": _safe_id(f"{pid}-prov-{key}"),
+            "target": [{"reference": target}], "recorded": _instant(when),
             "agent": [{"type": {"coding": [{"system": SYSTEMS["provenance-participant-type"], "code": "author"}]},
                        "who": ref("Practitioner", author_id, author_name)}]}
 

@@ -1,2 +1,2 @@
 """Ways into the record from files and panels: the CSV reader, the staff, patient and time imports,
-and patient bundles turned into checked rows."""
+patient bundles turned into checked rows, and the FHIR R4 import (``intake.fhir``)."""

@@ -38,6 +38,8 @@ def bundle_rows(bundles: list[r.PatientBundle], audit: dict, today: date,
             member_id=check_mbi(p.member_id) if p.member_id else "", payer=p.payer or "",
             **audit))
         base = {"patient_id": p.id, **audit, **_CORR}
+        if p.deceased:
+            rows["deaths"].append(dict(deceased_on=p.deceased_on, **base))
         for c in b.conditions:
             rows["conditions"].append(dict(icd10=c.icd10, display=c.display, onset=c.onset,
                                            chronic=c.chronic, chronic_reason=c.chronic_reason, **base))

@@ -63,6 +63,8 @@ class Patient:
     scope: str = "live"  #: "live" for the panel; "training:<attempt>" for a scenario's copy
     member_id: str = ""  #: Medicare Beneficiary Identifier (MBI, 11 characters), "" when unknown
     payer: str = ""  #: e.g. "Medicare Part B", a Medicare Advantage plan; "" = Medicare
+    deceased: bool = False  #: the EHR says the patient died
+    deceased_on: date | None = None  #: the day, when known
 
     @property
     def name(self) -> str:

@@ -40,12 +40,14 @@ class Action(StrEnum):
     ADD_USER = "add_user"
     SET_SETTINGS = "set_settings"
     IMPORT = "import"  #: ``workbench import``: files of staff, patients or time (rows checked one by one)
+    READ_ACCESS_LOG = "read_access_log"  #: who read which chart (supervisors, privacy officers)
     PAGE_INDEX = "page:index"
     PAGE_WORKLIST = "page:worklist"
     PAGE_CHART = "page:chart"
     PAGE_MONTH = "page:month"
     PAGE_TRAINEE = "page:trainee"
     PAGE_SUPERVISOR = "page:supervisor"
+    PAGE_ACCESS = "page:access"  #: the access log (supervisors, privacy officers)
 
 
 A = Action
@@ -74,9 +76,9 @@ POLICY: dict[Role, dict[Action, frozenset[str]]] = {
     Role.SUPERVISOR: {
         A.READ_CHART: _ALL, A.WRITE_RECORD: _ALL, A.LOG_TIME: _ALL, A.READ_BILLING: _ALL,
         A.ADD_PATIENT: _ALL, A.START_PRACTICE: _ALL, A.CLOSE_OTHERS_TIMER: _ALL, A.ATTEST: _ALL,
-        A.CORRECT_OTHERS: _ALL, A.GRADE: _ANY, A.ADD_USER: _ANY, A.SET_SETTINGS: _ANY,
+        A.CORRECT_OTHERS: _ALL, A.GRADE: _ANY, A.ADD_USER: _ANY, A.SET_SETTINGS: _ANY, A.READ_ACCESS_LOG: _ANY,
         A.PAGE_INDEX: _ANY, A.PAGE_WORKLIST: _ANY, A.PAGE_CHART: _ANY, A.PAGE_MONTH: _ANY,
-        A.PAGE_SUPERVISOR: _ANY,
+        A.PAGE_SUPERVISOR: _ANY, A.PAGE_ACCESS: _ANY,
     },
     Role.PRACTITIONER: {
         A.READ_CHART: frozenset({LIVE}), A.WRITE_RECORD: frozenset({LIVE}),
@@ -98,6 +100,7 @@ DOING = {
     A.CORRECT_OTHERS: "void or amend time another person recorded",
     A.GRADE: "change a trainee's score or release feedback",
     A.ADD_USER: "add staff", A.SET_SETTINGS: "change the practice settings",
+    A.READ_ACCESS_LOG: "read the access log",
 }
 
 

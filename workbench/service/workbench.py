@@ -20,6 +20,7 @@ from ..store.uow import UnitOfWork, reading, unit_of_work
 from .access import AccessMixin
 from . import changes
 from .attestation import AttestationMixin
+from .audit import AuditMixin
 from .careplan import CarePlanMixin
 from .consent import ConsentMixin
 from .contacts import ContactsMixin
@@ -37,7 +38,7 @@ from .visits import VisitsMixin
 
 class Workbench(AccessMixin, IdentityMixin, PatientsMixin, TimerMixin, TimeEntriesMixin,
                 ConsentMixin, CarePlanMixin, ContactsMixin, ScreeningMixin, EscalationMixin,
-                AttestationMixin, VisitsMixin, MedicationsMixin, ImportPolicyMixin):
+                AttestationMixin, VisitsMixin, MedicationsMixin, ImportPolicyMixin, AuditMixin):
     """The CCM record for one signed-in user. Make one with :meth:`open`."""
 
     def __init__(self, engine: Engine, user: r.User, clock: Clock | None = None):

@@ -52,7 +52,7 @@ def insert_many(conn: Connection, table: Table, rows: list[dict]) -> None:
 
 
 #: Insertion order respecting foreign keys.
-ORDER = ("patients", "conditions", "medications", "allergies", "immunizations", "screenings",
+ORDER = ("patients", "deaths", "conditions", "medications", "allergies", "immunizations", "screenings",
          "observations", "barriers", "consents", "care_plan_revisions", "visits")
 
 

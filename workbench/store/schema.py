@@ -39,7 +39,6 @@ from .columns import (  # noqa: F401 - NOTE_MAX, SHORT_MAX, UTCDateTime and meta
     metadata,
 )
 
-
 # --------------------------------------------------------------------------- reference tables
 
 settings = Table(
@@ -388,6 +387,7 @@ training_events = Table(
     *_audit(),
 )
 
+from .logs import LOG_TABLES, access_log, deaths, fhir_links  # noqa: E402,F401 - access log, FHIR links (0007)
 from .state import timer_heartbeats  # noqa: E402,F401 - a kernel's sign of life, not clinical (0006)
 
 #: Tables whose rows are never updated or deleted (enforced by database triggers).

@@ -101,6 +101,10 @@ class UnitOfWork:
         res = self.conn.execute(insert(table).values(**values, **self.stamp))
         return res.inserted_primary_key[0]
 
+    def append(self, table, **values) -> int:
+        """Insert one row into a table that names its own author (the access log); returns its key."""
+        return self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+
     # -- reference tables (users, settings) and the timers' heartbeat: the one writer of each
 
     def set_setting(self, key: str, value: str) -> None:

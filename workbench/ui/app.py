@@ -38,7 +38,8 @@ from .timer_bar import TimerBar
 PAGES = {"index": ("index.ipynb", "Home", "home"), "worklist": ("worklist.ipynb", "Worklist", "list-ul"),
          "month": ("month.ipynb", "Month report", "file-invoice-dollar"),
          "trainee": ("trainee.ipynb", "Training", "graduation-cap"),
-         "supervisor": ("supervisor.ipynb", "Supervision", "chalkboard-teacher")}
+         "supervisor": ("supervisor.ipynb", "Supervision", "chalkboard-teacher"),
+         "access": ("access.ipynb", "Access log", "user-shield")}
 
 #: A view handed in by the app's caller (the training pages come from the training package, which
 #: the workbench package never imports): ``factory(wb, live=...) -> widget``.
@@ -293,6 +294,10 @@ class WorkbenchApp(w.VBox):
             from .month import MonthView
 
             return MonthView(self.wb)
+        if view == "access":
+            from .access_log import AccessLogView
+
+            return AccessLogView(self.wb)
         if view not in self.extra_views:
             raise WorkbenchError(f"The '{view}' screen is not part of this app.")
         return self.extra_views[view](self.wb, live=self.live_timer)

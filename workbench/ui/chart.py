@@ -117,7 +117,7 @@ class ChartView(w.VBox):
         self.pid = pid
         self.read_only = read_only  #: every control disabled (a supervisor reading a practice chart)
         self.timer_bar = timer_bar or TimerBar(wb, live=False)
-        self.data = wb.chart(pid)
+        self.data = wb.open_chart(pid, "page:chart")  # recorded in the access log
         self.since = wb.now()  #: start of the work not yet timed (for the "log the minutes" offer)
         self.header = w.HTML(self._header())
         self.header.add_class("ccm-chart-header-box")

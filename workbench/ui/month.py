@@ -145,6 +145,8 @@ class MonthView(w.VBox):
 
     def refresh(self) -> None:
         df = self.wb.month_report(self.month.value)
+        self.wb.record_access("report", list(df["patient_id"]) if len(df) else [], "page:month",
+                              detail=f"month {self.month.value}")
         self.df = df
         self._claims()
         if len(df) == 0:

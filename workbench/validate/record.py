@@ -117,6 +117,8 @@ def patient(p, today: date, staff: Mapping[str, r.User] | None = None) -> r.Pati
         scope=c(_scope, p.scope),
         member_id=c(_member_id, p.member_id),
         payer=c(short, p.payer, "payer", required=False, field="payer", max_len=limit_of(P.payer)),
+        deceased=bool(p.deceased),
+        deceased_on=c(birth_date, p.deceased_on, today, "deceased date", "deceased_on") if p.deceased_on else None,
     )
     if out["email"] and "@" not in out["email"]:
         c.items.append(InvalidInput("email has no @: give an address such as name@example.org.", "email"))
