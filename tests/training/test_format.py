@@ -47,7 +47,7 @@ def _copy_with(tmp_path, old: str, new: str):
     ("    label: Ask what she took, how many and when",
      "    label: Ask what she took, because an overdose is likely", "options[4].label",
      "gives the answer away"),
-    ("    - id: poison\n", "    - id: poison\n      colour: red\n", "rubric.criteria[7].colour",
+    ("    - id: poison\n", "    - id: poison\n      colour: red\n", "rubric.criteria[8].colour",
      "Extra inputs"),
 ])
 def test_error_names_file_line_and_field(tmp_path, old, new, field, words):
