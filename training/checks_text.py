@@ -37,7 +37,7 @@ def normal(text: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())]
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
 def sentences(text: str) -> list[str]:
