@@ -169,12 +169,17 @@ def grade_facts(scenarios, record: AttemptRecord, facts: list[Fact]) -> Grade:
             100 * got / possible >= sc.pass_percent
         cases.append((case.patient_id, sc.id, ok))
         results += rs
+    from training.grading_shift import shift_results
+
+    extra = shift_results(record, CriterionResult)
+    results += extra
     points = sum(r.points for r in results)
     possible = sum(r.possible for r in results)
     percent = round(100 * points / possible, 1) if possible else 0.0
     failed = tuple(r.criterion_id for r in results if r.critical and not r.met)
     return Grade(record.id, record.scenario_id, tuple(results), points, possible, percent, failed,
-                 passed=bool(cases) and all(ok for _, _, ok in cases), cases=tuple(cases),
+                 passed=bool(cases) and all(ok for _, _, ok in cases) and all(r.met for r in extra),
+                 cases=tuple(cases),
                  flags=tuple(flags))
 
 

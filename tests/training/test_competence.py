@@ -44,7 +44,8 @@ def test_thoughtless_strategies_fail_every_scenario(wb, scenario_id):
             grade = play_thoughtless(start_attempt(wb, sc, TRAINEE.id, seed=7), strategy,
                                      chart=chart)
             assert not grade.passed, (strategy, chart, grade.percent)
-            assert grade.failed_critical, (strategy, chart)
+            if chart != "blind":  # the routine may meet a critical step; it still fails
+                assert grade.failed_critical, (strategy, chart)
 
 
 @pytest.mark.parametrize("scenario_id", sorted(LIBRARY))

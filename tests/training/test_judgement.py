@@ -244,3 +244,23 @@ def test_after_call_care_plan_time_counts_as_worked(wb):
     assert _play(wb, sc.id, sc.model_path).result("honest-time").met
     assert not _play(wb, sc.id, _log_time_minutes(sc.model_path, 20), seed=2
                      ).result("honest-time").met
+
+
+# ---------------------------------------------------------------- shift-level: whom first
+def test_the_patient_home_from_hospital_is_called_before_routine_check_ins(wb):
+    from training.shifts import load_shifts, play_shift_path, start_shift
+
+    shift = load_shifts(LIBRARY)["monday-morning"]
+    assert "discharge-med-reconciliation" in shift.call_first
+    good = play_shift_path(start_shift(wb, shift, TRAINEE.id, LIBRARY, seed=1), LIBRARY).grade()
+    assert good.passed and good.result("called-first:discharge-med-reconciliation").met
+
+    a = start_shift(wb, shift, TRAINEE.id, LIBRARY, seed=2)
+    routine = next(c.patient_id for c in a.record.cases if c.scenario_id is None)
+    a.call(routine)
+    a.advance(5)
+    a.hang_up()
+    late = play_shift_path(a, LIBRARY).grade()
+    assert all(ok for _, _, ok in late.cases)  # every case passes on its own...
+    assert not late.result("called-first:discharge-med-reconciliation").met
+    assert not late.passed  # ...but the shift does not
