@@ -103,17 +103,20 @@ def case_context(record: AttemptRecord, case: CaseState, scenario: Scenario | No
         shown=_shown(scenario), phrases=phrases, call_starts=starts)
 
 
-_SHOWN: dict[int, tuple[str, ...]] = {}
+_SHOWN: dict[int, tuple[Scenario, tuple[str, ...]]] = {}
 
 
 def _shown(scenario: Scenario | None) -> tuple[str, ...]:
-    """The texts a scenario shows the trainee (cached: scenarios are frozen)."""
+    """The texts a scenario shows the trainee (cached: scenarios are frozen; the cache keeps
+    the scenario itself, so a reused ``id`` never returns another scenario's texts)."""
     if scenario is None:
         return ()
-    key = id(scenario)
-    if key not in _SHOWN:
-        _SHOWN[key] = shown_texts(scenario)
-    return _SHOWN[key]
+    hit = _SHOWN.get(id(scenario))
+    if hit is None or hit[0] is not scenario:
+        if len(_SHOWN) > 256:
+            _SHOWN.clear()
+        hit = _SHOWN[id(scenario)] = (scenario, shown_texts(scenario))
+    return hit[1]
 
 
 def typed_flags(scenario: Scenario, record: AttemptRecord, case: CaseState) -> list[str]:

@@ -264,3 +264,17 @@ def test_the_patient_home_from_hospital_is_called_before_routine_check_ins(wb):
     assert all(ok for _, _, ok in late.cases)  # every case passes on its own...
     assert not late.result("called-first:discharge-med-reconciliation").met
     assert not late.passed  # ...but the shift does not
+
+
+def test_escalation_checks_can_name_the_escalation_type(wb):
+    sc = LIBRARY["fall-risk-home"]
+    a = play_path(start_attempt(wb, sc, TRAINEE.id, seed=1), sc.model_path)
+    ctx = _context(wb, a)
+    fall = Check.model_validate({"escalation_steps": {"steps": ["rn_triage", "ems_called"],
+                                                      "kind": "fall_head_strike"}})
+    other = Check.model_validate({"escalation_steps": {"steps": ["rn_triage"],
+                                                       "kind": ["overdose", "red_zone"]}})
+    record = Check.model_validate({"record": {"type": "escalation", "kind": "fall_head_strike",
+                                              "severity": ["urgent", "emergent"]}})
+    assert evaluate(fall, ctx).met and evaluate(record, ctx).met
+    assert not evaluate(other, ctx).met
