@@ -3,7 +3,7 @@
 Nobody gets a Jupyter server: no JupyterLab, terminal, contents API or code execution. People
 sign in to the Hub (NativeAuthenticator: sign up, an administrator approves) and reach only the
 workbench, a Hub-managed service at /services/workbench/ that authenticates every request with
-the Hub and starts each page's kernel for the signed-in user (workbench/hub_service.py). The Hub
+the Hub and starts each page's kernel for the signed-in user (workbench/serving/hub.py). The Hub
 user name is the staff id (case does not matter); a Hub user who is not on the staff list is
 refused by the service with a sentence saying so.
 

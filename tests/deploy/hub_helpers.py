@@ -169,7 +169,7 @@ def service_secret(hub_proc: subprocess.Popen) -> str:
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes()
-            if b"workbench.hub_service" not in cmdline:
+            if b"workbench.serving.hub" not in cmdline:
                 continue
             environ = (entry / "environ").read_bytes().split(b"\0")
         except OSError:

@@ -24,8 +24,9 @@ import pytest
 
 from training.engine import start_attempt
 from training.library import load_library
-from training.shifts import load_shifts, start_shift
-from training.strategies import DETERMINISTIC, play_thoughtless
+from training.shift_play import start_shift
+from training.shifts import load_shifts
+from tests.support.thoughtless import DETERMINISTIC, play_thoughtless
 
 from .conftest import TRAINEE
 

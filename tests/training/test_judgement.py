@@ -248,7 +248,8 @@ def test_after_call_care_plan_time_counts_as_worked(wb):
 
 # ---------------------------------------------------------------- shift-level: whom first
 def test_the_patient_home_from_hospital_is_called_before_routine_check_ins(wb):
-    from training.shifts import load_shifts, play_shift_path, start_shift
+    from training.shift_play import play_shift_path, start_shift
+    from training.shifts import load_shifts
 
     shift = load_shifts(LIBRARY)["monday-morning"]
     assert "discharge-med-reconciliation" in shift.call_first

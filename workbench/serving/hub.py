@@ -1,7 +1,7 @@
 """The workbench as one JupyterHub-authenticated Voila service (the team deployment).
 
 JupyterHub starts this process as its managed service ``workbench`` (deploy/jupyterhub_config.py
-runs ``workbench serve --hub``, which execs ``python -m workbench.hub_service``). It is Voila
+runs ``workbench serve --hub``, which execs ``python -m workbench.serving.hub``). It is Voila
 standalone, so kernels accept only widget messages (no execute requests), with:
 
 - every request authenticated by the Hub (OAuth, :class:`HubIdentityProvider`, built on
@@ -43,7 +43,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from .identity import HUB, HUB_USER_VAR, MODE_VAR
+from ..ui.identity import HUB, HUB_USER_VAR, MODE_VAR
 
 #: (Hub user name, staff id) of the request whose kernel is being started (set by the prelaunch
 #: hook; a context variable, so concurrent requests never see each other's user).
@@ -57,8 +57,8 @@ _STAFF_SOURCE: dict[str, object] = {}
 
 def _staff_member(name: str):
     """The practice's staff member with id ``name`` (the Hub user name), or None."""
-    from .errors import NotFound
-    from .service import Workbench
+    from ..errors import NotFound
+    from ..service import Workbench
 
     wb = _STAFF_SOURCE.get("wb")
     if wb is None:
@@ -222,7 +222,7 @@ def hub_config() -> Config:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m workbench.hub_service NOTEBOOKS [voila options]`` as the Hub's service."""
+    """``python -m workbench.serving.hub NOTEBOOKS [voila options]`` as the Hub's service."""
     argv = sys.argv[1:] if argv is None else argv
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
