@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from training import checks_text as txt
 from training.attempts import TranscriptLine
 from training.checks_model import Check, RecordFilter, Ref
-from training.checks_time import call_start, minutes as _minutes, time_honest
+from training.checks_time import call_start, time_honest
+from training.checks_time import minutes as _minutes
 from training.evidence import Fact, as_date
 
 

@@ -19,13 +19,17 @@ _WORD = re.compile(r"[a-z0-9']+")
 _SENTENCE = re.compile(r"[.;!?\n]+")
 
 #: Words that carry no content in a care note (function words and filler).
-STOPWORDS = frozenset("""
-a about after again all also am an and any are as at be been before being but by can could
-did do does doing done for from had has have he her here him his how i if in into is it its
-just me more my no not now of off ok okay on once only or our out over she so some still than
-that the their them then there these they this those to too up us very was we were what when
-where which who will with would yes you your call called patient pt noted note fine
-""".split())
+STOPWORDS = frozenset((
+    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as",
+    "at", "be", "been", "before", "being", "but", "by", "can", "could", "did", "do", "does",
+    "doing", "done", "for", "from", "had", "has", "have", "he", "her", "here", "him", "his",
+    "how", "i", "if", "in", "into", "is", "it", "its", "just", "me", "more", "my", "no",
+    "not", "now", "of", "off", "ok", "okay", "on", "once", "only", "or", "our", "out",
+    "over", "she", "so", "some", "still", "than", "that", "the", "their", "them", "then",
+    "there", "these", "they", "this", "those", "to", "too", "up", "us", "very", "was", "we",
+    "were", "what", "when", "where", "which", "who", "will", "with", "would", "yes", "you",
+    "your", "call", "called", "patient", "pt", "noted", "note", "fine",
+))
 
 
 def words(text: str) -> list[str]:

@@ -19,14 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from workbench.errors import InvalidInput, NotFound, PermissionDenied
-from workbench.records import Role, User
-
 from training.attempts import AttemptRecord, AttemptRepository, CaseState, Override
 from training.checks import Context, evaluate
 from training.checks_text import says, shown_texts
 from training.evidence import Fact, scope_facts, trainee_facts
 from training.model import Scenario
+from workbench.errors import InvalidInput, NotFound, PermissionDenied
+from workbench.records import Role, User
 
 
 @dataclass(frozen=True)

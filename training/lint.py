@@ -74,8 +74,8 @@ def unwritable(chk, table=None) -> list[tuple[tuple, str]]:
     out = []
     kind = _FORM_WRITES.get(chk.form)
     if kind is not None and kind not in table:
-        out.append(((chk.form,), f"no page writes a {kind.replace('_', ' ')}: a trainee "
-                                 "could never meet this criterion"))
+        out.append(((chk.form,), (f"no page writes a {kind.replace('_', ' ')}: a trainee "
+                                  "could never meet this criterion")))
     if chk.form == "escalation_steps" and "escalation_step" in table:
         allowed = table["escalation_step"].get("step")
         for name in chk.escalation_steps.names:
@@ -84,13 +84,14 @@ def unwritable(chk, table=None) -> list[tuple[tuple, str]]:
     for where, flt in _filters(chk):
         fields = table.get(flt.type)
         if fields is None:
-            out.append((where + ("type",), f"no page writes a {flt.type.replace('_', ' ')}: "
-                        "a trainee could never meet this criterion"))
+            out.append((where + ("type",), (f"no page writes a {flt.type.replace('_', ' ')}: "
+                                            "a trainee could never meet this criterion")))
             continue
         for key, value in flt.given().items():
             if key not in fields:
-                out.append((where + (key,), f"no page sets '{key}' on a "
-                            f"{flt.type.replace('_', ' ')}: a trainee could never meet this"))
+                out.append((where + (key,), (f"no page sets '{key}' on a "
+                                             f"{flt.type.replace('_', ' ')}: a trainee could "
+                                             "never meet this")))
             elif fields[key] is not None:
                 values = value if isinstance(value, tuple) else (value,)
                 bad = [str(v) for v in values if str(getattr(v, "value", v)) not in fields[key]]
@@ -119,7 +120,8 @@ def label_warnings(sc) -> list[tuple[tuple, str]]:
     found = decisions(sc)
     longest = [n for n, _, model in found if model]
     if found and 3 * len(longest) > len(found):
-        return [(("options",), f"warning: the model's option is the longest label in "
-                 f"{len(longest)} of {len(found)} decisions ({', '.join(longest)}); vary the "
-                 "lengths so length gives nothing away")]
+        return [(("options",), (f"warning: the model's option is the longest label in "
+                                f"{len(longest)} of {len(found)} decisions "
+                                f"({', '.join(longest)}); vary the lengths so length gives "
+                                "nothing away"))]
     return []

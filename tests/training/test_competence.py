@@ -22,11 +22,11 @@ import os
 
 import pytest
 
+from tests.support.thoughtless import DETERMINISTIC, play_thoughtless
 from training.engine import start_attempt
 from training.library import load_library
 from training.shift_play import start_shift
 from training.shifts import load_shifts
-from tests.support.thoughtless import DETERMINISTIC, play_thoughtless
 
 from .conftest import TRAINEE
 

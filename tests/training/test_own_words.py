@@ -4,6 +4,8 @@ validator runs: criteria no page can meet, labels whose length gives the answer 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,8 +29,8 @@ LINE = FALL.node("details").patient[0]
     (LINE, True),                                              # the patient's own line
     (FALL.situation, True),                                    # the situation text
     (FALL.situation.replace("10 am", "10:05"), True),          # nearly the situation
-    ("Fell yesterday and hit her head on the counter; on apixaban, headache and nausea since. "
-     "RN triaged and 911 called with her agreement; daughter on her way.", False),
+    (("Fell yesterday and hit her head on the counter; on apixaban, headache and nausea since. "
+      "RN triaged and 911 called with her agreement; daughter on her way."), False),
     ("Asked about the fall: kitchen, yesterday 4 pm, head on the counter, queasy today.", False),
 ])
 def test_a_note_close_to_a_shown_text_is_not_own_words(note, copied):
@@ -111,7 +113,7 @@ def test_the_validator_refuses_an_unwritable_criterion(tmp_path, monkeypatch):
 
     src = FALL.source or "training/scenarios/fall-risk-home.yaml"
     path = tmp_path / "fall-risk-home.yaml"
-    path.write_text(open(src, encoding="utf-8").read(), encoding="utf-8")
+    path.write_text(Path(src).read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.delitem(lint.PAGE_WRITES, "follow_up")
     _, problems = parse_file(path)
     assert any("no page writes a follow up" in p and "rubric.criteria" in p for p in problems)
@@ -131,5 +133,5 @@ def test_the_longest_label_warning_counts_decisions():
     longer = {o.id: (o.model_copy(update={"label": o.label + " " + "x" * 200})
                      if o.id in said else o) for o in sc.options}
     rigged = sc.model_copy(update={"options": [longer[o.id] for o in sc.options]})
-    (where, message), = label_warnings(rigged)
+    ((_, message),) = label_warnings(rigged)
     assert "warning" in message and f"{len(found)} of {len(found)}" in message
