@@ -29,7 +29,7 @@ def _copy_with(tmp_path, old: str, new: str):
     ("category: escalation", "category: gossip", "category", "Input should be"),
     ("      kind: critical\n      points: 20", "      kind: critical\n      points: lots",
      "rubric.criteria[0].points", "valid number"),
-    ("  start: \"2026-11-23T15:00:00-05:00\"", "  start: \"2026-11-23T15:00:00\"",
+    ("  start: \"2026-11-16T15:00:00-05:00\"", "  start: \"2026-11-16T15:00:00\"",
      "clock.start", "time zone"),
     ("step: rn_triage, note: \"Warm", "step: rn_triaj, note: \"Warm",
      "model_path[5].do.step", "Input should be"),
