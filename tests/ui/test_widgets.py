@@ -525,7 +525,7 @@ def test_iso_date_fields_read_only_real_yyyy_mm_dd_dates(text, expected):
     box.value = text
     if isinstance(expected, str):
         with pytest.raises(InvalidInput, match="YYYY-MM-DD") as exc:
-            box.date
+            box.date  # noqa: B018 - reading the property is the check
         assert exc.value.field == "consent date" and box.date_or_none() is None
     else:
         assert box.date == expected
