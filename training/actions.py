@@ -95,7 +95,7 @@ def perform(tw, pid: str, case: CaseState, action) -> list[tuple[str, int]]:
             out.append(("escalation", esc.id))
         return out
     if isinstance(action, m.OpenEscalation):
-        esc = tw.open_escalation(pid, action.reason, severity=action.severity)
+        esc = tw.open_escalation(pid, action.reason, severity=action.severity, kind=action.kind)
         case.refs[action.ref] = esc.id
         return [("escalation", esc.id)]
     if isinstance(action, m.RecordEscalationStep):

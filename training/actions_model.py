@@ -116,6 +116,8 @@ class OpenEscalation(_A):
     ref: str
     reason: str
     severity: Severity = Severity.URGENT
+    kind: str | None = Field(None, description="its type (escalation protocols); default: from "
+                             "the reason")
 
 
 class RecordEscalationStep(_A):

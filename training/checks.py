@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from training import checks_text as txt
 from training.attempts import TranscriptLine
 from training.checks_model import Check, RecordFilter, Ref
+from training.checks_time import call_start, time_honest
+from training.checks_time import minutes as _minutes
 from training.evidence import Fact, as_date
 
 
@@ -27,6 +30,9 @@ class Context:
     labels: set[str] = field(default_factory=set)  #: every option label (normalised)
     answers: dict = field(default_factory=dict)  #: what the patient answers (phq9: [...])
     every_entry: list[Fact] = field(default_factory=list)  #: the trainee's entries, all patients
+    shown: tuple[str, ...] = ()  #: every text the trainee was shown (normalised)
+    phrases: dict = field(default_factory=dict)  #: option id -> typed phrases that say it
+    call_starts: list[datetime] = field(default_factory=list)  #: every call of the attempt
 
     @property
     def call_start(self) -> datetime | None:
@@ -63,6 +69,9 @@ def matches(f: Fact, flt: RecordFilter) -> bool:
         elif key == "with_whom":
             if want.lower() not in str(f.fields.get("with_whom", "")).lower():
                 return False
+        elif key in ("severity", "kind"):
+            if str(f.fields.get(key)) not in {str(w) for w in want}:
+                return False
         elif f.fields.get(key) != (want.value if hasattr(want, "value") else want):
             return False
     return True
@@ -76,9 +85,13 @@ def describe(flt: RecordFilter) -> str:
 
 def find_ref(ref: Ref, ctx: Context) -> Hit:
     if ref.said is not None:
+        phrases = ctx.phrases.get(ref.said, ())
         for ln in ctx.lines:
             if ln.option_id == ref.said:
                 return Hit(True, f"said '{ln.text}'", (f"line {ln.n}",), ln.at)
+            if ln.free and phrases and (p := txt.says(ln.text, phrases)) is not None:
+                return Hit(True, f"typed in own words: '{p}' (flagged for the supervisor)",
+                           (f"line {ln.n} (typed)",), ln.at)
         return Hit(False, f"never said '{ref.said}'")
     if ref.event is not None:
         for ln in ctx.lines:
@@ -96,10 +109,6 @@ def find_ref(ref: Ref, ctx: Context) -> Hit:
     return Hit(False, f"no {describe(ref.record)} recorded by the trainee")
 
 
-def _minutes(a: datetime, b: datetime) -> float:
-    return (b - a).total_seconds() / 60
-
-
 def _within(chk: Check, ctx: Context) -> Hit:
     hit = find_ref(chk.of, ctx)
     if not hit.met:
@@ -110,54 +119,82 @@ def _within(chk: Check, ctx: Context) -> Hit:
             return Hit(False, f"{hit.reason}, but {base.reason}", hit.evidence)
         start, what = base.at, "after that"
     else:
-        start, what = ctx.call_start, "after the call began"
+        since = chk.since or "first_call"
+        start = call_start(ctx, hit.at, since)
+        what = "after the call began" if since == "first_call" else "after the latest call began"
     mins = _minutes(start, hit.at) if start else float("inf")
     return Hit(0 <= mins <= chk.within_minutes, f"{hit.reason} {mins:.1f} minutes {what} "
                f"(limit {chk.within_minutes:g})", hit.evidence, hit.at)
 
 
 def _steps(chk, ctx: Context) -> Hit:
-    steps = [f for f in ctx.own if f.type == "escalation_step"]
-    got, idx, at0 = [], 0, None
-    for want in chk.steps:
+    steps = [f for f in ctx.own if f.type == "escalation_step"
+             and (chk.severity is None or str(f.fields.get("severity")) in chk.severity)
+             and (chk.kind is None or str(f.fields.get("kind")) in chk.kind)]
+    which = ""
+    if chk.severity or chk.kind:
+        which = " on a " + " or ".join(map(str, (chk.severity or ()) + (chk.kind or ()))) + \
+            " escalation"
+    got, idx = [], 0
+    for i, want in enumerate(chk.names):
         pool = steps[idx:] if chk.in_order else steps
-        match = next((i for i, f in enumerate(pool) if f.fields["step"] == want.value), None)
+        match = next((j for j, f in enumerate(pool) if f.fields["step"] == want), None)
         if match is None:
             done = ", ".join(str(s.fields["step"]) for s in steps) or "none"
-            return Hit(False, f"the step {want.value} is missing "
+            return Hit(False, f"the step {want} is missing{which} "
                        f"{'in that order ' if chk.in_order else ''}(recorded: {done})",
                        tuple(f.key for f in got))
         f = pool[match]
+        limit = chk.limit(i)
+        if limit is not None and got and _minutes(got[-1].at, f.at) > limit:
+            return Hit(False, f"{want} came {_minutes(got[-1].at, f.at):.1f} minutes after "
+                       f"{got[-1].fields['step']} (limit {limit:g})",
+                       tuple(x.key for x in got + [f]), f.at)
         got.append(f)
-        at0 = at0 or f.at
         if chk.in_order:
             idx += match + 1
-    if chk.within_minutes is not None:
-        base = find_ref(chk.of, ctx) if chk.of is not None else Hit(True, "", (), ctx.call_start)
+    at0 = got[0].at
+    first_limit = chk.within_minutes if chk.within_minutes is not None else chk.limit(0)
+    if first_limit is not None:
+        if chk.of is not None:
+            base = find_ref(chk.of, ctx)
+        else:
+            base = Hit(True, "", (), call_start(ctx, at0, chk.since))
         if not base.met or base.at is None:
             return Hit(False, f"the steps were recorded, but {base.reason}")
         mins = _minutes(base.at, at0)
-        if mins > chk.within_minutes:
+        if mins > first_limit:
             return Hit(False, f"the first step came {mins:.1f} minutes later (limit "
-                       f"{chk.within_minutes:g})", tuple(f.key for f in got), at0)
-    names = " then ".join(s.value for s in chk.steps)
-    return Hit(True, f"recorded {names}", tuple(f.key for f in got), at0)
+                       f"{first_limit:g})", tuple(f.key for f in got), at0)
+    names = " then ".join(chk.names)
+    return Hit(True, f"recorded {names}{which}", tuple(f.key for f in got), at0)
 
 
 def _notes(chk, ctx: Context) -> Hit:
     items = [f for f in ctx.own if f.type in chk.of]
     if not items:
         return Hit(False, f"no {' or '.join(chk.of)} was recorded")
+    shown = ctx.shown or tuple(ctx.labels)
     for f in items:
         text = f.text.strip()
         words = len([w for w in text.split() if any(ch.isalnum() for ch in w)])
         if not text or text.strip(" .-") == "":
             return Hit(False, f"{f.label} has no real note", (f.key,))
-        if _norm(text) in ctx.labels:
-            return Hit(False, f"{f.label}: the note copies an option's wording", (f.key,))
+        if _norm(text) in ctx.labels or txt.copied_from(text, shown, chk.similar) is not None:
+            return Hit(False, f"{f.label}: the note copies wording the trainee was shown",
+                       (f.key,))
         if words < chk.min_words:
             return Hit(False, f"{f.label}: the note has {words} word(s) (at least "
                        f"{chk.min_words})", (f.key,))
+        content = len(txt.content_words(text))
+        if content < chk.min_content:
+            return Hit(False, f"{f.label}: the note has {content} content word(s) (at least "
+                       f"{chk.min_content})", (f.key,))
+    notes = [f.text for f in ctx.own if f.type in ("time_entry", "contact", "escalation_step",
+                                                   "barrier") and f.text.strip()]
+    if (same := txt.repeated_sentence(notes)) is not None:
+        return Hit(False, f"the same sentence is in more than one note ({len(same.split())} "
+                   "words)", tuple(f.key for f in items))
     if chk.any_of and not any(_contains(f.text, chk.any_of) for f in items):
         return Hit(False, f"no note mentions any of: {', '.join(chk.any_of)}",
                    tuple(f.key for f in items))
@@ -165,18 +202,22 @@ def _notes(chk, ctx: Context) -> Hit:
                tuple(f.key for f in items))
 
 
-def _time_honest(chk, ctx: Context) -> Hit:
-    entries = [f for f in ctx.own if f.type == "time_entry"]
-    if not entries:
-        return Hit(False, "no time was recorded for this patient")
-    logged = sum(f.fields["minutes"] for f in entries)
-    spent = sum(_minutes(a, b) for a, b in ctx.calls if b is not None)
-    slack = max(chk.minutes, spent * chk.percent / 100)
-    keys = tuple(f.key for f in entries)
-    if abs(logged - spent) > slack:
-        return Hit(False, f"{logged:.1f} minutes logged for {spent:.1f} minutes on the call "
-                   f"(allowed ±{slack:.1f})", keys)
-    return Hit(True, f"{logged:.1f} minutes logged for {spent:.1f} minutes on the call", keys)
+def _consent(chk, ctx: Context) -> Hit:
+    found = [f for f in ctx.own if f.type == "consent"]
+    if not found:
+        return Hit(False, "no consent was recorded by the trainee")
+    c = found[-1]
+    ticked = c.fields.get("disclosures") or {}
+    unticked = [k for k in chk.disclosed_by if not ticked.get(k)]
+    if unticked:
+        return Hit(False, f"{c.label} was recorded without the disclosure(s): "
+                   f"{', '.join(unticked)}", (c.key,), c.at)
+    for key, options in chk.disclosed_by.items():
+        said = [h for h in (find_ref(Ref(said=o), ctx) for o in options) if h.met and h.at <= c.at]
+        if not said:
+            return Hit(False, f"{c.label} says '{key}' was explained, but it was not said "
+                       "in the call before consent was recorded", (c.key,), c.at)
+    return Hit(True, f"{c.label}: every disclosure ticked was said first", (c.key,), c.at)
 
 
 def _overlaps(ctx: Context) -> Hit:
@@ -279,7 +320,15 @@ def evaluate(chk: Check, ctx: Context) -> Hit:
             return Hit(False, f"no follow-up due within {chk.follow_up.within_hours:g} hours")
         return Hit(True, f"scheduled {found[0].label}", tuple(f.key for f in found), found[0].at)
     if form == "time_honest":
-        return _time_honest(chk.time_honest, ctx)
+        return time_honest(chk.time_honest, ctx, Hit)
+    if form == "consent":
+        return _consent(chk.consent, ctx)
+    if form == "typed_any":
+        for ln in ctx.lines:
+            if ln.free and (p := txt.says(ln.text, chk.typed_any)) is not None:
+                return Hit(True, f"typed '{p}' (flagged for the supervisor)",
+                           (f"line {ln.n} (typed)",), ln.at)
+        return Hit(False, "none of those words was typed")
     if form == "no_overlapping_entries":
         return _overlaps(ctx)
     return _notes(chk.note, ctx)

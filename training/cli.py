@@ -20,10 +20,12 @@ def list_scenarios(folder: str | Path | None = None) -> list[dict]:
             for s in load_library(folder).values()]
 
 
-def validate(path: str | Path | None = None, play: bool = True) -> list[str]:
+def validate(path: str | Path | None = None, play: bool = True,
+             warnings: list[str] | None = None) -> list[str]:
     """Problems in one scenario file or every ``*.yaml`` in a folder (the library by default),
     each as ``file:line: field: message``; the model and failing paths are played unless
-    ``play`` is false. A folder named ``shifts`` holds practice shifts. Empty means valid."""
+    ``play`` is false. A folder named ``shifts`` holds practice shifts. Empty means valid.
+    Warnings (which do not make a file invalid) are added to ``warnings`` if given."""
     path = Path(path or SCENARIO_DIR)
     if path.is_dir():
         files = scenario_paths(path)
@@ -34,12 +36,12 @@ def validate(path: str | Path | None = None, play: bool = True) -> list[str]:
 
             library = load_library()
             return [p for f in files for p in validate_shift(f, library)]
-        return [p for f in files for p in validate_file(f, play_paths=play)]
+        return [p for f in files for p in validate_file(f, play_paths=play, warnings=warnings)]
     if path.parent.name == "shifts":
         from training.validation import validate_shift
 
         return validate_shift(path, load_library())
-    return validate_file(path, play_paths=play)
+    return validate_file(path, play_paths=play, warnings=warnings)
 
 
 def write_schema(out: str | Path) -> Path:

@@ -131,7 +131,8 @@ def scope_facts(wb, patient_ids: list[str]) -> list[Fact]:
                 f"contact {c.id}: {c.channel} with {c.with_whom}, {c.outcome}")
         for c in _rows(conn, s.consents, pids):
             add("consent", c.id, c, c.recorded_at, {"method": c.method,
-                                                     "all_disclosures": all(c.disclosures.values())},
+                                                     "all_disclosures": all(c.disclosures.values()),
+                                                     "disclosures": dict(c.disclosures)},
                 "", f"consent {c.id}: {c.method}")
         for c in conn.execute(select(s.consent_revocations)
                               .where(s.consent_revocations.c.patient_id.in_(pids))):
@@ -151,10 +152,11 @@ def scope_facts(wb, patient_ids: list[str]) -> list[Fact]:
                                 "score": x.score}, "", f"{x.instrument} score {x.score}")
         escs = list(conn.execute(select(s.escalations).where(s.escalations.c.patient_id.in_(pids))))
         for e in escs:
-            add("escalation", e.id, e, e.recorded_at, {"severity": e.severity,
+            add("escalation", e.id, e, e.recorded_at, {"severity": e.severity, "kind": e.kind,
                                                         "source": e.source}, e.reason,
                 f"escalation {e.id} ({e.severity})")
         owner = {e.id: e.patient_id for e in escs}
+        parent = {e.id: e for e in escs}
         if owner:
             steps = conn.execute(select(s.escalation_steps)
                                  .where(s.escalation_steps.c.escalation_id.in_(list(owner)))
@@ -162,6 +164,8 @@ def scope_facts(wb, patient_ids: list[str]) -> list[Fact]:
             for st in steps:
                 facts.append(Fact("escalation_step", st.id, owner[st.escalation_id], st.at,
                                   st.recorded_by, {"step": st.step, "escalation": st.escalation_id,
+                                                   "severity": parent[st.escalation_id].severity,
+                                                   "kind": parent[st.escalation_id].kind,
                                                    "patient_consent": st.patient_consent,
                                                    "recorded_at": st.recorded_at},
                                   st.note or "", f"escalation {st.escalation_id}: {st.step}"))

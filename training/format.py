@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from training.checks_model import Ref
+from training.lint import unwritable
 from training.model import Scenario
 
 #: Words that explain why an option is right: labels say what is said, never why.
@@ -179,6 +180,8 @@ def reference_problems(sc: Scenario, problems: Problems) -> None:
             problems.add(w + ("kind",), "an order check belongs to a criterion of kind order "
                          "(or critical)")
         _check_refs(_refs(chk), w + ("check",), option_ids, event_ids, node_ids, problems)
+        for where, message in unwritable(chk):
+            problems.add(w + ("check",) + where, message)
     if not critical:
         problems.add(("rubric", "criteria"), "a scenario needs at least one critical criterion")
     if sc.failing_triggers not in {c.id for c in sc.criteria}:

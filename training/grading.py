@@ -19,16 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from workbench.service import policy
-from workbench.clock import SystemClock
-from workbench.errors import InvalidInput, NotFound, PermissionDenied
-from workbench.service.policy import Action
-from workbench.records import User
-
 from training.attempts import AttemptRecord, AttemptRepository, CaseState, Override
 from training.checks import Context, evaluate
+from training.checks_text import says, shown_texts
 from training.evidence import Fact, scope_facts, trainee_facts
 from training.model import Scenario
+from workbench.clock import SystemClock
+from workbench.errors import InvalidInput, NotFound, PermissionDenied
+from workbench.records import User
+from workbench.service import policy
+from workbench.service.policy import Action
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class Grade:
     failed_critical: tuple[str, ...]
     passed: bool
     cases: tuple[tuple[str, str, bool], ...] = ()  #: (patient id, scenario id, passed)
+    flags: tuple[str, ...] = ()  #: typed speech read as an option: for the supervisor to check
 
     @property
     def decided_by(self) -> str:
@@ -92,13 +93,43 @@ def case_context(record: AttemptRecord, case: CaseState, scenario: Scenario | No
              for a, b in case.calls]
     labels = {" ".join(o.label.lower().split()) for o in scenario.options} if scenario else set()
     answers = scenario.answers.model_dump(exclude_none=True) if scenario else {}
+    phrases = {o.id: o.phrases for o in scenario.options if o.phrases} if scenario else {}
+    starts = sorted(datetime.fromisoformat(a) for c in record.cases for a, _ in c.calls)
     return Context(
         patient_id=case.patient_id, trainee_id=record.trainee_id,
         own=[f for f in own if f.patient_id == case.patient_id],
         all=[f for f in facts if f.patient_id == case.patient_id],
         lines=[ln for ln in record.transcript if ln.patient_id == case.patient_id],
         calls=calls, labels=labels, answers=answers,
-        every_entry=[f for f in own if f.type == "time_entry"])
+        every_entry=[f for f in own if f.type == "time_entry"],
+        shown=_shown(scenario), phrases=phrases, call_starts=starts)
+
+
+_SHOWN: dict[int, tuple[Scenario, tuple[str, ...]]] = {}
+
+
+def _shown(scenario: Scenario | None) -> tuple[str, ...]:
+    """The texts a scenario shows the trainee (cached: scenarios are frozen; the cache keeps
+    the scenario itself, so a reused ``id`` never returns another scenario's texts)."""
+    if scenario is None:
+        return ()
+    hit = _SHOWN.get(id(scenario))
+    if hit is None or hit[0] is not scenario:
+        if len(_SHOWN) > 256:
+            _SHOWN.clear()
+        hit = _SHOWN[id(scenario)] = (scenario, shown_texts(scenario))
+    return hit[1]
+
+
+def typed_flags(scenario: Scenario, record: AttemptRecord, case: CaseState) -> list[str]:
+    """Typed lines that read as one of the scenario's options (the supervisor checks them)."""
+    out = []
+    for ln in record.transcript:
+        if ln.free and ln.patient_id == case.patient_id:
+            for o in scenario.options:
+                if o.phrases and (p := says(ln.text, o.phrases)) is not None:
+                    out.append(f"{case.patient_id} line {ln.n}: typed '{p}', read as '{o.id}'")
+    return out
 
 
 def grade_case(scenario: Scenario, record: AttemptRecord, case: CaseState,
@@ -131,23 +162,30 @@ def grade_facts(scenarios, record: AttemptRecord, facts: list[Fact]) -> Grade:
     if isinstance(scenarios, Scenario):
         scenarios = {scenarios.id: scenarios}
     results: list[CriterionResult] = []
-    cases = []
+    cases, flags = [], []
     for case in record.cases:
         if case.scenario_id is None:
             continue
         sc = scenarios[case.scenario_id]
         rs = grade_case(sc, record, case, facts)
+        flags += typed_flags(sc, record, case)
         got, possible = sum(r.points for r in rs), sum(r.possible for r in rs)
         ok = not any(r.critical and not r.met for r in rs) and possible > 0 and \
             100 * got / possible >= sc.pass_percent
         cases.append((case.patient_id, sc.id, ok))
         results += rs
+    from training.grading_shift import shift_results
+
+    extra = shift_results(record, CriterionResult)
+    results += extra
     points = sum(r.points for r in results)
     possible = sum(r.possible for r in results)
     percent = round(100 * points / possible, 1) if possible else 0.0
     failed = tuple(r.criterion_id for r in results if r.critical and not r.met)
     return Grade(record.id, record.scenario_id, tuple(results), points, possible, percent, failed,
-                 passed=bool(cases) and all(ok for _, _, ok in cases), cases=tuple(cases))
+                 passed=bool(cases) and all(ok for _, _, ok in cases) and all(r.met for r in extra),
+                 cases=tuple(cases),
+                 flags=tuple(flags))
 
 
 def grade_attempt(wb, scenarios, record: AttemptRecord) -> Grade:

@@ -59,8 +59,10 @@ class Option(Strict):
     next: str | None = Field(None, description="conversation node to move to")
     once: bool = True
     ends: bool = Field(False, description="saying it ends the call")
+    phrases: tuple[Text, ...] = Field((), description="typed own words that count as saying it "
+                                      "(any of these phrases, matched word for word)")
 
-    _norm = field_validator("reply", mode="before")(_lines)
+    _norm = field_validator("reply", "phrases", mode="before")(_lines)
 
 
 class Node(Strict):

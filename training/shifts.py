@@ -49,6 +49,8 @@ class Shift(Strict):
     panel: RoutinePanel = RoutinePanel()
     cases: list[ShiftCase] = Field(min_length=1)
     events: list[ShiftEvent] = []
+    call_first: list[Slug] = Field([], description="cases whose patient is called before any "
+                                   "routine check-in (graded for the shift)")
 
 
 def parse_shift(path: str | Path, library: dict) -> tuple[Shift | None, list[str]]:
@@ -70,6 +72,9 @@ def parse_shift(path: str | Path, library: dict) -> tuple[Shift | None, list[str
             problems.add(("cases", i, "scenario"), f"'{name}' is not a library scenario")
         elif names.index(name) != i:
             problems.add(("cases", i, "scenario"), f"'{name}' is on the shift twice")
+    for i, name in enumerate(shift.call_first):
+        if name not in names:
+            problems.add(("call_first", i), f"'{name}' is not one of this shift's cases")
     for i, ev in enumerate(shift.events):
         if ev.case not in names:
             problems.add(("events", i, "case"), f"'{ev.case}' is not one of this shift's cases")

@@ -80,9 +80,18 @@ def play_problems(wb, scenario: Scenario, problems: Problems) -> None:
                          f"{', '.join(grade.failed_critical) or 'no critical criterion'})")
 
 
-def validate_file(path: str | Path, play_paths: bool = True, wb=None) -> list[str]:
-    """Every problem with one scenario file, each as ``file:line: field: message``."""
+def validate_file(path: str | Path, play_paths: bool = True, wb=None,
+                  warnings: list[str] | None = None) -> list[str]:
+    """Every problem with one scenario file, each as ``file:line: field: message``. Warnings
+    (labels whose length gives the answer away) go to ``warnings`` when a list is given."""
     scenario, problems = parse_file(path)
+    if scenario is not None and warnings is not None:
+        from training.lint import label_warnings
+
+        _, notes = read_yaml(path)
+        for where, message in label_warnings(scenario):
+            notes.add(where, message)
+        warnings.extend(notes.items)
     if problems or not play_paths:
         return problems
     _, lines = read_yaml(path)

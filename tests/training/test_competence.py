@@ -1,9 +1,19 @@
 """Competence, not clicking: thoughtless players fail every scenario and every shift.
 
 Strategies pick what to say without reading it (always the first option on screen, always
-the last, every option in the order the author wrote them, and 200 random runs); for the
-chart they do nothing, or the minimum (start the timer, stop it with "."). None may pass,
-and random play may pass at most 5% of runs.
+the last, every option in the order the author wrote them, always the longest label, and
+random runs); for the chart they do nothing, the minimum (start the timer, stop it with "."),
+or the scenario-blind routine a gamer learns (consent, a generic goal, PHQ-9 zeros, every step
+of a generic escalation, a contact, a barrier, a follow-up in 24 h, a 12-word note). None may
+pass, and random play may pass at most 1% of runs per scenario.
+
+Runs: "author-order" and "longest" do not depend on the shuffle or the seed (the pick is by the
+file's order or by label length; the chart routine is fixed), so one run of each decides. The
+first and the last option of a uniformly shuffled list are uniform random picks, so they are
+played over ``TRAINING_SHUFFLE_RUNS`` shuffles (default 20) and random play carries the
+statistics: ``TRAINING_RANDOM_RUNS`` (default 200) runs per scenario and chart, marked slow
+(about 0.2 s a run with the minimum chart and 0.5 s with the routine on an idle core: 200 runs
+of both over 15 scenarios is about 20 minutes).
 """
 
 from __future__ import annotations
@@ -12,44 +22,70 @@ import os
 
 import pytest
 
+from tests.support.thoughtless import DETERMINISTIC, play_thoughtless
 from training.engine import start_attempt
 from training.library import load_library
 from training.shift_play import start_shift
 from training.shifts import load_shifts
-from tests.support.thoughtless import play_thoughtless
 
 from .conftest import TRAINEE
 
 LIBRARY = load_library()
 SHIFTS = load_shifts(LIBRARY)
 RANDOM_RUNS = int(os.environ.get("TRAINING_RANDOM_RUNS", "200"))
+SHUFFLE_RUNS = int(os.environ.get("TRAINING_SHUFFLE_RUNS", "20"))
+CHARTS = ("nothing", "minimum", "blind")
 
 
 @pytest.mark.parametrize("scenario_id", sorted(LIBRARY))
 def test_thoughtless_strategies_fail_every_scenario(wb, scenario_id):
     sc = LIBRARY[scenario_id]
-    for strategy in ("first", "last", "author-order"):
-        for chart in ("nothing", "minimum"):
+    for strategy in ("first", "last", "author-order", "longest"):
+        for chart in CHARTS:
             grade = play_thoughtless(start_attempt(wb, sc, TRAINEE.id, seed=7), strategy,
                                      chart=chart)
             assert not grade.passed, (strategy, chart, grade.percent)
-            assert grade.failed_critical, (strategy, chart)
+            if chart != "blind":  # the routine may meet a critical step; it still fails
+                assert grade.failed_critical, (strategy, chart)
+
+
+@pytest.mark.parametrize("scenario_id", sorted(LIBRARY))
+def test_the_longest_label_is_no_guide(wb, scenario_id):
+    """Always picking the longest label, with the gamer's chart routine, fails and leaves
+    marks on the table: length is not the answer."""
+    sc = LIBRARY[scenario_id]
+    grade = play_thoughtless(start_attempt(wb, sc, TRAINEE.id, seed=3), "longest", chart="blind")
+    assert not grade.passed and grade.percent < sc.pass_percent, grade.percent
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("strategy", ["first", "last"])
 @pytest.mark.parametrize("scenario_id", sorted(LIBRARY))
-def test_random_play_passes_at_most_five_percent(wb, scenario_id):
+def test_first_and_last_never_pass_whatever_the_shuffle(wb, scenario_id, strategy):
+    sc = LIBRARY[scenario_id]
+    assert strategy not in DETERMINISTIC
+    for chart in ("minimum", "blind"):
+        passed = [n for n in range(SHUFFLE_RUNS)
+                  if play_thoughtless(start_attempt(wb, sc, TRAINEE.id, seed=n), strategy,
+                                      seed=n, chart=chart).passed]
+        assert not passed, (chart, passed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chart", ["minimum", "blind"])
+@pytest.mark.parametrize("scenario_id", sorted(LIBRARY))
+def test_random_play_passes_at_most_one_percent(wb, scenario_id, chart):
     sc = LIBRARY[scenario_id]
     passes = sum(play_thoughtless(start_attempt(wb, sc, TRAINEE.id, seed=n), "random", seed=n,
-                                  chart="minimum").passed for n in range(RANDOM_RUNS))
-    assert passes <= 0.05 * RANDOM_RUNS, passes
+                                  chart=chart).passed for n in range(RANDOM_RUNS))
+    assert passes <= 0.01 * RANDOM_RUNS, passes
 
 
 @pytest.mark.parametrize("shift_id", sorted(SHIFTS))
 def test_thoughtless_strategies_fail_every_shift(wb, shift_id):
-    for n, strategy in enumerate(("first", "last", "author-order", "random")):
+    for n, strategy in enumerate(("first", "last", "author-order", "random", "longest")):
         attempt = start_shift(wb, SHIFTS[shift_id], TRAINEE.id, LIBRARY, seed=n)
-        grade = play_thoughtless(attempt, strategy, seed=n)
+        grade = play_thoughtless(attempt, strategy, seed=n, chart="blind" if n % 2 else "minimum")
         assert not grade.passed and not any(ok for _, _, ok in grade.cases), strategy
 
 

@@ -29,7 +29,7 @@ def _copy_with(tmp_path, old: str, new: str):
     ("category: escalation", "category: gossip", "category", "Input should be"),
     ("      kind: critical\n      points: 20", "      kind: critical\n      points: lots",
      "rubric.criteria[0].points", "valid number"),
-    ("  start: \"2026-11-23T15:00:00-05:00\"", "  start: \"2026-11-23T15:00:00\"",
+    ("  start: \"2026-11-16T15:00:00-05:00\"", "  start: \"2026-11-16T15:00:00\"",
      "clock.start", "time zone"),
     ("step: rn_triage, note: \"Warm", "step: rn_triaj, note: \"Warm",
      "model_path[5].do.step", "Input should be"),
@@ -47,7 +47,7 @@ def _copy_with(tmp_path, old: str, new: str):
     ("    label: Ask what she took, how many and when",
      "    label: Ask what she took, because an overdose is likely", "options[4].label",
      "gives the answer away"),
-    ("    - id: poison\n", "    - id: poison\n      colour: red\n", "rubric.criteria[7].colour",
+    ("    - id: poison\n", "    - id: poison\n      colour: red\n", "rubric.criteria[8].colour",
      "Extra inputs"),
 ])
 def test_error_names_file_line_and_field(tmp_path, old, new, field, words):

@@ -31,7 +31,10 @@ def cmd_scenario_schema(args) -> int:
 def cmd_scenario_validate(args) -> int:
     from training.cli import validate
 
-    errors = validate(args.path)
+    warnings: list[str] = []
+    errors = validate(args.path, warnings=warnings)
+    for w in warnings:
+        print(w, file=sys.stderr)
     for e in errors:
         print(e, file=sys.stderr)
     if errors:
