@@ -1,11 +1,14 @@
-"""The workbench as one JupyterHub-authenticated Voila service (the team deployment).
+"""The workbench as a JupyterHub-authenticated Voila server (the team deployment).
 
-JupyterHub starts this process as its managed service ``workbench`` (deploy/jupyterhub_config.py
-runs ``workbench serve --hub``, which execs ``python -m workbench.hub_service``). It is Voila
+JupyterHub's spawner starts this process as each signed-in person's own server at ``/user/<name>/``
+(deploy/jupyterhub_config.py sets ``c.Spawner.cmd`` to ``workbench serve --hub``, which execs
+``python -m workbench.hub_service``); it also runs as a Hub-managed service. It is Voila
 standalone, so kernels accept only widget messages (no execute requests), with:
 
 - every request authenticated by the Hub (OAuth, :class:`HubIdentityProvider`, built on
   JupyterHub's ``HubOAuth``); a Hub user without access to the service is refused;
+- on a person's own server, only that person (``JUPYTERHUB_USER``) gets a page, even an
+  administrator whose Hub role could reach it is refused with a sentence;
 - a prelaunch hook (Voila's ``VoilaConfiguration.prelaunch_hook(req_handler, notebook, cwd)``)
   that reads the signed-in Hub user from the authenticated request, refuses anyone who is not on
   the practice's staff list with a sentence saying so, and hands the id to the kernel it is about
@@ -82,6 +85,11 @@ def prelaunch_hook(req_handler, notebook, cwd):
     name = getattr(user, "username", None)
     if not name:
         raise web.HTTPError(403, "Sign in through JupyterHub first.")
+    owner = os.environ.get("JUPYTERHUB_USER")  # set when the Hub spawned this as one person's server
+    if owner and name != owner:
+        req_handler.log.warning("Hub user %s refused on the server of %s", name, owner)
+        raise web.HTTPError(403, f"This workbench server belongs to {owner}; you are signed in as "
+                                 f"{name}. Open your own workbench from the Hub's home page.")
     staff = _staff_member(name)
     if staff is None:
         req_handler.log.warning("Hub user %s is not on the staff list: refused", name)
