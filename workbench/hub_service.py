@@ -234,11 +234,15 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
-    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("The workbench service listens on 127.0.0.1 only; the Hub's proxy is its door.")
+    # On one machine the server listens on loopback only (the Hub's proxy is its door); in a
+    # Kubernetes pod WORKBENCH_SERVER_IP=0.0.0.0 (the chart's network policy admits only the proxy).
+    ip = os.environ.get("WORKBENCH_SERVER_IP") or "127.0.0.1"
+    if ip == "127.0.0.1" and url.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("The workbench server listens on 127.0.0.1 only; the Hub's proxy is its door "
+                         "(set WORKBENCH_SERVER_IP in a container whose network policy guards it).")
     argv = [a for a in argv if not a.startswith("--port=")]
     argv = [a for a in argv if not a.startswith("--Voila.ip=")]
-    argv += [f"--port={url.port}", f"--base_url={prefix}", "--Voila.ip=127.0.0.1"]
+    argv += [f"--port={url.port}", f"--base_url={prefix}", f"--Voila.ip={ip}"]
     HubVoila.launch_instance(argv=argv, config=hub_config())
 
 

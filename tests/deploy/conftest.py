@@ -13,8 +13,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "training_ui"))
 
-from hub_helpers import STRANGER, fresh_hub_venv, running_hub  # noqa: E402
-from training_ui_helpers import SUPERVISOR, TRAINEE  # noqa: E402
+from hub_helpers import STRANGER, fresh_hub_venv, running_hub
+from training_ui_helpers import SUPERVISOR, TRAINEE
 
 
 def _load(name: str, path: Path):
@@ -52,7 +52,6 @@ def _root_conftest():
 def seed_team_database(url: str) -> None:
     """A small simulated panel, plus the staff the tests sign in as and one who is not staff."""
     from simulated_patients import generate_panel
-
     from workbench.service import Workbench
 
     wb = Workbench.create(url)

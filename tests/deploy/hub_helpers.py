@@ -41,7 +41,7 @@ def fresh_hub_venv(where: Path) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(where)], check=True)
     python = where / "bin" / "python"
     done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                           "-e", f"{ROOT}[hub]"], capture_output=True, text=True)
+                           "-e", f"{ROOT}[hub]"], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"pip install -e '.[hub]' failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return python
@@ -91,7 +91,7 @@ def wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180) 
 
 def workbench_cli(python: Path, env: dict, *args: str, stdin: str | None = None) -> str:
     done = subprocess.run([str(python), "-m", "workbench.cli", *args], env=env, input=stdin,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"workbench {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -130,10 +130,13 @@ def running_hub(python: Path, db_url: str, tmp: Path):
         passwords[name] = password
 
     log = tmp / "jupyterhub.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([str(python), "-m", "jupyterhub", "-f", str(SHIPPED_CONFIG)], cwd=state,
-                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                                preexec_fn=lambda: os.umask(0o022))
+    umask = os.umask(0o022)  # the Hub inherits a permissive umask: the config must not care
+    try:
+        with open(log, "w") as out:
+            proc = subprocess.Popen([str(python), "-m", "jupyterhub", "-f", str(SHIPPED_CONFIG)], cwd=state,
+                                    env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    finally:
+        os.umask(umask)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/hub/login", proc, log)

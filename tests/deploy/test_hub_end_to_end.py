@@ -1,27 +1,33 @@
 """The team deployment end to end: a real JupyterHub started with deploy/jupyterhub_config.py on
-127.0.0.1, a throwaway PostgreSQL, Debian's Chromium.
+127.0.0.1 from a fresh '.[hub]' venv, a throwaway PostgreSQL, Debian's Chromium.
 
-A trainee signs in at the Hub, lands in the workbench, cannot become a supervisor through the
+A trainee signs in at the Hub, lands in their own workbench server, cannot become a supervisor through the
 URL, plays a scenario to the end while every response body and websocket frame is recorded
 (no rubric text may be among them), and cannot reach a Jupyter server, JupyterLab, kernels,
 terminals, the contents API or code execution. A Hub user who is not on the staff list is
-refused in a sentence, with no picker. A supervisor signs in, cannot touch the trainee's
-kernel, overrides a criterion and releases the feedback; the record says who did what.
+refused in a sentence, with no picker; the administrator, whose Hub role reaches every server, gets
+no page on the trainee's. A supervisor signs in, cannot touch the trainee's kernel, overrides a criterion and releases the feedback; the record says who did what.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import pytest
-
-from hub_helpers import STRANGER, service_secret
-from training_ui_helpers import SUPERVISOR, TRAINEE, leaks, received, recording_page, secret_texts
+from hub_browser import app, open_own_workbench, sign_in
+from hub_helpers import ADMIN, STRANGER, server_secret
+from training_ui_helpers import (
+    SUPERVISOR,
+    TRAINEE,
+    leaks,
+    received,
+    secret_texts,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 OVERDOSE = "overdose-confusion"
-APP = "/services/workbench/voila/render"
 
 #: Sent over the page's own kernel websocket: a code execution (must be dropped) and a
 #: kernel_info_request (must be answered: proves the probe reached the kernel).
@@ -45,15 +51,6 @@ async (url) => new Promise((resolve) => {
   setTimeout(() => { try { ws.close(); } catch (e) {} resolve({seen}); }, 8000);
 })
 """
-
-
-def sign_in(browser, hub, username: str):
-    context, page = recording_page(browser, 90_000)
-    page.goto(f"{hub['base']}/hub/login")
-    page.fill("#username_input", username)
-    page.fill("#password_input", hub["password"])
-    page.click("#login_submit")
-    return context, page
 
 
 def kernel_socket(page) -> str:
@@ -83,29 +80,30 @@ def assert_refused(context, base: str, path: str, method: str = "get") -> int:
 def test_trainee_supervisor_and_stranger_through_the_real_hub(browser, hub, team_db):
     from training.attempts import StoreAttempts
     from training.ui.common import library as load_library
-
     from workbench.service import Workbench
+    from workbench.serving.hub_accounts import AccountStore
 
     base = hub["base"]
     sc = load_library()[OVERDOSE]
     secrets = secret_texts(load_library())
+    hub_name = TRAINEE.id.lower()
+    app_path = app(hub, hub_name)[len(base):]
+    own = f"/user/{hub_name}"
 
-    # ---- nobody signed in: the service sends the browser to the Hub, its APIs refuse
+    # ---- the trainee signs in at the Hub and lands in their own workbench server as themself
+    context, page = open_own_workbench(browser, hub, TRAINEE.id)
+    assert TRAINEE.name in page.locator(".ccm-who").inner_text()
+
+    # ---- nobody signed in: the server sends the browser to the Hub, its APIs refuse
     anon = browser.new_context()
-    resp = anon.request.get(f"{base}{APP}/index.ipynb", max_redirects=0)
+    resp = anon.request.get(f"{base}{app_path}/index.ipynb", max_redirects=0)
     assert resp.status == 302 and "/hub/api/oauth2/authorize" in resp.headers["location"]
-    assert anon.request.get(f"{base}/services/workbench/api/kernels/00000000-0000-0000-0000-000000000000",
+    assert anon.request.get(f"{base}{own}/api/kernels/00000000-0000-0000-0000-000000000000",
                             fail_on_status_code=False).status == 403
     anon.close()
 
-    # ---- the trainee signs in at the Hub and lands in the workbench as themself
-    context, page = sign_in(browser, hub, TRAINEE.id)
-    page.wait_for_selector(".ccm-landing")
-    assert page.url.startswith(f"{base}{APP}/index.ipynb")
-    assert TRAINEE.name in page.locator(".ccm-who").inner_text()
-
     # the URL cannot make anyone else of them
-    forged = f"{base}{APP}/supervisor.ipynb?user={SUPERVISOR.id}"
+    forged = f"{base}{app_path}/supervisor.ipynb?user={SUPERVISOR.id}"
     page.goto(forged)
     page.wait_for_selector("text=This page is for")
     assert TRAINEE.name in page.locator(".ccm-who").inner_text()
@@ -113,7 +111,7 @@ def test_trainee_supervisor_and_stranger_through_the_real_hub(browser, hub, team
     assert page.locator(".ccm-signin-picker").count() == 0
 
     # ---- plays the call in the call pane beside the real chart, times it with the real timer
-    page.goto(f"{base}{APP}/trainee.ipynb")
+    page.goto(f"{base}{app_path}/trainee.ipynb")
     page.wait_for_selector(f".trn-start-{OVERDOSE}")
     page.click(f".trn-start-{OVERDOSE}")
     page.wait_for_selector(".trn-call-dock .ccm-chart", timeout=120_000)
@@ -137,23 +135,22 @@ def test_trainee_supervisor_and_stranger_through_the_real_hub(browser, hub, team
     seen = received(page)
     assert sc.option("ask-what-taken").label in seen  # the recording works
     assert leaks(seen, secrets) == []
-    token = service_secret(hub["proc"])
-    assert len(token) >= 16 and token not in seen  # the service's Hub token stays on the server
+    token = server_secret(hub_name)
+    assert len(token) >= 16 and token not in seen  # the server's Hub token stays on the server
     assert all(urlparse(u).hostname == "127.0.0.1" for u in page.urls if u.startswith("http"))
     # the app's own links never carry an identity (only the URL typed above did)
     assert not [u for u in page.urls if "user=" in urlparse(u).query and u != forged]
 
     # ---- no Jupyter server, JupyterLab, terminal, contents API or kernel creation for them
-    hub_name = TRAINEE.id.lower()
-    for path in (f"/user/{hub_name}/lab", f"/user/{hub_name}/tree", f"/user/{hub_name}/api/kernels",
-                 f"/user/{hub_name}/api/terminals", f"/user/{hub_name}/api/contents",
-                 f"/hub/spawn/{hub_name}", "/services/workbench/api/kernels", "/services/workbench/api/terminals",
-                 "/services/workbench/api/contents", "/services/workbench/api/sessions",
-                 "/services/workbench/voila/api/contents", "/services/workbench/terminals/1"):
+    for path in (f"{own}/lab", f"{own}/tree", f"{own}/api/kernels", f"{own}/api/terminals",
+                 f"{own}/api/contents", f"{own}/api/sessions", f"{own}/voila/api/contents",
+                 f"{own}/terminals/1", f"{own}/api/kernelspecs", f"/user/{SUPERVISOR.id.lower()}/lab",
+                 f"/hub/spawn/{SUPERVISOR.id.lower()}"):
         assert_refused(context, base, path)
-    assert_refused(context, base, "/services/workbench/api/kernels", method="post")
-    hub_api = context.request.post(f"{base}/hub/api/users/{hub_name}/server", fail_on_status_code=False)
-    assert hub_api.status in (403, 404), hub_api.status
+    assert_refused(context, base, f"{own}/api/kernels", method="post")
+    hub_api = context.request.post(f"{base}/hub/api/users/{SUPERVISOR.id.lower()}/server",
+                                   fail_on_status_code=False)
+    assert hub_api.status in (403, 404), hub_api.status  # nobody starts another person's server
 
     # ---- the page's own kernel drops code execution and answers only widget-level messages
     socket = kernel_socket(page)
@@ -162,29 +159,39 @@ def test_trainee_supervisor_and_stranger_through_the_real_hub(browser, hub, team
     replies = "\n".join(probe["seen"])
     assert "kernel_info_reply" in replies, probe  # the probe reached the kernel
     assert "execute_reply" not in replies and "EXEC-RAN" not in replies, probe
-    own = context.request.get(f"{base}/services/workbench/api/kernels/{trainee_kernel}")
-    assert own.status == 200  # the owner may see their kernel's status ...
+    mine = context.request.get(f"{base}{own}/api/kernels/{trainee_kernel}")
+    assert mine.status == 200  # the owner may see their kernel's status ...
 
     # ---- a Hub user who is not on the staff list: a sentence, no picker
+    hub["passwords"][STRANGER] = "a-stranger-password-1"
+    AccountStore(hub["state"] / "accounts.sqlite").set_password(STRANGER, hub["passwords"][STRANGER], False)
     stranger_ctx, stranger = sign_in(browser, hub, STRANGER)
-    stranger.wait_for_selector(".ccm-refusal")
+    stranger.wait_for_selector(".ccm-refusal", timeout=240_000)
     refusal = stranger.locator(".ccm-refusal").inner_text()
     assert f"signed in to JupyterHub as {STRANGER}" in refusal and "not on this practice's staff list" in refusal
     assert stranger.locator(".ccm-signin-picker").count() == 0
     assert not [u for u in stranger.sockets if "/api/kernels/" in u]  # no kernel started for them
     stranger_ctx.close()
 
+    # ---- the administrator's Hub role reaches every server, but gets no page on the trainee's
+    admin_ctx, admin = sign_in(browser, hub, ADMIN)
+    admin.wait_for_url(re.compile(r".*/hub/admin.*"), timeout=60_000)
+    admin.goto(f"{base}{app_path}/index.ipynb")
+    admin.wait_for_selector(".ccm-refusal", timeout=120_000)
+    assert f"belongs to {hub_name}" in admin.locator(".ccm-refusal").inner_text()
+    assert admin_ctx.request.get(f"{base}{own}/api/kernels/{trainee_kernel}",
+                                 fail_on_status_code=False).status == 403
+    admin_ctx.close()
+
     # ---- the supervisor signs in: cannot touch the trainee's kernel, grades from the record
-    sup_ctx, sup = sign_in(browser, hub, SUPERVISOR.id)
-    sup.wait_for_selector(".ccm-landing")
-    other = sup_ctx.request.get(f"{base}/services/workbench/api/kernels/{trainee_kernel}",
-                                fail_on_status_code=False)
-    assert other.status == 403  # ... nobody else may
+    sup_ctx, sup = open_own_workbench(browser, hub, SUPERVISOR.id)
+    other = sup_ctx.request.get(f"{base}{own}/api/kernels/{trainee_kernel}", fail_on_status_code=False)
+    assert other.status == 403 and "kernel" not in other.text()  # ... nobody else may
     hijack = sup.evaluate(PROBE_JS, probe_url(socket, "supervisor-probe"))
     assert "kernel_info_reply" not in "\n".join(hijack["seen"]), hijack
     context.close()
 
-    sup.goto(f"{base}{APP}/supervisor.ipynb")
+    sup.goto(f"{app(hub, SUPERVISOR.id)}/supervisor.ipynb")
     sup.wait_for_selector(".trn-gradebook-table")
     sup.wait_for_selector(f".trn-detail-id:has-text('{attempt_id}')")
     criterion = sup.locator(".trn-ov-criterion select")
