@@ -15,8 +15,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.serving.hub_accounts import (AccountStore, PasswordRefused, WorkbenchAuthenticator,
-                                            check_new_password, hash_password, password_matches)
+from workbench.serving.hub_accounts import (
+    AccountStore,
+    PasswordRefused,
+    WorkbenchAuthenticator,
+    check_new_password,
+    hash_password,
+    password_matches,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 

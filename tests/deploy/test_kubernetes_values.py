@@ -49,7 +49,7 @@ def test_each_person_gets_the_workbench_image_and_never_a_jupyter_server():
 def test_the_images_come_from_the_repositorys_dockerfile():
     v = values()
     docker = DOCKERFILE.read_text()
-    stages = set(re.findall(r"^FROM \S+ AS (\S+)$", docker, flags=re.M))
+    stages = set(re.findall(r"^FROM \S+ AS (\S+)$", docker, flags=re.MULTILINE))
     assert stages == {"workbench", "hub"}
     assert f"--target workbench -t {at(v, 'singleuser.image.name')}:{at(v, 'singleuser.image.tag')}" in docker
     assert f"--target hub       -t {at(v, 'hub.image.name')}:{at(v, 'hub.image.tag')}" in docker
