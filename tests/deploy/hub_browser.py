@@ -25,7 +25,7 @@ def sign_in(browser, hub: dict, name: str, timeout_ms: int = 180_000):
     page.wait_for_load_state()
     if page.locator("#new_password_input").count():
         assert "one-time password" in page.locator(".login_error").inner_text()
-        new = f"{name}-{secrets.token_urlsafe(12)}"
+        new = f"pw-{secrets.token_urlsafe(12)}"
         page.fill("#password_input", hub["passwords"][name])
         page.fill("#new_password_input", new)
         page.fill("#new_password_again_input", new)
