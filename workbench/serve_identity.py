@@ -40,7 +40,7 @@ def hub_service_command(db: str, identity: dict[str, str]) -> tuple[list[str], d
 
     port = 8866  # replaced by the Hub's service URL in workbench.hub_service
     argv, env = voila_command(NOTEBOOKS, port, db)
-    assert argv[1:3] == ["-m", "voila"], argv
+    assert argv[1:3] == ["-m", "workbench.serving.guards"], argv
     argv[1:3] = ["-m", "workbench.hub_service"]
     env.update(identity)
     return argv, env

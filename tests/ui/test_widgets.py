@@ -47,7 +47,7 @@ def chart_of(db, clock, pid="P00001", user="S001"):
 
 def test_voila_command_serves_offline_on_localhost(tmp_path):
     argv, env = voila_command(tmp_path, 8123, "/data/x.db")
-    assert argv[1:3] == ["-m", "voila"] and argv[3] == str(tmp_path)
+    assert argv[1:3] == ["-m", "workbench.serving.guards"] and argv[3] == str(tmp_path)
     assert "--Voila.ip=127.0.0.1" in argv and "--port=8123" in argv and "--no-browser" in argv
     assert "--template=ccm" in argv
     assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str(SHARE)

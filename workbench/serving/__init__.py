@@ -1,1 +1,1 @@
-"""How the workbench is served: the team deployment's Hub sign-in and accounts."""
+"""How the workbench is served: the serving guards, and the team deployment's Hub sign-in, accounts and spawner."""

@@ -14,6 +14,8 @@ from pathlib import Path
 #: The folder put on ``JUPYTER_PATH`` so Voila finds the ``ccm`` template.
 SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
 TEMPLATE = "ccm"
+#: Voila with the serving guards (workbench/serving/guards.py): what one page cannot do to others.
+GUARDED_VOILA = "workbench.serving.guards"
 #: Where ``voila.json`` (privacy-safe Voila settings) lives: the repository root.
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +28,7 @@ def voila_command(notebooks_dir: str | os.PathLike, port: int, db: str | os.Path
     """
     if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
         raise ValueError(f"Port must be a whole number from 1 to 65535 (got {port!r}).")
-    argv = [sys.executable, "-m", "voila", str(Path(notebooks_dir)), "--no-browser",
+    argv = [sys.executable, "-m", GUARDED_VOILA, str(Path(notebooks_dir)), "--no-browser",
             f"--port={port}", "--Voila.ip=127.0.0.1"]
     if (SHARE / "voila" / "templates" / TEMPLATE).is_dir():
         argv.append(f"--template={TEMPLATE}")

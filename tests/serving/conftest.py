@@ -1,0 +1,53 @@
+"""Fixtures for the serving guards: a real voila started the way ``workbench serve`` starts it
+(:func:`workbench.ui.voila_command`), with small limits so each guard can be seen acting."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+#: Small limits: a dead tab is culled after 15 s; a kernel over 400 MB resident is shut down.
+LIMITS = {"WORKBENCH_DEAD_TAB_MINUTES": "0.25", "WORKBENCH_KERNEL_MEMORY_MB": "400",
+          "WORKBENCH_KERNEL_ADDRESS_SPACE_MB": "3072", "WORKBENCH_WS_MAX_MESSAGE_KB": "64"}
+
+
+def _ui_fixtures():
+    """The workbench UI tests' fixtures (tests/ui/conftest.py), reused, not copied."""
+    name = "ccm_ui_browser_fixtures"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "ui" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_ui = _ui_fixtures()
+browser = _ui.browser
+
+
+@pytest.fixture(scope="module")
+def guarded_server(tmp_path_factory):
+    """A guarded voila on a seeded database: ``base``, ``db``, ``log``, ``proc``."""
+    tmp = tmp_path_factory.mktemp("guarded")
+    db = _ui.seed_database(tmp / "workbench.db", size=12)
+    port = _ui.free_port()
+    with mock.patch.dict(os.environ, LIMITS):
+        proc = _ui.start_voila(db, port, tmp / "voila.log")
+    try:
+        yield {"base": f"http://127.0.0.1:{port}", "db": db, "log": tmp / "voila.log", "proc": proc,
+               "port": port}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except Exception:  # noqa: BLE001
+            proc.kill()
