@@ -19,6 +19,8 @@ Environment (docs/deployment.md has the whole installation):
     WORKBENCH_HUB_ADMIN       the Hub administrator's user name (default hubadmin)
     WORKBENCH_IDLE_MINUTES    stop a person's server after this many idle minutes (default 60)
     WORKBENCH_HUB_PORT, WORKBENCH_PROXY_API_PORT   loopback ports (defaults 8081, 8001)
+    WORKBENCH_MAX_PAGES, WORKBENCH_KERNEL_MEMORY_MB, ...   the serving guards' limits, passed on to
+                              every person's server (workbench/serving/guards.py; defaults there)
 
 Start with:  jupyterhub -f deploy/jupyterhub_config.py   (as the service user, in the state folder)
 """
@@ -74,6 +76,12 @@ c.WorkbenchSpawner.servers_dir = str(STATE / "servers")
 c.Spawner.cmd = [sys.executable, "-m", "workbench.cli", "serve", "--hub"]
 c.Spawner.args = []
 c.Spawner.environment = {"WORKBENCH_DB_FILE": str(DB_FILE)}
+# the serving guards' settings (workbench/serving/guards.py: pages per person, kernel memory, ...)
+# reach each person's server when they are set for the Hub
+for _var in ("WORKBENCH_MAX_PAGES", "WORKBENCH_KERNEL_MEMORY_MB", "WORKBENCH_KERNEL_ADDRESS_SPACE_MB",
+             "WORKBENCH_DEAD_TAB_MINUTES", "WORKBENCH_WS_MAX_MESSAGE_KB"):
+    if os.environ.get(_var):
+        c.Spawner.environment[_var] = os.environ[_var]
 c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 120
 c.JupyterHub.default_url = default_url
