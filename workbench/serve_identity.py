@@ -48,7 +48,9 @@ def hub_service_command(db: str, identity: dict[str, str]) -> tuple[list[str], d
 
 def exec_hub_service(db: str, identity: dict[str, str]) -> int:  # pragma: no cover - replaces the process
     argv, env = hub_service_command(db, identity)
-    print("CCM Workbench: serving as JupyterHub's 'workbench' service", flush=True)
+    owner = os.environ.get("JUPYTERHUB_USER")
+    print(f"CCM Workbench: serving {owner}'s own workbench server for JupyterHub" if owner
+          else "CCM Workbench: serving as JupyterHub's 'workbench' service", flush=True)
     sys.stdout.flush()
     os.execve(argv[0], argv, {**os.environ, **env})
     return 0

@@ -60,6 +60,25 @@ def seed_team_database(url: str) -> None:
         wb.add_user(user)
 
 
+def with_password(url: str, pg_server: str) -> str:
+    """The app role's URL with a password in it, as in production (the test cluster trusts local
+    connections, so the password is not checked; it is what must never leak into the Hub's files)."""
+    import secrets
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    app_url = make_url(url)
+    secret = "pw" + secrets.token_hex(12)
+    engine = create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as con:
+            con.execute(text(f"ALTER ROLE \"{app_url.username}\" PASSWORD '{secret}'"))  # hex: no quoting
+    finally:
+        engine.dispose()
+    return app_url.set(password=secret).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def hub_python(tmp_path_factory):
     """The interpreter of a new venv into which pip installed '.[hub]' from the registry."""
@@ -68,7 +87,7 @@ def hub_python(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def team_db(pg_server):
-    url = _root_conftest().new_app_database(pg_server)  # the servers run as the app role
+    url = with_password(_root_conftest().new_app_database(pg_server), pg_server)  # the app role
     seed_team_database(url)
     yield url
     _root_conftest().forget_engines(url)
