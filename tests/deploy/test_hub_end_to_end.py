@@ -29,23 +29,35 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 OVERDOSE = "overdose-confusion"
 
-#: Sent over the page's own kernel websocket: a code execution (must be dropped) and a
-#: kernel_info_request (must be answered: proves the probe reached the kernel).
+#: Sent over the page's own kernel websocket, in the v1 protocol the page itself speaks (the
+#: serving guards refuse any other): a code execution (must be dropped) and a kernel_info_request
+#: (must be answered: proves the probe reached the kernel). v1 frames: the number of offsets, the
+#: offsets (8 bytes little-endian each), then channel, header, parent header, metadata, content.
 PROBE_JS = """
 async (url) => new Promise((resolve) => {
   const seen = [];
+  const enc = new TextEncoder(), dec = new TextDecoder();
   let ws;
-  try { ws = new WebSocket(url); } catch (e) { resolve({error: String(e), seen}); return; }
-  const msg = (type, content) => JSON.stringify({
-    header: {msg_id: Math.random().toString(36).slice(2), msg_type: type, username: "probe",
-             session: "probe-session", date: new Date().toISOString(), version: "5.3"},
-    parent_header: {}, metadata: {}, channel: "shell", content: content, buffers: []});
+  try { ws = new WebSocket(url, ["v1.kernel.websocket.jupyter.org"]); }
+  catch (e) { resolve({error: String(e), seen}); return; }
+  ws.binaryType = "arraybuffer";
+  const msg = (type, content) => {
+    const header = {msg_id: Math.random().toString(36).slice(2), msg_type: type, username: "probe",
+                    session: "probe-session", date: new Date().toISOString(), version: "5.3"};
+    const parts = ["shell", JSON.stringify(header), "{}", "{}", JSON.stringify(content)].map((t) => enc.encode(t));
+    const offsets = [8 * (parts.length + 2)];
+    for (const part of parts) offsets.push(offsets[offsets.length - 1] + part.length);
+    const head = new DataView(new ArrayBuffer(8 * (offsets.length + 1)));
+    head.setBigUint64(0, BigInt(offsets.length), true);
+    offsets.forEach((o, i) => head.setBigUint64(8 * (i + 1), BigInt(o), true));
+    return new Blob([head.buffer, ...parts]);
+  };
   ws.onopen = () => {
     ws.send(msg("execute_request", {code: "print('EXEC' + '-RAN')", silent: false, store_history: false,
                                     user_expressions: {}, allow_stdin: false, stop_on_error: true}));
     ws.send(msg("kernel_info_request", {}));
   };
-  ws.onmessage = (ev) => { if (typeof ev.data === "string") seen.push(ev.data); };
+  ws.onmessage = (ev) => { seen.push(typeof ev.data === "string" ? ev.data : dec.decode(ev.data)); };
   ws.onerror = () => { seen.push("websocket-error"); };
   ws.onclose = (ev) => { seen.push("closed:" + ev.code); };
   setTimeout(() => { try { ws.close(); } catch (e) {} resolve({seen}); }, 8000);
