@@ -98,7 +98,7 @@ class Machine:
 
     # ---- emulations
     def postgres(self) -> None:
-        if subprocess.run(["pg_isready", "-q"], check=False).returncode == 0:
+        if self.pg_dir is not None or subprocess.run(["pg_isready", "-q"], check=False).returncode == 0:
             return
         pg = max(Path("/usr/lib/postgresql").glob("*/bin"))
         self.pg_dir = Path(tempfile.mkdtemp(prefix="ccm-guide-pg-"))
@@ -158,8 +158,14 @@ def follow(m: Machine, apt: bool) -> dict[str, str]:
             if cmd.startswith(("apt-get", "apt ")):
                 if apt:
                     m.run(cmd)
+                elif " install " in f" {cmd} ":
+                    wanted = [w for w in shlex.split(cmd)[2:] if not w.startswith("-")]
+                    missing = [p for p in wanted if subprocess.run(
+                        ["dpkg", "-s", p], capture_output=True, check=False).returncode != 0]
+                    say("CHECKED", f"{cmd}: " + (f"not installed: {' '.join(missing)} (--apt installs them)"
+                                                 if missing else "every package is installed"))
                 else:
-                    say("CHECKED", f"{cmd}: packages present (--apt installs them)")
+                    say("CHECKED", f"{cmd}: left to --apt")
                 continue
             if cmd.startswith("useradd"):
                 if subprocess.run(["id", "ccm"], capture_output=True, check=False).returncode == 0:
