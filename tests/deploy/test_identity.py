@@ -162,6 +162,21 @@ def test_prelaunch_hook_passes_staff_and_refuses_everyone_else(staff_db):
     assert nobody.value.status_code == 403
 
 
+def test_a_persons_own_server_gives_pages_to_its_owner_only(staff_db, monkeypatch):
+    """Spawned for one person (JUPYTERHUB_USER), the server refuses anyone else, even staff."""
+    from workbench.hub_service import _REQUEST_USER, prelaunch_hook
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "tr01")
+    nb = object()
+    assert prelaunch_hook(_Request("tr01"), nb, "") is nb
+    assert _REQUEST_USER.get() == ("tr01", "TR01")
+    for other in ("sv01", "hubadmin"):
+        with pytest.raises(web.HTTPError) as refused:
+            prelaunch_hook(_Request(other), nb, "")
+        assert refused.value.status_code == 403
+        assert refused.value.log_message.startswith(f"This workbench server belongs to tr01; you are signed in as {other}.")
+
+
 def test_kernels_start_for_the_request_user_without_the_hub_token(staff_db, tmp_path):
     """A real kernel: its environment names the Hub user and holds none of the Hub's secrets."""
     from workbench.hub_service import _REQUEST_USER, KERNEL_OWNERS, HubKernelManager
