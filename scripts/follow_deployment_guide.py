@@ -169,7 +169,9 @@ def follow(m: Machine, apt: bool) -> dict[str, str]:
                 continue
             if cmd.startswith("useradd"):
                 if subprocess.run(["id", "ccm"], capture_output=True, check=False).returncode == 0:
-                    say("CHECKED", "user ccm exists")
+                    home = m.path("/var/lib/ccm-workbench")
+                    say("CHECKED", f"user ccm exists (from an earlier run): its home {home} is made as useradd would")
+                    subprocess.run(["install", "-d", "-o", "ccm", "-g", "ccm", "-m", "0755", home], check=True)
                 else:
                     m.run(cmd)
                 continue
