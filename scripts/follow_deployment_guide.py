@@ -75,7 +75,10 @@ class Machine:
     def __init__(self, prefix: Path):
         self.prefix = prefix
         self.cwd = Path("/")
-        self.env = {**os.environ}
+        # a fresh Debian root shell: Debian's PATH (so `python3` is /usr/bin/python3, which the
+        # service user can run), not whatever the caller's environment had
+        self.env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                    "HOME": "/root", "LANG": os.environ.get("LANG", "C.UTF-8")}
         self.pg_port = None
         self.pg_dir = None
         self.hub = None
