@@ -47,7 +47,11 @@ def _write_secret_lines(lines: list[str], out: str | None) -> None:
 
 
 def cmd_hub_init(args) -> int:
-    from ..serving.hub_accounts import PasswordRefused, check_new_password, one_time_password
+    from ..serving.hub_accounts import (
+        PasswordRefused,
+        check_new_password,
+        one_time_password,
+    )
 
     store = _store(args)
     admin = args.admin.lower()
@@ -71,9 +75,9 @@ def cmd_hub_init(args) -> int:
 
 
 def cmd_hub_users_sync(args) -> int:
-    from .common import resolve_db
     from ..service import Workbench
     from ..serving.hub_accounts import one_time_password
+    from .common import resolve_db
 
     store = _store(args)
     have = store.names()
