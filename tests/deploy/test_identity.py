@@ -13,8 +13,8 @@ from tornado import web
 
 from workbench import records as r
 from workbench.errors import PermissionDenied, WorkbenchError
-from workbench.ui.identity import serve_identity, signed_in
 from workbench.ui import session
+from workbench.ui.identity import serve_identity, signed_in
 
 HUB_ENV = {"JUPYTERHUB_API_TOKEN": "t", "JUPYTERHUB_SERVICE_PREFIX": "/services/workbench/",
            "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:10101", "JUPYTERHUB_API_URL": "http://127.0.0.1:8081/hub/api"}
