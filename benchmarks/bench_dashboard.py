@@ -58,7 +58,7 @@ def time_pages(db: str, repeats: int) -> dict:
     (nbdir / "one_widget.ipynb").write_text(json.dumps(ONE_WIDGET))
     uid = Workbench.open(db).users(r.Role.CARE_MANAGER)[0].id
     port = free_port()
-    import workbench.ui.serve as serve
+    import workbench.serving.voila as serve
 
     proc = _start(serve, nbdir, port, db, tmp / "voila.log")
     base = f"http://127.0.0.1:{port}/voila/render"

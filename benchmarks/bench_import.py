@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench import records as r  # noqa: E402
 from workbench.clock import FixedClock  # noqa: E402
-from workbench.importer import import_time  # noqa: E402
+from workbench.intake.time_entries import import_time  # noqa: E402
 from workbench.service import Workbench  # noqa: E402
 
 NOW = datetime(2026, 11, 10, 15, 0, tzinfo=UTC)

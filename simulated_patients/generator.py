@@ -289,21 +289,11 @@ def _progress(iterable, total: int, progress: bool, label: str):
     return tqdm(iterable, total=total, desc=label, unit="patient")
 
 
-def generate_panel(size: int | None, seed: int, *, preset: str | None = None, start: date | None = None,
-                   progress: bool = False) -> Panel:
-    """A simulated CCM panel of ``size`` patients, the same for the same ``seed``.
-
-    ``preset`` names one of :data:`simulated_patients.presets.PRESETS` (its size is used:
-    pass ``size=None``, 0 or the preset's own size). ``start`` is the reference day the
+def build_panel(size: int, seed: int, *, start: date | None = None, progress: bool = False) -> Panel:
+    """A simulated CCM panel of ``size`` patients, the same for the same ``seed`` (presets are
+    chosen by :func:`simulated_patients.generate_panel`). ``start`` is the reference day the
     12 months of history end on (default 2026-11-01, fixed for reproducibility).
     """
-    if preset is not None:
-        from simulated_patients.presets import get_preset
-
-        p = get_preset(preset)
-        if size not in (None, 0, p.size):
-            raise InvalidInput(f"The preset {preset} always has {p.size} patients; leave the size out.", "size")
-        return p.build(seed, start or DEFAULT_START, progress)
     if not isinstance(size, int) or isinstance(size, bool) or size < 1 or size > MAX_SIZE:
         raise InvalidInput(f"Panel size must be a whole number from 1 to {MAX_SIZE:,}.", "size")
     if not isinstance(seed, int) or isinstance(seed, bool):

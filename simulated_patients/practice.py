@@ -301,7 +301,7 @@ def build_demo_database(url: str, size: int, seed: int, now: datetime, progress:
     on the first of the month two months before ``now``, and write the months since.
 
     Returns ``(wb, summary)``: a Workbench signed in as the system user, and the counts."""
-    from simulated_patients.generator import generate_panel
+    from simulated_patients import generate_panel
     from workbench.service import Workbench
     from workbench.store import create_database
 

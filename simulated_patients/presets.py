@@ -17,8 +17,8 @@ from datetime import date
 from simulated_patients.generator import (
     Context,
     PatientRequest,
+    build_panel,
     build_patient,
-    generate_panel,
     make_context,
 )
 from workbench.errors import InvalidInput
@@ -182,7 +182,7 @@ def _build_onboarding(seed: int, start: date, progress: bool) -> Panel:
 
 def _sized(size: int, name: str) -> Callable[[int, date, bool], Panel]:
     def build(seed: int, start: date, progress: bool) -> Panel:
-        panel = generate_panel(size, seed, start=start, progress=progress)
+        panel = build_panel(size, seed, start=start, progress=progress)
         panel.name = name
         return panel
 

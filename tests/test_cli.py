@@ -201,7 +201,7 @@ def test_report_month_and_gradebook_export(tmp_path, capsys):
 
 
 def test_resolve_db_makes_paths_absolute_from_the_current_folder(tmp_path, monkeypatch):
-    from workbench.cli import resolve_db
+    from workbench.cli.common import resolve_db
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("WORKBENCH_DB", raising=False)
@@ -216,7 +216,7 @@ def test_resolve_db_makes_paths_absolute_from_the_current_folder(tmp_path, monke
 
 def test_serve_hands_voila_an_absolute_database(tmp_path, monkeypatch):
     """What the kernels get as WORKBENCH_DB names the file the command meant, wherever it runs."""
-    from workbench import cli_serve
+    from workbench.cli import serve as cli_serve
 
     seen = {}
     monkeypatch.chdir(tmp_path)
@@ -227,7 +227,7 @@ def test_serve_hands_voila_an_absolute_database(tmp_path, monkeypatch):
 
 
 def test_demo_refuses_a_database_inside_the_served_folder(capsys):
-    from workbench.cli import NOTEBOOKS
+    from workbench.cli.common import NOTEBOOKS
 
     assert main(["demo", "--db", str(NOTEBOOKS / "data" / "demo.db"), "--no-serve"]) == 2
     assert "the folder Voila serves" in capsys.readouterr().err
@@ -235,7 +235,7 @@ def test_demo_refuses_a_database_inside_the_served_folder(capsys):
 
 
 def test_demo_with_a_relative_path_from_another_folder(tmp_path, monkeypatch, capsys):
-    from workbench.cli import NOTEBOOKS
+    from workbench.cli.common import NOTEBOOKS
 
     monkeypatch.chdir(tmp_path)
     assert main(["demo", "--db", "some/where/demo.db", "--size", "20", "--today", "2026-12-01",

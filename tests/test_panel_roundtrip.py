@@ -1,7 +1,7 @@
 """Export a generated panel as the import CSVs, import them into an empty database, and
 get the same panel back (the same files on a second export)."""
 
-from workbench import importer
+from workbench.intake import importer
 from workbench.cli import main
 from workbench.service import Workbench
 

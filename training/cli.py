@@ -30,13 +30,13 @@ def validate(path: str | Path | None = None, play: bool = True) -> list[str]:
         if not files:
             return [f"{path}:0: (folder): no scenario files (*.yaml) here"]
         if path.name == "shifts":
-            from training.shifts import validate_shift
+            from training.validation import validate_shift
 
             library = load_library()
             return [p for f in files for p in validate_shift(f, library)]
         return [p for f in files for p in validate_file(f, play_paths=play)]
     if path.parent.name == "shifts":
-        from training.shifts import validate_shift
+        from training.validation import validate_shift
 
         return validate_shift(path, load_library())
     return validate_file(path, play_paths=play)

@@ -9,7 +9,6 @@ by the system user. The trainee chooses whom to call from the real worklist
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import yaml
@@ -17,8 +16,7 @@ from pydantic import Field, ValidationError
 
 from workbench.errors import InvalidInput, NotFound
 
-from training.attempts import AttemptRepository, CaseState, InMemoryAttempts
-from training.format import Problems, _loc, read_yaml
+from training.format import _loc, read_yaml
 from training.model import Clock, Event, Slug, Strict, Text
 
 SHIFT_DIR = Path(__file__).parent / "shifts"
@@ -101,38 +99,6 @@ def get_shift(shift_id: str, library: dict | None = None) -> Shift:
     return shifts[shift_id]
 
 
-def start_shift(wb, shift: Shift, trainee_id: str, library: dict, seed: int = 0,
-                repo: AttemptRepository | None = None, attempt_id: str | None = None,
-                preset_loader=None, wall: bool = False):
-    """Begin a practice shift: every patient is created in the attempt's scope; no call yet."""
-    from training.engine import Attempt, new_record
-    from training.patients import default_preset_loader, seed_case, seed_patient
-
-    wb.get_user(trainee_id)
-    repo = repo if repo is not None else InMemoryAttempts()
-    record = new_record(trainee_id, f"shift:{shift.id}", seed, shift.clock.start, attempt_id)
-    scenarios = {c.scenario: library[c.scenario] for c in shift.cases}
-    for n, c in enumerate(shift.cases, start=1):
-        record.cases.append(seed_case(wb, record, scenarios[c.scenario], f"T{record.id}-{n}",
-                                      seed, preset_loader))
-    loader = preset_loader or default_preset_loader
-    for n in range(shift.panel.count):
-        bundle = loader(shift.panel.preset, shift.panel.first_index + n, seed)
-        pid = f"T{record.id}-R{n + 1}"
-        bundle.patient = dataclasses.replace(bundle.patient, id=pid, scope=f"training:{record.id}")
-        bundle.barriers = []
-        if bundle.consent is not None:
-            bundle.consent = dataclasses.replace(bundle.consent, patient_id=pid)
-        seed_patient(wb, bundle, record.sim_start, record)
-        record.cases.append(CaseState(patient_id=pid))
-    record.patient_id = record.cases[0].patient_id
-    repo.add_attempt(record)
-    attempt = Attempt(wb, record, scenarios, repo, shift=shift, wall=wall)
-    attempt._save()
-    attempt.tick()  # what arrives at the start of the shift (after_minutes: 0) is there already
-    return attempt
-
-
 def shift_events_due(attempt, at_end: bool):
     """(event, case) pairs of the shift's world events that are due now."""
     shift = attempt.shift
@@ -155,44 +121,3 @@ def shift_events_due(attempt, at_end: bool):
                 continue
         due.append((ev, case))
     return due
-
-
-def play_shift_path(attempt, library: dict, path_name: str = "model_path",
-                    only: str | None = None):
-    """Play each case's scripted path in turn (``only``: the scenario that plays
-    ``path_name``; the others play their model path), then end the shift."""
-    from training.engine import play_path
-
-    for case in attempt.record.cases:
-        if case.scenario_id is None:
-            continue
-        sc = library[case.scenario_id]
-        name = path_name if only in (None, sc.id) else "model_path"
-        play_path(attempt, getattr(sc, name), patient_id=case.patient_id)
-        attempt.hang_up()
-    attempt.end()
-    return attempt
-
-
-def validate_shift(path: str | Path, library: dict, wb=None) -> list[str]:
-    """Problems with a shift file; a valid shift's model play passes every case."""
-    shift, problems = parse_shift(path, library)
-    if problems:
-        return problems
-    from training.validation import PLAYER, scratch_workbench
-
-    def check(w) -> list[str]:
-        attempt = play_shift_path(start_shift(w, shift, PLAYER.id, library, seed=1), library)
-        grade = attempt.grade()
-        out = Problems(str(path), read_yaml(path)[1].lines)
-        for pid, sid, ok in grade.cases:
-            if not ok:
-                missed = [r.criterion_id for r in grade.results if r.patient_id == pid and not r.met]
-                out.add(("cases",), f"playing every model path, '{sid}' does not pass "
-                        f"(missed: {', '.join(missed)})")
-        return out.items
-
-    if wb is not None:
-        return check(wb)
-    with scratch_workbench() as scratch:
-        return check(scratch)

@@ -92,3 +92,29 @@ def validate_file(path: str | Path, play_paths: bool = True, wb=None) -> list[st
         with scratch_workbench() as scratch:
             play_problems(scratch, scenario, lines)
     return lines.items
+
+
+def validate_shift(path: str | Path, library: dict, wb=None) -> list[str]:
+    """Problems with a shift file; a valid shift's model play passes every case."""
+    from training.shifts import parse_shift
+
+    shift, problems = parse_shift(path, library)
+    if problems:
+        return problems
+    from training.shift_play import play_shift_path, start_shift
+
+    def check(w) -> list[str]:
+        attempt = play_shift_path(start_shift(w, shift, PLAYER.id, library, seed=1), library)
+        grade = attempt.grade()
+        out = Problems(str(path), read_yaml(path)[1].lines)
+        for pid, sid, ok in grade.cases:
+            if not ok:
+                missed = [r.criterion_id for r in grade.results if r.patient_id == pid and not r.met]
+                out.add(("cases",), f"playing every model path, '{sid}' does not pass "
+                        f"(missed: {', '.join(missed)})")
+        return out.items
+
+    if wb is not None:
+        return check(wb)
+    with scratch_workbench() as scratch:
+        return check(scratch)

@@ -176,7 +176,7 @@ def server_processes(hub_name: str | None = None) -> dict[str, int]:
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes()
-            if b"workbench.hub_service" not in cmdline:
+            if b"workbench.serving.hub" not in cmdline:
                 continue
             environ = dict(item.split(b"=", 1) for item in (entry / "environ").read_bytes().split(b"\0")
                            if b"=" in item)

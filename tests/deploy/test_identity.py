@@ -13,8 +13,8 @@ from tornado import web
 
 from workbench import records as r
 from workbench.errors import PermissionDenied, WorkbenchError
-from workbench.identity import serve_identity, signed_in
 from workbench.ui import session
+from workbench.ui.identity import serve_identity, signed_in
 
 HUB_ENV = {"JUPYTERHUB_API_TOKEN": "t", "JUPYTERHUB_SERVICE_PREFIX": "/services/workbench/",
            "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:10101", "JUPYTERHUB_API_URL": "http://127.0.0.1:8081/hub/api"}
@@ -98,7 +98,8 @@ def staff_db(tmp_path, monkeypatch):
     for var in ("WORKBENCH_IDENTITY", "WORKBENCH_USER", "JUPYTERHUB_USER"):
         monkeypatch.delenv(var, raising=False)
     yield url
-    from workbench import hub_service, service
+    from workbench import service
+    from workbench.serving import hub as hub_service
 
     hub_service._STAFF_SOURCE.clear()
     engine = service._ENGINES.pop(url, None)
@@ -119,10 +120,11 @@ def test_cli_serve_says_why_it_will_not_start(staff_db, capsys):
 
 
 def test_the_hub_service_command_runs_voila_with_hub_sign_in(staff_db):
-    from workbench.serve_identity import hub_service_command
+    from workbench.cli.common import NOTEBOOKS
+    from workbench.serving.launch import hub_service_command
 
-    argv, env = hub_service_command(staff_db, {"WORKBENCH_IDENTITY": "hub"})
-    assert argv[:3] == [sys.executable, "-m", "workbench.hub_service"]
+    argv, env = hub_service_command(staff_db, {"WORKBENCH_IDENTITY": "hub"}, NOTEBOOKS)
+    assert argv[:3] == [sys.executable, "-m", "workbench.serving.hub"]
     assert "--template=ccm" in argv and "--Voila.ip=127.0.0.1" in argv
     assert env["WORKBENCH_IDENTITY"] == "hub" and env["WORKBENCH_DB"] == staff_db
 
@@ -146,7 +148,7 @@ class _Request:
 
 
 def test_prelaunch_hook_passes_staff_and_refuses_everyone_else(staff_db):
-    from workbench.hub_service import _REQUEST_USER, prelaunch_hook
+    from workbench.serving.hub import _REQUEST_USER, prelaunch_hook
 
     nb = object()
     for hub_name, staff_id in (("tr01", "TR01"), ("SV01", "SV01")):  # the Hub lower-cases names
@@ -164,7 +166,7 @@ def test_prelaunch_hook_passes_staff_and_refuses_everyone_else(staff_db):
 
 def test_a_persons_own_server_gives_pages_to_its_owner_only(staff_db, monkeypatch):
     """Spawned for one person (JUPYTERHUB_USER), the server refuses anyone else, even staff."""
-    from workbench.hub_service import _REQUEST_USER, prelaunch_hook
+    from workbench.serving.hub import _REQUEST_USER, prelaunch_hook
 
     monkeypatch.setenv("JUPYTERHUB_USER", "tr01")
     nb = object()
@@ -179,7 +181,7 @@ def test_a_persons_own_server_gives_pages_to_its_owner_only(staff_db, monkeypatc
 
 def test_kernels_start_for_the_request_user_without_the_hub_token(staff_db, tmp_path):
     """A real kernel: its environment names the Hub user and holds none of the Hub's secrets."""
-    from workbench.hub_service import _REQUEST_USER, KERNEL_OWNERS, HubKernelManager
+    from workbench.serving.hub import _REQUEST_USER, KERNEL_OWNERS, HubKernelManager
 
     async def run():
         km = HubKernelManager(connection_dir=str(tmp_path))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from workbench.errors import ImportRefused, PermissionDenied
-from workbench.importer import export_panel, import_patients, import_staff, import_time
+from workbench.export.panel_csv import export_panel
+from workbench.intake.importer import import_patients, import_staff
+from workbench.intake.time_entries import import_time
 from workbench.reports import month_report
 
 STAFF_CSV = """staff_id,name,role,credential,state,extra

@@ -67,7 +67,7 @@ def test_one_row_per_patient_month_never_two_claims(swb):
 def test_training_patients_never_appear(swb, make_bundle):
     bundle = make_bundle("T00001")
     bundle.patient = r.Patient(**{**bundle.patient.__dict__, "scope": "training:a1"})
-    swb = swb.as_user("S004")  # a practice patient without an attempt: supervisors only (workbench.policy)
+    swb = swb.as_user("S004")  # a practice patient without an attempt: supervisors only (workbench.service.policy)
     swb.add_patient(bundle)
     swb.record_consent("T00001", "verbal", "2026-01-05", dict.fromkeys(r.CONSENT_DISCLOSURES, True))
     swb.log_time("T00001", 30, "patient_call", "call", service_date="2026-11-02")

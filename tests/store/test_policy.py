@@ -1,4 +1,4 @@
-"""Authorisation in the service: one table (workbench.policy), checked behind every chart read and
+"""Authorisation in the service: one table (workbench.service.policy), checked behind every chart read and
 every write, on both databases. Table-driven: each row is (who, what they try, on which patient,
 allowed?)."""
 
@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from workbench import policy
+from workbench.service import policy
 from workbench import records as r
 from workbench.errors import PermissionDenied
-from workbench.policy import Action
+from workbench.service.policy import Action
 
 TRAINEE2 = r.User("S008", "Toni Trainee", r.Role.TRAINEE, r.Credential.RN, "NY")
 PLAN = r.CarePlan(problem_list="HTN")

@@ -14,8 +14,9 @@ import pytest
 
 from training.engine import start_attempt
 from training.library import load_library
-from training.shifts import load_shifts, start_shift
-from training.strategies import play_thoughtless
+from training.shift_play import start_shift
+from training.shifts import load_shifts
+from tests.support.thoughtless import play_thoughtless
 
 from .conftest import TRAINEE
 

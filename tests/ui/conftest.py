@@ -1,5 +1,5 @@
 """Browser-test fixtures: a seeded SQLite database and a real ``voila`` on 127.0.0.1, started the
-way ``workbench serve`` starts it (:func:`workbench.ui.voila_command`)."""
+way ``workbench serve`` starts it (:func:`workbench.serving.voila.voila_command`)."""
 
 from __future__ import annotations
 
@@ -41,14 +41,14 @@ def seed_database(path: Path, size: int = 40) -> str:
     staff = wb.as_user(manager.id)
     for p in wb.patients()[:6]:
         staff.log_time(p.id, 12 + int(p.id[-1]) * 3, r.Activity.PATIENT_CALL, "Monthly check-in call")
-    from workbench.demo import add_demo_activity
+    from tests.support.demo_activity import add_demo_activity
 
     add_demo_activity(wb)
     return url
 
 
 def start_voila(db: str, port: int, log_path: Path) -> subprocess.Popen:
-    from workbench.ui import voila_command
+    from workbench.serving.voila import voila_command
 
     argv, env = voila_command(ROOT / "notebooks", port, db)
     log = open(log_path, "w")

@@ -17,7 +17,7 @@ from helpers import seeded_ui_db  # noqa: E402
 from workbench.service import Workbench  # noqa: E402
 from workbench.ui import app as one  # noqa: E402
 from workbench.ui.chart import ChartPicker, ChartView, find_patients  # noqa: E402
-from workbench.ui.serve import SHARE  # noqa: E402
+from workbench.serving.voila import SHARE  # noqa: E402
 from workbench.ui.worklist import WorklistView  # noqa: E402
 
 
@@ -90,14 +90,27 @@ def test_views_are_role_checked_inside_the_app(db, clock):
 
 
 def test_training_pages_are_views_of_the_same_app(db, clock):
-    trainee = one.workbench_app("trainee", db, clock, {"user": "S007"}, live_timer=False)
     from training.ui import TraineeHome
+    from training.ui.apps import workbench_app
 
+    trainee = workbench_app("trainee", db, clock, {"user": "S007"}, live_timer=False)
     assert isinstance(trainee.content, TraineeHome)
-    sup = one.workbench_app("index", db, clock, {"user": "S004"}, live_timer=False)
+    sup = workbench_app("index", db, clock, {"user": "S004"}, live_timer=False)
     assert 'data-ccm-nav="supervisor"' in sup.top.value
     assert sup.navigate("supervisor") and sup.current == "supervisor"
     assert sup.navigate("worklist") and sup.back() and sup.current == "supervisor"
+
+
+def test_a_view_not_handed_to_the_app_is_refused_with_a_sentence(db, clock):
+    sup = one.workbench_app("index", db, clock, {"user": "S004"}, live_timer=False)
+    assert not sup.navigate("supervisor")
+    assert "supervisor&#x27; screen is not part of this app." in sup.msg.value
+    assert sup.current == "index"
+    seen = {}
+    extra = {"supervisor": lambda wb, live: seen.setdefault("view", one.w.HTML(f"for {wb.user.id}"))}
+    sup = one.workbench_app("index", db, clock, {"user": "S004"}, live_timer=False, extra_views=extra)
+    assert sup.navigate("supervisor") and sup.content is seen["view"]
+    assert seen["view"].value == "for S004"
 
 
 def test_links_switch_views_and_are_real_links_too(db, clock):

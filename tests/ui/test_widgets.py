@@ -23,7 +23,7 @@ from workbench.service import Workbench  # noqa: E402
 from workbench.ui import apps, session  # noqa: E402
 from workbench.ui.html import esc, progress_bar  # noqa: E402
 from workbench.ui.printable import patient_copy_html  # noqa: E402
-from workbench.ui.serve import SHARE, voila_command  # noqa: E402
+from workbench.serving.voila import SHARE, voila_command  # noqa: E402
 from workbench.ui.trends_tab import goal_lines, series_of  # noqa: E402
 from workbench.ui.worklist import WorklistView, render_rows, select_rows  # noqa: E402
 

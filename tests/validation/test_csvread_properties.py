@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.csvread import read_csv
+from workbench.intake.csvread import read_csv
 from workbench.errors import ImportRefused
 
 COLUMNS = ["entry_id", "patient_id", "minutes", "note"]

@@ -16,7 +16,7 @@ from cases import PATIENT_HEADER, STAFF_HEADER, Accepted, Case, counts, patient_
 
 from workbench import records as r
 from workbench.errors import ImportRefused
-from workbench.importer import import_patients, import_staff
+from workbench.intake.importer import import_patients, import_staff
 from workbench.rules.identifiers import demo_npi, luhn_digit
 
 NPI_A = demo_npi("import:a")  # valid synthetic NPIs (10 digits, Luhn check digit)

@@ -20,7 +20,8 @@ from cases import (PATIENT_HEADER, Accepted, Case, patient_file, refused, run_ca
 
 from workbench import records as r
 from workbench.errors import ImportRefused, InvalidInput, NotFound
-from workbench.importer import import_patients, import_staff, import_time
+from workbench.intake.importer import import_patients, import_staff
+from workbench.intake.time_entries import import_time
 
 NY = ZoneInfo("America/New_York")
 TOLD = dict.fromkeys(r.CONSENT_DISCLOSURES, True)

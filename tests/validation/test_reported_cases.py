@@ -17,7 +17,8 @@ from cases import Accepted, Case, counts, patient_file, refused, run_case, time_
 
 from workbench import records as r
 from workbench.errors import ImportRefused, InvalidInput, NotFound
-from workbench.importer import import_patients, import_staff, import_time
+from workbench.intake.importer import import_patients, import_staff
+from workbench.intake.time_entries import import_time
 
 NY = ZoneInfo("America/New_York")
 TOLD = dict.fromkeys(r.CONSENT_DISCLOSURES, True)

@@ -1,6 +1,7 @@
-"""The two training pages as entry points: the ONE workbench app (``workbench.ui.app``)
-opened on its "trainee" or "supervisor" view.
+"""The one workbench app with the training pages added: what every entry notebook opens.
 
+The workbench package never imports training, so the app (``workbench.ui.app.WorkbenchApp``) is
+handed its "trainee" and "supervisor" views here. Each view's module is imported on first use.
 The app checks the role per view (``workbench.ui.session.VIEW_ROLES``) and the views check it
 again themselves (``check_training_role``). On the trainee's page the app pins the open
 attempt's own work bar (the attempt's clock) in place of the live one (``TraineeHome.work_bar``).
@@ -8,16 +9,39 @@ attempt's own work bar (the attempt's clock) in place of the live one (``Trainee
 
 from __future__ import annotations
 
-from workbench.ui.app import WorkbenchApp, workbench_app
+import ipywidgets as w
+
+from workbench.ui import app
+
+
+def trainee_view(wb, live: bool = True) -> w.Widget:
+    from training.ui.trainee import TraineeHome
+
+    return TraineeHome(wb, live=live)
+
+
+def supervisor_view(wb, live: bool = True) -> w.Widget:
+    from training.ui.supervisor import SupervisorDashboard
+
+    return SupervisorDashboard(wb, live=live)
+
+
+TRAINING_VIEWS: dict[str, app.ViewFactory] = {"trainee": trainee_view, "supervisor": supervisor_view}
+
+
+def workbench_app(start: str = "worklist", db=None, clock=None, params: dict[str, str] | None = None,
+                  live_timer: bool = True) -> app.WorkbenchApp:
+    """The app opened on ``start`` with the training pages (what each entry notebook calls)."""
+    return app.workbench_app(start, db, clock, params, live_timer, TRAINING_VIEWS)
 
 
 def trainee_app(db=None, clock=None, params: dict[str, str] | None = None,
-                live_timer: bool = False) -> WorkbenchApp:
+                live_timer: bool = False) -> app.WorkbenchApp:
     """The trainee's page: shifts and scenarios, own attempts, released feedback, progress."""
     return workbench_app("trainee", db, clock, params, live_timer)
 
 
 def supervisor_app(db=None, clock=None, params: dict[str, str] | None = None,
-                   live_timer: bool = False) -> WorkbenchApp:
+                   live_timer: bool = False) -> app.WorkbenchApp:
     """The supervisor dashboard: gradebook, attempt detail, overrides, release, CSV, plot."""
     return workbench_app("supervisor", db, clock, params, live_timer)

@@ -178,7 +178,7 @@ class TraineeHome(w.VBox):
 
     def start_shift(self, shift_id: str) -> AttemptView | None:
         """A new practice shift: its panel is created in the attempt's scope; no call yet."""
-        from training.shifts import start_shift
+        from training.shift_play import start_shift
 
         shift = self.shifts[shift_id]
         return self._begin(f"shift:{shift_id}", lambda seed: start_shift(

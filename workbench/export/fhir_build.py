@@ -172,7 +172,7 @@ def care_team(pid: str, team: dict[str, r.User], patient_row: r.Patient) -> dict
 def consent(pid: str, c: r.Consent, key: object) -> dict:
     provision: dict = {"type": "permit", "period": {"start": c.consent_date.isoformat()}}
     if c.revoked_on is not None:
-        from ..rules._text import end_of_month
+        from ..rules.months import end_of_month
 
         provision["period"]["end"] = end_of_month(c.revoked_on).isoformat()
     return {"resourceType": "Consent", "id": _safe_id(f"{pid}-consent-{key}"),

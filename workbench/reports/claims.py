@@ -31,7 +31,7 @@ from ..rules import bill_month, rule_table_for
 from ..rules.identifiers import mbi_problem, npi_problem
 from ..rules.initiation import g0506_decision, g0506_in_month, initiation_status
 from ..rules.staffing import StaffingRule
-from ..service import month_bounds
+from ..rules.months import month_bounds
 from ..store import queries as q
 from ..store import schema as s
 

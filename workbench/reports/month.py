@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from ..rules import MonthBill, MonthTime, StaffingRule, choose_codes, rule_table_for, summarize_month
 from ..rules.billing import with_initiation
-from ..service import month_bounds
+from ..rules.months import month_bounds
 from ..store import queries as q
 from ..store import schema as s
 # The fast path and the reads live in their own modules; their names stay importable from here.

@@ -15,7 +15,7 @@ from sqlalchemy import and_, exists, func, select
 from .. import records as r
 from ..rules import care_gaps, consent_status, phq_due, rule_table_for
 from ..rules.catalog import chronic_category
-from ..service import month_bounds
+from ..rules.months import month_bounds
 from ..store import queries as q
 from ..store import schema as s
 from .month import _conditions, _consents, current_entries, eligibility_of, month_bills

@@ -12,7 +12,8 @@ from workbench.rules.consent import ConsentStatus, consent_status, missing_discl
 from workbench.rules.eligibility import Eligibility, QualifyingCondition, assess_eligibility
 from workbench.rules.phq import PhqResult, phq_due, phq_due_date, score_phq2, score_phq9, severity_band
 from workbench.rules.staffing import StaffingRule
-from workbench.rules.tables import CodeFamily, RuleTable, available_years, rule_table_for
+from workbench.rules.rule_table import CodeFamily, RuleTable
+from workbench.rules.tables import available_years, rule_table_for
 from workbench.rules.time_summary import Excluded, MonthTime, ServiceTime, summarize_month, union_seconds
 
 __all__ = [

@@ -17,7 +17,7 @@ Rules (all from docs/reference.md, "Monthly codes and time thresholds"):
   union of both); 99491/99424 use physician/QHP time only.
 - Complex CCM (99487/+99489) needs the billing practitioner's attestation.
 - When several families are billable, the one that pays most under the year's table is
-  chosen (ties: the order of :func:`workbench.rules.tables.standard_families`) and the
+  chosen (ties: the order of :func:`workbench.rules.rule_table.standard_families`) and the
   runner-up is reported as the alternative.
 """
 
@@ -30,10 +30,12 @@ from decimal import Decimal
 
 from workbench.errors import InvalidInput
 from workbench.records import Consent, Service, TimeEntry, User
-from workbench.rules._text import duration, minutes_of, parse_month
+from workbench.rules._text import duration, minutes_of
+from workbench.rules.months import parse_month
 from workbench.rules.eligibility import Eligibility
 from workbench.rules.staffing import StaffingRule
-from workbench.rules.tables import STAFF, CodeFamily, RuleTable, rule_table_for
+from workbench.rules.rule_table import STAFF, CodeFamily, RuleTable
+from workbench.rules.tables import rule_table_for
 from workbench.rules.time_summary import Excluded, MonthTime, ServiceTime, summarize_month
 
 CENT = Decimal("0.01")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from workbench.rules.tables import AmountSource, RuleTable, standard_families, table_from_sources
+from workbench.rules.rule_table import AmountSource, RuleTable, standard_families, table_from_sources
 
 #: +99437 has no unit cap that we found in CMS text; set a number here to cap it.
 CAP_99437: int | None = None

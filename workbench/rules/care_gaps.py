@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbench.records import Condition, Immunization, Screening
-from workbench.rules._text import add_months
+from workbench.rules.months import add_months
 from workbench.rules.catalog import chronic_category
 
 A1C_NOT_AT_GOAL = 8.0  #: an A1c at or above this (%) is not at goal: recheck in 3 months

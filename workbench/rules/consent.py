@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbench.records import CONSENT_DISCLOSURES, Consent
-from workbench.rules._text import end_of_month
+from workbench.rules.months import end_of_month
 
 
 @dataclass(frozen=True)

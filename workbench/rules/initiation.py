@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbench.records import Consent, Visit, VisitKind
-from workbench.rules._text import add_months, end_of_month, parse_month
+from workbench.rules.months import add_months, end_of_month, parse_month
 
 INITIATING_KINDS = frozenset(VisitKind)
 _KINDS_TEXT = "an office visit (E/M), an annual wellness visit or an initial preventive exam"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbench.errors import InvalidInput
-from workbench.rules._text import add_months
+from workbench.rules.months import add_months
 
 BANDS = ((20, "severe"), (15, "moderately severe"), (10, "moderate"), (5, "mild"), (0, "none"))
 

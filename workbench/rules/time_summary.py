@@ -17,7 +17,8 @@ from types import MappingProxyType
 
 from workbench.errors import InvalidInput
 from workbench.records import PRACTITIONER_CREDENTIALS, Consent, Service, TimeEntry, User
-from workbench.rules._text import duration, month_of, parse_month
+from workbench.rules._text import duration
+from workbench.rules.months import month_of, parse_month
 from workbench.rules.consent import consent_status
 from workbench.rules.staffing import StaffingRule
 

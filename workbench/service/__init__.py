@@ -5,8 +5,8 @@ patients and chart, timers, time entries, consent, care plan, contacts, screenin
 escalation, attestation); every write goes through :mod:`workbench.store.uow`.
 """
 
-from .core import _ENGINES, SYSTEM_USER, month_bounds
+from .core import _ENGINES, SYSTEM_USER
 from .patients import Chart
 from .workbench import Workbench
 
-__all__ = ["SYSTEM_USER", "Chart", "Workbench", "month_bounds", "_ENGINES"]
+__all__ = ["SYSTEM_USER", "Chart", "Workbench", "_ENGINES"]

@@ -1,4 +1,4 @@
-"""Authorisation behind every chart read and every write (the table is :mod:`workbench.policy`).
+"""Authorisation behind every chart read and every write (the table is :mod:`workbench.service.policy`).
 
 Each patient-level method finds the patient with :meth:`AccessMixin._patient_row`, which refuses
 (:class:`~workbench.errors.PermissionDenied`, in a sentence) unless the signed-in user's role may
@@ -11,11 +11,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from .. import policy
+from . import policy
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput, NotFound
-from ..policy import Action
+from .policy import Action
 from ..store import schema as s
 
 
@@ -72,7 +72,8 @@ class AccessMixin:
         """Make a scenario's practice patient and register whose attempt it is, in one unit of
         work. A trainee may start only their own attempts; supervisors may start anyone's. A
         shift's further patients join the same trainee's attempt."""
-        from ..loader import bundle_rows, insert_rows
+        from ..intake.bundles import bundle_rows
+        from ..store.bulk import insert_rows
 
         scope = f"{policy.TRAINING_PREFIX}{attempt_id}"
         if bundle.patient.scope != scope:

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 from .. import records as r
 from .. import validate as v
 from ..errors import PermissionDenied
-from ..policy import Action
+from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput, StaleRevision
-from ..policy import Action
+from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
 

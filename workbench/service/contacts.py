@@ -8,7 +8,7 @@ from sqlalchemy import insert
 
 from .. import records as r
 from .. import validate as v
-from ..policy import Action
+from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
 

@@ -1,9 +1,6 @@
-"""What every part of the service shares: the system user, the engine cache, month bounds."""
+"""What every part of the service shares: the system user, the engine cache."""
 
 from __future__ import annotations
-
-import calendar
-from datetime import date
 
 from sqlalchemy.engine import Engine
 
@@ -24,8 +21,3 @@ def _engine_for(db) -> Engine:
         _ENGINES[url] = open_engine(url)
     return _ENGINES[url]
 
-
-def month_bounds(month: str) -> tuple[date, date]:
-    """First and last calendar day of ``YYYY-MM``."""
-    year, mon = int(month[:4]), int(month[5:7])
-    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput, NotFound
-from ..policy import Action
+from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput
-from ..policy import Action
+from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
@@ -57,7 +57,8 @@ class PatientsMixin:
 
     def add_patient(self, bundle: r.PatientBundle | r.Patient) -> r.Patient:
         """Add one patient with everything known about them, in one transaction."""
-        from ..loader import bundle_rows, insert_rows
+        from ..intake.bundles import bundle_rows
+        from ..store.bulk import insert_rows
 
         if isinstance(bundle, r.Patient):
             bundle = r.PatientBundle(patient=bundle)
@@ -82,7 +83,7 @@ class PatientsMixin:
         Each batch of ``batch`` patients is one transaction; the panel is checked as a whole
         before anything is written, so bad input writes nothing.
         """
-        from ..loader import load_panel
+        from .panel_load import load_panel
 
         return load_panel(self, panel, progress=progress, batch=batch)
 

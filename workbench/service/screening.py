@@ -7,7 +7,7 @@ from sqlalchemy import insert, select
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput
-from ..policy import Action
+from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
 
@@ -61,7 +61,7 @@ class ScreeningMixin:
         return out
 
     def _insert_barrier(self, conn, pid, domain, description, status, action) -> r.Barrier:
-        from ..sdoh import z_code_for
+        from ..rules.sdoh import z_code_for
 
         res = conn.execute(insert(s.barriers).values(
             patient_id=pid, domain=domain.value, description=description, barrier_status=status.value,

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput
-from ..policy import Action
+from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
-from .core import month_bounds
+from ..rules.months import month_bounds
 
 
 class TimeEntriesMixin:

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from .. import records as r
 from .. import validate as v
 from ..errors import InvalidInput, PermissionDenied
-from ..policy import Action
+from .policy import Action
 from ..rules.identifiers import check_npi
 from ..rules.initiation import Initiation, initiation_status, visit_row
 from ..store import queries as q

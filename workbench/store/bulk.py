@@ -14,7 +14,7 @@ from datetime import UTC
 from sqlalchemy import JSON, Boolean, Date, Table, insert
 from sqlalchemy.engine import Connection
 
-from .schema import UTCDateTime
+from .schema import UTCDateTime, metadata
 
 
 def _sqlite_converter(col):
@@ -49,3 +49,16 @@ def insert_many(conn: Connection, table: Table, rows: list[dict]) -> None:
     params = [tuple(v if c is None else c(v) for c, v in zip(convs, (row[k] for k in keys), strict=True))
               for row in rows]
     conn.exec_driver_sql(sql, params)
+
+
+#: Insertion order respecting foreign keys.
+ORDER = ("patients", "conditions", "medications", "allergies", "immunizations", "screenings",
+         "observations", "barriers", "consents", "care_plan_revisions", "visits")
+
+
+def insert_rows(conn: Connection, rows: dict[str, list[dict]]) -> None:
+    from ..store.bulk import insert_many
+
+    for name in ORDER:
+        if rows.get(name):
+            insert_many(conn, metadata.tables[name], rows[name])

@@ -1,13 +1,11 @@
 """ipywidgets components and Voila apps of the CCM Workbench. They call the service, never SQL.
 
-``voila_command`` is light to import (the CLI uses it); the widget apps load on first use.
+The widget apps load on first use.
 """
 
 from __future__ import annotations
 
-from .serve import voila_command
-
-__all__ = ["voila_command", "workbench_app", "index_app", "worklist_app", "chart_app", "month_app"]
+__all__ = ["workbench_app", "index_app", "worklist_app", "chart_app", "month_app"]
 
 
 def __getattr__(name: str):

@@ -21,8 +21,7 @@ and again by the service.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import ipywidgets as w
 
@@ -40,10 +39,9 @@ PAGES = {"index": ("index.ipynb", "Home", "home"), "worklist": ("worklist.ipynb"
          "trainee": ("trainee.ipynb", "Training", "graduation-cap"),
          "supervisor": ("supervisor.ipynb", "Supervision", "chalkboard-teacher")}
 
-#: Views provided by other packages, as "module:callable(wb) -> widget", imported on first use
-#: (the training pages; workbench itself never imports the training package at import time).
-EXTERNAL_VIEWS: dict[str, str] = {"trainee": "training.ui.trainee:TraineeHome",
-                                  "supervisor": "training.ui.supervisor:SupervisorDashboard"}
+#: A view handed in by the app's caller (the training pages come from the training package, which
+#: the workbench package never imports): ``factory(wb, live=...) -> widget``.
+ViewFactory = Callable[..., w.Widget]
 
 HIDDEN = "ccm-view-hidden"
 
@@ -131,21 +129,19 @@ def later(fn: Callable[[], object], delay: float = 0.02) -> None:
     loop.call_later(delay, fn)
 
 
-def _external(spec: str) -> Callable[[Workbench], w.Widget]:
-    module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)
-
-
 class WorkbenchApp(w.VBox):
     """Top bar, breadcrumbs, the pinned work bar and one view at a time, all in one kernel.
 
     ``start`` is ``"index"``, ``"worklist"``, ``"chart"`` (the patient from ``params["patient"]``),
     ``"month"``, ``"trainee"`` or ``"supervisor"``. :meth:`navigate` switches views; :meth:`back`
-    returns to the previous one.
+    returns to the previous one. ``extra_views`` are views other packages provide (the training
+    pages, from :func:`training.ui.apps.workbench_app`); a view that is neither built in nor
+    handed in is refused with a sentence.
     """
 
     def __init__(self, start: str = "worklist", db=None, clock=None, params: dict[str, str] | None = None,
-                 live_timer: bool = True):
+                 live_timer: bool = True, extra_views: Mapping[str, ViewFactory] | None = None):
+        self.extra_views = dict(extra_views or {})
         self.params = session.query_params() if params is None else params
         self.start = start
         self.live_timer = live_timer
@@ -280,7 +276,9 @@ class WorkbenchApp(w.VBox):
             from .month import MonthView
 
             return MonthView(self.wb)
-        return _external(EXTERNAL_VIEWS[view])(self.wb, live=self.live_timer)
+        if view not in self.extra_views:
+            raise WorkbenchError(f"The '{view}' screen is not part of this app.")
+        return self.extra_views[view](self.wb, live=self.live_timer)
 
     def _chart(self, pid: str) -> w.Widget:
         from .chart import ChartPicker, ChartView
@@ -357,6 +355,7 @@ class WorkbenchApp(w.VBox):
 
 
 def workbench_app(start: str = "worklist", db=None, clock=None, params: dict[str, str] | None = None,
-                  live_timer: bool = True) -> WorkbenchApp:
-    """The one app, opened on ``start`` (what each entry notebook calls)."""
-    return WorkbenchApp(start, db, clock, params, live_timer)
+                  live_timer: bool = True, extra_views: Mapping[str, ViewFactory] | None = None) -> WorkbenchApp:
+    """The one app, opened on ``start``, with the views ``extra_views`` adds (the entry notebooks
+    call :func:`training.ui.apps.workbench_app`, which adds the training pages)."""
+    return WorkbenchApp(start, db, clock, params, live_timer, extra_views)

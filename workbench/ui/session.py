@@ -16,12 +16,12 @@ import ipywidgets as w
 
 from workbench import records as r
 from workbench.errors import NotFound, PermissionDenied, WorkbenchError
-from workbench.policy import view_roles
+from workbench.service.policy import view_roles
 from workbench.service import Workbench
 
 from .html import esc, message
 
-#: Roles that may open each view: derived from the service's policy table (workbench.policy).
+#: Roles that may open each view: derived from the service's policy table (workbench.service.policy).
 VIEW_ROLES: dict[str, frozenset[r.Role]] = view_roles()
 
 
@@ -32,10 +32,10 @@ def query_params(query_string: str | None = None) -> dict[str, str]:
 
 
 def signed_in_id(params: dict[str, str] | None = None) -> str | None:
-    """The staff id from the server's identity source (:mod:`workbench.identity`): the Hub user,
+    """The staff id from the server's identity source (:mod:`workbench.ui.identity`): the Hub user,
     the single ``--user``, or, for the demo only, the page URL; None asks the demo picker.
     Raises PermissionDenied when the server promised an identity and none arrived."""
-    from workbench.identity import signed_in
+    from workbench.ui.identity import signed_in
 
     return signed_in(query_params() if params is None else params)
 

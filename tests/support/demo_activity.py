@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from . import records as r
-from .clock import FixedClock
+from workbench import records as r
+from workbench.clock import FixedClock
 
 NOTES = {
     r.Activity.PATIENT_CALL: "Monthly check-in call: reviewed symptoms, medicines and goals",

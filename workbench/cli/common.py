@@ -7,9 +7,9 @@ import argparse
 import os
 from pathlib import Path
 
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 DEMO_DB = Path("data") / "demo.db"
 #: the demo's clock on ``--today DATE``: that day at this time in the practice's time zone
@@ -61,17 +61,17 @@ def _refuse_inside_notebooks(db: str) -> None:
                              "serves: give a path outside it with --db (e.g. data/demo.db).")
 
 
-def _db_arg(p: argparse.ArgumentParser, default_help: str = "WORKBENCH_DB or ./data/workbench.db") -> None:
+def db_arg(p: argparse.ArgumentParser, default_help: str = "WORKBENCH_DB or ./data/workbench.db") -> None:
     p.add_argument("--db", default=None, help=f"SQLite path or SQLAlchemy URL (default: {default_help})")
 
 
-def _open(args, user: str | None = None):
-    from .service import Workbench
+def open_db(args, user: str | None = None):
+    from ..service import Workbench
 
     return Workbench.open(resolve_db(args.db), user=user)
 
 
-def _create(args):
-    from .service import Workbench
+def create_db(args):
+    from ..service import Workbench
 
     return Workbench.create(resolve_db(args.db))  # migrations run here, once, never in a kernel

@@ -2,7 +2,7 @@
 
 Every import follows the same rules:
 
-1. **Nothing lost.** Files are read by :mod:`workbench.csvread`, which refuses an unbalanced
+1. **Nothing lost.** Files are read by :mod:`workbench.intake.csvread`, which refuses an unbalanced
    quote, a repeated or blank column name and a row with the wrong number of values, so every
    line is either a row, part of a quoted value, or a reported error.
 2. **All or nothing.** Every row is checked first, by the same checks the service API uses
@@ -25,16 +25,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from . import records as r
-from . import validate as v
+from .. import records as r
+from .. import validate as v
 from .csvread import read_csv
-from .errors import ImportRefused, InvalidInput, PermissionDenied
-from .store import queries as q
-from .store import schema as s
+from ..errors import ImportRefused, InvalidInput, PermissionDenied
+from ..store import queries as q
+from ..store import schema as s
 
-from .export.panel_csv import PATIENT_COLUMNS, STAFF_COLUMNS, export_panel  # noqa: F401  (one format)
-from .export.panel_csv import PATIENT_EXTRA_COLUMNS
-from .export.panel_csv import STAFF_EXTRA_COLUMNS as STAFF_OPTIONAL  # read when present
+from ..export.panel_csv import PATIENT_COLUMNS, STAFF_COLUMNS  # one format: the panel export's
+from ..export.panel_csv import PATIENT_EXTRA_COLUMNS
+from ..export.panel_csv import STAFF_EXTRA_COLUMNS as STAFF_OPTIONAL  # read when present
 
 #: Optional patient columns, read when present: the panel export's extra columns, and ``npi``,
 #: the billing practitioner's NPI (kept on the staff member: see :func:`_billing_npi`).
@@ -179,7 +179,7 @@ def _billing_npi(row: dict[str, str], staff: dict[str, r.User], errs: list[str])
     check digit: docs/reference.md, "Identifiers on a claim") and matched with the staff record,
     where the NPI is kept. With ``billing_practitioner_id`` it must be that practitioner's NPI on
     record; without, it names the billing practitioner (``row`` gets their id)."""
-    from .rules.identifiers import check_npi
+    from ..rules.identifiers import check_npi
 
     if not row.get("npi"):
         return
@@ -219,7 +219,8 @@ def import_patients(wb, path) -> ImportSummary:
     Optional ``member_id`` (the Medicare Beneficiary Identifier, format-checked), ``payer`` and
     ``npi`` (the billing practitioner's, see :func:`_billing_npi`).
     """
-    from .loader import bundle_rows, insert_rows
+    from ..store.bulk import insert_rows
+    from .bundles import bundle_rows
 
     check_user(wb)
     rows = read_csv(path, PATIENT_COLUMNS).rows
@@ -267,13 +268,3 @@ def import_patients(wb, path) -> ImportSummary:
         with wb.write() as conn:
             insert_rows(conn, prepared)
     return ImportSummary("patients", str(path), len(bundles), present)
-
-
-# ----------------------------------------------------------------------------------- time
-
-
-def import_time(wb, path) -> ImportSummary:
-    """Import time entries, and voids of earlier entries (see :mod:`workbench.import_time`)."""
-    from .import_time import import_time as run
-
-    return run(wb, path)

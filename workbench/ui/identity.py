@@ -4,7 +4,7 @@ A server that starts the dashboards says how people sign in with ``WORKBENCH_IDE
 its kernels inherit:
 
 - ``hub``: the team deployment (deploy/jupyterhub_config.py). The Voila service authenticates
-  every request with JupyterHub (:mod:`workbench.hub_service`) and starts each kernel with the
+  every request with JupyterHub (:mod:`workbench.serving.hub`) and starts each kernel with the
   signed-in Hub user in ``JUPYTERHUB_USER``. Nothing in the page's URL is trusted.
 - ``user``: ``workbench serve --user ID``, one person on their own machine (``WORKBENCH_USER``).
 - ``demo``: ``workbench demo`` or ``workbench serve --demo-sign-in``: the labelled sign-in picker,
@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Mapping
 
-from .errors import PermissionDenied, WorkbenchError
+from ..errors import PermissionDenied, WorkbenchError
 
 MODE_VAR = "WORKBENCH_IDENTITY"
 USER_VAR = "WORKBENCH_USER"

@@ -24,7 +24,7 @@ def state_dir(given: str | None) -> Path:
 
 
 def _store(args):
-    from .hub_accounts import ACCOUNTS_FILE, AccountStore
+    from ..serving.hub_accounts import ACCOUNTS_FILE, AccountStore
 
     return AccountStore(state_dir(args.state) / ACCOUNTS_FILE)
 
@@ -35,7 +35,7 @@ def _write_secret_lines(lines: list[str], out: str | None) -> None:
     if out is None:
         sys.stdout.write(text)
         return
-    from .hub_accounts import secure_file
+    from ..serving.hub_accounts import secure_file
 
     path = Path(out)
     if path.exists():
@@ -47,7 +47,11 @@ def _write_secret_lines(lines: list[str], out: str | None) -> None:
 
 
 def cmd_hub_init(args) -> int:
-    from .hub_accounts import PasswordRefused, check_new_password, one_time_password
+    from ..serving.hub_accounts import (
+        PasswordRefused,
+        check_new_password,
+        one_time_password,
+    )
 
     store = _store(args)
     admin = args.admin.lower()
@@ -71,9 +75,9 @@ def cmd_hub_init(args) -> int:
 
 
 def cmd_hub_users_sync(args) -> int:
-    from ..cli_common import resolve_db
     from ..service import Workbench
-    from .hub_accounts import one_time_password
+    from ..serving.hub_accounts import one_time_password
+    from .common import resolve_db
 
     store = _store(args)
     have = store.names()
@@ -101,7 +105,7 @@ def cmd_hub_users_sync(args) -> int:
 
 
 def cmd_hub_users_reset(args) -> int:
-    from .hub_accounts import one_time_password
+    from ..serving.hub_accounts import one_time_password
 
     store = _store(args)
     if not store.exists(args.name):

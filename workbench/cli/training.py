@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from .cli_common import _open
+from .common import open_db
 
 
 def cmd_scenario_list(args) -> int:
@@ -43,7 +43,7 @@ def cmd_scenario_validate(args) -> int:
 def cmd_gradebook_export(args) -> int:
     from training.cli import export_gradebook
 
-    wb = _open(args)
+    wb = open_db(args)
     path = export_gradebook(wb, args.out)
     print(f"Wrote the gradebook to {path}")
     return 0

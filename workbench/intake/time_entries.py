@@ -14,15 +14,15 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from . import records as r
-from . import validate as v
+from .. import records as r
+from .. import validate as v
 from .csvread import read_csv
-from .errors import InvalidInput
+from ..errors import InvalidInput
 from .importer import TIME_COLUMNS, ImportSummary, Problems, check_user, row_id
-from .store import queries as q
-from .store import schema as s
-from .store.bulk import insert_many
-from .store.uow import entry_values
+from ..store import queries as q
+from ..store import schema as s
+from ..store.bulk import insert_many
+from ..store.uow import entry_values
 
 _CHUNK = 500
 

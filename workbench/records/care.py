@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from workbench.records_codes import (Activity, BarrierDomain, BarrierStatus, Channel, ConsentMethod,
+from .codes import (Activity, BarrierDomain, BarrierStatus, Channel, ConsentMethod,
                                      ContactOutcome, Credential, EntryMode, EscalationStep, Role,
                                      Service, Severity)
 

@@ -2,7 +2,7 @@
 
 JupyterHub's spawner starts this process as each signed-in person's own server at ``/user/<name>/``
 (deploy/jupyterhub_config.py sets ``c.Spawner.cmd`` to ``workbench serve --hub``, which execs
-``python -m workbench.hub_service``); it also runs as a Hub-managed service. It is Voila
+``python -m workbench.serving.hub``); it also runs as a Hub-managed service. It is Voila
 standalone, so kernels accept only widget messages (no execute requests), with:
 
 - every request authenticated by the Hub (OAuth, :class:`HubIdentityProvider`, built on
@@ -46,7 +46,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from .identity import HUB, HUB_USER_VAR, MODE_VAR
+from ..ui.identity import HUB, HUB_USER_VAR, MODE_VAR
 
 #: (Hub user name, staff id) of the request whose kernel is being started (set by the prelaunch
 #: hook; a context variable, so concurrent requests never see each other's user).
@@ -60,8 +60,8 @@ _STAFF_SOURCE: dict[str, object] = {}
 
 def _staff_member(name: str):
     """The practice's staff member with id ``name`` (the Hub user name), or None."""
-    from .errors import NotFound
-    from .service import Workbench
+    from ..errors import NotFound
+    from ..service import Workbench
 
     wb = _STAFF_SOURCE.get("wb")
     if wb is None:
@@ -230,7 +230,7 @@ def hub_config() -> Config:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m workbench.hub_service NOTEBOOKS [voila options]`` as the Hub's service."""
+    """``python -m workbench.serving.hub NOTEBOOKS [voila options]`` as the Hub's service."""
     argv = sys.argv[1:] if argv is None else argv
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]

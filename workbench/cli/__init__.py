@@ -18,17 +18,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-# The command bodies live in one module per group; their names stay importable from here.
-from .cli_common import (DEMO_DB, DEMO_TIME_OF_DAY, NOTEBOOKS, ROOT, _create, _db_arg,  # noqa: F401
-                         _open, _refuse_inside_notebooks, _sqlite_file, resolve_db)
-from .cli_data import (_generate, cmd_import, cmd_panel_export, cmd_panel_generate,  # noqa: F401
-                       cmd_report_month, cmd_timers)
-from .cli_init import add_init_command, cmd_init  # noqa: F401
-from .cli_serve import (_clock_env, _serve, _serve_clock_env, cmd_demo, cmd_serve,  # noqa: F401
-                        demo_clock)
-from .cli_training import (cmd_gradebook_export, cmd_scenario_list, cmd_scenario_schema,  # noqa: F401
-                           cmd_scenario_validate)
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
+from .common import DEMO_DB, DEMO_TIME_OF_DAY, db_arg
+from .data import cmd_import, cmd_panel_export, cmd_panel_generate, cmd_report_month, cmd_timers
+from .init import add_init_command
+from .serve import cmd_demo, cmd_serve
+from .training import cmd_gradebook_export, cmd_scenario_list, cmd_scenario_schema, cmd_scenario_validate
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     add_init_command(sub)
-    from .serving.hub_commands import add_hub_commands  # workbench hub init | users sync
+    from .hub import add_hub_commands  # workbench hub init | users sync
 
     add_hub_commands(sub)
 
@@ -66,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "--hub (the team deployment, docs/deployment.md), --user ID (one person), "
                        "or --demo-sign-in (a picker without passwords, for demonstrations). "
                        "Ctrl+C or SIGTERM stops Voila and every kernel it started.")
-    _db_arg(p)
+    db_arg(p)
     p.add_argument("--port", type=int, default=8866, help="port (default 8866; under --hub the Hub's "
                    "service URL decides)")
     who = p.add_argument_group("who signs in (choose one)")
@@ -80,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("timers", help="list timers still running",
                        description="List every timer still running, e.g. after a kernel died. "
                        "Close one in the chart's Time tab, with the real end time and a reason.")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_timers)
 
     rep = sub.add_parser("report", help="reports", description="Reports.")
@@ -90,13 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "patient with time that month: codes, billable minutes, amount, minutes by "
                         "staff, flags and reasons; then totals.")
     p.add_argument("--month", required=True, help="YYYY-MM")
-    _db_arg(p)
+    db_arg(p)
     p.add_argument("--format", choices=["table", "csv", "xlsx", "json"], default="table")
     p.add_argument("--out", default=None, help="file to write (default: standard output; "
                    "required for xlsx)")
     p.set_defaults(func=cmd_report_month)
 
-    from .cli_exports import add_export_commands, add_report_commands  # report claims, export fhir
+    from .exports import add_export_commands, add_report_commands  # report claims, export fhir
 
     add_report_commands(rsub)
     add_export_commands(sub)
@@ -110,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = isub.add_parser(kind, help=f"import {kind} from a CSV file",
                             description=f"Import {kind} from a CSV file (see docs/import.md).")
         p.add_argument("file", help="CSV file")
-        _db_arg(p)
+        db_arg(p)
         p.set_defaults(func=cmd_import)
 
     pan = sub.add_parser("panel", help="simulated patient panels", description="Simulated panels.")
@@ -121,12 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=int, default=None, help="number of patients")
     p.add_argument("--seed", type=int, default=7, help="seed (same seed, same panel)")
     p.add_argument("--preset", default=None, help="onboarding-12, clinic-500 or stress-10000")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_panel_generate)
     p = psub.add_parser("export", help="write staff.csv and patients.csv in the import format",
                         description="Export the live panel as the import CSV files.")
     p.add_argument("--out", required=True, help="folder to write staff.csv and patients.csv into")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_panel_export)
 
     sc = sub.add_parser("scenario", help="training scenarios", description="Training scenarios.")
@@ -149,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = gsub.add_parser("export", help="export the gradebook as CSV", description="Export the "
                         "cohort gradebook as CSV.")
     p.add_argument("--out", required=True, help="CSV file")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_gradebook_export)
     return parser
 
@@ -162,7 +157,3 @@ def main(argv: list[str] | None = None) -> int:
     except WorkbenchError as err:
         print(f"workbench: {err}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from .cli_common import _create, _db_arg
-from .errors import InvalidInput, WorkbenchError
+from .common import create_db, db_arg
+from ..errors import InvalidInput, WorkbenchError
 
 #: (option, settings key): the flags that set the practice.
 SETTING_FLAGS = (("--practice-name", "name"), ("--timezone", "timezone"), ("--state", "state"),
@@ -24,7 +24,7 @@ def add_init_command(sub) -> None:
                        "database (or migrate it to the current schema) and set the practice. Only "
                        "the settings given change; the others keep their values. A bad value is "
                        "refused before anything is created or changed.")
-    _db_arg(p)
+    db_arg(p)
     p.add_argument("--timezone", default=None, help="practice time zone (IANA name), e.g. America/Chicago: "
                    "months are calendar months there")
     p.add_argument("--state", default=None, help="practice state, two letters (e.g. NY)")
@@ -50,8 +50,8 @@ def check_settings(given: dict[str, str]) -> None:
     """Refuse bad flag values before anything is created, each named by its flag."""
     from dataclasses import replace
 
-    from . import records as r
-    from . import validate as v
+    from .. import records as r
+    from .. import validate as v
 
     try:
         v.practice_settings(replace(r.PracticeSettings(), **given))
@@ -67,9 +67,9 @@ def cmd_init(args) -> int:
     given = given_settings(args)
     if given:
         check_settings(given)
-    wb = _create(args)
+    wb = create_db(args)
     if getattr(args, "roles", False):
-        from .store.roles import APP_ROLE, READONLY_ROLE, create_roles
+        from ..store.roles import APP_ROLE, READONLY_ROLE, create_roles
 
         create_roles(wb.engine)
         print(f"Roles ready: {APP_ROLE} (the app), {READONLY_ROLE} (worksheets)")

@@ -5,7 +5,7 @@ Source: ICD-10-CM 2025 chapter 21, Z55-Z65 and Z91.1 (factors influencing health
 
 from __future__ import annotations
 
-from .records import BarrierDomain
+from ..records import BarrierDomain
 
 Z_CODES: dict[BarrierDomain, str] = {
     BarrierDomain.HOUSING: "Z59.811",  # housing instability, housed, with risk of homelessness

@@ -9,8 +9,8 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
-from .cli_common import DEMO_TIME_OF_DAY, NOTEBOOKS, _open, _refuse_inside_notebooks, resolve_db
-from .errors import WorkbenchError
+from .common import DEMO_TIME_OF_DAY, NOTEBOOKS, open_db, _refuse_inside_notebooks, resolve_db
+from ..errors import WorkbenchError
 
 
 def demo_clock(today: str | None) -> datetime | None:
@@ -18,8 +18,8 @@ def demo_clock(today: str | None) -> datetime | None:
     ``WORKBENCH_NOW``, else None (the real clock)."""
     from zoneinfo import ZoneInfo
 
-    from .clock import NOW_ENV, parse_now
-    from .records import PracticeSettings
+    from ..clock import NOW_ENV, parse_now
+    from ..records import PracticeSettings
 
     if today:
         try:
@@ -38,7 +38,7 @@ def demo_clock(today: str | None) -> datetime | None:
 
 def _clock_env(now: datetime | None) -> dict[str, str]:
     """The environment that gives every kernel the same demo clock."""
-    from .clock import NOW_ENV, SINCE_ENV
+    from ..clock import NOW_ENV, SINCE_ENV
 
     if now is None:
         return {}
@@ -56,12 +56,12 @@ def cmd_demo(args) -> int:
             extra.unlink(missing_ok=True)
     url = f"sqlite:///{path}"
     if path.exists():
-        from .service import Workbench
+        from ..service import Workbench
 
         n = len(Workbench.open(url).patients())
         print(f"Demo database: {path} ({n} patients; built before, reused: --rebuild to build it again)")
     else:
-        from .clock import SystemClock
+        from ..clock import SystemClock
 
         path.parent.mkdir(parents=True, exist_ok=True)
         when = now or SystemClock().now()
@@ -87,19 +87,20 @@ def cmd_demo(args) -> int:
 
 def cmd_serve(args) -> int:
     db = resolve_db(args.db)
-    from .store.engine import database_url
+    from ..store.engine import database_url
 
     url = database_url(db)
     _refuse_inside_notebooks(url)
-    args.db = url  # a database that is missing or too old is named by _open
-    from .serve_identity import serve
+    args.db = url  # a database that is missing or too old is named by open_db
+    from ..serving.launch import serve
 
-    return serve(args, _open, lambda db, port, identity: _serve(db, port, identity, _serve_clock_env()))
+    return serve(args, open_db, lambda db, port, identity: _serve(db, port, identity, _serve_clock_env()),
+                 NOTEBOOKS)
 
 
 def _serve_clock_env() -> dict[str, str]:
     """A clock moved by the environment (WORKBENCH_NOW) stays moved in every kernel, with a warning."""
-    from .clock import NOW_ENV, SINCE_ENV
+    from ..clock import NOW_ENV, SINCE_ENV
 
     env = {}
     if os.environ.get(NOW_ENV):
@@ -110,8 +111,8 @@ def _serve_clock_env() -> dict[str, str]:
 
 def _serve(db: str, port: int, identity: dict[str, str] | None = None,
            extra_env: dict[str, str] | None = None) -> int:
-    from .process import child_environment, run_until_stopped
-    from .ui import voila_command
+    from ..serving.process import child_environment, run_until_stopped
+    from ..serving.voila import voila_command
 
     argv, env = voila_command(NOTEBOOKS, port, db)
     env.update(identity or {"WORKBENCH_IDENTITY": "demo"})

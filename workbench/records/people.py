@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from workbench.records_codes import PRACTITIONER_CREDENTIALS, Credential, Role
+from .codes import PRACTITIONER_CREDENTIALS, Credential, Role
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli_common import _open
-from .errors import WorkbenchError
+from .common import open_db
+from ..errors import WorkbenchError
 
 
 def _generate(wb, size: int | None, seed: int, preset: str | None) -> int:
@@ -18,7 +18,7 @@ def _generate(wb, size: int | None, seed: int, preset: str | None) -> int:
 
 
 def cmd_timers(args) -> int:
-    wb = _open(args)
+    wb = open_db(args)
     timers = wb.open_timers()
     if not timers:
         print("No timers running.")
@@ -30,9 +30,9 @@ def cmd_timers(args) -> int:
 
 
 def cmd_report_month(args) -> int:
-    from .reports import write_report
+    from ..reports import write_report
 
-    wb = _open(args)
+    wb = open_db(args)
     df = wb.month_report(args.month)
     if args.format == "xlsx" and not args.out:
         raise WorkbenchError("--out is required for xlsx.")
@@ -45,13 +45,14 @@ def cmd_report_month(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from . import importer
+    from ..intake import importer
+    from ..intake.time_entries import import_time
 
     if not Path(args.file).is_file():
         raise WorkbenchError(f"No such file: {args.file}")
-    wb = _open(args)
+    wb = open_db(args)
     fn = {"staff": importer.import_staff, "patients": importer.import_patients,
-          "time": importer.import_time}[args.kind]
+          "time": import_time}[args.kind]
     summary = fn(wb, args.file)
     print(summary)
     return 0
@@ -62,16 +63,16 @@ def cmd_panel_generate(args) -> int:
         raise WorkbenchError("Give --size N or --preset NAME.")
     if args.size is not None and args.size <= 0:
         raise WorkbenchError("--size must be a positive number of patients.")
-    wb = _open(args)
+    wb = open_db(args)
     n = _generate(wb, args.size, args.seed, args.preset)
     print(f"Loaded {n} patients into {wb.engine.url.render_as_string(hide_password=True)}")
     return 0
 
 
 def cmd_panel_export(args) -> int:
-    from .export.panel_csv import export_panel
+    from ..export.panel_csv import export_panel
 
-    wb = _open(args)
+    wb = open_db(args)
     paths = export_panel(wb, args.out)
     for p in paths:
         print(f"Wrote {p}")

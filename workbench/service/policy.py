@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .errors import PermissionDenied
-from .records import Role
+from ..errors import PermissionDenied
+from ..records import Role
 
 LIVE, OWN_TRAINING, ANY_TRAINING, ANYWHERE = "live", "own training", "any training", "anywhere"
 TRAINING_PREFIX = "training:"

@@ -1,6 +1,6 @@
 """How the workbench's Voila apps are served: one command line for the CLI and the browser tests.
 
-The apps run offline: the ``ccm`` template (under ``share/jupyter/voila/templates/ccm``) extends
+The apps run offline: the ``ccm`` template (under ``workbench/ui/share/jupyter/voila/templates/ccm``) extends
 Voila's ``lab`` template without its Font Awesome CDN links (Voila's bundled static files already
 carry Font Awesome 5 CSS and fonts), and the server listens on 127.0.0.1 only.
 """
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 #: The folder put on ``JUPYTER_PATH`` so Voila finds the ``ccm`` template.
-SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
+SHARE = Path(__file__).resolve().parents[1] / "ui" / "share" / "jupyter"
 TEMPLATE = "ccm"
 #: Voila with the serving guards (workbench/serving/guards.py): what one page cannot do to others.
 GUARDED_VOILA = "workbench.serving.guards"

@@ -7,9 +7,9 @@ Nothing here talks to a database or a widget: the store turns rows into these ob
 the rules read them, the UI shows them.
 
 The record is kept in one module per concept and every name is importable from here:
-``records_codes`` (coded values and labels), ``records_people`` (staff, patients, practice
-settings), ``records_clinical`` (chart facts and visits), ``records_careplan`` (the care plan)
-and ``records_care`` (consent, time, contacts, escalations, questionnaires). This module adds
+``codes`` (coded values and labels), ``people`` (staff, patients, practice
+settings), ``clinical`` (chart facts and visits), ``careplan`` (the care plan)
+and ``care`` (consent, time, contacts, escalations, questionnaires). This module adds
 the bundles that carry a whole patient or panel.
 """
 
@@ -17,20 +17,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workbench.records_codes import (ACTIVITY_LABELS, CONSENT_DISCLOSURES, CONSENT_GATED_STEPS,
+from .codes import (ACTIVITY_LABELS, CONSENT_DISCLOSURES, CONSENT_GATED_STEPS,
                                      CORE_SDOH_DOMAINS, ESCALATION_STEP_LABELS,
                                      LICENSED_NURSE_CREDENTIALS, PRACTITIONER_CREDENTIALS,
                                      UNLICENSED_CREDENTIALS, Activity, BarrierDomain,
                                      BarrierStatus, Channel, ConsentMethod, ContactOutcome,
                                      Credential, EntryMode, EscalationStep, RecordStatus, Role,
-                                     Service, Severity)  # noqa: F401
-from workbench.records_people import SETTINGS_KEYS, Patient, Person, PracticeSettings, User  # noqa: F401
-from workbench.records_clinical import (VISIT_KIND_LABELS, Allergy, Condition, Immunization,
-                                        Medication, Observation, Screening, Visit, VisitKind)  # noqa: F401
-from workbench.records_careplan import (CARE_PLAN_ELEMENTS, CARE_PLAN_EXTRA_ELEMENTS, CarePlan,
-                                        CarePlanRevision, Goal, Intervention)  # noqa: F401
-from workbench.records_care import (Barrier, Consent, Contact, Escalation, EscalationStepRecord,
-                                    MonthAttestation, QuestionnaireResponse, TimeEntry, Timer)  # noqa: F401
+                                     Service, Severity)
+from .people import SETTINGS_KEYS, Patient, Person, PracticeSettings, User
+from .clinical import (VISIT_KIND_LABELS, Allergy, Condition, Immunization,
+                                        Medication, Observation, Screening, Visit, VisitKind)
+from .careplan import (CARE_PLAN_ELEMENTS, CARE_PLAN_EXTRA_ELEMENTS, CarePlan,
+                                        CarePlanRevision, Goal, Intervention)
+from .care import (Barrier, Consent, Contact, Escalation, EscalationStepRecord,
+                                    MonthAttestation, QuestionnaireResponse, TimeEntry, Timer)
 
 __all__ = [
     "ACTIVITY_LABELS",

@@ -4,22 +4,11 @@ commands, registered in :mod:`workbench.cli` with :func:`add_report_commands` an
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from .errors import WorkbenchError
-
-
-def _db_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", default=None, help="SQLite path or SQLAlchemy URL (default: WORKBENCH_DB or "
-                   "./data/workbench.db)")
-
-
-def _open(args):
-    from .service import Workbench
-
-    return Workbench.open(args.db)
+from ..errors import WorkbenchError
+from .common import db_arg, open_db
 
 
 def add_report_commands(rsub) -> None:
@@ -36,14 +25,14 @@ def add_report_commands(rsub) -> None:
                    help="the practice's choice: the last day of the month (default) or the day the "
                    "claim's codes were all met")
     p.add_argument("--place-of-service", default="11", help="CMS place-of-service code (default 11, office)")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_report_claims)
 
 
 def cmd_report_claims(args) -> int:
-    from .reports.claims import claims_report, write_claims
+    from ..reports.claims import claims_report, write_claims
 
-    wb = _open(args)
+    wb = open_db(args)
     df = claims_report(wb, args.month, date_of_service=args.date_of_service,
                        place_of_service=args.place_of_service)
     write_claims(df, args.format, args.out)
@@ -67,30 +56,30 @@ def add_export_commands(sub) -> None:
     who.add_argument("--patient", help="one patient id")
     who.add_argument("--all", action="store_true", help="every live patient")
     p.add_argument("--out", required=True, help="folder to write into (created if needed)")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_export_fhir)
     p = esub.add_parser("patient-copy", help="the patient's own copy of their care plan (HTML and PDF)",
                         description="Write the patient's copy in plain words: conditions, medicines, goals, "
                         "what to do now, what to watch for and whom to call, as DIR/<id>.html and DIR/<id>.pdf.")
     p.add_argument("--patient", required=True, help="patient id")
     p.add_argument("--out", required=True, help="folder to write into (created if needed)")
-    _db_arg(p)
+    db_arg(p)
     p.set_defaults(func=cmd_export_patient_copy)
 
 
 def cmd_export_fhir(args) -> int:
-    from .export.fhir import export_fhir
+    from ..export.fhir import export_fhir
 
-    wb = _open(args)
+    wb = open_db(args)
     paths = export_fhir(wb, args.out, patient_id=args.patient, progress=bool(args.all))
     print(f"Wrote {len(paths)} FHIR bundle(s) to {args.out}", file=sys.stderr)
     return 0
 
 
 def cmd_export_patient_copy(args) -> int:
-    from .export.patient_copy import write_patient_copy
+    from ..export.patient_copy import write_patient_copy
 
-    wb = _open(args)
+    wb = open_db(args)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise WorkbenchError(f"--out must be a folder: {args.out} is a file.")

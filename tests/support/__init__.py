@@ -1,0 +1,1 @@
+"""What several test folders share: the demo month in progress, the thoughtless players."""
