@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = [a for a in argv if not a.startswith("--port=")]
     argv = [a for a in argv if not a.startswith("--Voila.ip=")]
     argv += [f"--port={url.port}", f"--base_url={prefix}", f"--Voila.ip={ip}"]
-    from .serving.guards import guarded
+    from .guards import guarded
 
     guarded(HubVoila, per_hub_user=True).launch_instance(argv=argv, config=hub_config())
 
