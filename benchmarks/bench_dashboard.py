@@ -46,7 +46,7 @@ def build_db(path: Path, size: int) -> str:
 
 
 def time_pages(db: str, repeats: int) -> dict:
-    from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_voila
+    from conftest import CHROMIUM, CHROMIUM_ARGS, free_port
     from playwright.sync_api import sync_playwright
 
     from workbench import records as r

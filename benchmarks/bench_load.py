@@ -144,7 +144,7 @@ def run_sessions(db: str, plan, duration: float, think: float) -> tuple[list[dic
         kernels.append((km, kc))
     print(f"{len(kernels)} kernels started; running for {duration:.0f} s ...", flush=True)
     msg_ids = []
-    for n, ((km, kc), (sid, pids)) in enumerate(zip(kernels, plan, strict=True)):
+    for n, ((_km, kc), (sid, pids)) in enumerate(zip(kernels, plan, strict=True)):
         code = SESSION_CODE.format(db=db, staff=sid, pids=pids, seed=n, actions=ACTIONS,
                                    duration=duration, think=think)
         msg_ids.append(kc.execute(code))

@@ -97,6 +97,7 @@ def build(path: Path, patients: int, entries: int, seed: int = 7) -> dict:
             n = per_patient + (1 if i < extra else 0)
             moment = datetime(2026, 10, 1, 13, 0, tzinfo=UTC)
             step = timedelta(seconds=(31 * 24 * 3600 - 14 * 3600) // max(n, 1))
+            previous = moment
             for k in range(n):
                 seconds = rng.randint(30, min(300, int(step.total_seconds()) - 1))
                 start = moment

@@ -105,7 +105,7 @@ def choose_codes(rng: random.Random, t: Tables, keys: list[str]) -> dict[str, st
 def make_conditions(rng: random.Random, t: Tables, codes: dict[str, str], birth: date, start: date) -> list[Condition]:
     out = []
     for key, code in codes.items():
-        spec = t.catalog.conditions[key]
+        _ = t.catalog.conditions[key]  # every condition is in the catalog (KeyError otherwise)
         display = t.displays[code]
         last = start.toordinal() - 180
         earliest = max(birth.toordinal() + 30 * YEAR, last - 25 * YEAR)

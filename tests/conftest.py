@@ -229,3 +229,12 @@ def wb(db_url, clock):
 def make_bundle():
     """The sample-patient factory, for tests that need more patients."""
     return sample_patient
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that needs the PostgreSQL server ``postgres`` (``make test-fast`` leaves
+    them out): those asking for ``pg_server`` and those run with a "postgresql" parameter."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "pg_server" in getattr(item, "fixturenames", ()) or "postgresql" in params.values():
+            item.add_marker(pytest.mark.postgres)

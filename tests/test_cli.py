@@ -216,14 +216,16 @@ def test_resolve_db_makes_paths_absolute_from_the_current_folder(tmp_path, monke
 
 def test_serve_hands_voila_an_absolute_database(tmp_path, monkeypatch):
     """What the kernels get as WORKBENCH_DB names the file the command meant, wherever it runs."""
-    from workbench.cli import serve as cli_serve
+    from workbench.serving import process
 
     seen = {}
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli_serve, "_serve", lambda db, port, *rest: seen.setdefault("db", db) and 0)
+    # the process runner is the seam: what Voila would be started with, without starting it
+    monkeypatch.setattr(process, "run_until_stopped", lambda argv, env: seen.update(argv=argv, env=env) or 0)
     assert main(["init", "--db", "here/w.db"]) == 0
     assert main(["serve", "--db", "here/w.db", "--demo-sign-in"]) == 0
-    assert seen["db"] == f"sqlite:///{tmp_path / 'here' / 'w.db'}"
+    assert seen["env"]["WORKBENCH_DB"] == f"sqlite:///{tmp_path / 'here' / 'w.db'}"
+    assert seen["argv"][1:3] == ["-m", "voila"]
 
 
 def test_demo_refuses_a_database_inside_the_served_folder(capsys):

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.reports.month import _overlaps
+from workbench.reports.month_sql import _overlaps
 
 BASE = datetime(2026, 10, 1, 13, 0)
 

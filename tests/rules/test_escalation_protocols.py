@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench import records as r
-from workbench.errors import InvalidInput
 from workbench.rules import escalation as ep
 
 S = r.EscalationStep
@@ -66,45 +65,3 @@ def test_following_the_suggestions_always_ends_with_nothing_missing(key, done):
         assert nxt not in done and any(nxt in g for g in ep.missing_steps(p, done))
         done.append(nxt)
     assert ep.next_step(p, done) == S.CLOSED and ep.missing_steps(p, done) == []
-
-
-@pytest.fixture
-def swb(sqlite_url, clock):
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from conftest import STAFF, sample_patient
-
-    from workbench.service import Workbench
-
-    system = Workbench.open(sqlite_url, clock=clock)
-    for u in STAFF:
-        system.add_user(u)
-    system.add_patient(sample_patient())
-    return system.as_user("S001")
-
-
-def test_closing_a_suicide_risk_escalation_early_needs_a_reason_that_is_recorded(swb):
-    e = swb.open_escalation("P00001", "Suicide risk: PHQ-9 item 9 answered 2")
-    for step in (S.RN_TRIAGE, S.BEHAVIORAL_HEALTH, S.PROVIDER_NOTIFIED):
-        swb.record_escalation_step(e.id, step, "done")
-    guide = swb.escalation_guide(e.id)
-    assert guide["protocol"].key == "suicide_risk" and guide["next"] == S.CRISIS_LINE_GIVEN
-    with pytest.raises(InvalidInput, match="missing required steps: 988"):
-        swb.record_escalation_step(e.id, S.CLOSED, "")
-    assert swb.escalation(e.id).is_open
-    closed = swb.record_escalation_step(e.id, S.CLOSED, "Patient admitted to inpatient psychiatry")
-    note = closed.steps[-1].note
-    assert note.startswith("Closed without required steps (988 Suicide & Crisis Lifeline given;")
-    assert note.endswith("Reason: Patient admitted to inpatient psychiatry") and not closed.is_open
-
-
-def test_closing_after_every_required_step_needs_no_reason(swb):
-    e = swb.open_escalation("P00001", "Overdose: took too many oxycodone")
-    for step in ep.protocols()["overdose"].order:
-        kw = {"patient_consent": True} if step in r.CONSENT_GATED_STEPS else {}
-        swb.record_escalation_step(e.id, step, "", **kw)
-    assert swb.escalation_guide(e.id)["next"] == S.CLOSED
-    closed = swb.record_escalation_step(e.id, S.CLOSED, "")
-    assert closed.steps[-1].note == "" and not closed.is_open

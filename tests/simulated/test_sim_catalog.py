@@ -74,7 +74,7 @@ def test_observation_references_resolve_and_limits_are_ordered():
             assert op.key in CAT.observations, (spec.key, op.key)
             o = CAT.observations[op.key]
             assert o.min <= op.mean <= o.max
-        for code, overrides in spec.code_observations.items():
+        for _code, overrides in spec.code_observations.items():
             assert set(overrides) <= {op.key for op in spec.observations}
     for o in CAT.observations.values():
         assert re.fullmatch(r"\d{1,6}-\d", o.loinc) and o.min < o.max

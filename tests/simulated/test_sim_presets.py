@@ -6,8 +6,8 @@ import csv
 import io
 from datetime import date
 
-from simulated_patients import PRESETS, generate_panel, list_presets, panel_to_rows
-from simulated_patients.export import PATIENT_COLUMNS, STAFF_COLUMNS
+from simulated_patients import PRESETS, generate_panel, list_presets
+from workbench.export.panel_csv import PATIENT_COLUMNS, STAFF_COLUMNS, panel_to_rows
 from simulated_patients.presets import ONBOARDING_PURPOSES
 
 START = date(2026, 11, 1)

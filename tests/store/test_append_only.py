@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import insert, text
+from sqlalchemy.exc import DBAPIError
 
 from workbench import records as r
 from workbench.records import Activity
@@ -74,7 +75,7 @@ def _count(wb, table):
 def test_update_and_delete_refused_through_sqlalchemy(populated, owner, table):
     before = _count(populated, table)
     for stmt in (f"UPDATE {table} SET recorded_by = 'tamper'", f"DELETE FROM {table}"):
-        with pytest.raises(Exception, match="append-only"):
+        with pytest.raises(DBAPIError, match="append-only"):
             with owner.begin() as conn:
                 conn.execute(text(stmt))
     assert _count(populated, table) == before
@@ -124,7 +125,7 @@ def test_table_wide_wipe_refused(populated, owner):
     wipe = ("TRUNCATE time_entries CASCADE" if populated.engine.dialect.name == "postgresql"
             else "DELETE FROM time_entries")
     before = _count(populated, "time_entries")
-    with pytest.raises(Exception, match="append-only"):
+    with pytest.raises(DBAPIError, match="append-only"):
         with owner.begin() as conn:
             conn.execute(text(wipe))
     assert _count(populated, "time_entries") == before

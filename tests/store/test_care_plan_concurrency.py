@@ -3,7 +3,7 @@
 import pytest
 
 from workbench import records as r
-from workbench.errors import StaleRevision
+from workbench.errors import InvalidInput, StaleRevision
 
 
 def test_second_session_is_refused_and_first_is_kept(wb, clock):
@@ -26,7 +26,7 @@ def test_second_session_is_refused_and_first_is_kept(wb, clock):
 
 
 def test_first_version_must_start_from_zero(wb):
-    with pytest.raises(Exception, match="version 0"):
+    with pytest.raises(InvalidInput, match="version 0"):
         wb.revise_care_plan("P00001", r.CarePlan(), 3, "x")
     assert wb.care_plan("P00001") is None
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from workbench.clock import FixedClock
 from workbench.rules.escalation import classify
@@ -85,7 +86,7 @@ def test_the_guard_is_back_after_the_backfill(old_db):
     engine, _, _ = old_db
     upgrade(engine)
     for stmt in ("UPDATE escalations SET kind = 'general'", "DELETE FROM escalations"):
-        with pytest.raises(Exception, match="append-only"):
+        with pytest.raises(DBAPIError, match="append-only"):
             with engine.begin() as conn:
                 conn.execute(text(stmt))
     with engine.connect() as conn:

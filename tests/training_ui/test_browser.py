@@ -3,7 +3,7 @@
 A trainee plays the overdose scenario to the end by clicking while every HTTP response body
 and websocket frame the page receives is recorded: none may hold rubric text. A supervisor
 then opens the attempt, overrides one criterion with a comment and releases the feedback;
-the trainee sees it. Screenshots go to docs/screenshots/training-*.png.
+the trainee sees it. Screenshots go to build/screenshots/training-*.png (`make screenshots` copies them to docs/).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from training_ui_helpers import TRAINEE, leaks, received, recording_page, secret
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"  # `make screenshots` copies them to docs/screenshots/
 OVERDOSE = "overdose-confusion"
 
 

@@ -1,7 +1,7 @@
 """Playwright with Debian's Chromium against a real voila on 127.0.0.1.
 
 Each test opens a page, drives the widgets, checks what the screen shows and what the record
-holds, saves a screenshot under docs/screenshots/, and asserts that no request left 127.0.0.1.
+holds, saves a screenshot under build/screenshots/ (`make screenshots` copies them to docs/), and asserts that no request left 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from pathlib import Path
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"  # `make screenshots` copies them to docs/screenshots/
 
 pytestmark = pytest.mark.browser
 

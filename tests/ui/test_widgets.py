@@ -19,12 +19,14 @@ from conftest import STAFF, sample_patient  # noqa: E402
 from helpers import consent_all, seeded_ui_db  # noqa: E402
 
 from workbench import records as r  # noqa: E402
+from workbench.errors import PermissionDenied  # noqa: E402
 from workbench.service import Workbench  # noqa: E402
 from workbench.ui import apps, session  # noqa: E402
 from workbench.ui.html import esc, progress_bar  # noqa: E402
 from workbench.ui.printable import patient_copy_html  # noqa: E402
 from workbench.serving.voila import SHARE, voila_command  # noqa: E402
 from workbench.ui.trends_tab import goal_lines, series_of  # noqa: E402
+from workbench.reports.worklist import WORKLIST_COLUMNS  # noqa: E402
 from workbench.ui.worklist import WorklistView, render_rows, select_rows  # noqa: E402
 
 EVIL = '<script>alert("x")</script>'
@@ -90,7 +92,7 @@ def test_views_check_the_role(uid, view, allowed):
     if allowed:
         session.check_role(user, view)
     else:
-        with pytest.raises(Exception, match="This page is for"):
+        with pytest.raises(PermissionDenied, match="This page is for"):
             session.check_role(user, view)
 
 
@@ -391,17 +393,26 @@ def test_worklist_escapes_links_and_pages(db, clock):
     assert opened == ["P00003", "P00002"]
 
 
+#: A worklist frame in the report's own columns (WORKLIST_COLUMNS, checked below), in priority order.
 FRAME = pd.DataFrame({
     "patient_id": ["P1", "P2", "P3", "P4"], "name": ["Cy Doe", "Al Roe", "Bo Poe", "Di Moe"],
-    "age": [70, 80, 66, 91], "n_chronic": [2, 3, 2, 4], "consent_valid": [True, False, True, True],
-    "minutes": [5.0, 25.0, 0.0, 41.0], "minutes_to_next": [15, 15, 20, 19], "last_contact": [None] * 4,
+    "age": [70, 80, 66, 91], "n_chronic": [2, 3, 2, 4], "eligibility": ["ccm", "ccm", "ccm", "ccm"],
+    "consent": ["verbal 2026-09-01", "none", "written 2026-10-02", "verbal 2026-08-15"],
+    "consent_valid": [True, False, True, True],
+    "minutes": [5.0, 25.0, 0.0, 41.0], "next_threshold": [20, 40, 20, 60], "minutes_to_next": [15, 15, 20, 19],
+    "days_left": [12, 12, 12, 12], "last_contact": [None] * 4, "last_outcome": ["", "", "", ""],
     "open_escalations": [0, 1, 0, 0], "care_gaps": [1, 0, 0, 2],
     "phq_due": [False, True, False, False], "open_timer": [False, False, True, False],
     "flags": [["1 care gap"], ["escalation open", "PHQ due"], ["timer running"], ["2 care gaps"]],
     "care_team": [["S001", "S005"], ["S002"], ["S001"], []],
     "icd10": [["E11.9", "I10"], ["J44.9"], ["I10"], ["N18.3"]],
     "conditions": [["Type 2 diabetes", "Essential hypertension"], ["COPD"], ["Essential hypertension"],
-                   ["Chronic kidney disease, stage 3"]]})
+                   ["Chronic kidney disease, stage 3"]],
+    "priority": [1200.0, 1100.0, 40.0, 30.0]})[WORKLIST_COLUMNS]
+
+
+def test_the_hand_made_frame_has_the_reports_columns():
+    assert list(FRAME.columns) == WORKLIST_COLUMNS
 
 
 @pytest.mark.parametrize("kwargs,ids", [
@@ -525,7 +536,7 @@ def test_iso_date_fields_read_only_real_yyyy_mm_dd_dates(text, expected):
     box.value = text
     if isinstance(expected, str):
         with pytest.raises(InvalidInput, match="YYYY-MM-DD") as exc:
-            box.date
+            box.date  # noqa: B018 - reading the property is the check
         assert exc.value.field == "consent date" and box.date_or_none() is None
     else:
         assert box.date == expected

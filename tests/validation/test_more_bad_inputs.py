@@ -6,7 +6,7 @@ accepted and stored as stated."""
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -275,7 +275,7 @@ CASES = [
     Case("month-year-0000", lambda wb, f: wb.time_entries("P00001", "0000-01"),
          refused("Month '0000-01' is not in the form YYYY-MM", exc=InvalidInput)),
     Case("contact-before-2000", lambda wb, f: wb.log_contact("P00001", "phone", "reached",
-                                                             contacted_at=datetime(1999, 12, 31, tzinfo=timezone.utc)),
+                                                             contacted_at=datetime(1999, 12, 31, tzinfo=UTC)),
          refused("before 2000-01-01", exc=InvalidInput)),
     Case("consent-date-as-datetime", lambda wb, f: wb.record_consent("P00001", "verbal",
                                                                      datetime(2026, 11, 2, tzinfo=UTC), TOLD),

@@ -5,7 +5,7 @@ with a clear message and nothing written, or accepted and stored as stated."""
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -164,7 +164,7 @@ CASES = [
     Case("time-entry-1850-api", lambda wb, f: wb.log_time("P00001", 10, "care_plan", "x", service_date=date(1850, 1, 1)),
          refused("Date 1850-01-01 is before 2000-01-01", exc=InvalidInput)),
     Case("time-entry-started-1850-api", lambda wb, f: wb.log_time(
-        "P00001", 10, "care_plan", "x", started_at=datetime(1850, 1, 1, 9, tzinfo=timezone.utc)),
+        "P00001", 10, "care_plan", "x", started_at=datetime(1850, 1, 1, 9, tzinfo=UTC)),
         refused("Start time 1850-01-01T09:00+00:00 is before 2000-01-01", exc=InvalidInput)),
     Case("consent-1900-api", lambda wb, f: wb.record_consent("P00001", "verbal", date(1900, 1, 1), TOLD),
          refused("Consent date 1900-01-01 is before 2000-01-01", exc=InvalidInput)),

@@ -21,7 +21,7 @@ from training.grading import Grade, grade_attempt
 from training.model import Scenario
 
 from .common import TRAINING_STYLE, check_training_role, library
-from .player import AttemptView, feedback_html  # noqa: F401 - feedback_html is part of the page API
+from .player import AttemptView
 
 #: What the pages call the player (kept for the app's imports).
 PlayerView = AttemptView

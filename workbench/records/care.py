@@ -7,6 +7,7 @@ questionnaires and the month's attestation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from datetime import date, datetime
 
 from .codes import (Activity, BarrierDomain, BarrierStatus, Channel, ConsentMethod,
@@ -20,7 +21,7 @@ class Consent:
     method: ConsentMethod
     consent_date: date
     obtained_by: str  #: user id
-    disclosures: dict  #: CONSENT_DISCLOSURES key -> bool
+    disclosures: dict[str, bool]  #: CONSENT_DISCLOSURES key -> bool
     billing_practitioner_id: str | None = None
     revoked_on: date | None = None  #: the day the patient asked to stop
     revocation_reason: str = ""
@@ -121,7 +122,7 @@ class QuestionnaireResponse:
 
     patient_id: str
     instrument: str  #: "PHQ-2" | "PHQ-9" | "AHC-HRSN"
-    answers: dict
+    answers: dict[str, Any]
     score: int | None
     recorded_at: datetime
     recorded_by: str

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date
 
 from .codes import PRACTITIONER_CREDENTIALS, Credential, Role
@@ -53,12 +54,12 @@ class Patient:
     phone: str = ""
     email: str = ""
     address: str = ""
-    contact_preferences: dict = field(default_factory=dict)  #: e.g. {"channel": "phone", "best_time": "morning"}
+    contact_preferences: dict[str, Any] = field(default_factory=dict)  #: e.g. {"channel": "phone", "best_time": "morning"}
     caregiver: Person | None = None
     emergency_contacts: tuple[Person, ...] = ()
     billing_practitioner_id: str | None = None
     care_team_member_id: str | None = None  #: designated member for continuity
-    persona: dict = field(default_factory=dict)  #: simulated traits (adherence, literacy, mood, reachability)
+    persona: dict[str, Any] = field(default_factory=dict)  #: simulated traits (adherence, literacy, mood, reachability)
     scope: str = "live"  #: "live" for the panel; "training:<attempt>" for a scenario's copy
     member_id: str = ""  #: Medicare Beneficiary Identifier (MBI, 11 characters), "" when unknown
     payer: str = ""  #: e.g. "Medicare Part B", a Medicare Advantage plan; "" = Medicare

@@ -34,12 +34,9 @@ from ..rules.billing import with_initiation
 from ..rules.months import month_bounds
 from ..store import queries as q
 from ..store import schema as s
-# The fast path and the reads live in their own modules; their names stay importable from here.
-from .month_fast import (_BILLED, _CREDENTIALS, _PRACTITIONER, _consent_key,  # noqa: F401
-                         _constant_consent, _fast_time, _staff_flag, _StatusCache)
-from .month_sql import (MONTH_SCAN_INDEX, _aggregate, _attested, _conditions, _consents,  # noqa: F401
-                        _daily_groups, _eligibilities, _exact_entries, _in_month, _initiations,
-                        _overlaps, _Sums, current_entries, eligibility_of)
+from .month_fast import _constant_consent, _fast_time, _StatusCache
+from .month_sql import (_aggregate, _attested, _consents, _daily_groups, _eligibilities, _exact_entries,
+                        _initiations)
 
 #: Columns of the month report, in order.
 REPORT_COLUMNS = ["patient_id", "month", "codes", "billable_minutes", "amount_usd", "counted_minutes",

@@ -18,7 +18,8 @@ from ..rules.catalog import chronic_category
 from ..rules.months import month_bounds
 from ..store import queries as q
 from ..store import schema as s
-from .month import _conditions, _consents, current_entries, eligibility_of, month_bills
+from .month import month_bills
+from .month_sql import _conditions, _consents, current_entries, eligibility_of
 
 #: Columns of the worklist, in order.
 WORKLIST_COLUMNS = ["patient_id", "name", "age", "n_chronic", "eligibility", "consent", "consent_valid",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .. import records as r
@@ -28,7 +28,7 @@ class Protocol:
     required: tuple[frozenset[r.EscalationStep], ...]  #: each: any one of these steps
 
 
-@lru_cache(maxsize=None)
+@cache
 def protocols() -> dict[str, Protocol]:
     """Every protocol of the data file, by key (``general`` last: the fallback)."""
     raw = json.loads(PROTOCOLS_FILE.read_text(encoding="utf-8"))

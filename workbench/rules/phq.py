@@ -75,7 +75,7 @@ def answers_in_order(answers, count: int, instrument: str) -> tuple[int, ...]:
         raise InvalidInput(f"{instrument} has {count} questions; {len(values)} answers were given.", "answers")
     out = []
     for n, value in enumerate(values, 1):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value <= 3:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= int(value) <= 3:
             shown = value if isinstance(value, numbers.Number) else type(value).__name__
             raise InvalidInput(f"{instrument} question {n}: the answer must be 0, 1, 2 or 3 (got {shown}).",
                                "answers")

@@ -19,7 +19,7 @@ from workbench.errors import InvalidInput
 from workbench.records import PRACTITIONER_CREDENTIALS, Consent, Service, TimeEntry, User
 from workbench.rules._text import duration
 from workbench.rules.months import month_of, parse_month
-from workbench.rules.consent import consent_status
+from workbench.rules.consent import ConsentStatus, consent_status
 from workbench.rules.staffing import StaffingRule
 
 BILLED_SERVICES = (Service.CCM, Service.PCM)
@@ -96,7 +96,8 @@ def _utc_seconds(moment: datetime) -> int:
 
 def union_seconds(intervals: Iterable[tuple[int, int]]) -> int:
     """Length of the union of half-open intervals ``[start, end)`` in seconds."""
-    total, cur_start, cur_end = 0, None, None
+    total, cur_start = 0, 0
+    cur_end: int | None = None
     for start, end in sorted(intervals):
         if cur_end is None or start > cur_end:
             if cur_end is not None:
@@ -149,7 +150,7 @@ def summarize_month(entries: Sequence[TimeEntry], *, patient_id: str, month: str
     pools = {Service.CCM: _Pool(), Service.PCM: _Pool()}
     by_staff: dict[str, int] = defaultdict(int)
     flagged: dict[str, int] = defaultdict(int)
-    consent_cache: dict[date, object] = {}
+    consent_cache: dict[date, ConsentStatus] = {}
 
     for entry in entries:
         if entry.patient_id != patient_id:

@@ -37,7 +37,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 @lru_cache(maxsize=1)
 def head_revision() -> str:
     """The schema version this code needs (the newest migration)."""
-    return ScriptDirectory.from_config(_script_config()).get_current_head()
+    head = ScriptDirectory.from_config(_script_config()).get_current_head()
+    assert head is not None, "the migrations folder has a head revision"
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Table, and_, select
 from sqlalchemy.engine import Connection, Row
@@ -56,7 +57,7 @@ def to_patient(row: Row) -> r.Patient:
         sex=row.sex, state=row.state, language=row.language, phone=row.phone, email=row.email,
         address=row.address, contact_preferences=dict(row.contact_preferences or {}),
         caregiver=person(row.caregiver),
-        emergency_contacts=tuple(person(p) for p in (row.emergency_contacts or [])),
+        emergency_contacts=tuple(person(p) for p in (row.emergency_contacts or [])),  # type: ignore[misc]
         billing_practitioner_id=row.billing_practitioner_id,
         care_team_member_id=row.care_team_member_id, persona=dict(row.persona or {}),
         scope=row.scope, member_id=getattr(row, "member_id", "") or "", payer=getattr(row, "payer", "") or "",
@@ -165,7 +166,7 @@ def plan_to_json(plan: r.CarePlan) -> dict:
 
 
 def plan_from_json(d: dict) -> r.CarePlan:
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     for key in r.CarePlan.__dataclass_fields__:
         if key not in d:
             continue

@@ -16,10 +16,10 @@ from workbench.errors import WorkbenchError
 from workbench.service import SYSTEM_USER, Workbench
 
 from . import session
-from .html import STYLE, esc, message
+from .html import STYLE, message
 from .timer_bar import TimerBar
 
-from .app import PAGES, WorkbenchApp, landing_html, top_bar, workbench_app  # noqa: F401  (re-exported)
+from .app import WorkbenchApp, top_bar, workbench_app
 
 
 class AppShell(w.VBox):

@@ -114,7 +114,7 @@ class CarePlanTab(w.VBox):
         self.version_label = w.HTML()
         self.version_label.add_class("ccm-cp-version")
         self.fields: dict[str, w.Textarea] = {}
-        for key, label in TEXT_ELEMENTS.items():
+        for key, _label in TEXT_ELEMENTS.items():
             box = w.Textarea(layout=w.Layout(width="98%", height="52px"))
             box.add_class(f"ccm-cp-{key.replace('_', '-')}")
             self.fields[key] = box
@@ -133,7 +133,7 @@ class CarePlanTab(w.VBox):
                       "interventions": [w.HTML(f"<b>{esc(r.CARE_PLAN_ELEMENTS['interventions'])}</b>"),
                                         self.interventions, add_int]}
         self.section_boxes = []
-        for title, keys in SECTIONS:
+        for _title, keys in SECTIONS:
             rows: list[w.Widget] = []
             for key in keys:
                 if key in structured:

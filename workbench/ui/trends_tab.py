@@ -96,7 +96,7 @@ class TrendsTab(w.VBox):
             return
         fig = Figure(figsize=(11, 6.5))
         axes = fig.subplots(2, 2)
-        for ax, (key, (title, _, _, _, unit)) in zip(axes.flat, SERIES.items()):
+        for ax, (key, (title, _, _, _, _unit)) in zip(axes.flat, SERIES.items()):
             obs = self.series[key]
             ax.set_title(title)
             ax.set_ylabel(axis_unit(key, obs))
