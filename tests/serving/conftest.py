@@ -1,5 +1,5 @@
 """Fixtures for the serving guards: a real voila started the way ``workbench serve`` starts it
-(:func:`workbench.ui.voila_command`), with small limits so each guard can be seen acting."""
+(:func:`workbench.serving.voila.voila_command`), with small limits so each guard can be seen acting."""
 
 from __future__ import annotations
 

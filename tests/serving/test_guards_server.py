@@ -12,7 +12,7 @@ import socket
 
 import psutil
 import pytest
-from guard_helpers import kernel_alive, open_page, wait_until
+from guard_helpers import kernel_alive, kernel_processes, open_page, wait_until
 from jupyter_client import BlockingKernelClient
 from tornado.httpclient import HTTPClientError
 from tornado.websocket import websocket_connect
@@ -159,3 +159,29 @@ def test_a_dead_tab_is_culled_even_while_its_kernel_is_busy(guarded_server):
     assert 10 <= took <= 40, took
     assert re.search(rf"Kernel {kernel_id} shut down: no page connected for 0\.\d minutes",
                      guarded_server["log"].read_text())
+
+
+def test_page_loads_at_the_same_moment_never_pass_the_limit(guarded_server):
+    """Six pages of one person asked for at once: four open, two are refused with the sentence."""
+    import urllib.error
+    from concurrent.futures import ThreadPoolExecutor
+
+    base = guarded_server["base"]
+    wait_until(lambda: kernel_processes(guarded_server["proc"]) == [], timeout=60)
+
+    def load(_):
+        try:
+            return open_page(base)
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode()
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(load, range(6)))
+    opened = [r for r in results if isinstance(r, str)]
+    refused = [r for r in results if not isinstance(r, str)]
+    assert len(opened) == 4 and len(refused) == 2, results
+    assert all(code == 429 and "You already have 4 workbench pages open" in body for code, body in refused)
+    held = [_hold_websocket(guarded_server, k) for k in opened]  # as four open tabs
+    assert all(kernel_alive(base, k) for k in opened)
+    for sock in held:
+        sock.close()

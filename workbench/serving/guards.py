@@ -181,7 +181,7 @@ def page_limit_sentence(limit: int, open_pages: list[str], now: float) -> str:
     used = LAST_USED.get(oldest)
     last = f"last used {_ago(now - used)}" if used is not None else "not used since"
     pages = "page" if limit == 1 else "pages"
-    return (f"You already have {len(open_pages)} workbench {pages} open, the most one person may have at "
+    return (f"You already have {limit} workbench {pages} open, the most one person may have at "
             f"once. Close one of your other workbench tabs: the one used least recently was opened "
             f"{opened}, {last}. Then reload this page.")
 
@@ -343,7 +343,10 @@ def guarded(app_class: type, per_hub_user: bool = False, limits: Limits | None =
         guard_limits = limits
 
         def init_settings(self):
-            lim = self.guard_limits or Limits.from_env()
+            try:
+                lim = self.guard_limits or Limits.from_env()
+            except ValueError as err:
+                raise SystemExit(str(err)) from None
             self.guard_limits = lim
             conf = self.voila_configuration
             conf.multi_kernel_manager_class = guarded_kernel_manager(conf.multi_kernel_manager_class, lim)
