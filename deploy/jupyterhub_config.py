@@ -69,7 +69,7 @@ if PUBLIC_URL.startswith("https://"):
         "headers": {"Strict-Transport-Security": "max-age=31536000; includeSubDomains"}}
 
 # ---- one workbench server per person: `workbench serve --hub`, never a Jupyter server
-from workbench.serving.hub_spawner import default_url
+from workbench.serving.hub_spawner import default_url  # noqa: E402
 
 c.JupyterHub.spawner_class = "workbench.serving.hub_spawner.WorkbenchSpawner"
 c.WorkbenchSpawner.servers_dir = str(STATE / "servers")

@@ -246,7 +246,7 @@ def start_hub(m: Machine, unit: str | None) -> None:
             return
         except OSError:
             if m.hub.poll() is not None:
-                raise SystemExit(f"the Hub exited:\n{(Path(workdir).parent / 'hub.log').read_text()[-3000:]}")
+                raise SystemExit(f"the Hub exited:\n{(Path(workdir).parent / 'hub.log').read_text()[-3000:]}") from None
             time.sleep(0.5)
     raise SystemExit("the Hub did not answer in 3 minutes")
 

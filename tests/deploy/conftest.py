@@ -13,8 +13,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "training_ui"))
 
-from hub_helpers import STRANGER, fresh_hub_venv, running_hub
-from training_ui_helpers import SUPERVISOR, TRAINEE
+from hub_helpers import STRANGER, fresh_hub_venv, running_hub  # noqa: E402
+from training_ui_helpers import SUPERVISOR, TRAINEE  # noqa: E402
 
 
 def _load(name: str, path: Path):

@@ -5,7 +5,9 @@ A trainee signs in at the Hub, lands in their own workbench server, cannot becom
 URL, plays a scenario to the end while every response body and websocket frame is recorded
 (no rubric text may be among them), and cannot reach a Jupyter server, JupyterLab, kernels,
 terminals, the contents API or code execution. A Hub user who is not on the staff list is
-refused in a sentence, with no picker; the Hub administrator cannot open the trainee's server. A supervisor signs in, cannot touch the trainee's kernel, overrides a criterion and releases the feedback; the record says who did what.
+refused in a sentence, with no picker; the Hub administrator cannot open the trainee's server.
+A supervisor signs in, cannot touch the trainee's kernel, overrides a criterion and releases the
+feedback; the record says who did what.
 """
 
 from __future__ import annotations
