@@ -129,9 +129,13 @@ def test_the_hub_state_is_private_and_holds_no_database_password(hub, team_db):
     entries = list(state.rglob("*"))
     assert {"jupyterhub.sqlite", "accounts.sqlite", "jupyterhub_cookie_secret"} <= {e.name for e in entries}
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
-    loose = [(str(e), oct(stat.S_IMODE(e.lstat().st_mode))) for e in entries
+    servers = state / "servers"  # each person's server folder: kernels write there as they like
+    hubs_own = [e for e in entries if e != servers and not e.is_relative_to(servers)]
+    loose = [(str(e), oct(stat.S_IMODE(e.lstat().st_mode))) for e in hubs_own
              if not e.is_symlink() and stat.S_IMODE(e.lstat().st_mode) & 0o077]
     assert loose == []  # the Hub was started with umask 022: the config made them private
+    people = [servers, *servers.iterdir()]
+    assert len(people) >= 4 and all(stat.S_IMODE(p.stat().st_mode) == 0o700 for p in people)
     holding = [str(e) for e in entries if e.is_file() and secret.encode() in e.read_bytes()]
     assert holding == []
     assert secret.encode() not in Path(f"/proc/{hub['proc'].pid}/environ").read_bytes()
