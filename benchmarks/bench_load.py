@@ -15,6 +15,10 @@ tests do) or ``--db`` naming one on this machine; everything stops by itself.
 
     python benchmarks/bench_load.py                      # 20 sessions, 5 minutes
     python benchmarks/bench_load.py --sessions 20 --duration 60
+    python benchmarks/bench_load.py --per-person-servers --sessions 40   # the Hub, a server each
+
+``--per-person-servers`` starts the real Hub with the shipped config instead, and lets each
+person sign in and open pages in their own server (benchmarks/hub_load.py says what is timed).
 """
 
 from __future__ import annotations
@@ -22,10 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import shutil
-import tempfile
+import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -201,6 +205,12 @@ def main(argv=None) -> int:
     ap.add_argument("--patients", type=int, default=10, help="patients per session (default 10)")
     ap.add_argument("--db", default=None, help="a postgresql:// URL on this machine (default: a throwaway "
                     "PostgreSQL started on 127.0.0.1)")
+    ap.add_argument("--per-person-servers", action="store_true", help="the real Hub with the shipped "
+                    "config: each person signs in and opens pages in their own server")
+    ap.add_argument("--pages", type=int, default=2, help="with --per-person-servers: pages each person "
+                    "opens (1: the landing page; 2: and a chart; default 2)")
+    ap.add_argument("--concurrency", type=int, default=8, help="with --per-person-servers: people signing "
+                    "in at the same moment (default 8)")
     args = ap.parse_args(argv)
     if not 0 < args.duration <= 900:
         ap.error("--duration must be between 1 and 900 seconds")
@@ -222,6 +232,12 @@ def main(argv=None) -> int:
         db, stop_pg = pg
     try:
         plan = seed(db, args.sessions, args.patients)
+        if args.per_person_servers:
+            import hub_load
+
+            times, errors, memory, wall = hub_load.run(db, plan, args.pages, args.concurrency)
+            hub_load.report(times, errors, memory, args.sessions, args.pages, wall, pct)
+            return 0
         t0 = time.monotonic()
         results, memory = run_sessions(db, plan, args.duration, args.think)
         wall = time.monotonic() - t0

@@ -1,41 +1,53 @@
-"""JupyterHub for a care team on one PostgreSQL database: the workbench as ONE Voila service.
+"""JupyterHub for a care team on one PostgreSQL database: one workbench server per signed-in person.
 
-Nobody gets a Jupyter server: no JupyterLab, terminal, contents API or code execution. People
-sign in to the Hub (NativeAuthenticator: sign up, an administrator approves) and reach only the
-workbench, a Hub-managed service at /services/workbench/ that authenticates every request with
-the Hub and starts each page's kernel for the signed-in user (workbench/serving/hub.py). The Hub
-user name is the staff id (case does not matter); a Hub user who is not on the staff list is
-refused by the service with a sentence saying so.
+Nobody gets a Jupyter server: no JupyterLab, terminal, contents API or code execution. People sign
+in to the Hub with an account made on the server (``workbench hub init`` for the administrator,
+``workbench hub users sync`` for staff, one-time passwords changed at the first sign-in; there is
+no sign-up page), and the Hub starts each person's own workbench server at ``/user/<name>/``:
+the Hub-authenticated standalone Voila app (``workbench serve --hub``), which starts each page's
+kernel for that person only. jupyterhub-idle-culler stops servers nobody has used for an hour.
 
 Environment (docs/deployment.md has the whole installation):
-    WORKBENCH_DB              the app role's URL, postgresql+psycopg://ccm_app:...@127.0.0.1/ccm (required)
-    WORKBENCH_HUB_STATE       folder for the Hub's own state (default /var/lib/ccm-workbench/hub)
-    WORKBENCH_HUB_BIND        public URL the proxy listens on (default http://127.0.0.1:8000;
-                              put TLS in front, e.g. nginx, or give an https:// URL with certificates)
-    WORKBENCH_HUB_ADMIN       the Hub administrator's user name (default hubadmin); approves sign-ups
-    WORKBENCH_HUB_PORT, WORKBENCH_PROXY_API_PORT, WORKBENCH_SERVICE_PORT   loopback ports
-                              (defaults 8081, 8001, 10101)
+    WORKBENCH_DB_FILE         file holding the app role's database URL, readable by the service user
+                              only (default /etc/ccm-workbench/database-url). The Hub never reads it:
+                              each person's server does, so the URL is never in the Hub's database.
+    WORKBENCH_HUB_STATE       folder for the Hub's own state (default /var/lib/ccm-workbench/hub),
+                              kept 0700 with files 0600 whatever the umask
+    WORKBENCH_HUB_BIND        URL the proxy listens on (default http://127.0.0.1:8000; TLS in front)
+    WORKBENCH_HUB_PUBLIC_URL  the address people type, e.g. https://ccm.example.org/ ; an https://
+                              address makes every Hub cookie Secure and SameSite=Lax and sends HSTS
+    WORKBENCH_HUB_ADMIN       the Hub administrator's user name (default hubadmin)
+    WORKBENCH_IDLE_MINUTES    stop a person's server after this many idle minutes (default 60)
+    WORKBENCH_HUB_PORT, WORKBENCH_PROXY_API_PORT   loopback ports (defaults 8081, 8001)
+    WORKBENCH_MAX_PAGES, WORKBENCH_KERNEL_MEMORY_MB, ...   the serving guards' limits, passed on to
+                              every person's server (workbench/serving/guards.py; defaults there)
 
-Start with:  jupyterhub -f deploy/jupyterhub_config.py
+Start with:  jupyterhub -f deploy/jupyterhub_config.py   (as the service user, in the state folder)
 """
 
 import os
+import stat
 import sys
 from pathlib import Path
 
-from tornado import web
-
-from jupyterhub.spawner import Spawner
-
 c = get_config()  # noqa: F821  (provided by JupyterHub)
 
-DB = os.environ.get("WORKBENCH_DB")
-if not DB:
-    sys.exit("Set WORKBENCH_DB to the workbench database URL (the app role), see docs/deployment.md.")
-STATE = Path(os.environ.get("WORKBENCH_HUB_STATE", "/var/lib/ccm-workbench/hub"))
-STATE.mkdir(parents=True, exist_ok=True)
-ADMIN = os.environ.get("WORKBENCH_HUB_ADMIN", "hubadmin")
-SERVICE_PORT = int(os.environ.get("WORKBENCH_SERVICE_PORT", "10101"))
+# ---- the Hub's state: private to the service user, whatever the umask it was started with
+os.umask(0o077)
+STATE = Path(os.environ.get("WORKBENCH_HUB_STATE", "/var/lib/ccm-workbench/hub")).resolve()
+STATE.mkdir(mode=0o700, parents=True, exist_ok=True)
+os.chmod(STATE, 0o700)
+for _entry in STATE.rglob("*"):
+    if not _entry.is_symlink():
+        os.chmod(_entry, 0o700 if _entry.is_dir() else 0o600)
+ADMIN = os.environ.get("WORKBENCH_HUB_ADMIN", "hubadmin").lower()
+
+# ---- the database URL: a file only the service user can read; the Hub passes its NAME only
+DB_FILE = Path(os.environ.get("WORKBENCH_DB_FILE", "/etc/ccm-workbench/database-url"))
+if not DB_FILE.is_file():
+    sys.exit(f"{DB_FILE} is missing: put the app role's database URL in it (docs/deployment.md, step 4).")
+if stat.S_IMODE(DB_FILE.stat().st_mode) & 0o077:
+    sys.exit(f"{DB_FILE} can be read by others: chmod 600 {DB_FILE} (it holds the database password).")
 
 # ---- the Hub, its proxy (configurable-http-proxy from npm) and its own state, all on loopback
 c.JupyterHub.bind_url = os.environ.get("WORKBENCH_HUB_BIND", "http://127.0.0.1:8000")
@@ -47,67 +59,53 @@ c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
 
-# ---- the workbench: one Hub-managed Voila service, signed in by the Hub
-c.JupyterHub.services = [{
-    "name": "workbench",
-    "display": True,
-    "url": f"http://127.0.0.1:{SERVICE_PORT}",
-    "command": [sys.executable, "-m", "workbench.cli", "serve", "--hub"],
-    # the database URL travels in the environment, never on a command line others can read
-    "environment": {"WORKBENCH_DB": DB, "HOME": str(STATE),
-                    "JUPYTER_RUNTIME_DIR": str(STATE / "runtime")},
-    "oauth_no_confirm": True,
-}]
-c.JupyterHub.default_url = "/services/workbench/"
-c.JupyterHub.redirect_to_server = False
+# ---- behind TLS: Secure, SameSite=Lax cookies and HSTS (nginx terminates TLS, docs step 7)
+PUBLIC_URL = os.environ.get("WORKBENCH_HUB_PUBLIC_URL", "")
+if PUBLIC_URL:
+    c.JupyterHub.public_url = PUBLIC_URL
+if PUBLIC_URL.startswith("https://"):
+    c.JupyterHub.cookie_options = {"secure": True, "samesite": "Lax"}
+    c.JupyterHub.tornado_settings = {
+        "headers": {"Strict-Transport-Security": "max-age=31536000; includeSubDomains"}}
 
-# What a signed-in person may do at the Hub: use the workbench service and see their own name.
-# No "servers" scope: nobody can start a Jupyter server (and the spawner below refuses anyway).
+# ---- one workbench server per person: `workbench serve --hub`, never a Jupyter server
+from workbench.serving.hub_spawner import default_url  # noqa: E402
+
+c.JupyterHub.spawner_class = "workbench.serving.hub_spawner.WorkbenchSpawner"
+c.WorkbenchSpawner.servers_dir = str(STATE / "servers")
+c.Spawner.cmd = [sys.executable, "-m", "workbench.cli", "serve", "--hub"]
+c.Spawner.args = []
+c.Spawner.environment = {"WORKBENCH_DB_FILE": str(DB_FILE)}
+# the serving guards' settings (workbench/serving/guards.py: pages per person, kernel memory, ...)
+# reach each person's server when they are set for the Hub
+for _var in ("WORKBENCH_MAX_PAGES", "WORKBENCH_KERNEL_MEMORY_MB", "WORKBENCH_KERNEL_ADDRESS_SPACE_MB",
+             "WORKBENCH_DEAD_TAB_MINUTES", "WORKBENCH_WS_MAX_MESSAGE_KB"):
+    if os.environ.get(_var):
+        c.Spawner.environment[_var] = os.environ[_var]
+c.Spawner.http_timeout = 120
+c.Spawner.start_timeout = 120
+c.JupyterHub.default_url = default_url
+c.JupyterHub.allow_named_servers = False
+
+# ---- idle servers are stopped by jupyterhub-idle-culler (PyPI), a Hub-managed service
+IDLE_SECONDS = 60 * int(os.environ.get("WORKBENCH_IDLE_MINUTES", "60"))
+c.JupyterHub.services = [{
+    "name": "idle-culler",
+    "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_SECONDS}",
+                "--cull-every=300"],
+}]
 c.JupyterHub.load_roles = [
-    {"name": "user", "scopes": ["access:services!service=workbench", "read:users:name!user",
-                              "read:users:groups!user"]},
+    # what a signed-in person may do at the Hub: start, stop and use their own workbench server
+    {"name": "user", "scopes": ["self"]},
+    {"name": "idle-culler", "services": ["idle-culler"],
+     "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
 ]
 
-
-class NoServers(Spawner):
-    """This deployment gives nobody a Jupyter server: the workbench service is the whole app."""
-
-    async def start(self):
-        raise web.HTTPError(403, "This workbench gives nobody a Jupyter server. Open the workbench "
-                                 "at /services/workbench/.")
-
-    async def poll(self):
-        return 0
-
-    async def stop(self, now=False):
-        return None
-
-
-c.JupyterHub.spawner_class = NoServers
-
-# ---- who may sign in: NativeAuthenticator (a password per person; an administrator approves
-# each sign-up at /hub/authorize). For an organisation's single sign-on use OAuthenticator
-# instead (docs/deployment.md, "Single sign-on").
-import nativeauthenticator  # noqa: E402
-
-c.JupyterHub.authenticator_class = "native"
-c.JupyterHub.template_paths = [f"{os.path.dirname(nativeauthenticator.__file__)}/templates/"]
-c.NativeAuthenticator.open_signup = False
-c.NativeAuthenticator.minimum_password_length = 12
-c.NativeAuthenticator.check_common_password = True
-c.NativeAuthenticator.allowed_failed_logins = 5
-c.NativeAuthenticator.seconds_before_next_try = 300
+# ---- who may sign in: accounts made on the server only (no sign-up), one-time passwords
+c.JupyterHub.authenticator_class = "workbench.serving.hub_accounts.WorkbenchAuthenticator"
+c.WorkbenchAuthenticator.accounts_file = str(STATE / "accounts.sqlite")
+c.WorkbenchAuthenticator.allowed_failed_logins = 5
+c.WorkbenchAuthenticator.seconds_before_next_try = 300
 c.Authenticator.admin_users = {ADMIN}
-
-
-def _staff_ids() -> set[str]:
-    """The staff ids in the workbench database: the only Hub users allowed to sign in."""
-    from workbench.service import Workbench
-
-    return {u.id.lower() for u in Workbench.open(DB).users()}
-
-
-# Only staff (and the administrator) may sign in; restart the Hub after adding staff. The
-# workbench service checks the staff list again on every page, so someone removed from it is
-# refused even before the restart.
-c.Authenticator.allowed_users = _staff_ids() | {ADMIN}
+# For an organisation's single sign-on use OAuthenticator's GenericOAuthenticator instead
+# (docs/deployment.md, "Single sign-on"); for an LMS cohort, jupyterhub-ltiauthenticator.

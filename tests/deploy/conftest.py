@@ -1,5 +1,6 @@
-"""Fixtures for the deployment test: a throwaway PostgreSQL database with a panel, a trainee and a
-supervisor; a real JupyterHub with the shipped config in front of it; Debian's Chromium."""
+"""Fixtures for the deployment tests: a throwaway PostgreSQL database with a small panel and the
+staff who sign in; a NEW venv with ``pip install -e '.[hub]'``; the real JupyterHub started from it
+with the shipped config; Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -12,62 +13,91 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "training_ui"))
 
-from hub_helpers import STRANGER, running_hub  # noqa: E402
+from hub_helpers import STRANGER, fresh_hub_venv, running_hub  # noqa: E402
 from training_ui_helpers import SUPERVISOR, TRAINEE  # noqa: E402
 
-def _ui_fixtures():
-    """The workbench UI tests' browser fixture (tests/ui/conftest.py), reused, not copied."""
+
+def _load(name: str, path: Path):
     import importlib.util
 
-    name = "ccm_ui_browser_fixtures"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, HERE.parent / "ui" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-browser = _ui_fixtures().browser
-
-
-def _root_conftest():
-    """tests/conftest.py as a module, for its ``new_pg_database`` helper."""
-    import importlib.util
-
-    name = "ccm_tests_root_conftest"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, HERE.parent / "conftest.py")
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
 
 
-def create_database(url: str):
-    """A new, migrated database."""
-    from workbench.service import Workbench
+_ui = _load("ccm_ui_browser_fixtures", HERE.parent / "ui" / "conftest.py")
 
-    return Workbench.create(url)
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, launched as the UI tests launch it (tests/ui/conftest.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=_ui.CHROMIUM, args=_ui.CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _root_conftest():
+    """tests/conftest.py as a module, for its ``new_app_database`` helper."""
+    return _load("ccm_tests_root_conftest", HERE.parent / "conftest.py")
 
 
 def seed_team_database(url: str) -> None:
-    """The staff the test signs in as; the scenario makes its own simulated patient."""
-    wb = create_database(url)
+    """A small simulated panel, plus the staff the tests sign in as and one who is not staff."""
+    from simulated_patients import generate_panel
+    from workbench.service import Workbench
+
+    wb = Workbench.create(url)
+    wb.load_panel(generate_panel(6, 7))
     for user in (TRAINEE, SUPERVISOR):
         wb.add_user(user)
 
 
-@pytest.fixture(scope="module")
+def with_password(url: str, pg_server: str) -> str:
+    """The app role's URL with a password in it, as in production (the test cluster trusts local
+    connections, so the password is not checked; it is what must never leak into the Hub's files)."""
+    import secrets
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    app_url = make_url(url)
+    secret = "pw" + secrets.token_hex(12)
+    engine = create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as con:
+            con.execute(text(f"ALTER ROLE \"{app_url.username}\" PASSWORD '{secret}'"))  # hex: no quoting
+    finally:
+        engine.dispose()
+    return app_url.set(password=secret).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def hub_python(tmp_path_factory):
+    """The interpreter of a new venv into which pip installed '.[hub]' from the registry."""
+    return fresh_hub_venv(tmp_path_factory.mktemp("fresh") / "venv")
+
+
+@pytest.fixture(scope="session")
 def team_db(pg_server):
-    url = _root_conftest().new_app_database(pg_server)  # the Hub's service runs as the app role
+    url = with_password(_root_conftest().new_app_database(pg_server), pg_server)  # the app role
     seed_team_database(url)
     yield url
     _root_conftest().forget_engines(url)
 
 
-@pytest.fixture(scope="module")
-def hub(team_db, tmp_path_factory):
-    with running_hub(team_db, tmp_path_factory.mktemp("hub"), extra_users={STRANGER}) as h:
+@pytest.fixture(scope="session")
+def hub(hub_python, team_db, tmp_path_factory):
+    """One Hub for the deployment tests (the accounts' passwords change as they sign in)."""
+    with running_hub(hub_python, team_db, tmp_path_factory.mktemp("hub")) as h:
         yield h
+
+
+__all__ = ["STRANGER"]

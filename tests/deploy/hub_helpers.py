@@ -1,18 +1,17 @@
-"""A real JupyterHub on 127.0.0.1 with the shipped deploy/jupyterhub_config.py.
+"""A real JupyterHub on 127.0.0.1 exactly as shipped: deploy/jupyterhub_config.py, unchanged, with
+the workbench's own authenticator, run by a NEW virtual environment into which ``pip install -e
+'.[hub]'`` resolved the versions from the registry (pip's cache allowed), as docs/deployment.md does.
 
-What the Hub needs is installed when missing, so a fresh machine (CI) runs the test:
-JupyterHub and NativeAuthenticator into this venv (pyproject's ``test`` extra lists them), and
-configurable-http-proxy with npm into a cache folder (``~/.cache/ccm-workbench/chp``, or
-``$WORKBENCH_CACHE/chp``). The test's own config loads the shipped one and changes only the
-ports and the authenticator: the Hub's shared-password authenticator, with a password made up
-for this run (never in a shipped file), and one Hub user who is not on the staff list.
+configurable-http-proxy comes from npm into a cache folder (``~/.cache/ccm-workbench/chp``, or
+``$WORKBENCH_CACHE/chp``). Accounts are made the way the guide makes them: ``workbench hub init``
+(the administrator, a one-time password printed once) and ``workbench hub users sync`` (staff,
+one-time passwords written to a 0600 file).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -26,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
 CHP_VERSION = "5.3.0"
-#: A Hub account that is not on the practice's staff list (e.g. added to the Hub by mistake).
+ADMIN = "hubadmin"
+#: A Hub account that is not on the practice's staff list (e.g. made by mistake).
 STRANGER = "visitor7"
 
 
@@ -36,14 +36,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def ensure_jupyterhub() -> None:
-    """JupyterHub and NativeAuthenticator in this interpreter (pip, when missing)."""
-    try:
-        import jupyterhub  # noqa: F401
-        import nativeauthenticator  # noqa: F401
-    except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "jupyterhub>=5,<7",
-                        "jupyterhub-nativeauthenticator>=1.3"], check=True)
+def fresh_hub_venv(where: Path) -> Path:
+    """A new venv with ``pip install -e ROOT[hub]`` from the registry: returns its python."""
+    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True)
+    python = where / "bin" / "python"
+    done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                           "-e", f"{ROOT}[hub]"], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"pip install -e '.[hub]' failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return python
+
+
+def installed_versions(python: Path) -> dict[str, str]:
+    out = subprocess.run([str(python), "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"],
+                         capture_output=True, text=True, check=True).stdout
+    return {name.lower(): version for name, _, version in (line.partition("==") for line in out.split())}
 
 
 def cache_dir() -> Path:
@@ -69,85 +76,76 @@ def ensure_chp() -> Path:
     return bin_dir
 
 
-def write_test_config(path: Path, extra_users: set[str], password: str) -> None:
-    path.write_text(
-        "c = get_config()  # noqa: F821\n"
-        f"load_subconfig({str(SHIPPED_CONFIG)!r})  # noqa: F821  the shipped config, unchanged\n"
-        "# the test's authenticator: one password for this run only\n"
-        "c.JupyterHub.authenticator_class = 'shared-password'\n"
-        f"c.SharedPasswordAuthenticator.user_password = {password!r}\n"
-        f"c.Authenticator.allowed_users = set(c.Authenticator.allowed_users) | set({sorted(extra_users)!r})\n"
-        "c.JupyterHub.log_level = 'INFO'\n")
-
-
-def wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+def wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"jupyterhub exited ({proc.returncode}):\n{log.read_text()[-4000:]}")
         try:
             urllib.request.urlopen(url, timeout=3)
-            return
-        except urllib.error.HTTPError:
-            return  # any HTTP answer: it is up
-        except OSError:
+            return  # the Hub's own page: the proxy routes to the Hub
+        except OSError:  # not listening yet, or the proxy's 404/503 before the Hub's route
             time.sleep(0.5)
     raise RuntimeError(f"jupyterhub did not answer within {timeout:.0f} s:\n{log.read_text()[-4000:]}")
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def wait_for_service(base: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    """Until the proxy routes /services/workbench/ to the running service: its root answers
-    with its own redirect to the landing page (the Hub answers 404 or 503 before that)."""
-    deadline = time.time() + timeout
-    opener = urllib.request.build_opener(_NoRedirect)
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyterhub exited ({proc.returncode}):\n{log.read_text()[-4000:]}")
-        try:
-            opener.open(f"{base}/services/workbench/", timeout=3)
-        except urllib.error.HTTPError as err:
-            if err.code == 302 and "voila/render/index.ipynb" in err.headers.get("Location", ""):
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"the workbench service did not come up within {timeout:.0f} s:\n"
-                       f"{log.read_text()[-4000:]}")
+def workbench_cli(python: Path, env: dict, *args: str, stdin: str | None = None) -> str:
+    done = subprocess.run([str(python), "-m", "workbench.cli", *args], env=env, input=stdin,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"workbench {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
 
 
 @contextlib.contextmanager
-def running_hub(db_url: str, tmp: Path, extra_users: set[str] = frozenset()):
-    """A Hub with the shipped config on 127.0.0.1; yields base URL, password, log path."""
-    ensure_jupyterhub()
+def running_hub(python: Path, db_url: str, tmp: Path):
+    """The shipped config on 127.0.0.1, started with umask 022 (the config must not care).
+
+    Yields ``base``, ``passwords`` (account -> the one-time password it was given), ``state``,
+    ``db_file``, ``log``, ``proc``."""
     chp_bin = ensure_chp()
-    password = secrets.token_urlsafe(18)
-    config = tmp / "test_jupyterhub_config.py"
-    write_test_config(config, set(extra_users), password)
+    state = tmp / "hub"
+    db_file = tmp / "etc" / "database-url"
+    db_file.parent.mkdir()
+    fd = os.open(db_file, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.write(fd, (db_url + "\n").encode())
+    os.close(fd)
     port = free_port()
     env = {**os.environ,
-           "PATH": os.pathsep.join([str(chp_bin), str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-           "WORKBENCH_DB": db_url, "WORKBENCH_HUB_STATE": str(tmp / "hub"),
+           "PATH": os.pathsep.join([str(chp_bin), str(python.parent), os.environ.get("PATH", "")]),
+           "WORKBENCH_DB_FILE": str(db_file), "WORKBENCH_HUB_STATE": str(state),
+           "WORKBENCH_HUB_ADMIN": ADMIN,
            "WORKBENCH_HUB_BIND": f"http://127.0.0.1:{port}", "WORKBENCH_HUB_PORT": str(free_port()),
-           "WORKBENCH_PROXY_API_PORT": str(free_port()), "WORKBENCH_SERVICE_PORT": str(free_port())}
-    for var in ("JUPYTERHUB_USER", "WORKBENCH_USER", "WORKBENCH_IDENTITY", "QUERY_STRING"):
+           "WORKBENCH_PROXY_API_PORT": str(free_port())}
+    for var in ("JUPYTERHUB_USER", "WORKBENCH_USER", "WORKBENCH_IDENTITY", "QUERY_STRING", "WORKBENCH_DB"):
         env.pop(var, None)
+
+    # the guide's account steps: the administrator, then every staff member
+    printed = workbench_cli(python, env, "hub", "init")
+    passwords = {ADMIN: printed.strip().splitlines()[-1].strip()}
+    sheet = tmp / "one-time-passwords.tsv"
+    workbench_cli(python, env, "hub", "users", "sync", "--out", str(sheet))
+    for line in sheet.read_text().splitlines():
+        name, password = line.split("\t")
+        passwords[name] = password
+
     log = tmp / "jupyterhub.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=tmp, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    umask = os.umask(0o022)  # the Hub inherits a permissive umask: the config must not care
+    try:
+        with open(log, "w") as out:
+            proc = subprocess.Popen([str(python), "-m", "jupyterhub", "-f", str(SHIPPED_CONFIG)], cwd=state,
+                                    env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    finally:
+        os.umask(umask)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/hub/login", proc, log)
-        wait_for_service(base, proc, log)
-        yield {"base": base, "password": password, "log": log, "proc": proc}
+        yield {"base": base, "passwords": passwords, "state": state, "db_file": db_file, "log": log,
+               "proc": proc, "env": env, "python": python}
     finally:
         stop(proc)
-        stop_proxy(tmp / "hub" / "jupyterhub-proxy.pid")
+        stop_proxy(state / "jupyterhub-proxy.pid")
+        stop_servers_under(state)
 
 
 def stop_proxy(pid_file: Path) -> None:
@@ -162,8 +160,17 @@ def stop_proxy(pid_file: Path) -> None:
             os.kill(pid, signal.SIGTERM)
 
 
-def service_secret(hub_proc: subprocess.Popen) -> str:
-    """The Hub API token the workbench service runs with (from its /proc environment)."""
+def stop_servers_under(state: Path) -> None:
+    """Servers the Hub left running (it was killed): those whose folder is under ``state``."""
+    for pid in server_processes().values():
+        with contextlib.suppress(OSError):
+            if Path(os.readlink(f"/proc/{pid}/cwd")).is_relative_to(state):
+                os.kill(pid, signal.SIGKILL)
+
+
+def server_processes(hub_name: str | None = None) -> dict[str, int]:
+    """Hub user name -> pid of the workbench server the Hub spawned for them (from /proc)."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -171,21 +178,31 @@ def service_secret(hub_proc: subprocess.Popen) -> str:
             cmdline = (entry / "cmdline").read_bytes()
             if b"workbench.serving.hub" not in cmdline:
                 continue
-            environ = (entry / "environ").read_bytes().split(b"\0")
+            environ = dict(item.split(b"=", 1) for item in (entry / "environ").read_bytes().split(b"\0")
+                           if b"=" in item)
         except OSError:
             continue
-        for item in environ:
-            if item.startswith(b"JUPYTERHUB_API_TOKEN="):
-                return item.split(b"=", 1)[1].decode()
-    raise RuntimeError("the workbench service process was not found")
+        user = environ.get(b"JUPYTERHUB_USER", b"").decode()
+        if user and (hub_name is None or user == hub_name):
+            found[user] = int(entry.name)
+    return found
+
+
+def server_secret(hub_name: str) -> str:
+    """The Hub API token one person's server runs with (from its /proc environment)."""
+    pid = server_processes(hub_name)[hub_name]
+    for item in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"):
+        if item.startswith(b"JUPYTERHUB_API_TOKEN="):
+            return item.split(b"=", 1)[1].decode()
+    raise RuntimeError(f"no Hub token in the environment of {hub_name}'s server")
 
 
 def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM the Hub (it stops its service and proxy); kill its process group if it hangs."""
+    """SIGTERM the Hub (it stops its servers, services and proxy); kill its group if it hangs."""
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             pass
     with contextlib.suppress(ProcessLookupError, PermissionError):

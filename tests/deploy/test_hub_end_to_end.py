@@ -1,72 +1,69 @@
 """The team deployment end to end: a real JupyterHub started with deploy/jupyterhub_config.py on
-127.0.0.1, a throwaway PostgreSQL, Debian's Chromium.
+127.0.0.1 from a fresh '.[hub]' venv, a throwaway PostgreSQL, Debian's Chromium.
 
-A trainee signs in at the Hub, lands in the workbench, cannot become a supervisor through the
+A trainee signs in at the Hub, lands in their own workbench server, cannot become a supervisor through the
 URL, plays a scenario to the end while every response body and websocket frame is recorded
 (no rubric text may be among them), and cannot reach a Jupyter server, JupyterLab, kernels,
 terminals, the contents API or code execution. A Hub user who is not on the staff list is
-refused in a sentence, with no picker. A supervisor signs in, cannot touch the trainee's
-kernel, overrides a criterion and releases the feedback; the record says who did what.
+refused in a sentence, with no picker; the Hub administrator cannot open the trainee's server.
+A supervisor signs in, cannot touch the trainee's kernel, overrides a criterion and releases the
+feedback; the record says who did what.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import pytest
-
-from hub_helpers import STRANGER, service_secret
-from training_ui_helpers import SUPERVISOR, TRAINEE, leaks, received, recording_page, secret_texts
+from hub_browser import app, open_own_workbench, sign_in
+from hub_helpers import ADMIN, STRANGER, server_secret
+from training_ui_helpers import (
+    SUPERVISOR,
+    TRAINEE,
+    leaks,
+    received,
+    secret_texts,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 OVERDOSE = "overdose-confusion"
-APP = "/services/workbench/voila/render"
 
-#: Sent over the page's own kernel websocket in the v1 protocol (the only one the workbench
-#: accepts): a code execution (must be dropped) and a kernel_info_request (must be answered:
-#: proves the probe reached the kernel). Each frame received is kept as text.
+#: Sent over the page's own kernel websocket, in the v1 protocol the page itself speaks (the
+#: serving guards refuse any other): a code execution (must be dropped) and a kernel_info_request
+#: (must be answered: proves the probe reached the kernel). v1 frames: the number of offsets, the
+#: offsets (8 bytes little-endian each), then channel, header, parent header, metadata, content.
 PROBE_JS = """
 async (url) => new Promise((resolve) => {
   const seen = [];
+  const enc = new TextEncoder(), dec = new TextDecoder();
   let ws;
-  try { ws = new WebSocket(url, ["v1.kernel.websocket.jupyter.org"]); } catch (e) { resolve({error: String(e), seen}); return; }
+  try { ws = new WebSocket(url, ["v1.kernel.websocket.jupyter.org"]); }
+  catch (e) { resolve({error: String(e), seen}); return; }
   ws.binaryType = "arraybuffer";
-  const enc = new TextEncoder();
-  const v1 = (channel, parts) => {
-    const bufs = [enc.encode(channel), ...parts.map((p) => enc.encode(JSON.stringify(p)))];
-    const offsets = [8 * (bufs.length + 2)];
-    for (const b of bufs) { offsets.push(offsets[offsets.length - 1] + b.length); }
-    const out = new Uint8Array(offsets[offsets.length - 1]);
-    const view = new DataView(out.buffer);
-    view.setBigUint64(0, BigInt(offsets.length), true);
-    offsets.forEach((o, i) => view.setBigUint64(8 * (i + 1), BigInt(o), true));
-    bufs.forEach((b, i) => out.set(b, offsets[i]));
-    return out;
+  const msg = (type, content) => {
+    const header = {msg_id: Math.random().toString(36).slice(2), msg_type: type, username: "probe",
+                    session: "probe-session", date: new Date().toISOString(), version: "5.3"};
+    const parts = ["shell", JSON.stringify(header), "{}", "{}", JSON.stringify(content)].map((t) => enc.encode(t));
+    const offsets = [8 * (parts.length + 2)];
+    for (const part of parts) offsets.push(offsets[offsets.length - 1] + part.length);
+    const head = new DataView(new ArrayBuffer(8 * (offsets.length + 1)));
+    head.setBigUint64(0, BigInt(offsets.length), true);
+    offsets.forEach((o, i) => head.setBigUint64(8 * (i + 1), BigInt(o), true));
+    return new Blob([head.buffer, ...parts]);
   };
-  const msg = (type, content) => v1("shell", [
-    {msg_id: Math.random().toString(36).slice(2), msg_type: type, username: "probe",
-     session: "probe-session", date: new Date().toISOString(), version: "5.3"}, {}, {}, content]);
   ws.onopen = () => {
     ws.send(msg("execute_request", {code: "print('EXEC' + '-RAN')", silent: false, store_history: false,
                                     user_expressions: {}, allow_stdin: false, stop_on_error: true}));
     ws.send(msg("kernel_info_request", {}));
   };
-  ws.onmessage = (ev) => { seen.push(typeof ev.data === "string" ? ev.data : new TextDecoder().decode(ev.data)); };
+  ws.onmessage = (ev) => { seen.push(typeof ev.data === "string" ? ev.data : dec.decode(ev.data)); };
   ws.onerror = () => { seen.push("websocket-error"); };
   ws.onclose = (ev) => { seen.push("closed:" + ev.code); };
   setTimeout(() => { try { ws.close(); } catch (e) {} resolve({seen}); }, 8000);
 })
 """
-
-
-def sign_in(browser, hub, username: str):
-    context, page = recording_page(browser, 90_000)
-    page.goto(f"{hub['base']}/hub/login")
-    page.fill("#username_input", username)
-    page.fill("#password_input", hub["password"])
-    page.click("#login_submit")
-    return context, page
 
 
 def kernel_socket(page) -> str:
@@ -96,29 +93,30 @@ def assert_refused(context, base: str, path: str, method: str = "get") -> int:
 def test_trainee_supervisor_and_stranger_through_the_real_hub(browser, hub, team_db):
     from training.attempts import StoreAttempts
     from training.ui.common import library as load_library
-
     from workbench.service import Workbench
+    from workbench.serving.hub_accounts import AccountStore
 
     base = hub["base"]
     sc = load_library()[OVERDOSE]
     secrets = secret_texts(load_library())
+    hub_name = TRAINEE.id.lower()
+    app_path = app(hub, hub_name)[len(base):]
+    own = f"/user/{hub_name}"
 
-    # ---- nobody signed in: the service sends the browser to the Hub, its APIs refuse
+    # ---- the trainee signs in at the Hub and lands in their own workbench server as themself
+    context, page = open_own_workbench(browser, hub, TRAINEE.id)
+    assert TRAINEE.name in page.locator(".ccm-who").inner_text()
+
+    # ---- nobody signed in: the server sends the browser to the Hub, its APIs refuse
     anon = browser.new_context()
-    resp = anon.request.get(f"{base}{APP}/index.ipynb", max_redirects=0)
+    resp = anon.request.get(f"{base}{app_path}/index.ipynb", max_redirects=0)
     assert resp.status == 302 and "/hub/api/oauth2/authorize" in resp.headers["location"]
-    assert anon.request.get(f"{base}/services/workbench/api/kernels/00000000-0000-0000-0000-000000000000",
+    assert anon.request.get(f"{base}{own}/api/kernels/00000000-0000-0000-0000-000000000000",
                             fail_on_status_code=False).status == 403
     anon.close()
 
-    # ---- the trainee signs in at the Hub and lands in the workbench as themself
-    context, page = sign_in(browser, hub, TRAINEE.id)
-    page.wait_for_selector(".ccm-landing")
-    assert page.url.startswith(f"{base}{APP}/index.ipynb")
-    assert TRAINEE.name in page.locator(".ccm-who").inner_text()
-
     # the URL cannot make anyone else of them
-    forged = f"{base}{APP}/supervisor.ipynb?user={SUPERVISOR.id}"
+    forged = f"{base}{app_path}/supervisor.ipynb?user={SUPERVISOR.id}"
     page.goto(forged)
     page.wait_for_selector("text=This page is for")
     assert TRAINEE.name in page.locator(".ccm-who").inner_text()
@@ -126,7 +124,7 @@ def test_trainee_supervisor_and_stranger_through_the_real_hub(browser, hub, team
     assert page.locator(".ccm-signin-picker").count() == 0
 
     # ---- plays the call in the call pane beside the real chart, times it with the real timer
-    page.goto(f"{base}{APP}/trainee.ipynb")
+    page.goto(f"{base}{app_path}/trainee.ipynb")
     page.wait_for_selector(f".trn-start-{OVERDOSE}")
     page.click(f".trn-start-{OVERDOSE}")
     page.wait_for_selector(".trn-call-dock .ccm-chart", timeout=120_000)
@@ -151,23 +149,22 @@ def test_trainee_supervisor_and_stranger_through_the_real_hub(browser, hub, team
     seen = received(page)
     assert sc.option("ask-what-taken").label in seen  # the recording works
     assert leaks(seen, secrets) == []
-    token = service_secret(hub["proc"])
-    assert len(token) >= 16 and token not in seen  # the service's Hub token stays on the server
+    token = server_secret(hub_name)
+    assert len(token) >= 16 and token not in seen  # the server's Hub token stays on the server
     assert all(urlparse(u).hostname == "127.0.0.1" for u in page.urls if u.startswith("http"))
     # the app's own links never carry an identity (only the URL typed above did)
     assert not [u for u in page.urls if "user=" in urlparse(u).query and u != forged]
 
     # ---- no Jupyter server, JupyterLab, terminal, contents API or kernel creation for them
-    hub_name = TRAINEE.id.lower()
-    for path in (f"/user/{hub_name}/lab", f"/user/{hub_name}/tree", f"/user/{hub_name}/api/kernels",
-                 f"/user/{hub_name}/api/terminals", f"/user/{hub_name}/api/contents",
-                 f"/hub/spawn/{hub_name}", "/services/workbench/api/kernels", "/services/workbench/api/terminals",
-                 "/services/workbench/api/contents", "/services/workbench/api/sessions",
-                 "/services/workbench/voila/api/contents", "/services/workbench/terminals/1"):
+    for path in (f"{own}/lab", f"{own}/tree", f"{own}/api/kernels", f"{own}/api/terminals",
+                 f"{own}/api/contents", f"{own}/api/sessions", f"{own}/voila/api/contents",
+                 f"{own}/terminals/1", f"{own}/api/kernelspecs", f"/user/{SUPERVISOR.id.lower()}/lab",
+                 f"/hub/spawn/{SUPERVISOR.id.lower()}"):
         assert_refused(context, base, path)
-    assert_refused(context, base, "/services/workbench/api/kernels", method="post")
-    hub_api = context.request.post(f"{base}/hub/api/users/{hub_name}/server", fail_on_status_code=False)
-    assert hub_api.status in (403, 404), hub_api.status
+    assert_refused(context, base, f"{own}/api/kernels", method="post")
+    hub_api = context.request.post(f"{base}/hub/api/users/{SUPERVISOR.id.lower()}/server",
+                                   fail_on_status_code=False)
+    assert hub_api.status in (403, 404), hub_api.status  # nobody starts another person's server
 
     # ---- the page's own kernel drops code execution and answers only widget-level messages
     socket = kernel_socket(page)
@@ -176,29 +173,39 @@ def test_trainee_supervisor_and_stranger_through_the_real_hub(browser, hub, team
     replies = "\n".join(probe["seen"])
     assert "kernel_info_reply" in replies, probe  # the probe reached the kernel
     assert "execute_reply" not in replies and "EXEC-RAN" not in replies, probe
-    own = context.request.get(f"{base}/services/workbench/api/kernels/{trainee_kernel}")
-    assert own.status == 200  # the owner may see their kernel's status ...
+    mine = context.request.get(f"{base}{own}/api/kernels/{trainee_kernel}")
+    assert mine.status == 200  # the owner may see their kernel's status ...
 
     # ---- a Hub user who is not on the staff list: a sentence, no picker
+    hub["passwords"][STRANGER] = "a-stranger-password-1"
+    AccountStore(hub["state"] / "accounts.sqlite").set_password(STRANGER, hub["passwords"][STRANGER], False)
     stranger_ctx, stranger = sign_in(browser, hub, STRANGER)
-    stranger.wait_for_selector(".ccm-refusal")
+    stranger.wait_for_selector(".ccm-refusal", timeout=240_000)
     refusal = stranger.locator(".ccm-refusal").inner_text()
     assert f"signed in to JupyterHub as {STRANGER}" in refusal and "not on this practice's staff list" in refusal
     assert stranger.locator(".ccm-signin-picker").count() == 0
     assert not [u for u in stranger.sockets if "/api/kernels/" in u]  # no kernel started for them
     stranger_ctx.close()
 
+    # ---- the administrator cannot open the trainee's server (the Hub gives admins no access to
+    # people's servers), nor its kernel
+    admin_ctx, admin = sign_in(browser, hub, ADMIN)
+    admin.wait_for_url(re.compile(r".*/hub/admin.*"), timeout=60_000)
+    denied = admin_ctx.request.get(f"{base}{app_path}/index.ipynb", fail_on_status_code=False)
+    assert denied.status == 403 and "ccm-landing" not in denied.text()
+    assert admin_ctx.request.get(f"{base}{own}/api/kernels/{trainee_kernel}",
+                                 fail_on_status_code=False).status == 403
+    admin_ctx.close()
+
     # ---- the supervisor signs in: cannot touch the trainee's kernel, grades from the record
-    sup_ctx, sup = sign_in(browser, hub, SUPERVISOR.id)
-    sup.wait_for_selector(".ccm-landing")
-    other = sup_ctx.request.get(f"{base}/services/workbench/api/kernels/{trainee_kernel}",
-                                fail_on_status_code=False)
-    assert other.status == 403  # ... nobody else may
+    sup_ctx, sup = open_own_workbench(browser, hub, SUPERVISOR.id)
+    other = sup_ctx.request.get(f"{base}{own}/api/kernels/{trainee_kernel}", fail_on_status_code=False)
+    assert other.status == 403 and "kernel" not in other.text()  # ... nobody else may
     hijack = sup.evaluate(PROBE_JS, probe_url(socket, "supervisor-probe"))
     assert "kernel_info_reply" not in "\n".join(hijack["seen"]), hijack
     context.close()
 
-    sup.goto(f"{base}{APP}/supervisor.ipynb")
+    sup.goto(f"{app(hub, SUPERVISOR.id)}/supervisor.ipynb")
     sup.wait_for_selector(".trn-gradebook-table")
     sup.wait_for_selector(f".trn-detail-id:has-text('{attempt_id}')")
     criterion = sup.locator(".trn-ov-criterion select")

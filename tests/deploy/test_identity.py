@@ -13,8 +13,8 @@ from tornado import web
 
 from workbench import records as r
 from workbench.errors import PermissionDenied, WorkbenchError
-from workbench.ui.identity import serve_identity, signed_in
 from workbench.ui import session
+from workbench.ui.identity import serve_identity, signed_in
 
 HUB_ENV = {"JUPYTERHUB_API_TOKEN": "t", "JUPYTERHUB_SERVICE_PREFIX": "/services/workbench/",
            "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:10101", "JUPYTERHUB_API_URL": "http://127.0.0.1:8081/hub/api"}
@@ -162,6 +162,21 @@ def test_prelaunch_hook_passes_staff_and_refuses_everyone_else(staff_db):
     with pytest.raises(web.HTTPError) as nobody:
         prelaunch_hook(_Request(None), nb, "")
     assert nobody.value.status_code == 403
+
+
+def test_a_persons_own_server_gives_pages_to_its_owner_only(staff_db, monkeypatch):
+    """Spawned for one person (JUPYTERHUB_USER), the server refuses anyone else, even staff."""
+    from workbench.serving.hub import _REQUEST_USER, prelaunch_hook
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "tr01")
+    nb = object()
+    assert prelaunch_hook(_Request("tr01"), nb, "") is nb
+    assert _REQUEST_USER.get() == ("tr01", "TR01")
+    for other in ("sv01", "hubadmin"):
+        with pytest.raises(web.HTTPError) as refused:
+            prelaunch_hook(_Request(other), nb, "")
+        assert refused.value.status_code == 403
+        assert refused.value.log_message.startswith(f"This workbench server belongs to tr01; you are signed in as {other}.")
 
 
 def test_kernels_start_for_the_request_user_without_the_hub_token(staff_db, tmp_path):

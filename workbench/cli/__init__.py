@@ -11,6 +11,7 @@
     workbench panel generate|export               simulated panels
     workbench scenario list|validate|schema       training scenarios
     workbench gradebook export --out FILE         the cohort's grades as CSV
+    workbench hub init | users sync|reset|remove  the team deployment's Hub accounts
 """
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     add_init_command(sub)
+    from .hub import add_hub_commands  # workbench hub init | users sync
+
+    add_hub_commands(sub)
 
     p = sub.add_parser("demo", help="build a demo practice and serve the dashboards",
                        description="Build (once) a SQLite demo practice with a generated panel, "

@@ -20,7 +20,7 @@ def resolve_db(db: str | os.PathLike | None) -> str | None:
     """``--db`` or ``WORKBENCH_DB`` as given to every kernel: a URL is kept as it is; a file
     path becomes absolute here, from the folder the command runs in (a kernel runs inside
     notebooks/, so a relative path would name another, empty database there)."""
-    db = db if db is not None else os.environ.get("WORKBENCH_DB") or None
+    db = db if db is not None else os.environ.get("WORKBENCH_DB") or db_from_file()
     if db is None:
         return None
     text = str(db)
@@ -29,6 +29,21 @@ def resolve_db(db: str | os.PathLike | None) -> str | None:
             return "sqlite:///" + str(Path(text[len("sqlite:///"):]).expanduser().resolve())
         return text
     return str(Path(text).expanduser().resolve())
+
+
+def db_from_file() -> str | None:
+    """The URL in the file named by ``WORKBENCH_DB_FILE`` (the team deployment keeps the app role's
+    URL in a file only the service user can read, so it is never in the Hub's database)."""
+    name = os.environ.get("WORKBENCH_DB_FILE")
+    if not name:
+        return None
+    try:
+        text = Path(name).read_text().strip()
+    except OSError as err:
+        raise WorkbenchError(f"WORKBENCH_DB_FILE names {name}, which cannot be read ({err.strerror}).") from None
+    if not text:
+        raise WorkbenchError(f"WORKBENCH_DB_FILE names {name}, which is empty: put the database URL in it.")
+    return text
 
 
 def _sqlite_file(db: str) -> Path | None:

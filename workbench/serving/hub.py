@@ -1,11 +1,14 @@
-"""The workbench as one JupyterHub-authenticated Voila service (the team deployment).
+"""The workbench as a JupyterHub-authenticated Voila server (the team deployment).
 
-JupyterHub starts this process as its managed service ``workbench`` (deploy/jupyterhub_config.py
-runs ``workbench serve --hub``, which execs ``python -m workbench.serving.hub``). It is Voila
+JupyterHub's spawner starts this process as each signed-in person's own server at ``/user/<name>/``
+(deploy/jupyterhub_config.py sets ``c.Spawner.cmd`` to ``workbench serve --hub``, which execs
+``python -m workbench.serving.hub``); it also runs as a Hub-managed service. It is Voila
 standalone, so kernels accept only widget messages (no execute requests), with:
 
 - every request authenticated by the Hub (OAuth, :class:`HubIdentityProvider`, built on
   JupyterHub's ``HubOAuth``); a Hub user without access to the service is refused;
+- on a person's own server, only that person (``JUPYTERHUB_USER``) gets a page, even an
+  administrator whose Hub role could reach it is refused with a sentence;
 - a prelaunch hook (Voila's ``VoilaConfiguration.prelaunch_hook(req_handler, notebook, cwd)``)
   that reads the signed-in Hub user from the authenticated request, refuses anyone who is not on
   the practice's staff list with a sentence saying so, and hands the id to the kernel it is about
@@ -82,6 +85,11 @@ def prelaunch_hook(req_handler, notebook, cwd):
     name = getattr(user, "username", None)
     if not name:
         raise web.HTTPError(403, "Sign in through JupyterHub first.")
+    owner = os.environ.get("JUPYTERHUB_USER")  # set when the Hub spawned this as one person's server
+    if owner and name != owner:
+        req_handler.log.warning("Hub user %s refused on the server of %s", name, owner)
+        raise web.HTTPError(403, f"This workbench server belongs to {owner}; you are signed in as "
+                                 f"{name}. Open your own workbench from the Hub's home page.")
     staff = _staff_member(name)
     if staff is None:
         req_handler.log.warning("Hub user %s is not on the staff list: refused", name)
@@ -226,11 +234,15 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
-    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("The workbench service listens on 127.0.0.1 only; the Hub's proxy is its door.")
+    # On one machine the server listens on loopback only (the Hub's proxy is its door); in a
+    # Kubernetes pod WORKBENCH_SERVER_IP=0.0.0.0 (the chart's network policy admits only the proxy).
+    ip = os.environ.get("WORKBENCH_SERVER_IP") or "127.0.0.1"
+    if ip == "127.0.0.1" and url.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("The workbench server listens on 127.0.0.1 only; the Hub's proxy is its door "
+                         "(set WORKBENCH_SERVER_IP in a container whose network policy guards it).")
     argv = [a for a in argv if not a.startswith("--port=")]
     argv = [a for a in argv if not a.startswith("--Voila.ip=")]
-    argv += [f"--port={url.port}", f"--base_url={prefix}", "--Voila.ip=127.0.0.1"]
+    argv += [f"--port={url.port}", f"--base_url={prefix}", f"--Voila.ip={ip}"]
     from .guards import guarded
 
     guarded(HubVoila, per_hub_user=True).launch_instance(argv=argv, config=hub_config())

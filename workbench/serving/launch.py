@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-
 from pathlib import Path
 
 from ..errors import NotFound, WorkbenchError
@@ -50,7 +49,9 @@ def hub_service_command(db: str, identity: dict[str, str], notebooks: Path) -> t
 
 def exec_hub_service(db: str, identity: dict[str, str], notebooks: Path) -> int:  # pragma: no cover - replaces the process
     argv, env = hub_service_command(db, identity, notebooks)
-    print("CCM Workbench: serving as JupyterHub's 'workbench' service", flush=True)
+    owner = os.environ.get("JUPYTERHUB_USER")
+    print(f"CCM Workbench: serving {owner}'s own workbench server for JupyterHub" if owner
+          else "CCM Workbench: serving as JupyterHub's 'workbench' service", flush=True)
     sys.stdout.flush()
     os.execve(argv[0], argv, {**os.environ, **env})
     return 0
