@@ -225,7 +225,7 @@ def test_serve_hands_voila_an_absolute_database(tmp_path, monkeypatch):
     assert main(["init", "--db", "here/w.db"]) == 0
     assert main(["serve", "--db", "here/w.db", "--demo-sign-in"]) == 0
     assert seen["env"]["WORKBENCH_DB"] == f"sqlite:///{tmp_path / 'here' / 'w.db'}"
-    assert seen["argv"][1:3] == ["-m", "voila"]
+    assert seen["argv"][1:3] == ["-m", "workbench.serving.guards"]  # Voila, with the serving guards
 
 
 def test_demo_refuses_a_database_inside_the_served_folder(capsys):
