@@ -62,8 +62,8 @@ def test_an_ended_practice_attempt_is_read_only(wb, clock):
     from training.library import load_library
 
     sc = load_library()["checkin-hypertension-arthritis"]
-    system = wb.as_user("S004")
-    attempt = start_attempt(system, sc, "S007", seed=1, repo=StoreAttempts(system))
+    system, trainee = wb.as_user("S004"), wb.as_user("S007")
+    attempt = start_attempt(trainee, sc, "S007", seed=1, repo=StoreAttempts(trainee))
     tw, pid = attempt.workbench, attempt.patient_id
     tw.log_contact(pid, "phone", "reached", "before the end")
     attempt.end()

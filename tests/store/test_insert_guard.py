@@ -23,6 +23,11 @@ KNOWN = {
     "workbench/intake/importer.py": 1,
 }
 
+#: file -> why its inserts are not writes to the CCM record (never a service or intake module).
+ELSEWHERE = {
+    "workbench/serving/hub_accounts.py": "the Hub's own sign-in accounts, a separate SQLite file of the Hub's",
+}
+
 
 def sql_inserts(source: str) -> list[int]:
     """Line numbers of SQL inserts built in ``source``: ``insert(table)``, ``table.insert()``,
@@ -51,7 +56,7 @@ def inserts_outside_the_store() -> Counter:
     for pkg in PACKAGES:
         for path in sorted((ROOT / pkg).rglob("*.py")):
             rel = path.relative_to(ROOT).as_posix()
-            if rel.startswith("workbench/store/"):
+            if rel.startswith("workbench/store/") or rel in ELSEWHERE:
                 continue
             n = len(sql_inserts(path.read_text()))
             if n:
