@@ -158,8 +158,9 @@ def test_1_the_demo_serves_the_copy_with_one_database_outside_notebooks(demo):
     out = demo["log"].read_text()
     db = demo["repo"] / "data" / "demo.db"
     assert f"Demo database: {db} (60 patients)" in out
+    # Voila runs through the serving guards (python -m workbench.serving.guards NOTEBOOKS ...)
     voila = [p for p in psutil.Process(demo["proc"].pid).children(recursive=True)
-             if "voila" in " ".join(p.cmdline())]
+             if any(w in " ".join(p.cmdline()) for w in ("voila", "workbench.serving.guards"))]
     assert voila and str(demo["repo"] / "notebooks") in " ".join(voila[0].cmdline())
     assert voila[0].environ()["WORKBENCH_DB"] == f"sqlite:///{db}"
 
