@@ -276,6 +276,18 @@ def test_completeness_checklist_and_patient_copy(db, clock):
     tab.reload()
     assert "Every CMS element is present" in tab.checklist.value
     assert tab.copy.value == ""  # made only when its sub-tab is shown (it costs a PDF)
+    sup = app.wb.as_user(app.wb.users("supervisor")[0].id)
+    sup.set_settings(r.PracticeSettings(**{**app.wb.settings.__dict__, "phone": "", "after_hours_phone": ""}))
+    app.wb.reload_settings()
+    tab.sections.selected_index = 3
+    # without the practice's numbers the copy is refused, with a sentence saying where to set them
+    assert "ccm-cp-refused" in tab.copy.value and "--after-hours-phone" in tab.copy.value
+    assert "download=" not in tab.copy.value
+    sup.set_settings(r.PracticeSettings(**{**app.wb.settings.__dict__, "phone": "(518) 555-0100",
+                                           "after_hours_phone": "(518) 555-0199"}))
+    app.wb.reload_settings()
+    tab.sections.selected_index = 2
+    tab.reload()
     tab.sections.selected_index = 3
     assert 'download="care-plan-P00001.html"' in tab.copy.value and "care-plan-P00001.pdf" in tab.copy.value
     app.wb.revise_care_plan("P00001", plan, 1, "again")
