@@ -334,6 +334,7 @@ def test_stopping_a_timer_on_screen_redraws_the_row_and_the_order(db, clock):
     wb.start_timer("P00003")
     assert "timer_running" in [x.code for x in _row(worklist, "P00003").why]  # on screen: redrawn at once
     assert "ccm-why-timer_running" in worklist.table.value
+    clock.advance(seconds=30)  # a timer stopped in the second it started is refused
     app.timer_bar.note.value = "call"
     app.timer_bar.stop()
     assert "timer_running" not in [x.code for x in _row(worklist, "P00003").why]
