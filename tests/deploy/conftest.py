@@ -31,9 +31,11 @@ def _load(name: str, path: Path):
 _ui = _load("ccm_ui_browser_fixtures", HERE.parent / "ui" / "conftest.py")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium, launched as the UI tests launch it (tests/ui/conftest.py)."""
+    """Debian's Chromium, launched as the UI tests launch it (tests/ui/conftest.py). Module-scoped:
+    Playwright's sync API keeps an event loop running until it stops, and later tests (asyncio.run,
+    other modules' browsers) need it stopped."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
