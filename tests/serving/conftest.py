@@ -7,6 +7,7 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from contextlib import contextmanager
 from unittest import mock
 
 import pytest
@@ -34,10 +35,9 @@ _ui = _ui_fixtures()
 browser = _ui.browser
 
 
-@pytest.fixture(scope="module")
-def guarded_server(tmp_path_factory):
+@contextmanager
+def _guarded(tmp: Path):
     """A guarded voila on a seeded database: ``base``, ``db``, ``log``, ``proc``."""
-    tmp = tmp_path_factory.mktemp("guarded")
     db = _ui.seed_database(tmp / "workbench.db", size=12)
     port = _ui.free_port()
     with mock.patch.dict(os.environ, LIMITS):
@@ -51,3 +51,18 @@ def guarded_server(tmp_path_factory):
             proc.wait(timeout=15)
         except Exception:  # noqa: BLE001
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def guarded_server(tmp_path_factory):
+    """One guarded server for the tests that do not count pages."""
+    with _guarded(tmp_path_factory.mktemp("guarded")) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_guarded_server(tmp_path_factory):
+    """A guarded server of the test's own, for tests that count open pages (no page left over
+    from an earlier test, however slowly its kernel shuts down on a loaded machine)."""
+    with _guarded(tmp_path_factory.mktemp("guarded-fresh")) as server:
+        yield server

@@ -132,7 +132,8 @@ def _connections(base: str, kernel_id: str) -> int:
         return json.loads(resp.read())["connections"]
 
 
-def test_a_dead_tab_is_culled_even_while_its_kernel_is_busy(guarded_server):
+def test_a_dead_tab_is_culled_even_while_its_kernel_is_busy(fresh_guarded_server):
+    guarded_server = fresh_guarded_server
     """Dead tab after 15 s here. While its websocket is open the kernel stays, well past 15 s;
     once the connection is cut, it is shut down within the limit, although the kernel keeps
     talking all the while (as the timer bar's tick does, which keeps Jupyter's idle culler away)."""
@@ -161,7 +162,8 @@ def test_a_dead_tab_is_culled_even_while_its_kernel_is_busy(guarded_server):
                      guarded_server["log"].read_text())
 
 
-def test_page_loads_at_the_same_moment_never_pass_the_limit(guarded_server):
+def test_page_loads_at_the_same_moment_never_pass_the_limit(fresh_guarded_server):
+    guarded_server = fresh_guarded_server
     """Six pages of one person asked for at once: four open, two are refused with the sentence."""
     import urllib.error
     from concurrent.futures import ThreadPoolExecutor

@@ -94,6 +94,8 @@ def test_the_worklist_is_always_current_and_says_why(page, voila_server):
     page.go_back()
     page.wait_for_selector(f"{row(page, pid)} .ccm-why-timer_running", state="visible")
     page.locator(".ccm-timerbar-note input").fill("Call about refills")
+    # a timer stopped in the second it started is refused (a mis-click): let the bar count a second
+    page.wait_for_function("!/ 0:00:00\\b/.test(document.querySelector('.ccm-timerbar').innerText)")
     page.click(".ccm-timerbar-stop")
     page.wait_for_selector(".ccm-timerbar-idle", state="visible")
     page.wait_for_selector(f"{row(page, pid)} .ccm-why-timer_running", state="detached")
