@@ -61,7 +61,6 @@ class Attempt:
         self.workbench = wb.as_user(record.trainee_id, clock=self.clock)
         self._system = wb.as_user(SYSTEM_USER.id, clock=self.clock)
 
-    # ------------------------------------------------------------------ reading
     @property
     def id(self) -> str:
         return self.record.id
@@ -108,7 +107,6 @@ class Attempt:
                       ).shuffle(opts)
         return [Option(o.id, o.label) for o in opts]
 
-    # ------------------------------------------------------------------ acting
     def call(self, patient_id: str) -> list[TranscriptLine]:
         """Phone a patient of the shift (a new call to someone already called is fine)."""
         self._open()
@@ -137,8 +135,7 @@ class Attempt:
         """Say one of the options offered now; return the transcript lines it added."""
         self._open()
         if option_id not in {o.id for o in self.options()}:
-            raise InvalidInput("That is not something you can say at this point of the call.",
-                               field="option")
+            raise InvalidInput("That is not something you can say at this point of the call.", field="option")
         case = self._active_case()
         sc = self.scenarios[case.scenario_id]
         opt = sc.option(option_id)
@@ -225,8 +222,7 @@ class Attempt:
             raise InvalidInput("Reflection questions come after the attempt has ended.")
         questions = {q for sc in self.scenarios.values() for q in sc.reflection}
         if any(q not in questions for q in answers):
-            raise InvalidInput("That is not one of this attempt's reflection questions.",
-                               field="reflection")
+            raise InvalidInput("That is not one of this attempt's reflection questions.", field="reflection")
         self.record.reflection.update({q: a.strip() for q, a in answers.items()})
         self._save()
 
@@ -235,7 +231,6 @@ class Attempt:
 
         return grade_attempt(self.workbench, self.scenarios, self.record)
 
-    # ------------------------------------------------------------------ inside
     def _open(self) -> None:
         if self.finished:
             raise InvalidInput("This attempt has ended; start a new attempt to play again.")
