@@ -17,8 +17,10 @@ tests do) or ``--db`` naming one on this machine; everything stops by itself.
     python benchmarks/bench_load.py --sessions 20 --duration 60
     python benchmarks/bench_load.py --per-person-servers --sessions 40   # the Hub, a server each
 
-``--per-person-servers`` starts the real Hub with the shipped config instead, and lets each
-person sign in and open pages in their own server (benchmarks/hub_load.py says what is timed).
+``--per-person-servers`` starts the real Hub with the shipped config and authenticator instead:
+each person signs in through its login form, gets their own server, and does the same actions in
+their own page through the widget protocol (benchmarks/hub_load.py says what is timed); memory
+is per person (their server and its kernels).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -207,8 +210,6 @@ def main(argv=None) -> int:
                     "PostgreSQL started on 127.0.0.1)")
     ap.add_argument("--per-person-servers", action="store_true", help="the real Hub with the shipped "
                     "config: each person signs in and opens pages in their own server")
-    ap.add_argument("--pages", type=int, default=2, help="with --per-person-servers: pages each person "
-                    "opens (1: the landing page; 2: and a chart; default 2)")
     ap.add_argument("--concurrency", type=int, default=8, help="with --per-person-servers: people signing "
                     "in at the same moment (default 8)")
     args = ap.parse_args(argv)
@@ -230,14 +231,19 @@ def main(argv=None) -> int:
             print("PostgreSQL is not installed (apt-get install postgresql)", file=sys.stderr)
             return 1
         db, stop_pg = pg
+
+    def stopped(signum, _frame):  # kill / timeout: stop the Hub, servers and PostgreSQL as Ctrl+C does
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, stopped)
     try:
         plan = seed(db, args.sessions, args.patients)
         if args.per_person_servers:
             import hub_load
 
-            times, errors, memory, wall = hub_load.run(db, plan, args.pages, args.concurrency)
-            hub_load.report(times, errors, memory, args.sessions, args.pages, wall, pct)
-            return 0
+            result = hub_load.run(db, plan, args.duration, args.think, args.concurrency)
+            hub_load.report(result, args.sessions, args.duration, args.think, pct)
+            return 1 if result["errors"] else 0
         t0 = time.monotonic()
         results, memory = run_sessions(db, plan, args.duration, args.think)
         wall = time.monotonic() - t0

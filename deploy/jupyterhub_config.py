@@ -21,6 +21,8 @@ Environment (docs/deployment.md has the whole installation):
     WORKBENCH_HUB_PORT, WORKBENCH_PROXY_API_PORT   loopback ports (defaults 8081, 8001)
     WORKBENCH_MAX_PAGES, WORKBENCH_KERNEL_MEMORY_MB, ...   the serving guards' limits, passed on to
                               every person's server (workbench/serving/guards.py; defaults there)
+    WORKBENCH_DB_POOL_SIZE, WORKBENCH_DB_POOL_OVERFLOW   PostgreSQL connections each server and page
+                              keeps (default 1) and may add for a moment (default 4)
 
 Start with:  jupyterhub -f deploy/jupyterhub_config.py   (as the service user, in the state folder)
 """
@@ -79,7 +81,8 @@ c.Spawner.environment = {"WORKBENCH_DB_FILE": str(DB_FILE)}
 # the serving guards' settings (workbench/serving/guards.py: pages per person, kernel memory, ...)
 # reach each person's server when they are set for the Hub
 for _var in ("WORKBENCH_MAX_PAGES", "WORKBENCH_KERNEL_MEMORY_MB", "WORKBENCH_KERNEL_ADDRESS_SPACE_MB",
-             "WORKBENCH_DEAD_TAB_MINUTES", "WORKBENCH_WS_MAX_MESSAGE_KB"):
+             "WORKBENCH_DEAD_TAB_MINUTES", "WORKBENCH_WS_MAX_MESSAGE_KB",
+             "WORKBENCH_DB_POOL_SIZE", "WORKBENCH_DB_POOL_OVERFLOW"):  # and the database connections kept
     if os.environ.get(_var):
         c.Spawner.environment[_var] = os.environ[_var]
 c.Spawner.http_timeout = 120

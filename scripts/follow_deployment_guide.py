@@ -6,23 +6,33 @@ read from the guide itself and run in order, with only these changes, each print
 
 - paths move under ``--prefix`` (``/opt/ccm-workbench`` -> PREFIX/opt/ccm-workbench, the same for
   /etc/ccm-workbench and /var/lib/ccm-workbench), so the machine's own folders are left alone;
-- ``git clone <your copy of the repository>`` clones this checkout;
-- PostgreSQL: where its service is not running (a container), a cluster of its own is started
-  as the postgres user on a free port, and the guide's ``psql`` commands and URLs use that port;
+- ``git clone <your copy of the repository>`` clones this checkout (its last commit);
+- PostgreSQL: a throwaway cluster of its own is started as the postgres user on a free port on
+  127.0.0.1 (EMULATED: the machine's own PostgreSQL service, if any, is left alone), and the
+  guide's ``psql`` commands and URLs use that port;
 - systemd: where it is not running, the unit's ``ExecStart`` is run as its ``User`` with its
   ``EnvironmentFile``, ``WorkingDirectory`` and ``UMask`` (EMULATED, said so);
 - nginx: the TLS step is skipped where no certificate exists (SKIPPED, said so); the Hub is then
-  reached on 127.0.0.1 without TLS, so ``WORKBENCH_HUB_PUBLIC_URL`` is left out.
+  reached on 127.0.0.1 without TLS, so ``WORKBENCH_HUB_PUBLIC_URL`` is left out, and the Hub,
+  its API and the proxy's API get free loopback ports;
+- every command has a time limit (``--timeout``), so a step that waits for the network forever
+  stops the walk with the step named.
 
-Then the administrator signs in through the Hub's login form with the one-time password ``hub
-init`` printed, chooses a password, and a staff member does the same and reaches their own
-workbench server. Run as root on a fresh Debian 12: ``python3 scripts/follow_deployment_guide.py``.
+Then, in Debian's Chromium, the administrator signs in through the Hub's login form with the
+one-time password ``hub init`` printed and chooses a password (landing on the Hub's admin page),
+and the care manager does the same and opens the worklist in their own workbench server; a
+trainee's sign-in (over HTTP) then checks that Jupyter's pages and sign-up are refused, and the
+Hub's state folder is checked to be private.
+
+Afterwards everything it made is removed: the prefix, the throwaway cluster, and the ``ccm``
+service user when this run created it (``--keep`` keeps them to look at). Run as root on a fresh
+Debian 12: ``python3 scripts/follow_deployment_guide.py`` (Playwright is needed for the browser
+sign-in: ``pip install playwright``; ``--no-browser`` signs in over HTTP instead).
 """
 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import os
 import re
 import shlex
@@ -38,13 +48,12 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from deployment_guide_checks import check, say  # step 9: the sign-ins and the refusals (next to this file)
+
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "deployment.md"
 PATHS = ("/opt/ccm-workbench", "/etc/ccm-workbench", "/var/lib/ccm-workbench")
-
-
-def say(kind: str, text: str) -> None:
-    print(f"[{kind}] {text}", flush=True)
+SERVICE_USER = "ccm"
 
 
 def blocks(guide: str) -> list[tuple[str, str, str]]:
@@ -72,8 +81,10 @@ def free_port() -> int:
 
 
 class Machine:
-    def __init__(self, prefix: Path):
+    def __init__(self, prefix: Path, timeout: float = 900):
         self.prefix = prefix
+        self.timeout = timeout
+        self.made_user = False
         self.cwd = Path("/")
         # a fresh Debian root shell: Debian's PATH (so `python3` is /usr/bin/python3, which the
         # service user can run), not whatever the caller's environment had
@@ -93,21 +104,25 @@ class Machine:
         shown = cmd if user is None else f"runuser -u {user} -- {cmd}"
         say("RUN", shown)
         argv = ["bash", "-c", cmd] if user is None else ["runuser", "-u", user, "--", "bash", "-c", cmd]
-        done = subprocess.run(argv, cwd=self.cwd, env=self.env, text=True, check=False,
-                              capture_output=capture)
+        try:
+            done = subprocess.run(argv, cwd=self.cwd, env=self.env, text=True, check=False,
+                                  capture_output=capture, timeout=self.timeout, start_new_session=True)
+        except subprocess.TimeoutExpired:
+            raise SystemExit(f"stopped after {self.timeout:.0f} s (--timeout): {shown}") from None
         if check and done.returncode != 0:
             raise SystemExit(f"failed ({done.returncode}): {shown}\n{done.stdout or ''}{done.stderr or ''}")
         return done
 
     # ---- emulations
     def postgres(self) -> None:
-        if self.pg_dir is not None or subprocess.run(["pg_isready", "-q"], check=False).returncode == 0:
+        if self.pg_dir is not None:
             return
         pg = max(Path("/usr/lib/postgresql").glob("*/bin"))
         self.pg_dir = Path(tempfile.mkdtemp(prefix="ccm-guide-pg-"))
         shutil.chown(self.pg_dir, "postgres")
         self.pg_port = free_port()
-        say("EMULATED", f"the PostgreSQL service is not running here: a cluster of its own on port {self.pg_port}")
+        say("EMULATED", f"PostgreSQL: a throwaway cluster on 127.0.0.1:{self.pg_port} (the machine's own "
+                        "service, if any, is left alone)")
         subprocess.run(["runuser", "-u", "postgres", "--", f"{pg}/initdb", "-D", f"{self.pg_dir}/data",
                         "-A", "trust", "-U", "postgres"], check=True, capture_output=True)
         subprocess.run(["runuser", "-u", "postgres", "--", f"{pg}/pg_ctl", "-D", f"{self.pg_dir}/data", "-l",
@@ -126,10 +141,33 @@ class Machine:
                 self.hub.wait(60)
             except subprocess.TimeoutExpired:
                 os.killpg(self.hub.pid, signal.SIGKILL)
+        stop_servers_of(self.prefix)
         if self.pg_dir is not None:
             pg = max(Path("/usr/lib/postgresql").glob("*/bin"))
             subprocess.run(["runuser", "-u", "postgres", "--", f"{pg}/pg_ctl", "-D", f"{self.pg_dir}/data",
                             "-m", "fast", "stop"], check=False, capture_output=True)
+
+    def clean(self) -> None:
+        """Remove what the walk made: the service user (if this run made it), the cluster, the prefix."""
+        if self.made_user:
+            subprocess.run(["userdel", SERVICE_USER], check=False, capture_output=True)
+            say("CLEANED", f"the {SERVICE_USER} user this run created")
+        for folder in (self.pg_dir, self.prefix):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+                say("CLEANED", str(folder))
+
+
+def stop_servers_of(prefix: Path) -> None:
+    """Anything left running from the prefix (a Hub killed before it stopped its servers)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if Path(os.readlink(entry / "cwd")).is_relative_to(prefix) and int(entry.name) != os.getpid():
+                os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
 
 
 def follow(m: Machine, apt: bool) -> dict[str, str]:
@@ -170,13 +208,17 @@ def follow(m: Machine, apt: bool) -> dict[str, str]:
                 else:
                     say("CHECKED", f"{cmd}: left to --apt")
                 continue
-            if cmd.startswith("useradd"):
-                if subprocess.run(["id", "ccm"], capture_output=True, check=False).returncode == 0:
+            if "useradd" in cmd:
+                existed = subprocess.run(["id", SERVICE_USER], capture_output=True, check=False).returncode == 0
+                m.run(cmd)
+                if existed:
                     home = m.path("/var/lib/ccm-workbench")
-                    say("CHECKED", f"user ccm exists (from an earlier run): its home {home} is made as useradd would")
-                    subprocess.run(["install", "-d", "-o", "ccm", "-g", "ccm", "-m", "0755", home], check=True)
+                    say("CHECKED", f"user {SERVICE_USER} exists already (kept as it is): its home {home} is made "
+                                   "as useradd would")
+                    subprocess.run(["install", "-d", "-o", SERVICE_USER, "-g", SERVICE_USER, "-m", "0755", home],
+                                   check=True)
                 else:
-                    m.run(cmd)
+                    m.made_user = True
                 continue
             if cmd.startswith("git clone"):
                 m.run(cmd.replace("<your copy of the repository>", shlex.quote(str(ROOT))))
@@ -251,73 +293,50 @@ def start_hub(m: Machine, unit: str | None) -> None:
     raise SystemExit("the Hub did not answer in 3 minutes")
 
 
-def sign_in(base: str, name: str, password: str) -> tuple[urllib.request.OpenerDirector, str]:
-    """Step 9: the Hub's login form, then the new-password form; returns the opener and the page."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/hub/login").read().decode()
-    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page).group(1)
-    new = "guide-" + os.urandom(9).hex()
-    form = {"_xsrf": xsrf, "username": name, "password": password}
-    body = opener.open(f"{base}/hub/login", urllib.parse.urlencode(form).encode()).read().decode()
-    assert 'name="new_password"' in body, "the one-time password did not bring the new-password form"
-    form.update(new_password=new, new_password_again=new)
-    resp = opener.open(f"{base}/hub/login", urllib.parse.urlencode(form).encode(), timeout=300)
-    return opener, resp.geturl()
-
-
-def check(m: Machine) -> None:
-    base = f"http://127.0.0.1:{m.hub_port}"
-    say("STEP", "9. First sign-in (through the Hub's login form)")
-    _, landed = sign_in(base, "hubadmin", m.admin_password)
-    assert "/hub/admin" in landed, landed
-    say("OK", f"hubadmin signed in with the printed one-time password, chose a password, landed at {landed}")
-    sheet = Path(m.path("/var/lib/ccm-workbench/one-time-passwords.tsv"))
-    name, password = sheet.read_text().splitlines()[0].split("\t")
-    opener, landed = sign_in(base, name, password)
-    deadline = time.time() + 300
-    while "/user/" not in landed and time.time() < deadline:  # the spawn-pending page
-        time.sleep(2)
-        landed = opener.open(f"{base}/hub/spawn-pending/{name}", timeout=60).geturl()
-    page = opener.open(f"{base}/user/{name}/", timeout=300)
-    assert f"/user/{name}/voila/render/index.ipynb" in page.geturl(), page.geturl()
-    say("OK", f"{name} signed in, chose a password and reached their own server at {page.geturl()}")
-    for path in (f"/user/{name}/lab", f"/user/{name}/api/contents", "/hub/signup"):
-        try:
-            opener.open(base + path, timeout=60)
-            raise SystemExit(f"{path} answered: it must be refused")
-        except urllib.error.HTTPError as err:
-            say("OK", f"{path} refused ({err.code})")
-    state = Path(m.path("/var/lib/ccm-workbench/hub"))
-    loose = [str(p) for p in state.rglob("*") if not p.is_symlink() and p.lstat().st_mode & 0o077]
-    assert not loose, loose
-    say("OK", f"{state}: no file or folder readable by others")
-
-
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Follow docs/deployment.md steps 1-9 line by line "
-                                     "(paths under --prefix), then sign in through the Hub.")
+                                     "(paths under --prefix), then sign in through the Hub's login form.")
     parser.add_argument("--prefix", default=None, help="where /opt, /etc and /var/lib of the guide go "
                         "(default: a new temporary folder)")
     parser.add_argument("--apt", action="store_true", help="run the guide's apt-get lines too")
-    args = parser.parse_args()
+    parser.add_argument("--keep", action="store_true", help="keep the prefix, the throwaway PostgreSQL "
+                        "folder and the service user afterwards (default: remove what this run made)")
+    parser.add_argument("--no-browser", action="store_true", help="sign in over HTTP, not in Chromium")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds any one command of the guide "
+                        "may take (default 900)")
+    args = parser.parse_args(argv)
     if os.geteuid() != 0:
         raise SystemExit("Run as root, as the guide does.")
-    prefix = Path(args.prefix or tempfile.mkdtemp(prefix="ccm-guide-"))
+    if not args.no_browser:
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            raise SystemExit("The browser sign-in needs Playwright (pip install playwright) and Debian's "
+                             "chromium; or pass --no-browser.") from None
+    prefix = Path(args.prefix or tempfile.mkdtemp(prefix="ccm-guide-")).resolve()
+    closed = [p for p in prefix.parents if p.exists() and not p.stat().st_mode & 0o001]
+    if closed:
+        raise SystemExit(f"{closed[0]} is closed to other users: the service user could not reach the "
+                         "prefix inside it. Choose a --prefix under a folder others may enter (e.g. /tmp).")
     for p in PATHS[1:]:
         Path(f"{prefix}{p}").parent.mkdir(parents=True, exist_ok=True)
     Path(f"{prefix}/opt").mkdir(parents=True, exist_ok=True)
     os.chmod(prefix, 0o755)
-    m = Machine(prefix)
+    m = Machine(prefix, args.timeout)
     m.hub_port = free_port()
     try:
         follow(m, args.apt)
         if m.hub is None:
             raise SystemExit("the guide never started the Hub")
-        check(m)
+        check(m, browser=not args.no_browser)
+        say("DONE", f"docs/deployment.md steps 1-9 followed under {prefix}")
     finally:
         m.stop()
-    say("DONE", f"docs/deployment.md steps 1-9 followed under {prefix}")
+        if args.keep:
+            say("KEPT", f"{prefix}" + (f", {m.pg_dir}" if m.pg_dir else "")
+                + (f", the {SERVICE_USER} user" if m.made_user else ""))
+        else:
+            m.clean()
     return 0
 
 

@@ -293,7 +293,11 @@ def build_practice(wb, panel: r.Panel, now: datetime, seed: int = 11, progress: 
     p.specials(m2, m1)
     p.plan_month(m0, month_start(m0, -1) - timedelta(days=1), current=True)
     p.current_escalation(m0)
-    return p.write(progress)
+    summary = p.write(progress)
+    from simulated_patients.practice_enrolment import write_enrolment
+
+    return summary | write_enrolment(wb, panel, now, m2, m1, m0, stopped=p.revoked | set(p.stopped),
+                                     consented_now=p.consented)
 
 
 def build_demo_database(url: str, size: int, seed: int, now: datetime, progress: bool = False):
@@ -315,4 +319,9 @@ def build_demo_database(url: str, size: int, seed: int, now: datetime, progress:
     wb = Workbench.open(url, clock=FixedClock(min(loaded_at, now)))
     wb.load_panel(panel, progress=progress)
     summary = build_practice(wb, panel, now, seed=seed, progress=progress, loaded_at=min(loaded_at, now))
+    from simulated_patients.practice_approvals import approve_and_sign
+
+    today = now.astimezone(tz).date()
+    summary.update(approve_and_sign(Workbench.open(url, clock=FixedClock(now)), now,
+                                    month_start(today, 2).strftime("%Y-%m"), month_start(today, 1).strftime("%Y-%m")))
     return Workbench.open(url, clock=FixedClock(now)), summary

@@ -9,6 +9,7 @@ caller: a refused write leaves no record, so it can never count for the trainee.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import timedelta
 
 from workbench.errors import InvalidInput, NotFound
@@ -36,6 +37,18 @@ def _medication(tw, pid: str, name: str):
     return found[-1]
 
 
+def _goal_statuses(goals: tuple[Goal, ...], statuses: Mapping[str, str]) -> tuple[Goal, ...]:
+    """The plan's goals with new statuses: each key names words of exactly one goal."""
+    goals = tuple(goals)
+    for words, status in statuses.items():
+        hits = [i for i, g in enumerate(goals) if words.lower() in g.description.lower()]
+        if len(hits) != 1:
+            raise InvalidInput(f"{len(hits)} goals of the care plan contain '{words}': name exactly one.")
+        goals = tuple(dataclasses.replace(g, status=status) if i == hits[0] else g
+                      for i, g in enumerate(goals))
+    return goals
+
+
 def perform(tw, pid: str, case: CaseState, action) -> list[tuple[str, int]]:
     """Do one chart action for patient ``pid``; return the (record type, id) pairs written."""
     now = tw.now()
@@ -57,14 +70,15 @@ def perform(tw, pid: str, case: CaseState, action) -> list[tuple[str, int]]:
     if isinstance(action, m.RecordConsent):
         told = action.disclosures or {k: True for k in CONSENT_DISCLOSURES}
         consent = tw.record_consent(pid, action.method, today,
-                                    {k: bool(told.get(k, False)) for k in CONSENT_DISCLOSURES})
+                                    {k: bool(told.get(k, False)) for k in CONSENT_DISCLOSURES},
+                                    given_by=action.given_by, representative=action.representative)
         return [("consent", consent.id)]
     if isinstance(action, m.RevokeConsent):
         return [("consent_revoked", tw.revoke_consent(pid, today, action.reason).id)]
     if isinstance(action, m.ReviseCarePlan):
         current = tw.care_plan(pid)
         plan = current.plan if current is not None else CarePlan()
-        goals = plan.goals + tuple(
+        goals = _goal_statuses(plan.goals, action.goal_status) + tuple(
             Goal(g.description, g.measure, g.target,
                  today + timedelta(days=g.due_in_days) if g.due_in_days is not None else None)
             for g in action.add_goals)

@@ -17,11 +17,16 @@ from workbench.records import (
     BarrierDomain,
     BarrierStatus,
     Channel,
+    ConsentGivenBy,
     ConsentMethod,
     ContactOutcome,
     EscalationStep,
     Severity,
 )
+
+
+#: FHIR Goal.lifecycleStatus words the care-plan editor offers
+GoalStatus = Literal["proposed", "active", "completed", "cancelled"]
 
 
 class _A(BaseModel):
@@ -58,6 +63,8 @@ class RecordConsent(_A):
     type: Literal["record_consent"]
     method: ConsentMethod
     disclosures: dict[str, bool] | None = Field(None, description="default: all four told")
+    given_by: ConsentGivenBy = Field(ConsentGivenBy.PATIENT, description="who agreed: the patient or a representative")
+    representative: str = Field("", description="the representative's name and relation")
 
 
 class RevokeConsent(_A):
@@ -84,6 +91,8 @@ class ReviseCarePlan(_A):
     set: dict[str, str] = {}
     add_goals: list[Goal] = []
     add_interventions: list[Intervention] = []
+    goal_status: dict[str, GoalStatus] = Field(
+        {}, description="words of a goal already in the plan -> its new status (one goal each)")
 
 
 class ChangeMedication(_A):

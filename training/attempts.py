@@ -81,6 +81,7 @@ class AttemptRecord:
     released: bool = False
     released_by: str | None = None
     released_at: datetime | None = None
+    scripted: bool = False  #: played by a scripted path (validator, tests, demo): its notes are the key
 
     @property
     def is_shift(self) -> bool:
@@ -220,7 +221,7 @@ class StoreAttempts:
     def _state_event(self, conn, a: AttemptRecord, kind: str = "state", payload: dict | None = None) -> None:
         from workbench.store import schema as s
 
-        conn.insert(s.training_events, attempt_id=a.id, kind=kind,
+        conn.add_row(s.training_events, attempt_id=a.id, kind=kind,
                     payload=attempt_to_dict(a) if payload is None else payload, at=self.wb.now())
 
     def add_attempt(self, attempt: AttemptRecord) -> None:
@@ -242,7 +243,7 @@ class StoreAttempts:
                     raise ValueError(f"attempt {attempt.id} exists")
                 self._state_event(conn, attempt)
                 return
-            conn.insert(s.training_attempts, id=attempt.id, scenario_id=attempt.scenario_id,
+            conn.add_row(s.training_attempts, id=attempt.id, scenario_id=attempt.scenario_id,
                         scenario_version="", trainee_id=attempt.trainee_id,
                         patient_id=attempt.patient_id, seed=attempt.seed,
                         started_at=attempt.started_at)

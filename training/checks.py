@@ -33,6 +33,7 @@ class Context:
     shown: tuple[str, ...] = ()  #: every text the trainee was shown (normalised)
     phrases: dict = field(default_factory=dict)  #: option id -> typed phrases that say it
     call_starts: list[datetime] = field(default_factory=list)  #: every call of the attempt
+    key: tuple[str, ...] = ()  #: the model path's notes (normalised): copying them earns nothing
 
     @property
     def call_start(self) -> datetime | None:
@@ -69,7 +70,7 @@ def matches(f: Fact, flt: RecordFilter) -> bool:
         elif key == "with_whom":
             if want.lower() not in str(f.fields.get("with_whom", "")).lower():
                 return False
-        elif key in ("severity", "kind"):
+        elif key in ("severity", "kind", "given_by"):
             if str(f.fields.get(key)) not in {str(w) for w in want}:
                 return False
         elif f.fields.get(key) != (want.value if hasattr(want, "value") else want):
@@ -183,6 +184,8 @@ def _notes(chk, ctx: Context) -> Hit:
         if _norm(text) in ctx.labels or txt.copied_from(text, shown, chk.similar) is not None:
             return Hit(False, f"{f.label}: the note copies wording the trainee was shown",
                        (f.key,))
+        if ctx.key and txt.copied_from(text, ctx.key, chk.similar) is not None:
+            return Hit(False, f"{f.label}: the note copies the scenario's model note", (f.key,))
         if words < chk.min_words:
             return Hit(False, f"{f.label}: the note has {words} word(s) (at least "
                        f"{chk.min_words})", (f.key,))
@@ -266,9 +269,13 @@ def evaluate(chk: Check, ctx: Context) -> Hit:
         return _within(chk, ctx)
     if form == "goal":
         g = chk.goal
-        goals = [f for f in ctx.own if f.type == "goal" and _contains(f.text, g.any_of)]
+        goals = [f for f in ctx.own if f.type == "goal" and _contains(f.text, g.any_of)
+                 and f.fields.get("status", "active") in g.status]
         if not goals:
-            return Hit(False, f"no care-plan goal about {' / '.join(g.any_of)} was written")
+            about = f"care-plan goal about {' / '.join(g.any_of)}"
+            if set(g.status) <= {"completed", "cancelled"}:
+                return Hit(False, f"no {about} was marked {' or '.join(g.status)}")
+            return Hit(False, f"no {about} was written")
         if g.measurable:
             day = ctx.call_start.date() if ctx.call_start else None
             goals = [f for f in goals if f.fields["measurable"] and (
@@ -277,7 +284,9 @@ def evaluate(chk: Check, ctx: Context) -> Hit:
             if not goals:
                 return Hit(False, "the goal has no measurable target with a due date"
                            + (f" within {g.due_within_days} days" if g.due_within_days else ""))
-        return Hit(True, f"wrote a goal ({goals[0].label})", tuple(f.key for f in goals),
+        done = "wrote" if goals[0].fields.get("status", "active") in ("proposed", "active") else \
+            f"marked {goals[0].fields['status']}"
+        return Hit(True, f"{done} a goal ({goals[0].label})", tuple(f.key for f in goals),
                    goals[0].at)
     if form == "medication":
         m = chk.medication

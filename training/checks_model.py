@@ -16,6 +16,7 @@ from workbench.records import (
     BarrierDomain,
     BarrierStatus,
     Channel,
+    ConsentGivenBy,
     ConsentMethod,
     ContactOutcome,
     EscalationStep,
@@ -26,7 +27,7 @@ from workbench.records import (
 RECORD_FILTERS: dict[str, tuple[str, ...]] = {
     "time_entry": ("activity", "note_contains"),
     "contact": ("channel", "outcome", "with_whom", "note_contains"),
-    "consent": ("method", "all_disclosures"),
+    "consent": ("method", "all_disclosures", "given_by", "note_contains"),  #: text: the representative
     "consent_revoked": ("note_contains",),
     "care_plan_revision": ("note_contains",),
     "goal": ("note_contains", "measurable"),
@@ -77,9 +78,10 @@ class RecordFilter(_S):
     name_contains: str | None = None
     measurable: bool | None = None
     all_disclosures: bool | None = None
+    given_by: tuple[ConsentGivenBy, ...] | None = None  #: who agreed (any of): patient, health_care_proxy, ...
     note_contains: tuple[str, ...] | None = None
 
-    _norm = field_validator("note_contains", "severity", "kind", mode="before")(_words)
+    _norm = field_validator("note_contains", "severity", "kind", "given_by", mode="before")(_words)
 
     @model_validator(mode="after")
     def _fields_fit_type(self):
@@ -116,12 +118,16 @@ class Order(_S):
 
 
 class GoalCheck(_S):
-    """A care-plan goal the trainee wrote containing any of these words; by default with a
-    measurable target and a due date (within ``due_within_days`` if given)."""
+    """A care-plan goal the trainee wrote (or changed) containing any of these words; by default
+    an open one (proposed or active) with a measurable target and a due date (within
+    ``due_within_days`` if given). ``status: [cancelled, completed]`` with ``measurable: false``
+    asks for a goal closed instead (a goal the patient can no longer keep)."""
 
     any_of: tuple[str, ...] = Field(min_length=1)
     measurable: bool = True
     due_within_days: int | None = Field(None, ge=0)
+    status: tuple[Literal["proposed", "active", "completed", "cancelled"], ...] = Field(
+        ("proposed", "active"), min_length=1)
 
 
 class MedicationCheck(_S):

@@ -5,6 +5,8 @@
   and reflection questions): neither similar as a whole (``difflib`` ratio) nor made of one
   shown text's words plus a word or two (token-set containment); it has enough content words
   (not "the", "and", "done", "ok"...); and no sentence of it is repeated in another note.
+- A note close to one the scenario's model path writes (its answer key, never shown in the
+  pages) is a copy of the scenario file: not credited, and flagged for the supervisor.
 - Typed speech counts as saying an option when it holds one of the option's ``phrases``,
   word for word (case, punctuation and spacing ignored), so the right question typed
   instead of clicked earns its points and typed dose advice trips the same forbidden check.
@@ -98,6 +100,18 @@ def says(text: str, phrases) -> str | None:
         if want and f" {want} " in padded:
             return phrase
     return None
+
+
+def key_texts(scenario) -> tuple[str, ...]:
+    """The notes the scenario's model path writes (its answer key), normalised: a trainee's
+    note close to one of them was copied from the scenario file, not written."""
+    if scenario is None:
+        return ()
+    out = []
+    for step in scenario.model_path:
+        if step.do is not None:
+            out += [getattr(step.do, k, None) for k in ("note", "description", "action")]
+    return tuple(dict.fromkeys(t for t in (normal(x) for x in out if x) if len(t.split()) >= 3))
 
 
 def shown_texts(scenario) -> tuple[str, ...]:

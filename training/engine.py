@@ -375,9 +375,9 @@ def resume_attempt(wb, scenarios, repo: AttemptRepository, attempt_id: str,
 
 
 def play_path(attempt: Attempt, path, patient_id: str | None = None) -> Attempt:
-    """Play a scripted path (``model_path`` or ``failing_path``) for one patient. A refused
-    step raises the service's error (the validator reports it with the step's line)."""
-    pid = patient_id or attempt.patient_id
+    """Play a scripted path (``model_path`` or ``failing_path``) for one patient (the attempt is then
+    ``scripted``: its notes are the key's). A refused step raises the service's error."""
+    pid, attempt.record.scripted = patient_id or attempt.patient_id, True
     if attempt.record.active not in (None, pid):
         attempt.hang_up()
     if attempt.record.active is None and attempt.record.case(pid).status == "waiting":

@@ -43,21 +43,22 @@ def _rows(conn, table, pids, current: bool = True):
 
 
 def _goal_facts(add, rows) -> None:
-    """A goal fact for each goal a revision added or changed (compared with the version before)."""
+    """A goal fact for each goal a revision added or changed (compared with the version before;
+    a goal closed, its status changed, is a change)."""
     before: dict[str, set] = {}
     for row in sorted(rows, key=lambda r: (r.patient_id, r.version)):
         plan = q.plan_from_json(row.content)
         seen = before.setdefault(row.patient_id, set())
         for i, g in enumerate(plan.goals):
-            sig = (g.description, g.target, g.due_date)
+            sig = (g.description, g.target, g.due_date, g.status)
             if sig in seen:
                 continue
             add("goal", f"{row.id}.{i}", row, row.recorded_at,
                 {"target": g.target, "due_date": g.due_date, "measurable": g.measurable,
-                 "description": g.description},
+                 "description": g.description, "status": g.status},
                 " ".join((g.description, g.measure, g.target)),
                 f"goal in care-plan version {row.version}")
-        before[row.patient_id] = {(g.description, g.target, g.due_date) for g in plan.goals}
+        before[row.patient_id] = {(g.description, g.target, g.due_date, g.status) for g in plan.goals}
 
 
 def _plan_part_facts(add, rows) -> None:
@@ -132,8 +133,9 @@ def scope_facts(wb, patient_ids: list[str]) -> list[Fact]:
         for c in _rows(conn, s.consents, pids):
             add("consent", c.id, c, c.recorded_at, {"method": c.method,
                                                      "all_disclosures": all(c.disclosures.values()),
-                                                     "disclosures": dict(c.disclosures)},
-                "", f"consent {c.id}: {c.method}")
+                                                     "disclosures": dict(c.disclosures),
+                                                     "given_by": c.given_by},
+                c.representative, f"consent {c.id}: {c.method}, given by {c.given_by.replace('_', ' ')}")
         for c in conn.execute(select(s.consent_revocations)
                               .where(s.consent_revocations.c.patient_id.in_(pids))):
             add("consent_revoked", c.id, c, c.recorded_at, {}, c.revocation_reason,

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from training.attempts import AttemptRecord, AttemptRepository, CaseState, Override
 from training.checks import Context, evaluate
-from training.checks_text import says, shown_texts
+from training.checks_text import copied_from, key_texts, says, shown_texts
 from training.evidence import Fact, scope_facts, trainee_facts
 from training.model import Scenario
 from workbench.clock import SystemClock
@@ -60,7 +60,8 @@ class Grade:
     failed_critical: tuple[str, ...]
     passed: bool
     cases: tuple[tuple[str, str, bool], ...] = ()  #: (patient id, scenario id, passed)
-    flags: tuple[str, ...] = ()  #: typed speech read as an option: for the supervisor to check
+    flags: tuple[str, ...] = ()  #: typed speech read as an option, notes copied from the model
+    #: path: for the supervisor to check
 
     @property
     def decided_by(self) -> str:
@@ -102,23 +103,37 @@ def case_context(record: AttemptRecord, case: CaseState, scenario: Scenario | No
         lines=[ln for ln in record.transcript if ln.patient_id == case.patient_id],
         calls=calls, labels=labels, answers=answers,
         every_entry=[f for f in own if f.type == "time_entry"],
-        shown=_shown(scenario), phrases=phrases, call_starts=starts)
+        shown=_shown(scenario), phrases=phrases, call_starts=starts,
+        key=() if record.scripted else _shown(scenario, key_texts))
 
 
-_SHOWN: dict[int, tuple[Scenario, tuple[str, ...]]] = {}
+_SHOWN: dict[tuple[int, object], tuple[Scenario, tuple[str, ...]]] = {}
 
 
-def _shown(scenario: Scenario | None) -> tuple[str, ...]:
-    """The texts a scenario shows the trainee (cached: scenarios are frozen; the cache keeps
-    the scenario itself, so a reused ``id`` never returns another scenario's texts)."""
+def _shown(scenario: Scenario | None, texts=shown_texts) -> tuple[str, ...]:
+    """The texts a scenario shows the trainee, or (``texts=key_texts``) its model notes (cached:
+    scenarios are frozen; the cache keeps the scenario itself, so a reused ``id`` never returns
+    another scenario's texts)."""
     if scenario is None:
         return ()
-    hit = _SHOWN.get(id(scenario))
+    hit = _SHOWN.get((id(scenario), texts))
     if hit is None or hit[0] is not scenario:
         if len(_SHOWN) > 256:
             _SHOWN.clear()
-        hit = _SHOWN[id(scenario)] = (scenario, shown_texts(scenario))
+        hit = _SHOWN[(id(scenario), texts)] = (scenario, texts(scenario))
     return hit[1]
+
+
+def copied_flags(scenario: Scenario, record: AttemptRecord, case: CaseState,
+                 facts: list[Fact]) -> list[str]:
+    """The trainee's notes that copy the scenario's model notes (the supervisor sees them)."""
+    if record.scripted:
+        return []
+    key = _shown(scenario, key_texts)
+    return [f"{case.patient_id} {f.label}: the note copies the scenario's model note"
+            for f in trainee_facts(facts, record.trainee_id)
+            if f.patient_id == case.patient_id and f.text.strip()
+            and copied_from(f.text, key, 0.8) is not None]
 
 
 def typed_flags(scenario: Scenario, record: AttemptRecord, case: CaseState) -> list[str]:
@@ -168,7 +183,7 @@ def grade_facts(scenarios, record: AttemptRecord, facts: list[Fact]) -> Grade:
             continue
         sc = scenarios[case.scenario_id]
         rs = grade_case(sc, record, case, facts)
-        flags += typed_flags(sc, record, case)
+        flags += typed_flags(sc, record, case) + copied_flags(sc, record, case, facts)
         got, possible = sum(r.points for r in rs), sum(r.possible for r in rs)
         ok = not any(r.critical and not r.met for r in rs) and possible > 0 and \
             100 * got / possible >= sc.pass_percent
@@ -176,6 +191,8 @@ def grade_facts(scenarios, record: AttemptRecord, facts: list[Fact]) -> Grade:
         results += rs
     from training.grading_shift import shift_results
 
+    if record.scripted:  # the key's own notes were not checked against the key
+        flags[:0] = ["played by a scripted path, not by a trainee: model notes not checked"]
     extra = shift_results(record, CriterionResult)
     results += extra
     points = sum(r.points for r in results)

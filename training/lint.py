@@ -19,7 +19,7 @@ PAGE_WRITES: dict[str, dict[str, frozenset | None]] = {
     # Contacts tab: channel, outcome, "With" as free text with suggestions, note
     "contact": {"channel": None, "outcome": None, "with_whom": None, "note_contains": None},
     # Consent tab: method and the four disclosures; revocation with its reason
-    "consent": {"method": None, "all_disclosures": None},
+    "consent": {"method": None, "all_disclosures": None, "given_by": None, "note_contains": None},  # Agreed by, name
     "consent_revoked": {"note_contains": None},
     # care-plan editor: text fields, goals (measure, target, due date), interventions
     "care_plan_revision": {"note_contains": None},

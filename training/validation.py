@@ -40,6 +40,7 @@ def play(wb, scenario: Scenario, path_name: str, problems: Problems | None = Non
     from training.engine import start_attempt
 
     attempt = start_attempt(wb, scenario, PLAYER.id, seed=seed)
+    attempt.record.scripted = True  # the author's own path: its notes are the key's
     for i, step in enumerate(getattr(scenario, path_name)):
         try:
             if step.say is not None:

@@ -229,8 +229,8 @@ def test_5_ctrl_c_leaves_nothing_running(demo):
     assert any("ipykernel" in " ".join(p.cmdline()) for p in tree), "the pages started kernels"
     os.killpg(proc.pid, signal.SIGINT)  # what the terminal sends on Ctrl+C
     proc.wait(timeout=90)
-    time.sleep(1)
-    alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    _gone, still = psutil.wait_procs(tree, timeout=30)  # the kernels end as Voila stops them
+    alive = [p for p in still if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert alive == [], [" ".join(p.cmdline()) for p in alive]
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", demo["port"])) != 0

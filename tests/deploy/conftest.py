@@ -16,6 +16,8 @@ sys.path.insert(0, str(HERE.parent / "training_ui"))
 from hub_helpers import STRANGER, fresh_hub_venv, running_hub  # noqa: E402
 from training_ui_helpers import SUPERVISOR, TRAINEE  # noqa: E402
 
+from tests.support.ui_fixtures import ui_fixtures  # noqa: E402
+
 
 def _load(name: str, path: Path):
     import importlib.util
@@ -28,7 +30,7 @@ def _load(name: str, path: Path):
     return sys.modules[name]
 
 
-_ui = _load("ccm_ui_browser_fixtures", HERE.parent / "ui" / "conftest.py")
+_ui = ui_fixtures()  # tests/ui/conftest.py, reused, not copied
 
 
 @pytest.fixture(scope="module")

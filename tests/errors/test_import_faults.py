@@ -200,11 +200,32 @@ def test_import_without_as_is_refused_on_a_team_database_and_stamped_with_as(wb,
 
 # ----------------------------------------------------------------- two importers at once
 
-def test_two_imports_of_one_file_at_once_write_it_once_without_a_traceback(wb, db_url, tmp_path):
-    rows = [f"R{n},P0000{1 + n % 2},S00{1 + n % 2},2026-11-{1 + n % 28:02d}T09:00:00-05:00,,5,care_plan,n{n},"
-            for n in range(1500)]
-    path = str(_file(tmp_path, "t.csv", _time(*rows)))
-    argv = [sys.executable, "-m", "workbench.cli", "import", "time", path, "--db", db_url, "--as", "S004"]
+def _many_time(n: int) -> str:
+    return _time(*(f"R{k},P0000{1 + k % 2},S00{1 + k % 2},2026-11-{1 + k % 28:02d}T09:00:00-05:00,,5,care_plan,n{k},"
+                   for k in range(n)))
+
+
+def _many_staff(n: int) -> str:
+    return STAFF_HEADER + "".join(f"N{k:04d},Person {k},care_manager,RN,NY\n" for k in range(n))
+
+
+def _many_patients(n: int) -> str:
+    return PATIENT_HEADER + "".join(f"Q{k:05d},Pat,Number{k},1950-01-{1 + k % 28:02d},F,NY,I10;E11.9,,\n"
+                                    for k in range(n))
+
+
+#: (what is imported, its file, the rows, the summary's noun, the table)
+AT_ONCE = [("time", _many_time, 1500, "time", "time_entries"),
+           ("staff", _many_staff, 400, "staff", "users"),
+           ("patients", _many_patients, 400, "patients", "patients")]
+
+
+@pytest.mark.parametrize("kind,make,n,noun,table", AT_ONCE, ids=[c[0] for c in AT_ONCE])
+def test_two_imports_of_one_file_at_once_write_it_once_without_a_traceback(wb, db_url, tmp_path, kind, make, n,
+                                                                           noun, table):
+    before = wb.count(table)
+    path = str(_file(tmp_path, f"{kind}.csv", make(n)))
+    argv = [sys.executable, "-m", "workbench.cli", "import", kind, path, "--db", db_url, "--as", "S004"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
              for _ in range(2)]
@@ -213,8 +234,8 @@ def test_two_imports_of_one_file_at_once_write_it_once_without_a_traceback(wb, d
         assert p.returncode == 0, err
         assert "Traceback" not in err and "UniqueViolation" not in err and "IntegrityError" not in err
     said = " | ".join(out for out, _ in outs)
-    assert "1500 time row(s) added" in said and "0 time row(s) added, 1500 already present" in said, said
-    assert wb.count("time_entries") == 1500
+    assert f"{n} {noun} row(s) added" in said and f"0 {noun} row(s) added, {n} already present" in said, said
+    assert wb.count(table) == before + n
 
 
 # ----------------------------------------------------------------- the formula guard round trip

@@ -44,10 +44,22 @@ RULES = [
      "participant.member.where(reference = %patient).exists()"),
     ("Provenance", "US Core Provenance: target, recorded, agent.who", "target.exists() and recorded.exists() "
      "and agent.all(who.exists())"),
+    ("Provenance", "US Core 6.1 provenance-1: onBehalfOf SHALL be present when agent.who is a Practitioner "
+     "(resolved in the bundle), and it names the bundle's Organization",
+     "agent.all((who.reference in %practitioners) implies (onBehalfOf.reference in %organizations))"),
+    ("Organization", "US Core Organization: active and name", "active = true and name.exists()"),
     ("ServiceRequest", "US Core ServiceRequest: status, intent, code, subject", "status.exists() and "
      "intent.exists() and code.exists() and subject.exists()"),
     ("Patient", "US Core Patient: identifier, name, gender", "identifier.exists() and name.exists() and gender.exists()"),
 ]
+
+
+def _env(bundle: dict) -> dict:
+    """The FHIRPath variables of one bundle: %patient, and the fullUrls of its Practitioners and
+    Organizations (fhirpathpy does not resolve() references inside a Bundle)."""
+    urls = {k: [e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == k]
+            for k in ("Patient", "Practitioner", "Organization")}
+    return {"patient": urls["Patient"][0], "practitioners": urls["Practitioner"], "organizations": urls["Organization"]}
 
 
 @pytest.fixture
@@ -68,11 +80,10 @@ def demo_bundles(wb, tmp_path):
 def test_every_resource_meets_the_rule(demo_bundles, kind, rule, expr):
     seen = 0
     for bundle in demo_bundles:
-        patient_url = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
         for e in bundle["entry"]:
             if e["resource"]["resourceType"] == kind:
                 seen += 1
-                assert evaluate(e["resource"], expr, {"patient": patient_url}) == [True], (rule, e["resource"]["id"])
+                assert evaluate(e["resource"], expr, _env(bundle)) == [True], (rule, e["resource"]["id"])
     assert seen, f"no {kind} in the export: the rule '{rule}' was not exercised"
 
 
@@ -91,3 +102,15 @@ def test_a_violation_is_caught(demo_bundles):
     plan = next(e["resource"] for e in demo_bundles[0]["entry"] if e["resource"]["resourceType"] == "CarePlan")
     bad = dict(plan, activity=[{"detail": {"status": "in-progress", "description": "x"}}])
     assert evaluate(bad, "activity.detail.empty()") == [False]
+
+
+def test_a_provenance_without_on_behalf_of_is_caught(demo_bundles):
+    """provenance-1 can fail: the author's agent without onBehalfOf breaks it."""
+    expr = next(x[2] for x in RULES if "provenance-1" in x[1])
+    bundle = next(b for b in demo_bundles if any(e["resource"]["resourceType"] == "Provenance" for e in b["entry"]))
+    prov = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Provenance")
+    assert evaluate(prov, expr, _env(bundle)) == [True]
+    bad = dict(prov, agent=[{k: v for k, v in a.items() if k != "onBehalfOf"} for a in prov["agent"]])
+    assert evaluate(bad, expr, _env(bundle)) == [False]
+    elsewhere = dict(prov, agent=[dict(a, onBehalfOf={"reference": "urn:uuid:not-in-the-bundle"}) for a in prov["agent"]])
+    assert evaluate(elsewhere, expr, _env(bundle)) == [False]

@@ -11,29 +11,12 @@ from pypdf import PdfReader
 from workbench import records as r
 from workbench.cli import main
 from workbench.export import plain_words as pw
+from workbench.export.copy_words import words_for
 from workbench.export.patient_copy import patient_copy, to_html, to_pdf, write_patient_copy
 
 ALL_TOLD = dict.fromkeys(r.CONSENT_DISCLOSURES, True)
 EVIL = "<script>alert(1)</script>"
 ICD10 = re.compile(r"\b[A-TV-Z]\d{2}\.\d{1,4}\b|\bI10\b|\bE11\b")
-
-
-@pytest.fixture
-def copy_wb(wb):
-    """P00001 (hypertension, type 2 diabetes, lisinopril) with a care plan, a care-team member with a
-    phone and a practice with a 24/7 line."""
-    system = wb.as_user("S004")
-    system.set_settings(r.PracticeSettings(name="Main Street Practice", phone="(518) 555-0100",
-                                           after_hours_phone="(518) 555-0199"))
-    system.add_user(r.User("S010", "Nora Nurse", r.Role.CARE_MANAGER, r.Credential.RN, "NY", phone="(518) 555-0142"))
-    wb.record_consent("P00001", "verbal", date(2026, 11, 2), ALL_TOLD)
-    plan = r.CarePlan(problem_list="I10; E11.9",
-                      goals=(r.Goal("Bring A1c under 8", "A1c", "< 8 %", date(2027, 5, 1)),),
-                      interventions=(r.Intervention("Check your blood pressure each morning and write it down",
-                                                    "patient", "daily"),))
-    wb.revise_care_plan("P00001", plan, 0, "Initial plan")
-    wb.add_barrier("P00001", "transportation", "No ride to the eye exam", action="Van ride booked for Dec 4")
-    return wb.as_user("S001")  # a fresh session reads the new practice settings
 
 
 def text_of(html: str) -> str:
@@ -50,10 +33,10 @@ def test_plain_words_and_sections(copy_wb) -> None:
     sections = {s.title: s.items for s in copy.sections}
     assert sections["Your health conditions"] == ("High blood pressure", "Diabetes (high blood sugar)")
     assert sections["Your medicines"] == ("Lisinopril: 10 mg, every day",)
-    assert sections["Your goals"] == ("Bring A1c under 8 (A1c < 8 %, by May 2027)",)
+    assert sections["Your goals"] == ("Bring A1c (average blood sugar) under 8 (by May 2027)",)
     todo = sections["What you do"]
-    assert todo[0] == "Check your blood pressure each morning and write it down (daily)"
-    assert "We arranged: Van ride booked for Dec 4" in sections["What your care team does for you"]
+    assert todo[0] == "Check your blood pressure each morning and write it down (every day)"
+    assert "We set this up: Van ride booked for Dec 4" in sections["What your care team does for you"]
     assert sections["Your allergies"] == ("No allergies on record. Tell us if you have any.",)
     watch = sections["What to watch for, and when to call"]
     assert any("180/120" in x for x in watch) and any("below 70" in x for x in watch)
@@ -65,8 +48,8 @@ def test_whom_to_call_names_the_care_team_and_the_24_7_line(copy_wb) -> None:
     # sample patients have S001 (Rita Nurse, no direct line) as care-team member: the practice line is given
     assert calls["Your care manager, Rita Nurse"] == "(518) 555-0100"
     assert calls["Your doctor, Dr. Maya Doctor"] == "(518) 555-0100"
-    assert calls["Day or night, 24/7 (a care-team member who can see this plan)"] == "(518) 555-0199"
-    assert calls["Thoughts of suicide, or a mental-health crisis"] == "call or text 988"
+    assert calls["Day or night, 24/7 (someone on your care team who can see this plan)"] == "(518) 555-0199"
+    assert calls["Thoughts of suicide, or a mental health crisis"] == "call or text 988"
     assert calls["An emergency"] == "call 911"
 
 
@@ -170,7 +153,7 @@ def test_medicine_when(frequency, plain) -> None:
     ("I50.9", "Heart failure, unspecified", "Heart failure (weak heart pump)"),
     ("N18.30", "Chronic kidney disease, stage 3 unspecified", "Kidney disease"),
     ("F41.1", "Generalized anxiety disorder", "Generalized anxiety disorder"),
-    ("Z99.89", "", "A health condition your care team is following"),
+    ("Z99.89", "", "A health problem your care team is following"),
 ])
 def test_condition_names_have_no_codes(code, display, plain) -> None:
     assert pw.condition_name(r.Condition(code, display)) == plain
@@ -192,8 +175,10 @@ def test_advice_to_avoid_a_class_never_sits_silently_above_a_medicine_of_it(copy
                       [r.Intervention("Remind about kidney labs and avoiding NSAIDs", "care manager",
                                       "every 6 months")])
     (med,) = s["Your medicines"]
-    assert med.startswith("Naproxen tablet: 500 mg") and "ask your doctor before your next dose" in med
+    assert med.startswith("Naproxen tablet: 500 mg") and "Ask your doctor before your next dose" in med
     assert any(x.startswith("Ask your doctor about Naproxen tablet") for x in s["What you do"])
+    # the advice and the medicine are never both silent: the line in the list says to ask first
+    assert s["What you do"].index(next(x for x in s["What you do"] if "Naproxen" in x)) == 0
     # the staff reminder is the care team's job, not the patient's to-do list
     assert not any("NSAID" in x for x in s["What you do"] if not x.startswith("Ask your doctor"))
 
@@ -210,3 +195,42 @@ def test_blood_thinner_safety_allergies_and_current_goals_only(copy_wb, make_bun
     goals = s["Your goals"]
     assert any("INR" in g for g in goals) and not any("Walk" in g for g in goals)
     assert goals[-1].startswith("Goals whose date has passed")
+
+
+#: (the schedule on the list, whether the copy leaves a blank for the day of the week)
+WEEKLY = [("weekly", True), ("once weekly", True), ("every week", True), ("weekly on Mondays", False),
+          ("once a week (Saturday)", False), ("daily", False), ("twice daily", False)]
+
+
+@pytest.mark.parametrize("frequency, blank", WEEKLY)
+def test_a_weekly_medicine_without_its_day_leaves_the_day_to_write_in(frequency, blank) -> None:
+    med = r.Medication("alendronate sodium 70 MG Oral Tablet", "", "70 mg", frequency)
+    line = pw.medicine_line(med)
+    assert ("on the same day each week: ________" in line) == blank, line
+    spanish = pw.medicine_line(med, words_for("Spanish"))
+    assert ("el mismo día cada semana: ________" in spanish) == blank, spanish
+
+
+def test_weekly_methotrexate_says_one_day_a_week_never_every_day(copy_wb, make_bundle) -> None:
+    s = _patient_with(copy_wb, make_bundle, "P00022",
+                      [r.Medication("methotrexate 2.5 MG Oral Tablet", "105586", "15 mg", "weekly")])
+    (med,) = s["Your medicines"]
+    assert med == "Methotrexate tablet: 15 mg, once a week, on the same day each week: ________"
+    watch = " ".join(s["What to watch for, and when to call"])
+    assert "ONE day of the week" in watch and "Never take it every day" in watch and "1-800-222-1222" in watch
+    # a patient on no methotrexate is not told about it
+    other = _patient_with(copy_wb, make_bundle, "P00023",
+                          [r.Medication("lisinopril 10 MG Oral Tablet", "314076", "10 mg", "daily")])
+    assert "methotrexate" not in " ".join(other["What to watch for, and when to call"]).lower()
+
+
+@pytest.mark.parametrize("goal, line", [
+    (r.Goal("Bring A1c under 8", "A1c", "< 8 %", date(2027, 5, 1)), "Bring A1c (average blood sugar) under 8 (by May 2027)"),
+    (r.Goal("Walk more", "Days walked", ">= 5/week", None), "Walk more (Days walked at least 5/week)"),
+    (r.Goal("Walk more", "", "5 days a week", None), "Walk more (5 days a week)"),
+    (r.Goal("Blood pressure below 130/80 by 2027-05-01", "Blood pressure", "< 130/80 mmHg", date(2027, 5, 1)),
+     "Blood pressure below 130/80 by May 2027"),
+    (r.Goal("PHQ-9 below 10", "PHQ-9", "< 10", date(2027, 2, 1)), "Mood check score (PHQ-9) below 10 (by February 2027)"),
+])
+def test_goal_lines(goal, line) -> None:
+    assert pw.goal_line(goal) == line

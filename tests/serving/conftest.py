@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -14,24 +13,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from tests.support.ui_fixtures import ui_fixtures  # noqa: E402
+
 #: Small limits: a dead tab is culled after 15 s; a kernel over 400 MB resident is shut down.
 LIMITS = {"WORKBENCH_DEAD_TAB_MINUTES": "0.25", "WORKBENCH_KERNEL_MEMORY_MB": "400",
           "WORKBENCH_KERNEL_ADDRESS_SPACE_MB": "3072", "WORKBENCH_WS_MAX_MESSAGE_KB": "64"}
 
 
-def _ui_fixtures():
-    """The workbench UI tests' fixtures (tests/ui/conftest.py), reused, not copied."""
-    name = "ccm_ui_browser_fixtures"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "ui" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_ui = _ui_fixtures()
+_ui = ui_fixtures()  # tests/ui/conftest.py, reused, not copied
 browser = _ui.browser
 
 

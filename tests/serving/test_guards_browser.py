@@ -171,3 +171,30 @@ def test_a_crashed_tab_with_a_running_timer_is_culled_and_its_timer_is_left_runn
     (orphan,) = mine(later)
     assert orphan.orphaned and "its kernel is gone" in orphan.why
     wait_until(lambda: _no_kernels(guarded_server), timeout=10)
+
+
+def test_navigating_inside_a_tab_with_four_pages_open_is_never_refused(browser, fresh_guarded_server):
+    """Four pages open (the limit); one tab goes worklist -> landing (Back) -> worklist again at
+    once: the page it leaves gives up its place as it goes, so no step is refused, and four
+    kernels remain."""
+    from workbench.service import Workbench
+
+    server = fresh_guarded_server
+    base = server["base"]
+    uid = Workbench.open(server["db"]).users("practitioner")[0].id
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        pages = [_landing(context, base) for _ in range(4)]
+        tab = pages[2]
+        for _ in range(2):
+            response = tab.goto(f"{base}/voila/render/worklist.ipynb?user={uid}")
+            assert response.status == 200, tab.content()[-400:]
+            tab.wait_for_selector(".ccm-worklist-table", state="visible")
+            response = tab.go_back()
+            assert response.status == 200, tab.content()[-400:]
+            tab.wait_for_selector(".ccm-signin-button", state="visible")
+        assert tab.locator(".ccm-page-limit").count() == 0
+        wait_until(lambda: len(kernel_processes(server["proc"])) == 4, timeout=30)
+    finally:
+        context.close()
+    wait_until(lambda: _no_kernels(server), timeout=30)

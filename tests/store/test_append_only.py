@@ -42,6 +42,10 @@ def populated(wb, clock, make_bundle):
     wb.record_sdoh("P00009", {"food": True, "housing": False})
     wb.as_user("S005").attest_month("P00009", "2026-11", True, True)
     wb.schedule_follow_up("P00009", clock.now() + timedelta(days=1), "Monthly check-in")
+    wb.correct_patient("P00009", "Moved", phone="518-555-0142")
+    wb.record_outreach("P00001", "phone", "no_answer", date(2026, 11, 3))  # outreach, enrolment (0010)
+    wb.set_qmb("P00001", True, date(2026, 11, 1), "Medicaid eligibility check")
+    wb.record_bh_service("P00009", "2026-11", "G0570")
     with wb.engine.begin() as conn:
         conn.execute(insert(s.training_attempts).values(
             id="A1", scenario_id="x", trainee_id="S007", seed=1, started_at=clock.now(),

@@ -88,7 +88,7 @@ def test_validator_plays_the_paths_and_reports_a_step_that_cannot_be_played(tmp_
     # the model path records a step on an escalation it never opened: refused, with its line
     path, line = _copy_with(
         tmp_path, "  - do: {type: open_escalation, ref: od, severity: emergent, reason: \"Slurred "
-        "speech and confusion; says she took about four zolpidem after lunch\"}\n", "")
+        "speech and confusion; says she took about four zolpidem about an hour ago\"}\n", "")
     problems = validate_file(path)
     assert any("model_path[4]: this step cannot be played: Open an escalation" in p
                for p in problems), problems

@@ -32,6 +32,7 @@ def _play(wb, scenario_id: str, path, seed: int = 1):
 def _play_as_far_as_offered(wb, scenario_id: str, path, seed: int = 1):
     """Play a path, leaving out what the call no longer offers (the world moved on)."""
     a = start_attempt(wb, LIBRARY[scenario_id], TRAINEE.id, seed=seed)
+    a.record.scripted = True  # a variant of the model path: its notes are the key's own
     for s in path:
         if s.say is not None:
             if s.say in {o.id for o in a.options()}:
@@ -111,6 +112,15 @@ def test_ems_recorded_with_the_consent_she_could_not_give_fails(wb):
     assert not grade.passed and "no-false-consent" in grade.failed_critical
 
 
+def test_the_head_strike_practitioner_left_untold_costs_its_points(wb):
+    """The ED takes her today; her practitioner (who prescribes the apixaban) hears the same
+    morning. Left out, the call still passes on its safety, but loses the points."""
+    sc = LIBRARY["fall-risk-home"]
+    grade = _play(wb, sc.id, _without(sc.model_path, steps=("provider_notified",)))
+    assert not grade.result("pcp-told").met and grade.percent < 100 and not grade.failed_critical
+    assert _play(wb, sc.id, sc.model_path, seed=2).result("pcp-told").met
+
+
 def test_ems_45_minutes_after_the_rn_on_a_head_strike_fails(wb):
     sc = LIBRARY["fall-risk-home"]
     path = []
@@ -121,6 +131,88 @@ def test_ems_45_minutes_after_the_rn_on_a_head_strike_fails(wb):
     grade = _play_as_far_as_offered(wb, sc.id, path)
     assert not grade.passed and "same-day-ed" in grade.failed_critical
     assert "after rn_triage" in grade.result("same-day-ed").reason
+
+
+def test_heart_failure_without_breathlessness_at_rest_or_911_advice_fails(wb):
+    sc = LIBRARY["heart-failure-weight-gain"]
+    grade = _play(wb, sc.id, _without(sc.model_path, say=("ask-rest", "red-flags-911")))
+    assert not grade.passed and "asked-rest" in grade.failed_critical
+    assert not grade.result("told-911").met
+    # the 911 advice alone left out costs its points, and the call still passes
+    grade = _play(wb, sc.id, _without(sc.model_path, say=("red-flags-911",)))
+    assert grade.passed and not grade.result("told-911").met
+
+
+def test_fall_without_screen_home_safety_or_goal_drops_below_the_pass_mark(wb):
+    sc = LIBRARY["fall-risk-home"]
+    path = _without(sc.model_path, say=("three-questions", "home-safety"), types=("revise_care_plan",))
+    grade = _play_as_far_as_offered(wb, sc.id, path)
+    assert _fails(grade, sc), grade.percent
+    assert not any(grade.result(c).met for c in ("fall-screen", "home-safety", "plan-goal"))
+
+
+def test_conflicting_instructions_without_telling_the_biopsy_team_lose_the_criterion(wb):
+    sc = LIBRARY["conflicting-specialists-caregiver"]
+    path = [s for s in _without(sc.model_path, say=("biopsy-team",))
+            if not (s.do is not None and getattr(s.do, "with_whom", None) == "biopsy team")]
+    grade = _play(wb, sc.id, path)
+    assert not grade.result("biopsy-team").met and grade.percent < 100
+    # the provider's message mentions the biopsy: it is not a contact with the biopsy team
+    assert "biopsy" in next(s.do.note for s in path if getattr(s.do, "with_whom", None) == "provider").lower()
+
+
+def test_check_in_without_home_readings_or_the_date_loses_both_criteria(wb):
+    sc = LIBRARY["checkin-hypertension-arthritis"]
+    grade = _play(wb, sc.id, _without(sc.model_path, say=("ask-bp-readings", "tell-date")))
+    assert not grade.result("bp-readings").met and not grade.result("told-date").met
+    assert grade.percent < 100
+    # a date given before anything was booked is not the booked date
+    early = [s for s in sc.model_path if s.say != "tell-date"]
+    at = next(i for i, s in enumerate(early) if s.say == "overdue-visits")
+    grade = _play(wb, sc.id, early[:at] + [_step({"say": "tell-date"})] + early[at:])
+    assert not grade.result("told-date").met and grade.result("knee-follow-up").met
+
+
+REPRESENTATIVE = "consent-by-representative"
+
+
+def test_a_representatives_consent_recorded_with_who_and_authority_passes(wb):
+    sc = LIBRARY[REPRESENTATIVE]
+    grade = _play(wb, sc.id, sc.model_path)
+    assert grade.passed and grade.percent == 100
+
+
+def test_consent_taken_from_a_patient_who_cannot_decide_fails(wb):
+    sc = LIBRARY[REPRESENTATIVE]
+    path = []
+    for s in sc.model_path:
+        path.append(s)
+        if s.say == "identify-both":  # then asks Eleanor herself to say yes
+            path.append(_step({"say": "eleanor-says-yes"}))
+    grade = _play(wb, sc.id, path)
+    assert not grade.passed and not grade.result("no-patient-consent").met
+
+
+@pytest.mark.parametrize("who", [
+    {"given_by": "patient", "representative": ""},                        # reads as Eleanor's own
+    {"given_by": "power_of_attorney", "representative": "Rosa Voss, daughter"},  # the wrong authority
+    {"given_by": "health_care_proxy", "representative": "Daughter"},      # no name
+])
+def test_consent_without_who_and_on_what_authority_fails(wb, who):
+    """The consent itself says who agreed and as what: a contact note saying so is not enough."""
+    sc = LIBRARY[REPRESENTATIVE]
+    path = [_step({"do": {**s.do.model_dump(exclude_none=True), **who}})
+            if s.do is not None and s.do.type == "record_consent" else s for s in sc.model_path]
+    grade = _play(wb, sc.id, path)
+    assert not grade.passed and "who-and-authority" in grade.failed_critical
+    assert grade.result("authority-first").met  # the rest of the call was the model's
+
+
+def test_a_carer_assumed_to_have_authority_fails(wb):
+    sc = LIBRARY[REPRESENTATIVE]
+    grade = _play(wb, sc.id, sc.failing_path)
+    assert not grade.passed and {"authority-first", "consent-recorded"} <= set(grade.failed_critical)
+    assert not grade.result("no-assumed-authority").met
 
 
 # ---------------------------------------------------------------- over-escalation
@@ -144,7 +236,9 @@ def test_most_of_the_library_is_routine():
 
 
 @pytest.mark.parametrize("scenario_id", ROUTINE)
-def test_over_escalation_loses_marks_in_every_routine_scenario(wb, scenario_id):
+def test_over_escalation_loses_marks_and_911_fails_in_every_routine_scenario(wb, scenario_id):
+    """An emergent escalation on a routine call costs marks; a 911 call recorded on it (a
+    needless ambulance, or a call that was never made) fails the attempt."""
     sc = LIBRARY[scenario_id]
     extra = [_step({"do": {"type": "open_escalation", "ref": "over", "severity": "emergent",
                            "reason": "Emergency escalation to be safe"}}),
@@ -153,10 +247,12 @@ def test_over_escalation_loses_marks_in_every_routine_scenario(wb, scenario_id):
              _step({"do": {"type": "escalation_step", "ref": "over", "step": "ems_called",
                            "patient_consent": True, "note": "Ambulance requested by the RN"}})]
     model = _play(wb, scenario_id, sc.model_path)
-    over = _play(wb, scenario_id, list(sc.model_path) + extra, seed=2)
+    emergent = _play(wb, scenario_id, list(sc.model_path) + extra[:2], seed=2)
+    over = _play(wb, scenario_id, list(sc.model_path) + extra, seed=3)
     assert model.percent == 100
-    assert over.percent < model.percent, over.percent
-    assert not over.result("no-emergency-overreach").met and not over.result("no-needless-911").met
+    assert emergent.percent < model.percent and not emergent.failed_critical, emergent.percent
+    assert not emergent.result("no-emergency-overreach").met and emergent.result("no-needless-911").met
+    assert not over.passed and over.failed_critical == ("no-needless-911",), over.failed_critical
 
 
 # ---------------------------------------------------------------- escalation type and timing

@@ -135,3 +135,84 @@ def test_the_longest_label_warning_counts_decisions():
     rigged = sc.model_copy(update={"options": [longer[o.id] for o in sc.options]})
     ((_, message),) = label_warnings(rigged)
     assert "warning" in message and f"{len(found)} of {len(found)}" in message
+
+
+def _by_hand(wb, scenario, path):
+    """Play a path step by step as a trainee does through the pages or the API (not
+    ``play_path``): the attempt is not a scripted one."""
+    from training.engine import start_attempt
+
+    from .conftest import TRAINEE
+
+    a = start_attempt(wb, scenario, TRAINEE.id, seed=1)
+    for s in path:
+        if s.say is not None:
+            a.say(s.say)
+        elif s.do is not None:
+            a.do(s.do)
+        elif s.advance is not None:
+            a.advance(s.advance)
+        elif s.text is not None:
+            a.say_text(s.text)
+        else:
+            a.hang_up()
+    a.end()
+    return a
+
+
+def _renoted(path, notes):
+    """The path with each chart action's words (note, barrier description and action) replaced
+    by the next of ``notes``."""
+    from training.model import PathStep
+
+    it = iter(notes)
+    out = []
+    for s in path:
+        if s.do is not None and any(getattr(s.do, k, None) for k in _WORDS):
+            do = s.do.model_dump(exclude_none=True)
+            s = PathStep.model_validate({"do": {**do, **{k: next(it) for k in _WORDS if do.get(k)}}})
+        out.append(s)
+    return out
+
+
+@pytest.mark.parametrize("scenario_id", ["heart-failure-weight-gain", "checkin-hypertension-arthritis"])
+def test_notes_copied_from_the_model_path_are_not_credited_and_are_flagged(wb, scenario_id):
+    from training.engine import play_path, start_attempt
+
+    from .conftest import TRAINEE
+
+    sc = LIBRARY[scenario_id]
+    notes = [r for r in sc.criteria if r.check.note is not None]
+    assert notes, "the scenario grades notes"
+    # the model path played by its script: full marks, and the grade says it was scripted
+    scripted = play_path(start_attempt(wb, sc, TRAINEE.id, seed=1), sc.model_path).grade()
+    assert scripted.percent == 100 and scripted.flags[0].startswith("played by a scripted path")
+    # the same steps typed by a trainee who copied the model notes from the scenario file
+    copied = _by_hand(wb, sc, sc.model_path).grade()
+    assert not copied.passed or copied.percent < 100
+    for crit in notes:
+        res = copied.result(crit.id)
+        assert not res.met and "copies the scenario's model note" in res.reason
+    assert any("copies the scenario's model note" in f for f in copied.flags)
+    # near-verbatim: a word changed and a full stop dropped is still the model's note
+    near = [n.replace(".", "", 1).replace(" the ", " a ", 1) + " ok" for n in _model_notes(sc)]
+    nearly = _by_hand(wb, sc, _renoted(sc.model_path, near)).grade()
+    assert all(not nearly.result(c.id).met for c in notes)
+
+
+_WORDS = ("note", "description", "action")
+
+
+def _model_notes(sc):
+    return [getattr(s.do, k) for s in sc.model_path if s.do is not None
+            for k in _WORDS if getattr(s.do, k, None)]
+
+
+def test_a_trainees_own_notes_for_the_same_work_are_credited(wb):
+    sc = LIBRARY["heart-failure-weight-gain"]
+    own = [f"My own words number {i}: weights since Friday taken, puffy ankles, RN to ring him, "
+           f"item {i} of the call written down by me" for i in range(len(_model_notes(sc)))]
+    grade = _by_hand(wb, sc, _renoted(sc.model_path, own)).grade()
+    assert not any("model note" in f for f in grade.flags)
+    assert all(grade.result(c.id).met for c in sc.criteria if c.check.note is not None), \
+        [grade.result(c.id).reason for c in sc.criteria if c.check.note is not None]

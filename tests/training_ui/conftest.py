@@ -12,25 +12,25 @@ from workbench.service import Workbench
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from training_ui_helpers import STAFF, TRAINEE  # noqa: E402
+from training_ui_helpers import MESSAGES_SEEN, STAFF, TRAINEE  # noqa: E402
+
+from tests.support.ui_fixtures import ui_fixtures  # noqa: E402
 
 
-def _ui_fixtures():
-    """The workbench UI tests' browser fixtures (tests/ui/conftest.py), reused, not copied."""
-    import importlib.util
-
-    name = "ccm_ui_browser_fixtures"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "ui" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_ui = _ui_fixtures()
+_ui = ui_fixtures()  # tests/ui/conftest.py, reused, not copied
 browser = _ui.browser  # the Debian Chromium, one per module
+
+
+@pytest.fixture(autouse=True)
+def messages_in_sight():
+    """After each browser test: every result message its pages showed was in sight."""
+    MESSAGES_SEEN.clear()
+    yield
+    try:
+        for seen in MESSAGES_SEEN:
+            _ui.assert_messages_in_sight(seen)
+    finally:
+        MESSAGES_SEEN.clear()
 
 
 @pytest.fixture(scope="module")

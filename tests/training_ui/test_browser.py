@@ -78,6 +78,13 @@ def test_trainee_works_the_call_in_the_real_chart_supervisor_sees_the_record(bro
     page.click(".trn-end")
     page.click(".trn-end-confirm")
     page.wait_for_selector(".trn-feedback-box:has-text('not released')")
+    # the reflection: "Your answers are saved" beside its button, in sight (checked for every
+    # message by the conftest); the typed answer is unsaved text until then
+    page.locator(".trn-reflection-1 textarea").fill("She was slurring and could not say what she took")
+    page.wait_for_selector(".trn-after.ccm-dirty", state="attached")
+    page.click(".trn-reflection-save")
+    page.wait_for_selector(".trn-reflection-msg .ccm-msg-ok:has-text('Your answers are saved')")
+    page.wait_for_selector(".trn-after:not(.ccm-dirty)", state="attached")
     transcript = page.locator(".trn-transcript").inner_text()
     assert "stay with me" in transcript
     seen = received(page)
@@ -104,7 +111,7 @@ def test_trainee_works_the_call_in_the_real_chart_supervisor_sees_the_record(bro
     assert page.locator(".trn-one-timeline").count() == 1 and page.locator(".trn-side-by-side").count() == 0
     assert TRAINEE.name in page.locator(".trn-detail").inner_text()
     assert page.evaluate("document.querySelector('.trn-detail').getBoundingClientRect().height") < 3 * 900
-    page.locator(".trn-attempt-timeline").screenshot(path=str(SCREENSHOTS / "training-supervisor-timeline.png"))
+    page.locator(".trn-attempt-timeline").screenshot(path=str(SCREENSHOTS / "training-supervisor-timeline-scenario.png"))
     # an override without a comment: refused beside its button, in sight
     page.click(".trn-ov-save")
     page.wait_for_function("""(() => { const m = document.querySelector('.trn-sup-msg-override .ccm-msg-error');
@@ -186,8 +193,10 @@ def test_trainee_works_a_shift_in_the_real_tabs_and_the_supervisor_sees_exactly_
     ok_message(page, ".ccm-consent-msg", "Consent recorded")
     say(page, consent_sc.option("goal-together").label)
     tab(page, "Care plan")
+    rows = page.locator(".trn-call-dock .ccm-goal-row")
+    n = rows.count()
     page.click(".trn-call-dock .ccm-add-goal")
-    goal = page.locator(".trn-call-dock .ccm-goal-row").last
+    goal = rows.nth(n)  # the new row (waited for), not the last one there before the click
     goal.locator(".ccm-goal-description input").fill("Walk 20 minutes after lunch")
     goal.locator(".ccm-goal-measure input").fill("days per week")
     goal.locator(".ccm-goal-target input").fill("3 days a week")

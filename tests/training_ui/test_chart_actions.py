@@ -155,3 +155,27 @@ def test_care_plan_interventions_and_text_fields_typed_in_the_editor_are_checkab
     assert met(type="intervention", note_contains=["chair exercises"])
     assert met(type="care_plan_text", note_contains=["grab bars"])
     assert not met(type="intervention", note_contains=["water aerobics"])
+
+
+def test_an_escalation_opened_between_calls_offers_the_minutes_instead_of_a_timer(db, library):
+    """The attempt clock stands still between calls: a timer started then would record nothing
+    and could never be stopped, so the practice chart offers to log the minutes instead; on a
+    call, opening an escalation starts the timer, as at work."""
+    wb = Workbench.open(db).as_user(TRAINEE.id)
+    view = TraineeHome(wb, StoreAttempts(wb)).start("never-answers")
+    tw, pid = view.attempt.workbench, view.attempt.patient_id
+    if view.attempt.record.active is not None:
+        view.pane.hang_up()  # the call is over: the clock stands still
+    assert not view.attempt.clock.running
+    tab = view.chart.select("Escalation")
+    tab.open_reason.value = "High-risk patient silent for five weeks"
+    tab.open_escalation()
+    assert tw.running_timer() is None
+    assert view.work_bar.pending_offer is not None and view.work_bar.offer_box.layout.display is None
+
+    view.attempt.call(pid)  # on a call the clock runs: the crisis call's time is captured
+    assert view.attempt.clock.running
+    tab.open_reason.value = "He answers and says he has chest pain"
+    tab.severity.value = "emergent"
+    tab.open_escalation()
+    assert tw.running_timer() is not None and tw.running_timer().patient_id == pid

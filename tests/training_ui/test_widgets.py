@@ -45,7 +45,9 @@ def trainee_home(db, user=TRAINEE) -> TraineeHome:
 def play_path(view: AttemptView, sc, path="model_path") -> None:
     """Say by clicking the call pane's buttons; do through the trainee's own Workbench (what
     the chart tab's Save does). The page's clock runs at wall speed and what is said moves it on
-    by the minutes it takes."""
+    by the minutes it takes. The notes are the path's own (the key): the attempt is marked
+    scripted, as ``training.engine.play_path`` marks it."""
+    view.attempt.record.scripted = True
     for step in getattr(sc, path):
         if step.say is not None:
             click_label(view, sc.option(step.say).label)

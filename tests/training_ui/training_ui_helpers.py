@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 
 import ipywidgets as w
 
@@ -83,12 +84,24 @@ def live_patient(wb, pid: str = "P00001") -> str:
     return pid
 
 
+#: The message verdicts of each recording page of the running test (tests/ui/conftest.py,
+#: ``watch_messages``); the conftest asserts after each test that every message was in sight.
+MESSAGES_SEEN: list[list[dict]] = []
+
+
+def _ui_fixtures():
+    """The workbench UI tests' browser fixtures, as the conftest loaded them."""
+    return sys.modules["ccm_ui_browser_fixtures"]
+
+
 def recording_page(browser, timeout_ms: int = 60_000):
     """A browser page that keeps every response, websocket frame and websocket URL it sees
     (``page.responses``, ``page.frames_in``, ``page.sockets``) and every request URL
     (``page.urls``), so a test can say what reached the browser."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
+    MESSAGES_SEEN.append(seen := _ui_fixtures().watch_messages(context))
     page = context.new_page()
+    page.messages_seen = seen
     page.set_default_timeout(timeout_ms)
     page.responses, page.frames_in, page.urls, page.sockets = [], [], [], []
     page.on("response", lambda resp: page.responses.append(resp))

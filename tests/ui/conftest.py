@@ -105,13 +105,75 @@ def browser():
             b.close()
 
 
+#: Every result message (a refusal, ``.ccm-msg-error``, or a success, ``.ccm-msg-ok``) that appears
+#: on a page is judged: within 2 s of appearing its first line must be on screen, below the pinned
+#: bar, without the test scrolling. A message removed or hidden (a tab switched) before then is not
+#: judged. Each verdict is reported to Python through ``__ccmMessageSeen``.
+MESSAGES_IN_SIGHT = """(() => {
+  const SEL = '.ccm-msg-error, .ccm-msg-ok';
+  const judged = new WeakSet();
+  function inSight(el) {
+    const r = el.getBoundingClientRect();
+    const pinned = document.querySelector('.ccm-pinned');
+    const top = pinned && !pinned.contains(el) ? pinned.getBoundingClientRect().bottom : 0;
+    return r.top >= top - 2 && r.top + Math.min(r.height, 40) <= innerHeight + 2;
+  }
+  function judge(el) {
+    if (judged.has(el)) return;
+    judged.add(el);
+    const started = Date.now();
+    const text = () => (el.innerText || '').trim().slice(0, 160);
+    const poll = () => {
+      if (!el.isConnected || el.offsetParent === null) return;  // cleared or on a hidden tab
+      if (inSight(el)) { window.__ccmMessageSeen({ text: text(), inSight: true }); return; }
+      if (Date.now() - started > 2000) {
+        const r = el.getBoundingClientRect();
+        window.__ccmMessageSeen({ text: text(), inSight: false, top: Math.round(r.top), height: innerHeight });
+        return;
+      }
+      setTimeout(poll, 100);
+    };
+    setTimeout(poll, 100);
+  }
+  new MutationObserver(changes => {
+    for (const change of changes) {
+      for (const node of change.addedNodes) {
+        if (node.nodeType !== 1) continue;
+        if (node.matches(SEL)) judge(node);
+        node.querySelectorAll(SEL).forEach(judge);
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+})();"""
+
+
+def watch_messages(context) -> list[dict]:
+    """Judge every result message on the context's pages (:data:`MESSAGES_IN_SIGHT`); the
+    verdicts are appended to the returned list."""
+    seen: list[dict] = []
+    context.expose_binding("__ccmMessageSeen", lambda _source, rec: seen.append(rec))
+    context.add_init_script(MESSAGES_IN_SIGHT)
+    return seen
+
+
+def assert_messages_in_sight(seen: list[dict]) -> None:
+    """Every result message that appeared after a click was on screen (Deliver item 3 of the
+    care manager's day: a refusal out of sight reads as a click that did nothing)."""
+    out = [x for x in seen if not x["inSight"]]
+    assert out == [], f"messages shown out of sight: {out}"
+
+
 @pytest.fixture
 def page(browser):
-    """A page that records every request's URL (to prove nothing leaves 127.0.0.1)."""
+    """A page that records every request's URL (to prove nothing leaves 127.0.0.1) and judges
+    every result message it shows (:func:`assert_messages_in_sight`, checked after the test)."""
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    seen = watch_messages(context)
     pg = context.new_page()
     pg.requests_seen = []
+    pg.messages_seen = seen
     pg.on("request", lambda req: pg.requests_seen.append(req.url))
     pg.set_default_timeout(90_000)
     yield pg
     context.close()
+    assert_messages_in_sight(seen)

@@ -65,6 +65,27 @@ def test_one_chart_at_a_time_and_its_listeners_go_with_it(db, clock):
     assert app.content.pid == "P00001"
 
 
+def test_a_chart_left_leaves_no_widget_behind_in_the_kernel(db, clock):
+    """Forty charts opened one after another, each with its care plan and Time tab built: the
+    kernel holds what one chart holds, not forty (ipywidgets keeps every widget until closed)."""
+    from ipywidgets.widgets.widget import _instances
+
+    app = app_for(db, clock)
+    pids = ["P00001", "P00002", "P00003"]
+
+    def visit(n: int) -> int:
+        for i in range(n):
+            app.navigate(f"chart:{pids[i % 3]}")
+            app.content.time  # noqa: B018  (one more tab built)
+            app.navigate("worklist")
+        return len(_instances)
+
+    after_three = visit(3)
+    assert visit(40) - after_three <= 10, "widgets of the charts left are still in the kernel"
+    chart = app.content if isinstance(app.content, ChartView) else None
+    assert chart is None  # the last visit went back to the worklist: no chart on screen
+
+
 def test_chart_tabs_are_built_when_first_shown(db, clock):
     app = app_for(db, clock, "chart", patient="P00001")
     chart = app.content
@@ -368,6 +389,27 @@ def test_the_timer_activity_resets_on_a_new_chart(db, clock):
     assert app.timer_bar.start_activity.value == "patient_call"
     app.timer_bar.start()
     assert app.wb.running_timer().activity.value == "patient_call"
+
+
+def test_a_new_chart_starts_with_that_patients_default_activity(db, clock):
+    """An open escalation makes the default "escalation", a discharge in the last 30 days "care
+    transition"; the time tab's live timer starts with the same default."""
+    from datetime import timedelta
+
+    app = app_for(db, clock)
+    app.wb.open_escalation("P00002", "Chest pain")
+    app.wb.log_contact("P00003", "phone", "reached", "Discharge summary received", with_whom="hospital",
+                       contacted_at=app.wb.now() - timedelta(days=2))
+    app.navigate("chart:P00001")
+    assert app.timer_bar.start_activity.value == "patient_call"
+    app.timer_bar.start_activity.value = "medication_reconciliation"
+    app.navigate("chart:P00002")
+    assert app.timer_bar.start_activity.value == "escalation"
+    assert app.content.time.activity.value == "escalation"
+    app.navigate("chart:P00003")
+    assert app.timer_bar.start_activity.value == "care_transition"
+    app.timer_bar.start()
+    assert app.wb.running_timer().activity.value == "care_transition"
 
 
 def test_the_bar_its_label_and_the_worklist_agree_at_9_min_49_s(db, clock):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,20 @@ def a_patient(db: str, skip: set[str] = frozenset()) -> str:
     df = Workbench.open(db).worklist()
     ok = df[df["consent_valid"] & ~df["open_timer"] & (df["minutes"] < 40) & ~df["patient_id"].isin(skip)]
     return str(ok.iloc[len(ok) // 2]["patient_id"])
+
+
+def open_a_chart(page, voila_server) -> tuple[str, str, str]:
+    """A care manager (no timer left running) opens a consented patient's chart from the worklist's
+    "All patients"; returns the database, the care manager's id and the patient's id."""
+    db = voila_server["db"]
+    uid = staff_id(db, "care_manager")
+    no_running_timer(db, uid)
+    pid = a_patient(db)
+    open_app(page, voila_server["base"], f"worklist.ipynb?user={uid}", ".ccm-worklist-table")
+    page.locator(".ccm-worklist-whose button").filter(has_text="All patients").click()
+    page.locator(f"{row(page, pid)} .ccm-open-chart").click()
+    page.wait_for_selector(f".ccm-chart-header:has-text('{pid}')", state="visible")
+    return db, uid, pid
 
 
 def test_the_worklist_is_always_current_and_says_why(page, voila_server):
@@ -185,10 +200,202 @@ def test_the_billing_page_holds_what_the_claims_command_holds(page, voila_server
     open_app(page, base, f"month.ipynb?user={uid}", ".ccm-claims-table, .ccm-claims-summary .ccm-msg")
     shown = page.evaluate("[...document.querySelectorAll('.ccm-claim-row')].map(r => [r.dataset.patient, r.dataset.status])")
     assert shown == [[x["patient_id"], x["status"]] for x in cli]
-    for x in cli:
-        if x["status"] == "hold":
-            assert x["reasons"] in page.locator(f".ccm-claim-row[data-patient='{x['patient_id']}']").first.inner_text()
+    for x in cli:  # names beside ids, and a held row's reasons
+        text = page.locator(f".ccm-claim-row[data-patient='{x['patient_id']}']").first.inner_text()
+        assert f"{x['first_name']} {x['last_name']}" in text and x["billing_practitioner"] in text
+        assert x["status"] != "hold" or x["reasons"] in text
     with page.expect_download() as info:
         page.click(".ccm-claims-csv")
     assert Path(info.value.path()).read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
+    assert_local(page)
+
+
+def no_running_timer(db: str, uid: str) -> None:
+    """Stop ``uid``'s timer if an earlier test left one running (opening an escalation starts one)."""
+    from workbench.service import Workbench
+
+    wb = Workbench.open(db).as_user(uid)
+    if wb.running_timer() is not None:
+        wb.stop_timer(note="Stopped before the next test")
+
+
+def leave_is_asked(page, leave, stay_on: str) -> str:
+    """``leave()`` with "stay" answered: the question was asked and ``stay_on`` is still shown."""
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    leave()
+    for _ in range(300):  # the dialog is answered by the handler above
+        if asked:
+            break
+        page.wait_for_timeout(100)
+    assert asked and "not saved" in asked[0], asked
+    assert page.locator(stay_on).first.is_visible()
+    return asked[0]
+
+
+def test_unsaved_text_asks_before_a_link_back_or_closing_the_tab(page, voila_server):
+    """Typed, unsaved text in the contact note, the escalation reason and a barrier: a link of
+    the app, the browser's Back button and closing the tab each ask first; "stay" keeps the
+    view, its address and the text; once saved or emptied nothing is asked."""
+    _db, _uid, pid = open_a_chart(page, voila_server)
+    chart_url = page.url
+
+    # the contact note: the breadcrumb's link asks
+    tab(page, ".ccm-chart-tabs", "Contacts")
+    page.locator(".ccm-contact-note textarea").fill("Left a message about the refill")
+    page.wait_for_selector(".ccm-contacts-tab.ccm-dirty", state="attached")
+    leave_is_asked(page, lambda: page.click(".ccm-crumbbar a[data-ccm-nav='worklist']"), ".ccm-chart-header")
+    assert page.locator(".ccm-contact-note textarea").input_value() == "Left a message about the refill"
+    page.click(".ccm-contact-log")
+    page.wait_for_selector(".ccm-contacts-tab:not(.ccm-dirty)", state="attached")
+
+    # the escalation reason: the browser's Back button asks; "stay" keeps the chart and its address
+    tab(page, ".ccm-chart-tabs", "Escalation")
+    page.locator(".ccm-esc-reason input").fill("Short of breath at night")
+    page.wait_for_selector(".ccm-escalation-tab.ccm-dirty", state="attached")
+    leave_is_asked(page, page.go_back, ".ccm-chart-header")
+    assert page.url == chart_url
+    assert page.locator(".ccm-esc-reason input").input_value() == "Short of breath at night"
+
+    # a barrier typed in: closing the tab (or reloading) gets the browser's own prompt
+    tab(page, ".ccm-chart-tabs", "Barriers")
+    page.locator(".ccm-barrier-description textarea").fill("No ride to the clinic on Tuesdays")
+    page.wait_for_selector(".ccm-barriers-tab.ccm-dirty", state="attached")
+    kinds: list[str] = []
+    page.once("dialog", lambda d: (kinds.append(d.type), d.dismiss()))
+    page.close(run_before_unload=True)
+    for _ in range(300):
+        if kinds:
+            break
+        page.wait_for_timeout(100)
+    assert kinds == ["beforeunload"] and not page.is_closed()
+
+    # emptied: Back leaves at once, nothing asked
+    page.locator(".ccm-barrier-description textarea").fill("")
+    tab(page, ".ccm-chart-tabs", "Escalation")
+    page.locator(".ccm-esc-reason input").fill("")
+    page.wait_for_selector(".ccm-dirty", state="detached")
+    unexpected: list[str] = []
+
+    def not_expected(dialog) -> None:
+        unexpected.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", not_expected)
+    page.go_back()
+    page.wait_for_selector(".ccm-view-worklist:not(.ccm-view-hidden)", state="visible")
+    assert unexpected == []
+    page.remove_listener("dialog", not_expected)
+    assert_local(page)
+
+    # leaving for real with unsaved text ("leave"): the kernel is shut down as the page goes
+    page.locator(f"{row(page, pid)} .ccm-open-chart").click()
+    tab(page, ".ccm-chart-tabs", "Contacts")
+    page.locator(".ccm-contact-note textarea").fill("Typed, then the tab was closed")
+    page.wait_for_selector(".ccm-contacts-tab.ccm-dirty", state="attached")
+    kernel = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    waiter = page.context.new_page()  # Playwright answers the dialog while one of its calls waits
+    page.once("dialog", lambda d: d.accept())
+    page.close(run_before_unload=True)
+    log, deadline = voila_server["log"], time.monotonic() + 60
+    while f"Kernel shutdown: {kernel}" not in log.read_text() and time.monotonic() < deadline:
+        waiter.wait_for_timeout(200)  # polled: the beacon arrives as the page goes
+    assert page.is_closed() and f"Kernel shutdown: {kernel}" in log.read_text()
+
+
+def test_a_second_chart_starts_its_timer_with_that_patients_default_activity(page, voila_server):
+    """The activity chosen on one chart does not carry over: the next chart shows its patient's
+    default (an open escalation: "escalation"; otherwise a call)."""
+    from workbench.service import Workbench
+
+    base, db = voila_server["base"], voila_server["db"]
+    uid = staff_id(db, "care_manager")
+    no_running_timer(db, uid)
+    df = Workbench.open(db).worklist()
+    calm = a_patient(db, skip=set(df[(df["open_escalations"] > 0) | df["days_since_discharge"].notna()]["patient_id"]))
+    urgent = str(df[(df["open_escalations"] > 0) & ~df["open_timer"]].iloc[0]["patient_id"])
+    open_app(page, base, f"worklist.ipynb?user={uid}", ".ccm-worklist-table")
+    page.locator(".ccm-worklist-whose button").filter(has_text="All patients").click()
+    from workbench.records import ACTIVITY_LABELS, Activity
+
+    shown = "(() => { const s = document.querySelector('.ccm-workbar-activity select');" \
+            " return s && s.offsetParent !== null ? s.value : null; })()"  # the option's value is its label
+
+    page.locator(f"{row(page, calm)} .ccm-open-chart").click()
+    page.wait_for_selector(f".ccm-chart-header:has-text('{calm}')", state="visible")
+    page.wait_for_function(f"{shown} === {ACTIVITY_LABELS[Activity.PATIENT_CALL]!r}")
+    page.locator(".ccm-workbar-activity select").select_option(label=ACTIVITY_LABELS[Activity.MEDICATION_RECONCILIATION])
+    page.click(".ccm-crumbbar a[data-ccm-nav='worklist']")
+    page.wait_for_selector(".ccm-view-worklist:not(.ccm-view-hidden)", state="visible")
+    page.locator(f"{row(page, urgent)} .ccm-open-chart").click()
+    page.wait_for_selector(f".ccm-chart-header:has-text('{urgent}')", state="visible")
+    page.wait_for_function(f"{shown} === {ACTIVITY_LABELS[Activity.ESCALATION]!r}")
+    assert_local(page)
+
+
+def test_the_message_check_catches_a_message_out_of_sight(browser):
+    """The check every browser test runs on its messages (conftest ``watch_messages``) can fail:
+    a refusal shown above the screen is reported out of sight, one beside the button in sight."""
+    from tests.support.ui_fixtures import ui_fixtures  # tests/ui/conftest.py, whatever "conftest" names now
+
+    watch_messages = ui_fixtures().watch_messages
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    seen = watch_messages(context)
+    pg = context.new_page()
+    pg.set_content('<div id="top"></div><div style="height:4000px"></div><button id="b">Save</button>'
+                   '<div id="here"></div><div style="height:1000px"></div>')
+    pg.evaluate("document.getElementById('b').scrollIntoView({ block: 'center' })")
+    pg.evaluate("""document.getElementById('top').innerHTML = '<div class="ccm-msg ccm-msg-error">Far above</div>';
+                   document.getElementById('here').innerHTML = '<div class="ccm-msg ccm-msg-ok">Right here</div>';""")
+    for _ in range(50):
+        if len(seen) == 2:
+            break
+        pg.wait_for_timeout(100)
+    context.close()
+    assert sorted((x["text"], x["inSight"]) for x in seen) == [("Far above", False), ("Right here", True)]
+
+
+def test_dates_overlapping_minutes_and_one_minute_count_in_the_browser(page, voila_server):
+    """A US date typed in full is shown back as ISO; an ambiguous one is refused naming both
+    readings; manual minutes while the same person's timer runs on the patient are refused; the
+    work bar and the worklist show the same whole minutes for the patient."""
+    import re
+
+    db, uid, pid = open_a_chart(page, voila_server)
+    tab(page, ".ccm-chart-tabs", "Time")
+
+    # dates: MM/DD/YYYY read and shown back as ISO; 03/04/2026 could be two days: refused
+    box = page.locator(".ccm-manual-date input")
+    box.fill("11/15/2026")
+    page.wait_for_function("document.querySelector('.ccm-manual-date input').value === '2026-11-15'")
+    box.fill("03/04/2026")
+    page.locator(".ccm-manual-minutes input").fill("4")
+    page.locator(".ccm-manual-note input").fill("Chart review")
+    page.click(".ccm-manual-log")
+    in_sight(page, ".ccm-time-msg-manual .ccm-msg-error")
+    said = page.locator(".ccm-time-msg-manual").inner_text()
+    assert "March 4, 2026" in said and "April 3, 2026" in said
+
+    # manual minutes for today while my timer runs on this patient: refused beside the button
+    page.click(".ccm-workbar-start")
+    page.wait_for_selector(".ccm-timerbar:has-text('Timer running')")
+    box.fill("")
+    page.click(".ccm-manual-log")
+    page.wait_for_selector(".ccm-time-msg-manual .ccm-msg-error:has-text('Stop the timer first')")
+    in_sight(page, ".ccm-time-msg-manual .ccm-msg-error")
+    page.locator(".ccm-timerbar-note input").fill("Reviewed the refill request")
+    page.wait_for_function("!/ 0:00:00\\b/.test(document.querySelector('.ccm-timerbar').innerText)")
+    page.click(".ccm-timerbar-stop")
+    page.wait_for_selector(".ccm-timerbar-idle", state="visible")
+
+    # one count of minutes: the work bar's number and label and the worklist's row agree
+    bar = page.locator(".ccm-workbar-chart .ccm-bar-label").inner_text().strip()
+    label = page.locator(".ccm-workbar-minutes").inner_text()
+    assert re.match(rf"{bar} min\b", label), (bar, label)
+    page.locator(".ccm-manual-note input").fill("")  # the refused entry's note: dropped, nothing to ask
+    page.wait_for_selector(".ccm-time-tab:not(.ccm-dirty)", state="attached")
+    page.click(".ccm-crumbbar a[data-ccm-nav='worklist']")
+    page.wait_for_selector(".ccm-view-worklist:not(.ccm-view-hidden)", state="visible")
+    page.wait_for_function(f"document.querySelector(\"{row(page, pid)} .ccm-bar-label\").innerText.trim() === '{bar}'")
     assert_local(page)

@@ -26,7 +26,6 @@ from workbench.service import Workbench  # noqa: E402
 from workbench.ui import apps, session  # noqa: E402
 from workbench.ui.html import esc, progress_bar  # noqa: E402
 from workbench.ui.chart import TAB_TITLES  # noqa: E402
-from workbench.ui.printable import patient_copy_html  # noqa: E402
 from workbench.serving.voila import SHARE, voila_command  # noqa: E402
 from workbench.ui.trends_tab import goal_lines, series_of  # noqa: E402
 from workbench.reports.worklist import WORKLIST_COLUMNS  # noqa: E402
@@ -220,6 +219,28 @@ def test_consent_needs_all_four_disclosures(db, clock):
     assert app.wb.consents("P00001")[0].revoked_on == app.wb.today()
 
 
+def test_consent_given_by_a_representative_names_them_and_their_authority(db, clock):
+    app, chart = chart_of(db, clock)
+    tab = chart.consent
+    assert tab.representative.layout.display == "none"  # the patient's own consent: no name asked
+    for b in tab.checks.values():
+        b.value = True
+    tab.given_by.value = "health_care_proxy"
+    assert tab.representative.layout.display is None
+    tab.record_button.click()  # no name: refused next to the button, nothing written
+    assert "The representative&#x27;s name" in tab.msg.slots["record"].value and "error" in tab.msg.slots["record"].value
+    assert app.wb.consents("P00001") == []
+    tab.representative.value = "Rosa <b>Voss</b>, daughter"
+    assert "ccm-dirty" in tab._dom_classes  # a name typed and not recorded: leaving the tab asks first
+    tab.record_button.click()
+    (consent,) = app.wb.consents("P00001")
+    assert consent.given_by == "health_care_proxy" and consent.representative == "Rosa <b>Voss</b>, daughter"
+    assert "given by Rosa &lt;b&gt;Voss&lt;/b&gt;, daughter (health care proxy)" in tab.msg.slots["record"].value
+    assert "Rosa &lt;b&gt;Voss&lt;/b&gt;, daughter (health care proxy)" in tab.history.value
+    assert tab.given_by.value == "patient" and tab.representative.value == ""  # the form is ready again
+    assert "ccm-dirty" not in tab._dom_classes
+
+
 # ---------------------------------------------------------------- care plan
 
 
@@ -293,15 +314,6 @@ def test_completeness_checklist_and_patient_copy(db, clock):
     app.wb.revise_care_plan("P00001", plan, 1, "again")
     tab.reload()  # shown: made again at once
     assert "care-plan-P00001.pdf" in tab.copy.value
-
-
-def test_printable_copy_escapes_and_prints():
-    p = sample_patient(first_name=EVIL).patient
-    rev = r.CarePlanRevision("P00001", 1, 0, r.CarePlan(problem_list=EVIL, goals=(r.Goal(EVIL, target="1"),)),
-                             "x", "S001", "Rita", pd.Timestamp("2026-11-23", tz="UTC").to_pydatetime())
-    page = patient_copy_html(p, rev, "Clinic")
-    assert EVIL not in page and "&lt;script&gt;" in page and "@media print" in page
-    assert page.startswith("<!DOCTYPE html>") and "http" not in page
 
 
 # ---------------------------------------------------------------- screening and escalation
@@ -673,3 +685,38 @@ def test_unsaved_care_plan_text_marks_the_view_and_reload_keeps_it_aside(db, clo
     plan.save_button.click()
     assert "Saved version 2" in plan.msg.value and "ccm-dirty" not in plan._dom_classes
     assert app.wb.care_plan("P00001").plan.problem_list == "Hypertension; CKD stage 3"
+
+
+def test_every_chart_tab_with_free_text_is_marked_while_its_text_is_unsaved(db, clock):
+    """Typed, unsaved text marks its tab ``ccm-dirty`` (the page then asks before leaving); a
+    successful write clears the form and the mark; a refused one keeps both; a barrier loaded
+    for update is not unsaved until it is changed."""
+    _app, chart = chart_of(db, clock)
+    fields = {
+        "contacts": lambda t: t.note, "escalation": lambda t: t.open_reason, "consent": lambda t: t.revoke_reason,
+        "screening": lambda t: t.sdoh_note, "time": lambda t: t.m_note, "barriers": lambda t: t.description,
+    }
+    for key, field in fields.items():
+        tab = chart.tab(key)
+        assert "ccm-dirty" not in tab._dom_classes, key
+        field(tab).value = "Typed but not saved"
+        assert "ccm-dirty" in tab._dom_classes, key
+        field(tab).value = "  "
+        assert "ccm-dirty" not in tab._dom_classes, key  # only blanks: nothing to lose
+    contacts = chart.contacts
+    contacts.note.value = "Called about refills"
+    contacts.with_whom.value = ""
+    contacts.button.click()  # refused: whom the contact was with is missing
+    assert "ccm-msg-error" in contacts.msg.value and "ccm-dirty" in contacts._dom_classes
+    contacts.with_whom.value = "patient"
+    contacts.button.click()
+    assert "Contact logged" in contacts.msg.value and "ccm-dirty" not in contacts._dom_classes
+    barriers = chart.barriers
+    barriers.description.value = "No ride to the clinic"
+    barriers.add_button.click()
+    assert "ccm-dirty" not in barriers._dom_classes
+    barriers.pick.value = barriers.pick.options[-1][1]
+    assert barriers.new_description.value == "No ride to the clinic"
+    assert "ccm-dirty" not in barriers._dom_classes  # loaded from the record: nothing typed
+    barriers.new_action.value = "Ride booked"
+    assert "ccm-dirty" in barriers._dom_classes

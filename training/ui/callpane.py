@@ -16,6 +16,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from workbench.errors import WorkbenchError
+from workbench.ui.unsaved import watch
 from workbench.ui.html import esc, message
 
 from training.engine import Attempt
@@ -55,6 +56,7 @@ class CallPane(w.VBox):
         self.transcript.add_class("trn-transcript-box")
         self.options = w.VBox()
         self.options.add_class("trn-options")
+        self._shown: list[tuple[str, str]] | None = None  #: the choices the buttons show
         self.free = w.Text(placeholder="Or say it in your own words", layout=w.Layout(width="100%"))
         self.free.add_class("trn-free-text")
         say = w.Button(description="Say", icon="comment", layout=w.Layout(width="80px"))
@@ -83,6 +85,7 @@ class CallPane(w.VBox):
         super().__init__([self.clock, self.situation, self.transcript, self.msg, self.talk,
                           w.HBox([self.call_button, self.hang_button])])
         self.add_class("trn-call-pane")
+        self.unsaved = watch(self, self.free)
         self.layout.flex = "0 0 36%"
         self.layout.min_width = "400px"
         self.refresh()
@@ -99,17 +102,21 @@ class CallPane(w.VBox):
         self.clock.value = (f'<div>Clock: <span class="trn-clock">'
                             f'{esc(sim_time(self.attempt.clock.peek(), tz))}</span> &middot; '
                             f'{esc(state)}</div>')
+        # the buttons are rebuilt only when the choices change (a click on a button being replaced
+        # would be lost), and before the transcript: once a new line shows, the buttons are current
+        shown = [(o.id, o.label) for o in self.attempt.options()] if self.on_call else []
+        if shown != self._shown:
+            buttons = []
+            for oid, label in shown:
+                b = w.Button(description=label, tooltip=label, layout=w.Layout(width="100%"))
+                b.add_class("trn-option")
+                b.on_click(lambda _, oid=oid: self.say(oid))
+                buttons.append(b)
+            stale, self._shown = self.options.children, shown
+            self.options.children = buttons
+            for b in stale:
+                b.close()
         self.transcript.value = transcript_html(lines)
-        buttons = []
-        for opt in self.attempt.options() if self.on_call else []:
-            b = w.Button(description=opt.label, tooltip=opt.label, layout=w.Layout(width="100%"))
-            b.add_class("trn-option")
-            b.on_click(lambda _, oid=opt.id: self.say(oid))
-            buttons.append(b)
-        stale = self.options.children
-        self.options.children = buttons
-        for b in stale:
-            b.close()
         finished = self.attempt.finished
         self.talk.layout.display = None if self.on_call else "none"
         self.waiting.layout.display = None if self.on_call and self.attempt.waiting_helps() else "none"

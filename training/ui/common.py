@@ -64,6 +64,7 @@ def sim_time(when, tz=None) -> str:
 
 TRAINING_STYLE = """
 <style>
+.trn-scene { font-size:13px; color:#52606d; }
 .trn-transcript { background:#fff; border:1px solid #d9e2ec; border-radius:6px; padding:8px 12px;
   max-height:330px; overflow-y:auto; font-size:14px; display:flex; flex-direction:column-reverse; }
 .trn-line { margin:5px 0; padding:6px 10px; border-radius:6px; max-width:80%; }

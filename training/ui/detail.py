@@ -86,10 +86,13 @@ def attempt_timeline_html(wb, rec: AttemptRecord) -> str:
                 else f'<span class="ccm-badge ccm-badge-ok">call</span> {esc(x["what"])}')
         rows.append((esc(_t(x["at"], tz)), patient, kind, who, _words(x["text"])))
     style = ("<style>.trn-one-timeline td { padding:2px 6px; line-height:1.3; vertical-align:top; }"
+             ".trn-timeline-box { max-height:min(62vh, 640px); overflow:auto; border:1px solid #d9e2ec; }"
+             ".trn-attempt-timeline { scroll-margin-top:150px; }"  # below the pinned bar when scrolled to
+             ".trn-timeline-box thead th { position:sticky; top:0; background:#f4f6f9; z-index:1; }"
              ".trn-one-timeline td:nth-child(-n+2), .trn-one-timeline td:nth-child(4) { white-space:nowrap; }"
              ".trn-one-timeline .ccm-badge { margin:0 4px 0 0; }</style>")
-    return style + table(["When", "Patient", "What", "Who", "Words"], rows,
-                         css="ccm-table trn-timeline trn-one-timeline", raw=True)
+    return style + ('<div class="trn-timeline-box">' + table(["When", "Patient", "What", "Who", "Words"], rows,
+                    css="ccm-table trn-timeline trn-one-timeline", raw=True) + "</div>")
 
 
 def timeline_html(wb, rec: AttemptRecord) -> str:
@@ -151,18 +154,36 @@ def model_path_html(scenarios: dict, rec: AttemptRecord) -> str:
     return "".join(parts)
 
 
-def scores_html(grade: Grade) -> str:
-    """Points per criterion with kind, reason, evidence and any override comment."""
+def scores_html(grade: Grade, compact: bool = False) -> str:
+    """Points per criterion with kind, reason, evidence and any override comment. ``compact``
+    (the supervisor's page): the total, then only the criteria not met or overridden, and every
+    criterion behind one click (a shift has dozens)."""
+    total = _total_html(grade)
+    if not compact:
+        return total + _scores_table(grade.results)
+    look = [r for r in grade.results if not r.met or r.overridden]
+    shown = (_scores_table(look) if look else
+             '<div class="ccm-msg ccm-msg-ok">Every criterion met.</div>')
+    return (total + f'<div class="trn-scores-attention">{shown}</div>'
+            f'<details class="trn-all-scores"><summary>All {len(grade.results)} criteria</summary>'
+            + _scores_table(grade.results) + "</details>")
+
+
+def _total_html(grade: Grade) -> str:
+    verdict = "passed" if grade.passed else "not passed"
+    failed = f" &middot; {esc(grade.decided_by)}" if grade.failed_critical else ""
+    met = sum(r.met for r in grade.results)
+    return (f'<div class="trn-score-total"><b>{grade.points:g} of {grade.possible:g} points ({grade.percent:g}%), '
+            f'{verdict}</b>{failed} &middot; {met} of {len(grade.results)} criteria met</div>')
+
+
+def _scores_table(results) -> str:
     rows = []
-    for r in grade.results:
+    for r in results:
         state = (f'<span class="{"trn-met" if r.met else "trn-not-met"}">{"met" if r.met else "not met"}</span>'
                  + (' <span class="ccm-badge ccm-badge-warn">overridden</span>' if r.overridden else ""))
         kind = r.kind + (" (critical)" if r.critical and r.kind != "critical" else "")
         rows.append((esc(r.patient_id), esc(r.title), esc(kind), state, f"{r.points:g} / {r.possible:g}",
-                     esc(r.reason), esc(", ".join(r.evidence)), esc(r.override_comment)))
-    verdict = "passed" if grade.passed else "not passed"
-    failed = f" &middot; {esc(grade.decided_by)}" if grade.failed_critical else ""
-    return (f'<div class="trn-score-total"><b>{grade.points:g} of {grade.possible:g} points ({grade.percent:g}%), '
-            f'{verdict}</b>{failed}</div>'
-            + table(["Patient", "Criterion", "Kind", "Result", "Points", "Reason", "Evidence",
-                     "Override comment"], rows, css="ccm-table trn-scores", raw=True))
+                     esc(r.reason), _words(", ".join(r.evidence), 120), esc(r.override_comment)))
+    return table(["Patient", "Criterion", "Kind", "Result", "Points", "Reason", "Evidence",
+                  "Override comment"], rows, css="ccm-table trn-scores", raw=True)

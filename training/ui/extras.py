@@ -10,6 +10,7 @@ import ipywidgets as w
 
 from workbench.errors import WorkbenchError
 from workbench.records import Channel, Medication
+from workbench.ui.unsaved import watch
 from workbench.ui.html import esc, message, table
 
 
@@ -43,6 +44,7 @@ class MedicationEditor(w.VBox):
                           w.HBox([self.pick, self.stop]), self.name, w.HBox([self.dose, self.frequency]),
                           self.reason, save, self.msg])
         self.add_class("trn-medications")
+        self.unsaved = watch(self, self.name, self.dose, self.frequency, self.reason)
         self.refresh()
 
     def refresh(self) -> None:
@@ -102,6 +104,7 @@ class FollowUpEditor(w.VBox):
         super().__init__([w.HTML('<div class="ccm-section-title">Follow-up</div>'), self.list,
                           w.HBox([self.days, self.at, self.channel]), self.reason, save, self.msg])
         self.add_class("trn-follow-up")
+        self.unsaved = watch(self, self.reason)
         self.refresh()
 
     def refresh(self) -> None:

@@ -21,7 +21,10 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from workbench.errors import WorkbenchError
+from workbench.ui.feedback import Feedback, announced
+from workbench.ui.unsaved import watch
 from workbench.ui.html import esc, message, table
+from workbench.ui.lifecycle import close_tree
 
 from training.engine import Attempt
 from training.grading import grade_attempt
@@ -198,7 +201,7 @@ class AttemptView(w.VBox):
         if self.chart is not None:
             self.chart.detach()
         for old in self.work.children:
-            old.close()
+            close_tree(old)  # the chart, the call pane and the editors, every widget inside
         self.open_pid = pid
         self.work_bar.set_patient(pid)
         ended = self.attempt.finished
@@ -314,7 +317,8 @@ class AttemptView(w.VBox):
         self.refresh()
 
     def _after(self, view: dict) -> list[w.Widget]:
-        items: list[w.Widget] = [w.HTML(message("This attempt has ended.", "ok"))]
+        # announced and scrolled into sight (the ccm template): it appears far below the End button
+        items: list[w.Widget] = [w.HTML(announced(message("This attempt has ended.", "ok")))]
         questions = view["reflection_questions"]
         if questions:
             rec = self.attempt.record
@@ -327,8 +331,10 @@ class AttemptView(w.VBox):
             save = w.Button(description="Save my answers", icon="save", button_style="primary")
             save.add_class("trn-reflection-save")
             save.on_click(lambda _: self.save_reflection())
-            items.insert(1, w.HTML('<div class="ccm-section-title">Reflection</div>'))
-            items.append(save)
+            items[1:1] = [w.HTML('<div class="ccm-section-title">Reflection</div>')]
+            self._reflection_msg = Feedback("trn-reflection-msg")  # the result beside the button
+            items += [save, self._reflection_msg]
+            self._unsaved = watch(self.after, *(box for _q, box in self._reflection))
         fb = w.HTML(feedback_html(view))
         fb.add_class("trn-feedback-box")
         items.append(fb)
@@ -339,6 +345,7 @@ class AttemptView(w.VBox):
         try:
             self.attempt.answer_reflection(answers)
         except WorkbenchError as exc:
-            self.msg.value = message(str(exc), "error")
+            self._reflection_msg.show(message(str(exc), "error"))
             return
-        self.msg.value = message("Your answers are saved.", "ok")
+        self._reflection_msg.show(message("Your answers are saved.", "ok"))
+        self._unsaved.saved()

@@ -16,6 +16,7 @@ import ipywidgets as w
 
 from workbench.errors import InvalidInput, WorkbenchError
 from workbench.service import Workbench
+from workbench.ui.unsaved import watch
 from workbench.ui.feedback import FormMessages, on_click
 from workbench.ui.html import data_link, esc, figure_png, message, table
 
@@ -116,6 +117,7 @@ class SupervisorDashboard(w.VBox):
                             self.override_button, self.msg.slot("override"),
                             w.HTML('<div class="ccm-section-title">Release</div>'),
                             self.release_button, self.msg.slot("release")])
+        self.unsaved = watch(self.form, self.comment)
         super().__init__([
             w.HTML(TRAINING_STYLE),
             w.HTML('<div class="ccm-section-title">Cohort gradebook</div>'), self.table, self.download,
@@ -207,7 +209,7 @@ class SupervisorDashboard(w.VBox):
                 f'{"released" if rec.released else "not released"}</div>')
         parts: list[w.Widget] = [w.HTML(head)]
         parts.append(w.HTML('<div class="ccm-section-title">Automatic scores</div>'
-                            + (scores_html(grade) if grade else
+                            + (scores_html(grade, compact=True) if grade else
                                message("The attempt is still in progress: it is graded once it ends.", "info"))))
         one = w.HTML('<div class="ccm-section-title">The attempt, in order: what was said and what was '
                      'written</div>' + attempt_timeline_html(self.wb, rec))

@@ -91,7 +91,7 @@ class TraineeHome(w.VBox):
         rows = []
         for sc in sorted(self.scenarios.values(), key=lambda s: (s.category, s.title)):
             card = w.HTML(f'<div><b>{esc(sc.title)}</b> <span class="ccm-badge ccm-badge-info">{esc(sc.category)}</span>'
-                          f'<div style="font-size:13px;color:#52606d" class="trn-scene">{esc(scene(sc.summary))}</div></div>',
+                          f'<div class="trn-scene">{esc(scene(sc.summary))}</div></div>',
                           layout=w.Layout(width="820px"))
             start = w.Button(description="Practise", icon="play", button_style="primary", layout=w.Layout(width="120px"))
             start.add_class("trn-start")
@@ -100,7 +100,7 @@ class TraineeHome(w.VBox):
             rows.append(w.HBox([card, start], layout=w.Layout(align_items="center")))
         shift_rows = []
         for sh in self.shifts.values():
-            card = w.HTML(f'<div><b>{esc(sh.title)}</b><div style="font-size:13px;color:#52606d">'
+            card = w.HTML(f'<div><b>{esc(sh.title)}</b><div class="trn-scene">'
                           f'{esc(shift_scene(sh))}</div></div>', layout=w.Layout(width="820px"))
             start = w.Button(description="Start shift", icon="play", button_style="primary",
                              layout=w.Layout(width="120px"))

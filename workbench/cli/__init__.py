@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .exports import add_export_commands, add_report_commands  # report claims, export fhir
 
     add_report_commands(rsub)
+    from .enrolment import add_enrolment_commands  # report outreach|programmes, enrol ...
+
+    add_enrolment_commands(sub, rsub)
     add_export_commands(sub)
 
     imp = sub.add_parser("import", help="import CSV files", description="Import staff, patients "
@@ -161,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     traceback (an unexpected one goes, redacted, to the log file the sentence names)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from ..store.faultlog import route_driver_logs
+
+    route_driver_logs()
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:

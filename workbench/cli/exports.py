@@ -17,7 +17,9 @@ def add_report_commands(rsub) -> None:
                         description="One row per claim line of the month: patient name, date of birth, sex, "
                         "Medicare member id, billing practitioner and NPI, up to four ICD-10-CM codes, codes "
                         "with units, date of service, place of service, amount, and status (ready, or hold "
-                        "with the reasons). Spreadsheet formulas in any text are neutralised.")
+                        "with the reasons and their codes, e.g. TIME_NOT_APPROVED or NOT_SIGNED when the practice "
+                        "requires approval: docs/billing-approval.md). Spreadsheet formulas in any text are "
+                        "neutralised.")
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="file format (default csv)")
     p.add_argument("--out", required=True, help="file to write")
@@ -27,6 +29,18 @@ def add_report_commands(rsub) -> None:
     p.add_argument("--place-of-service", default="11", help="CMS place-of-service code (default 11, office)")
     db_arg(p)
     p.set_defaults(func=cmd_report_claims)
+    p = rsub.add_parser("packet", help="the audit packet of one patient-month (PDF or JSON)",
+                        description="Write the audit packet of one patient-month: the consent in force "
+                        "(with its text version where the record keeps one), the care plan in force, every "
+                        "time entry with author, credential and approval, the codes, the billing "
+                        "practitioner's signature and the rules applied (why each code).")
+    p.add_argument("--patient", required=True, help="patient id")
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--format", choices=["pdf", "json"], default=None,
+                   help="file format (default: from the file name, else pdf)")
+    p.add_argument("-o", "--out", required=True, metavar="FILE", help="file to write")
+    db_arg(p)
+    p.set_defaults(func=cmd_report_packet)
 
 
 def cmd_report_claims(args) -> int:
@@ -42,6 +56,22 @@ def cmd_report_claims(args) -> int:
     return 0
 
 
+def cmd_report_packet(args) -> int:
+    from ..export.packet_pdf import packet_json, packet_pdf
+
+    out = Path(args.out)
+    fmt = args.format or ("json" if out.suffix.lower() == ".json" else "pdf")
+    if out.is_dir():
+        raise WorkbenchError(f"-o must name a file: {args.out} is a folder.")
+    wb = open_db(args)
+    packet = wb.audit_packet(args.patient, args.month)
+    data = packet_json(packet).encode("utf-8") if fmt == "json" else packet_pdf(packet)
+    out.write_bytes(data)
+    print(f"Wrote the audit packet of {packet['patient']['id']}, {args.month} to {args.out} ({fmt})",
+          file=sys.stderr)
+    return 0
+
+
 def add_export_commands(sub) -> None:
     """The ``export`` command: ``export fhir`` and ``export patient-copy``."""
     exp = sub.add_parser("export", help="export patients for other systems or for the patient",
@@ -51,7 +81,7 @@ def add_export_commands(sub) -> None:
     p = esub.add_parser("fhir", help="one FHIR R4 Bundle (JSON) per patient",
                         description="Write one FHIR R4 collection Bundle per patient (Patient, Condition, "
                         "CarePlan, Goal, CareTeam, Consent, PHQ-9 QuestionnaireResponse and Observation, "
-                        "Task, Provenance) as DIR/<patient id>.json.")
+                        "Task, Organization, Provenance with onBehalfOf) as DIR/<patient id>.json.")
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--patient", help="one patient id")
     who.add_argument("--all", action="store_true", help="every live patient")
@@ -60,8 +90,11 @@ def add_export_commands(sub) -> None:
     p.set_defaults(func=cmd_export_fhir)
     p = esub.add_parser("patient-copy", help="the patient's own copy of their care plan (HTML and PDF)",
                         description="Write the patient's copy in plain words: conditions, medicines, goals, "
-                        "what to do now, what to watch for and whom to call, as DIR/<id>.html and DIR/<id>.pdf.")
+                        "what to do now, what to watch for and whom to call, as DIR/<id>.html and DIR/<id>.pdf. "
+                        "In Spanish when the patient's language on record is Spanish.")
     p.add_argument("--patient", required=True, help="patient id")
+    p.add_argument("--language", choices=("English", "Spanish"),
+                   help="print in this language instead of the patient's language on record")
     p.add_argument("--out", required=True, help="folder to write into (created if needed)")
     db_arg(p)
     p.set_defaults(func=cmd_export_patient_copy)
@@ -83,6 +116,6 @@ def cmd_export_patient_copy(args) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise WorkbenchError(f"--out must be a folder: {args.out} is a file.")
-    html, pdf = write_patient_copy(wb, args.patient, out)
+    html, pdf = write_patient_copy(wb, args.patient, out, language=args.language)
     print(f"Wrote {html} and {pdf}", file=sys.stderr)
     return 0

@@ -14,11 +14,15 @@ def add_fhir_commands(isub, sub) -> None:
     p = isub.add_parser("fhir", help="import FHIR R4 bundles or a bulk-export folder",
                         description="Import patients, conditions (ICD-10-CM or SNOMED CT), active "
                         "medications, allergies, immunizations and observations (blood pressure, weight, "
-                        "A1c, eGFR, LDL, urine albumin ratio) from a FHIR R4 Bundle (JSON: transaction, "
+                        "A1c, eGFR, LDL, urine albumin ratio), the care plan (CarePlan with its Goals and "
+                        "ServiceRequests), the care team's designated member (CareTeam) and the authorised "
+                        "caregiver (RelatedPerson) from a FHIR R4 Bundle (JSON: transaction, "
                         "batch or collection), a folder of bundles, or a bulk-export folder of NDJSON "
                         "files (docs/import.md, 'FHIR'). The whole input is checked first: any problem "
                         "refuses it whole, naming the file, line or entry and field. Importing the same "
-                        "export again writes nothing; a changed resource supersedes the row it made.")
+                        "export again writes nothing; a changed resource supersedes the row it made (a changed "
+                        "Patient name, phone, email, address or language is written as a correction; a "
+                        "changed care plan as its next version).")
     p.add_argument("path", help="a Bundle .json file, a folder of them, or a folder of .ndjson files")
     p.add_argument("--dry-run", action="store_true", help="check and say what would change; write nothing")
     p.add_argument("--user", default=None, metavar="ID", help="staff id to import as (default: the "

@@ -36,6 +36,9 @@ def add_init_command(sub) -> None:
     p.add_argument("--after-hours-phone", dest="after_hours_phone", default=None, metavar="NUMBER",
                    help="the 24/7 line: a care-team member who can see the care plan, day or night "
                    "(the patient copy prints it under 'whom to call'); '' clears it")
+    p.add_argument("--approval", choices=["on", "off"], default=None, help="time approval and claim "
+                   "sign-off before a claim is ready (docs/billing-approval.md); default: on for a new "
+                   "database, unchanged for an existing one")
     p.add_argument("--roles", action="store_true", help="PostgreSQL: also create the app role "
                    "ccm_app (SELECT, INSERT; UPDATE on users/settings) and ccm_readonly (SELECT)")
     p.set_defaults(func=cmd_init)
@@ -75,9 +78,15 @@ def cmd_init(args) -> int:
         print(f"Roles ready: {APP_ROLE} (the app), {READONLY_ROLE} (worksheets)")
     if given:
         wb.set_settings(replace(wb.settings, **given))
+    approval = getattr(args, "approval", None)
+    if approval is None and not wb.setting_stored("approval_required") and wb.count("patients") == 0:
+        approval = "on"  # a new practice's claims wait for approval and signature
+    if approval is not None:
+        wb.set_approval_required(approval == "on")
     st = wb.settings
     print(f"Database ready: {wb.engine.url.render_as_string(hide_password=True)}")
     print(f"Practice: {st.name}, {st.state}, time zone {st.timezone}")
     print(f"Practice phone: {st.phone or 'not set (--practice-phone)'}; 24/7 line: "
           f"{st.after_hours_phone or 'not set (--after-hours-phone): the patient copy is not printed until both are set'}")
+    print(f"Time approval and claim sign-off: {'on' if wb.approval_required else 'off'} (--approval)")
     return 0

@@ -1,7 +1,8 @@
 """FHIR R4 export: one collection Bundle per patient (docs/reference.md, "FHIR export").
 
 ``workbench export fhir (--patient ID | --all) --out DIR`` writes ``DIR/<patient id>.json``.
-Each bundle holds Patient, Practitioner (everyone it names), Condition (problem list),
+Each bundle holds Patient, Practitioner (everyone it names), Organization (the practice, whom
+every author acts for: Provenance.agent.onBehalfOf), Condition (problem list),
 CarePlan (US Core category ``assess-plan``, shaped like the HL7 MCC eCare Plan: addresses the
 conditions, links goals, care team and activities), Goal, CareTeam, Consent, QuestionnaireResponse
 and Observation for each PHQ-9 (LOINC panel 44249-1, total score 44261-6), Task for follow-ups
@@ -120,11 +121,12 @@ def build_bundle(wb, pid: str, users: dict[str, r.User] | None = None) -> dict:
         resources.append(res)
         by(e.opened_by, res, e.opened_at)
     resources += barrier_tasks
+    org = fb.organization(wb.settings)  # the practice: the party its staff act for
     for url, uid in authors.items():
-        resources.append(fb.provenance(pid, uid, _user(wb, uid, users).name, url, authored[url]))
+        resources.append(fb.provenance(pid, uid, _user(wb, uid, users).name, url, authored[url], org["name"]))
     named = sorted({uid for uid in [*team, *authors.values(), *([p.billing_practitioner_id] if p.billing_practitioner_id
                                                                 else [])]})
-    resources[1:1] = [fb.practitioner(_user(wb, uid, users)) for uid in named]
+    resources[1:1] = [fb.practitioner(_user(wb, uid, users)) for uid in named] + [org]
     resources = [_profiled(res) for res in resources]
     return {"resourceType": "Bundle", "id": fb._safe_id(f"{pid}-ccm"), "type": "collection",
             "timestamp": now.astimezone(UTC).isoformat().replace("+00:00", "Z"),

@@ -150,7 +150,7 @@ def care_plan(pid: str, rev: r.CarePlanRevision, condition_urls: list[str], goal
     return {"extension": [{"url": "http://hl7.org/fhir/us/mcc/StructureDefinition/custodian",
                            "valueReference": ref("Practitioner", custodian or rev.author_id)}],
         "resourceType": "CarePlan", "id": _safe_id(f"{pid}-careplan"),
-        "text": _narrative(f"Comprehensive care plan, version {rev.version}", plan.problem_list,
+        "text": _narrative("Comprehensive care plan", plan.problem_list,
                            plan.expected_outcome_prognosis, plan.symptom_management, plan.medication_management),
         "status": "active", "intent": "plan",
         "category": [{"coding": [{"system": SYSTEMS["careplan-category"], "code": "assess-plan"}]}],
@@ -162,10 +162,14 @@ def care_plan(pid: str, rev: r.CarePlanRevision, condition_urls: list[str], goal
         "addresses": [{"reference": u} for u in condition_urls],
         "goal": [ref("Goal", f"{pid}-goal-{k}") for k in goal_keys],
         "activity": [{"reference": {"reference": u}} for u in activity_urls or []],
-        "note": [{"text": f"{r.CARE_PLAN_ELEMENTS.get(k, k)}: {getattr(plan, k)}"}
-                 for k in ("cognitive_functional_assessment", "environmental_evaluation", "caregiver_assessment",
-                           "coordination", "periodic_review") if getattr(plan, k)],
+        "note": [{"text": f"{PLAN_NOTE_LABELS[k]}: {getattr(plan, k)}"} for k in PLAN_NOTE_LABELS if getattr(plan, k)],
     }
+
+
+#: every text element of the care plan, written as a CarePlan.note "Label: text" (the import reads
+#: them back by their label; goals and interventions are Goal and ServiceRequest resources)
+PLAN_NOTE_LABELS = {k: label for k, label in {**r.CARE_PLAN_ELEMENTS, **r.CARE_PLAN_EXTRA_ELEMENTS}.items()
+                    if k not in ("goals", "interventions")}
 
 
 def care_team(pid: str, team: dict[str, r.User], patient_row: r.Patient) -> dict:
@@ -198,7 +202,9 @@ def consent(pid: str, c: r.Consent, key: object) -> dict:
             "category": [{"coding": [{"system": SYSTEMS["loinc"], "code": "59284-0", "display": "Patient Consent"}],
                           "text": f"{str(c.method).capitalize()} consent to Chronic Care Management"}],
             "patient": ref("Patient", pid), "dateTime": c.consent_date.isoformat(),
-            "performer": [ref("Patient", pid)],
+            # who agreed: the patient, or the representative by name and authority (a Reference by display)
+            "performer": [{"type": "RelatedPerson", "display": c.agreed_by} if c.by_representative
+                          else ref("Patient", pid)],
             "policyRule": {"coding": [{"system": SYSTEMS["v3-ActCode"], "code": "OPTIN"}]},
             "provision": provision}
 
@@ -245,13 +251,30 @@ def barrier_task(pid: str, b: r.Barrier, at: datetime) -> dict:
     return out
 
 
-def provenance(pid: str, author_id: str, author_name: str, target: str, when: datetime) -> dict:
-    """One Provenance per resource (US Core Provenance): who wrote it and when."""
+ORGANIZATION_KEY = "practice"  #: the one Organization of an export: the practice
+
+
+def organization(settings: r.PracticeSettings) -> dict:
+    """The practice as a US Core Organization: the party the staff act for (Provenance.onBehalfOf)."""
+    out = {"resourceType": "Organization", "id": ORGANIZATION_KEY, "active": True, "name": settings.name}
+    if settings.phone:
+        out["telecom"] = [{"system": "phone", "value": settings.phone}]
+    if settings.state:
+        out["address"] = [{"state": settings.state, "country": "US"}]
+    return out
+
+
+def provenance(pid: str, author_id: str, author_name: str, target: str, when: datetime,
+               org_name: str | None = None) -> dict:
+    """One Provenance per resource (US Core Provenance): who wrote it and when. The author is a
+    Practitioner acting for the practice, so ``agent.onBehalfOf`` names the practice's Organization
+    (US Core 6.1 provenance-1: onBehalfOf SHALL be present when agent.who is a Practitioner)."""
     key = uuid.uuid5(uuid.NAMESPACE_URL, target).hex[:24]
     return {"resourceType": "Provenance", "id": _safe_id(f"{pid}-prov-{key}"),
             "target": [{"reference": target}], "recorded": _instant(when),
             "agent": [{"type": {"coding": [{"system": SYSTEMS["provenance-participant-type"], "code": "author"}]},
-                       "who": ref("Practitioner", author_id, author_name)}]}
+                       "who": ref("Practitioner", author_id, author_name),
+                       "onBehalfOf": ref("Organization", ORGANIZATION_KEY, org_name)}]}
 
 
 def _safe_id(text: str) -> str:
@@ -259,6 +282,3 @@ def _safe_id(text: str) -> str:
     out = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-.") else "-" for ch in str(text))
     return out[:64] or "x"
 
-
-def today_iso(day: date) -> str:
-    return day.isoformat()

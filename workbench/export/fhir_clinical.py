@@ -21,6 +21,7 @@ UCUM = "http://unitsofmeasure.org"
 PROFILES = {
     "Patient": [US_CORE + "us-core-patient"],
     "Practitioner": [US_CORE + "us-core-practitioner"],
+    "Organization": [US_CORE + "us-core-organization"],
     "RelatedPerson": [US_CORE + "us-core-relatedperson"],
     "Condition": [US_CORE + "us-core-condition-problems-health-concerns"],
     "CarePlan": [MCC + "mccCarePlan", US_CORE + "us-core-careplan"],

@@ -19,6 +19,8 @@ from pathlib import Path
 from .. import records as r
 from ..errors import InvalidInput
 from . import plain_words as pw
+from .copy_words import TYPED_NOTE, Words, words_for
+from .pdf_layout import letter_pdf
 
 CSS = """
 body { font-family: Georgia, 'Times New Roman', serif; color:#111; max-width: 720px; margin: 24px auto;
@@ -27,6 +29,8 @@ h1 { font-size: 26px; margin: 0 0 4px 0; } h2 { font-size: 19px; margin: 20px 0 
   border-bottom: 2px solid #333; } .meta { color:#333; font-size: 14px; }
 ul { margin: 4px 0 4px 22px; padding: 0; } li { margin: 3px 0; }
 .call li { list-style: none; margin-left: -22px; } .call span { white-space: nowrap; }
+.note { font-size: 14px; border-left: 3px solid #333; padding-left: 8px; }
+@page { size: letter; margin: 0.6in; }
 @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } li { page-break-inside: avoid; } }
 """
 
@@ -45,21 +49,22 @@ class PatientCopy:
     printed: date
     sections: tuple[Section, ...]
     calls: tuple[tuple[str, str], ...]  #: (who, how to reach them)
+    words: Words = Words()  #: the language it is printed in
 
 
-def _call_list(patient: r.Patient, team: dict[str, r.User], settings: r.PracticeSettings) -> list[tuple[str, str]]:
-    main = settings.phone or "the practice's main number"
+def _call_list(patient: r.Patient, team: dict[str, r.User], settings: r.PracticeSettings,
+               t: Words) -> list[tuple[str, str]]:
     calls = []
     member = team.get(patient.care_team_member_id or "")
     if member is not None:
-        calls.append((f"Your care manager, {member.name}", member.phone or main))
+        calls.append((t("Your care manager, {name}", name=member.name), member.phone or settings.phone))
     doctor = team.get(patient.billing_practitioner_id or "")
     if doctor is not None:
-        calls.append((f"Your doctor, {doctor.name}", settings.phone or main))
-    calls.append(("Day or night, 24/7 (a care-team member who can see this plan)",
-                  settings.after_hours_phone or "not on record yet: ask your care team for it"))
-    calls.append(("Thoughts of suicide, or a mental-health crisis", "call or text 988"))
-    calls.append(("An emergency", "call 911"))
+        calls.append((t("Your doctor, {name}", name=doctor.name), settings.phone))
+    calls.append((t("Day or night, 24/7 (someone on your care team who can see this plan)"),
+                  settings.after_hours_phone))
+    calls.append((t("Thoughts of suicide, or a mental health crisis"), t("call or text 988")))
+    calls.append((t("An emergency"), t("call 911")))
     return calls
 
 
@@ -83,9 +88,10 @@ def _require_numbers(settings: r.PracticeSettings) -> None:
                            "\"The patient's copy\").", field="after_hours_phone")
 
 
-def patient_copy(wb, pid: str) -> PatientCopy:
+def patient_copy(wb, pid: str, language: str | None = None) -> PatientCopy:
     """The patient's copy from the record (the current care plan, medicines, allergies, care gaps,
-    needs). Refused, with a sentence saying where to set them, until the practice's phone number
+    needs), in the patient's language (Spanish when the record says so) unless ``language`` is
+    given. Refused, with a sentence saying where to set them, until the practice's phone number
     and 24/7 line are on record."""
     from ..rules.care_gaps import care_gaps
     from ..rules.drug_classes import contradictions, safety_lines
@@ -94,60 +100,82 @@ def patient_copy(wb, pid: str) -> PatientCopy:
     _require_numbers(settings)
     chart = wb.chart(pid)
     p, today = chart.patient, wb.today()
+    t = words_for(p.language if language is None else language)
     plan = chart.care_plan.plan if chart.care_plan is not None else None
-    conditions = list(dict.fromkeys(pw.condition_name(c) for c in chart.conditions))
+    conditions = list(dict.fromkeys(pw.condition_name(c, t) for c in chart.conditions))
     current_meds = [m for m in chart.medications if m.status == "active"]
     interventions = list(plan.interventions) if plan else []
-    advice = [i.description for i in interventions]
-    conflicts = contradictions(advice, [m.name for m in current_meds])
+    conflicts = contradictions([i.description for i in interventions], [m.name for m in current_meds])
     flagged = {med for _, med, _ in conflicts}
-    meds = [pw.medicine_line(m) + (": ask your doctor before your next dose, because your care plan "
-                                   "says to avoid this kind of medicine" if m.name in flagged else "")
+    meds = [t("{medicine}. Ask your doctor before your next dose: your care plan says to stay away from this "
+              "kind of medicine.", medicine=pw.medicine_line(m, t)) if m.name in flagged else pw.medicine_line(m, t)
             for m in current_meds]
     goals_all = [g for g in (plan.goals if plan else ()) if g.status in _CURRENT_GOAL]
-    goals = [pw.goal_line(g) for g in goals_all if g.due_date is None or g.due_date >= today]
+    goals = [pw.goal_line(g, t) for g in goals_all if g.due_date is None or g.due_date >= today]
     if len(goals) < len(goals_all):
-        goals.append("Goals whose date has passed will be looked at again with you at your next call.")
+        goals.append(t("Goals whose date has passed will be looked at again with you at your next call."))
     you: list[str] = []
-    for _, med, cls in conflicts:
-        you.append(f"Ask your doctor about {pw.medicine_name(next(m for m in current_meds if m.name == med))}: "
-                   f"your care plan says to avoid {cls.plain}.")
-    you += [i.description + (f" ({i.frequency})" if i.frequency else "") for i in interventions if _patient_does(i)]
+    for med, cls in dict.fromkeys((m, c) for _, m, c in conflicts):
+        you.append(t("Ask your doctor about {medicine}. Your care plan says to stay away from this kind of medicine: "
+                     "{kind}.", medicine=pw.medicine_name(next(m for m in current_meds if m.name == med), t),
+                     kind=t(cls.plain)))
+    you += [_task(i, t) for i in interventions if _patient_does(i)]
     if not plan:
-        you.append("Your care team will write your care plan with you at your next call or visit.")
+        you.append(t("Your care team will write your care plan with you at your next call or visit."))
     if meds:
-        you.append("Take your medicines as listed below. Bring this list to every visit and to the pharmacy.")
+        you.append(t("Take your medicines as they are listed below. Bring this list to every visit and to the "
+                     "drugstore."))
     gaps = care_gaps(age=p.age_on(today), sex=p.sex, conditions=chart.conditions, screenings=chart.screenings,
                      immunizations=chart.immunizations, on=today)
-    you += [f"Due now: {g.label}. Ask your care team to help you book it." for g in gaps]
-    team = [i.description + (f" ({i.frequency})" if i.frequency else "") for i in interventions
-            if not _patient_does(i)]
-    team += [f"We arranged: {b.action}" for b in chart.barriers
+    due = [pw.care_gap_line(g.kind, g.label, t) for g in gaps]
+    if len(due) == 1:
+        you.append(t("It is time for this: {label}. Ask your care team to help you set it up.", label=due[0]))
+    elif due:
+        you.append(t("It is time for these: {labels}. Ask your care team to help you set them up.",
+                     labels="; ".join(due)))
+    team = [_task(i, t) for i in interventions if not _patient_does(i)]
+    team += [t("We set this up: {action}", action=t.typed(b.action)) for b in chart.barriers
              if b.action and b.status != r.BarrierStatus.RESOLVED]
-    allergies = [a.substance + (f": {a.reaction}" if a.reaction else "") for a in chart.allergies]
+    allergies = [t.typed(a.substance + (f": {a.reaction}" if a.reaction else "")) for a in chart.allergies]
+    watch = tuple(t(x) for x in safety_lines([m.name for m in current_meds])) + tuple(
+        pw.warning_signs(chart.conditions, t))
     sections = (
-        Section("What you do", tuple(you)),
-        Section("What to watch for, and when to call", tuple(safety_lines([m.name for m in current_meds])
-                                                             + pw.warning_signs(chart.conditions))),
-        Section("What your care team does for you", tuple(team) or ("Your care team calls you each month.",)),
-        Section("Your allergies", tuple(allergies) or ("No allergies on record. Tell us if you have any.",)),
-        Section("Your health conditions", tuple(conditions) or ("None on record.",)),
-        Section("Your medicines", tuple(meds) or ("None on record.",)),
-        Section("Your goals", tuple(goals) or ("You and your care team will set your goals together.",)),
+        Section(t("What you do"), tuple(you)),
+        Section(t("What to watch for, and when to call"), watch),
+        Section(t("What your care team does for you"), tuple(team) or (t("Your care team calls you each month."),)),
+        Section(t("Your allergies"), tuple(allergies) or (t("No allergies on record. Tell us if you have any."),)),
+        Section(t("Your health conditions"), tuple(conditions) or (t("None on record."),)),
+        Section(t("Your medicines"), tuple(meds) or (t("None on record."),)),
+        Section(t("Your goals"), tuple(goals) or (t("You and your care team will set your goals together."),)),
     )
     return PatientCopy(p.name, p.birth_date, settings.name, today, sections,
-                       tuple(_call_list(p, chart.care_team, settings)))
+                       tuple(_call_list(p, chart.care_team, settings, t)), t)
+
+
+def _task(i: r.Intervention, t: Words) -> str:
+    """A care-plan task as the team typed it, with how often (a plain phrase, or the team's words)."""
+    if t.spanish:
+        return t.typed(i.description) + (f" ({t.phrase(pw.medicine_when(i.frequency))})" if i.frequency else "")
+    return t.typed(i.description + (f" ({pw.medicine_when(i.frequency)})" if i.frequency else ""))
+
+
+def _header(copy: PatientCopy) -> list[str]:
+    """The lines under the title: who, born, practice, printed; in a Spanish copy, the note on the team's words."""
+    t = copy.words
+    meta = " · ".join((copy.patient_name, t("born {day}", day=t.day(copy.birth_date)), copy.practice,
+                       t("printed {day}", day=t.day(copy.printed))))
+    return [meta] + ([t(TYPED_NOTE)] if t.spanish else [])
 
 
 def to_html(copy: PatientCopy) -> str:
     """A complete, self-contained, print-ready HTML page; every value escaped."""
-    e = escape
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Your care plan</title>"
-             f"<style>{CSS}</style></head><body>",
-             f"<h1>Your care plan</h1><div class='meta'>{e(copy.patient_name)} &middot; born "
-             f"{copy.birth_date.strftime('%B %d, %Y')} &middot; {e(copy.practice)} &middot; printed "
-             f"{copy.printed.strftime('%B %d, %Y')}</div>"]
-    parts.append("<h2>Whom to call</h2><ul class='call'>" + "".join(
+    e, t = escape, copy.words
+    meta, *note = _header(copy)
+    parts = [f"<!DOCTYPE html><html lang='{t.lang}'><head><meta charset='utf-8'><title>{e(t('Your care plan'))}"
+             f"</title><style>{CSS}</style></head><body>",
+             f"<h1>{e(t('Your care plan'))}</h1><div class='meta'>{e(meta)}</div>"]
+    parts += [f"<p class='note'>{e(x)}</p>" for x in note]
+    parts.append(f"<h2>{e(t('Whom to call'))}</h2><ul class='call'>" + "".join(
         f"<li><b>{e(who)}:</b> <span>{e(how)}</span></li>" for who, how in copy.calls) + "</ul>")
     parts += [_html_section(s) for s in copy.sections]
     parts.append("</body></html>")
@@ -158,43 +186,18 @@ def _html_section(s: Section) -> str:
     return f"<h2>{escape(s.title)}</h2><ul>" + "".join(f"<li>{escape(x)}</li>" for x in s.items) + "</ul>"
 
 
-def _font() -> tuple[str, str]:
-    import matplotlib
-
-    base = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    return str(base / "DejaVuSans.ttf"), str(base / "DejaVuSans-Bold.ttf")
-
-
 def to_pdf(copy: PatientCopy) -> bytes:
     """The same content as a PDF (US Letter), in the same order as the HTML page."""
-    from fpdf import FPDF
-
-    regular, bold = _font()
-    pdf = FPDF(format="Letter")
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.add_font("DejaVu", "", regular)
-    pdf.add_font("DejaVu", "B", bold)
-    pdf.set_title("Your care plan")
-    pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-
-    def para(text: str, size: float = 12, style: str = "", indent: float = 0) -> None:
-        pdf.set_font("DejaVu", style, size)
-        pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(width - indent, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
-
-    def heading(text: str) -> None:
-        pdf.ln(3)
-        para(text, 15, "B")
-        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
-        pdf.ln(1.5)
-
-    para("Your care plan", 20, "B")
-    para(f"{copy.patient_name} · born {copy.birth_date.strftime('%B %d, %Y')} · {copy.practice} · printed "
-         f"{copy.printed.strftime('%B %d, %Y')}", 10)
-    heading("Whom to call")  # on page 1, before anything else
+    t = copy.words
+    pdf, para, heading = letter_pdf(t("Your care plan"), body=12, heading=15, leading=0.55, space=(3, 1.5))
+    para(t("Your care plan"), 20, "B")
+    meta, *note = _header(copy)
+    para(meta, 10)
+    for line in note:
+        para(line, 10, "B")
+    heading(t("Whom to call"))  # on page 1, before anything else
     for who, how in copy.calls:
-        para(f"{who}: {how}", 12, "B" if "24/7" in who else "", indent=2)
+        para(f"{who}: {how}", 12, "B" if "24" in who else "", indent=2)
     for s in copy.sections:
         heading(s.title)
         for item in s.items:
@@ -202,9 +205,10 @@ def to_pdf(copy: PatientCopy) -> bytes:
     return bytes(pdf.output())
 
 
-def write_patient_copy(wb, pid: str, out_dir) -> tuple[Path, Path]:
-    """Write ``<pid>.html`` and ``<pid>.pdf`` into ``out_dir``; both are built before either is written."""
-    copy = patient_copy(wb, pid)
+def write_patient_copy(wb, pid: str, out_dir, language: str | None = None) -> tuple[Path, Path]:
+    """Write ``<pid>.html`` and ``<pid>.pdf`` into ``out_dir`` (in ``language``, else the patient's);
+    both are built before either is written."""
+    copy = patient_copy(wb, pid, language)
     html, pdf = to_html(copy), to_pdf(copy)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,9 @@ import re
 
 from .. import records as r
 from ..rules.catalog import chronic_category
+from .copy_words import Words, plain
+
+ENGLISH = Words()
 
 #: Catalog category -> what a patient calls it.
 PLAIN_CONDITIONS = {
@@ -44,20 +47,20 @@ PLAIN_CONDITIONS = {
 
 #: Catalog category -> what to watch for, in plain words.
 WARNING_SIGNS = {
-    "Heart failure": "Weigh yourself every morning. If you gain more than 2-3 pounds in a day or 5 pounds in a "
-                     "week, your legs or belly swell, or you are more short of breath than usual, call your care "
-                     "team the same day.",
-    "Diabetes": "If your blood sugar is below 70 or you feel shaky, sweaty or confused, eat or drink something "
-                "sweet right away, then call your care team. Call too if it is over 300 twice in a row.",
-    "Hypertension": "If your blood pressure is 180/120 or higher, sit quietly and check it again in 5 minutes. "
-                    "If it is still that high, call your care team. If you also have chest pain, trouble "
-                    "breathing, weakness, trouble speaking or a very bad headache, call 911.",
-    "COPD": "If you are more short of breath, cough more or bring up more or darker mucus, or your inhaler is not "
-            "helping, call your care team. If your lips or fingertips turn blue or grey, call 911.",
-    "Asthma": "If your rescue inhaler is not helping or you need it more than usual, call your care team. If you "
-              "cannot speak in full sentences, call 911.",
-    "Chronic kidney disease": "If you pass much less urine than usual, have new swelling or gain weight fast, "
-                              "call your care team.",
+    "Heart failure": "Weigh yourself every morning. Call your care team the same day if you gain more than 2 to 3 "
+                     "pounds in a day, or 5 pounds in a week. Call too if your legs or belly swell, or you are "
+                     "more short of breath than usual.",
+    "Diabetes": "Is your blood sugar below 70, or do you feel shaky, sweaty or mixed up? Eat or drink something "
+                "sweet right away. Then call your care team. Call too if it is over 300 two times in a row.",
+    "Hypertension": "Is your blood pressure 180/120 or higher? Sit still and check it again in 5 minutes. If it "
+                    "is still that high, call your care team. If you also have chest pain, trouble breathing, "
+                    "weakness, trouble speaking or a very bad headache, call 911.",
+    "COPD": "Call your care team if you are more short of breath, you cough more, you cough up more or darker "
+            "mucus, or your inhaler is not helping. If your lips or fingertips turn blue or gray, call 911.",
+    "Asthma": "Call your care team if your rescue inhaler is not helping, or you need it more than usual. If you "
+              "cannot say a full sentence, call 911.",
+    "Chronic kidney disease": "Call your care team if you pass much less urine than usual, have new swelling, or "
+                              "gain weight fast.",
     "Ischemic heart disease": "Chest pain, pressure or tightness that lasts more than a few minutes or comes back: "
                               "call 911. Do not drive yourself.",
     "Atrial fibrillation": "A racing or pounding heartbeat with dizziness or fainting: call your care team. "
@@ -75,37 +78,54 @@ ALWAYS_WATCH = (
     "Chest pain or trouble breathing: call 911.",
 )
 
+#: Care gap kind (rules/care_gaps.py) -> what the patient is due for, in plain words.
+CARE_GAPS = {
+    "a1c": "a blood test of your average blood sugar (A1c)",
+    "eye_exam": "an eye exam with drops (for diabetes)",
+    "foot_exam": "a foot check (for diabetes)",
+    "lipids": "a blood test for cholesterol",
+    "kidney": "a urine test and a blood test for your kidneys",
+    "colorectal": "a test for colon cancer",
+    "mammography": "a breast X-ray (mammogram)",
+    "influenza": "a flu shot",
+    "pneumococcal": "a pneumonia shot",
+}
+
 _SALTS = {"hydrochloride", "hcl", "sodium", "potassium", "calcium", "maleate", "besylate", "succinate",
           "tartrate", "mesylate", "citrate", "fumarate", "sulfate", "acetate", "magnesium"}
 _FORMS = (("oral tablet", "tablet"), ("extended release oral tablet", "long-acting tablet"),
           ("delayed release oral tablet", "tablet"), ("oral capsule", "capsule"),
           ("ophthalmic solution", "eye drops"), ("inhalation powder", "inhaler"), ("metered dose inhaler", "inhaler"),
-          ("inhalant solution", "inhaler"), ("injectable solution", "injection"), ("prefilled syringe", "injection"),
-          ("pen injector", "injection pen"), ("topical cream", "cream"), ("transdermal patch", "skin patch"),
+          ("inhalant solution", "inhaler"), ("injectable solution", "shot"), ("prefilled syringe", "shot"),
+          ("pen injector", "shot pen"), ("topical cream", "cream"), ("transdermal patch", "skin patch"),
           ("oral solution", "liquid"), ("oral suspension", "liquid"))
 _WHEN = (("once daily", "once a day"), ("twice daily", "twice a day"), ("three times daily", "three times a day"),
          ("four times daily", "four times a day"), ("daily", "every day"), ("bid", "twice a day"),
          ("tid", "three times a day"), ("qid", "four times a day"), ("qhs", "at bedtime"), ("prn", "when needed"),
-         ("as needed", "when needed"))
+         ("as needed", "when needed"), ("once weekly", "once a week"), ("weekly", "once a week"),
+         ("every week", "once a week"), ("qweek", "once a week"))
+_WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(lunes|martes|miércoles|jueves|viernes|"
+                      r"sábado|domingo)\b", re.IGNORECASE)
 _STRENGTH = re.compile(r"\s+\d[\d.,]*\s*(MG|MCG|UNT|ML|MG/ML|MCG/ACTUAT|UNT/ML|%)\b", re.IGNORECASE)
 
 
-def condition_name(c: r.Condition) -> str:
+def condition_name(c: r.Condition, words: Words = ENGLISH) -> str:
     """The plain name of a condition; never a code."""
     category = chronic_category(c.icd10)
     if category in PLAIN_CONDITIONS:
-        return PLAIN_CONDITIONS[category]
+        return words(PLAIN_CONDITIONS[category])
     text = re.sub(r"\s*\(?\b[A-TV-Z]\d{2}(\.\w{1,4})?\b\)?", "", c.display or "").strip(" ,;")
-    return text or "A health condition your care team is following"
+    return words.typed(text) if text else words("A health problem your care team is following")
 
 
-def medicine_name(m: r.Medication) -> str:
-    """``"levothyroxine sodium 0.075 MG Oral Tablet"`` -> ``"Levothyroxine tablet"``."""
+def medicine_name(m: r.Medication, words: Words = ENGLISH) -> str:
+    """``"levothyroxine sodium 0.075 MG Oral Tablet"`` -> ``"Levothyroxine tablet"`` (in Spanish
+    ``"Levothyroxine (tableta)"``: the medicine's own name is never translated)."""
     name = m.name.strip()
     match = _STRENGTH.search(name)
     ingredient, rest = (name[:match.start()], name[match.end():]) if match else (name, "")
-    words = [w for w in ingredient.split() if w.lower() not in _SALTS]
-    ingredient = " ".join(words) or ingredient
+    kept = [w for w in ingredient.split() if w.lower() not in _SALTS]
+    ingredient = " ".join(kept) or ingredient
     form = ""
     low = rest.lower().strip()
     for long, short in _FORMS:
@@ -113,6 +133,8 @@ def medicine_name(m: r.Medication) -> str:
             form = short
             break
     out = ingredient[:1].upper() + ingredient[1:]
+    if words.spanish:
+        return f"{out} ({words(form)})" if form else out
     return f"{out} {form}".strip()
 
 
@@ -123,33 +145,44 @@ def medicine_when(frequency: str) -> str:
     return text.strip()
 
 
-def medicine_line(m: r.Medication) -> str:
-    """``"Lisinopril tablet: 10 mg, once a day"``."""
-    parts = [p for p in (m.dose.strip(), medicine_when(m.frequency)) if p]
-    return f"{medicine_name(m)}: {', '.join(parts)}" if parts else medicine_name(m)
+def medicine_line(m: r.Medication, words: Words = ENGLISH) -> str:
+    """``"Lisinopril tablet: 10 mg, once a day"``; a schedule that is not one of the plain phrases
+    is the team's words (quoted in a Spanish copy, jargon explained in an English one)."""
+    when = medicine_when(m.frequency)
+    parts = [p for p in (m.dose.strip(), words.phrase(when) if words.spanish else plain(when)) if p]
+    if when == "once a week" and not _WEEKDAY.search(m.frequency):  # which day: for the patient to write in
+        parts.append(words("on the same day each week: ________"))
+    return f"{medicine_name(m, words)}: {', '.join(parts)}" if parts else medicine_name(m, words)
 
 
-def goal_line(g: r.Goal) -> str:
-    """A goal as the patient reads it: its words, the target unless already said, and the month it is due."""
+def goal_line(g: r.Goal, words: Words = ENGLISH) -> str:
+    """A goal as the patient reads it: its words, the target unless its measure is already named,
+    and the month it is due."""
     text = g.description.strip()
-    extra = []
-    if g.target and g.target not in text:
-        extra.append(f"{g.measure} {g.target}".strip())
+    measure = g.measure.strip()
+    if g.target and g.target not in text and not (measure and measure.lower() in text.lower()):
+        text = f"{text} ({measure} {g.target})".replace("( ", "(")
+    due = ""
     if g.due_date:
-        month = g.due_date.strftime("%B %Y")
         iso = g.due_date.isoformat()
         if iso in text:
-            text = text.replace(iso, month)
+            text = text.replace(iso, words.month(g.due_date))
         else:
-            extra.append(f"by {month}")
-    return f"{text} ({', '.join(extra)})" if extra else text
+            due = words("by {month}", month=words.month(g.due_date))
+    text = words.typed(text)
+    return f"{text} ({due})" if due else text
 
 
-def warning_signs(conditions: list[r.Condition]) -> list[str]:
+def care_gap_line(kind: str, label: str, words: Words = ENGLISH) -> str:
+    """What the patient is due for, in plain words (the care gap's own label if the table lacks it)."""
+    return words(CARE_GAPS[kind]) if kind in CARE_GAPS else words.typed(label)
+
+
+def warning_signs(conditions: list[r.Condition], words: Words = ENGLISH) -> list[str]:
     """What to watch for: one line per condition category the patient has, then the signs for everyone."""
     seen = []
     for c in conditions:
         category = chronic_category(c.icd10)
         if category in WARNING_SIGNS and WARNING_SIGNS[category] not in seen:
             seen.append(WARNING_SIGNS[category])
-    return seen + list(ALWAYS_WATCH)
+    return [words(x) for x in seen + list(ALWAYS_WATCH)]

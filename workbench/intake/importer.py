@@ -180,16 +180,12 @@ def _import_staff(wb, path, update: bool) -> ImportSummary:
             problems.add(line, e)
     problems.refuse_if_any(path)
     if new or changed:
-        with wb.write() as conn:
-            if new:
-                conn.execute(s.users.insert(), [dict(id=u.id, name=u.name, role=u.role.value,
-                                                     credential=u.credential.value if u.credential else None,
-                                                     state=u.state, active=True, npi=u.npi, phone=u.phone)
-                                                for u in new])
+        with wb.write() as uow:
+            uow.add_users(new)
             for u in changed:
-                conn.execute(s.users.update().where(s.users.c.id == u.id).values(
-                    name=u.name, role=u.role.value, credential=u.credential.value if u.credential else None,
-                    state=u.state, npi=u.npi, phone=u.phone))
+                uow.update_user(u.id, name=u.name, role=u.role.value,
+                                credential=u.credential.value if u.credential else None,
+                                state=u.state, npi=u.npi, phone=u.phone)
     return ImportSummary("staff", str(path), len(new), present, changed=len(changed))
 
 

@@ -64,6 +64,6 @@ class PatientChanges:
                 uow.supersede(s.conditions, row_id, reason, void=True)
         for code, cond in sorted(wanted.items()):
             if code not in have:
-                uow.insert(s.conditions, patient_id=pid, icd10=code, display=cond.display, onset=cond.onset,
+                uow.add_row(s.conditions, patient_id=pid, icd10=code, display=cond.display, onset=cond.onset,
                            chronic=cond.chronic, chronic_reason=cond.chronic_reason or "",
                            status=r.RecordStatus.ACTIVE.value, reason=reason, supersedes_id=None)

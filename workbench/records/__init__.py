@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .codes import (ACTIVITY_LABELS, CONSENT_DISCLOSURES, CONSENT_GATED_STEPS,
+from .codes import (ACTIVITY_LABELS, CONSENT_DISCLOSURES, CONSENT_GATED_STEPS, CONSENT_GIVEN_BY, ConsentGivenBy,
                                      CORE_SDOH_DOMAINS, ESCALATION_STEP_LABELS,
                                      LICENSED_NURSE_CREDENTIALS, PRACTITIONER_CREDENTIALS,
                                      UNLICENSED_CREDENTIALS, Activity, BarrierDomain,
@@ -29,10 +29,18 @@ from .clinical import (VISIT_KIND_LABELS, Allergy, Condition, Immunization,
                                         Medication, Observation, Screening, Visit, VisitKind)
 from .careplan import (CARE_PLAN_ELEMENTS, CARE_PLAN_EXTRA_ELEMENTS, CarePlan,
                                         CarePlanRevision, Goal, Intervention)
+from .enrolment import (ENROLMENT_STATUS_LABELS, EnrolmentEvent, EnrolmentStatus, OutreachAttempt,
+                        Programme, QmbStatus)
 from .care import (Barrier, Consent, Contact, Escalation, EscalationStepRecord,
                                     MonthAttestation, QuestionnaireResponse, TimeEntry, Timer)
 
 __all__ = [
+    "ENROLMENT_STATUS_LABELS",
+    "EnrolmentEvent",
+    "EnrolmentStatus",
+    "OutreachAttempt",
+    "Programme",
+    "QmbStatus",
     "ACTIVITY_LABELS",
     "Activity",
     "Allergy",
@@ -43,12 +51,14 @@ __all__ = [
     "CARE_PLAN_EXTRA_ELEMENTS",
     "CONSENT_DISCLOSURES",
     "CONSENT_GATED_STEPS",
+    "CONSENT_GIVEN_BY",
     "CORE_SDOH_DOMAINS",
     "CarePlan",
     "CarePlanRevision",
     "Channel",
     "Condition",
     "Consent",
+    "ConsentGivenBy",
     "ConsentMethod",
     "Contact",
     "ContactOutcome",

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 from datetime import date, datetime
 
-from .codes import (Activity, BarrierDomain, BarrierStatus, Channel, ConsentMethod,
-                                     ContactOutcome, Credential, EntryMode, EscalationStep, Role,
-                                     Service, Severity)
+from .codes import (CONSENT_GIVEN_BY, Activity, BarrierDomain, BarrierStatus, Channel, ConsentGivenBy,
+                    ConsentMethod, ContactOutcome, Credential, EntryMode, EscalationStep, Role, Service,
+                    Severity)
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,22 @@ class Consent:
     revocation_reason: str = ""
     recorded_at: datetime | None = None  #: when the consent was written into the record (UTC)
     id: int | None = None
+    programme: str = "CCM"  #: records.Programme: the programme consented to (CCM or APCM)
+    text_version: str = "ccm-2025.1"  #: the consent text read to or signed by the patient
+    language: str = "en"  #: the language of that text ("en", "es"; "" not recorded)
+    given_by: ConsentGivenBy = ConsentGivenBy.PATIENT  #: who agreed: the patient or a legal representative
+    representative: str = ""  #: the representative's name and relation; "" when the patient agreed
+
+    @property
+    def by_representative(self) -> bool:
+        return self.given_by != ConsentGivenBy.PATIENT
+
+    @property
+    def agreed_by(self) -> str:
+        """Who agreed, in words: "the patient" or "Rosa Alvarez, daughter (health care proxy)"."""
+        if not self.by_representative:
+            return "the patient"
+        return f"{self.representative} ({CONSENT_GIVEN_BY[self.given_by]})"
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,26 @@ class ConsentMethod(StrEnum):
     WRITTEN = "written"
 
 
+class ConsentGivenBy(StrEnum):
+    """Who agreed to the service: the patient, or a legal representative who may decide for a
+    patient who cannot (docs/reference.md, "Consent")."""
+
+    PATIENT = "patient"
+    HEALTH_CARE_PROXY = "health_care_proxy"
+    POWER_OF_ATTORNEY = "power_of_attorney"  #: a durable power of attorney for health care
+    GUARDIAN = "guardian"  #: appointed by a court
+    SURROGATE = "surrogate"  #: a decision-maker named by state law (no proxy, no guardian)
+
+
+CONSENT_GIVEN_BY = {
+    ConsentGivenBy.PATIENT: "the patient",
+    ConsentGivenBy.HEALTH_CARE_PROXY: "health care proxy",
+    ConsentGivenBy.POWER_OF_ATTORNEY: "power of attorney for health care",
+    ConsentGivenBy.GUARDIAN: "court-appointed guardian",
+    ConsentGivenBy.SURROGATE: "surrogate under state law",
+}
+
+
 #: The four things the patient must have been told (reference, "Consent").
 CONSENT_DISCLOSURES = {
     "service_explained": "What the service is and that it is available",

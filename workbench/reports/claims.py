@@ -12,7 +12,9 @@ Each row carries name, date of birth, sex, Medicare member id (MBI) and payer, t
 practitioner and NPI, up to four ICD-10-CM codes of the chronic conditions managed, the codes
 with units, the date of service (the practice's choice: the day the claim's codes were all met,
 or the last day of the month), place of service, amount, and a status: ``ready``, or ``hold``
-with the reasons (initiating visit needed, member id or NPI missing, amount not set, ...).
+with the reasons (initiating visit needed, member id or NPI missing, amount not set, time not
+approved, not signed, ...): each reason's sentence in ``reasons`` and its code, in the same order,
+in ``reason_codes`` (:data:`REASON_CODES`).
 Provisional amounts are named in ``notes`` but do not hold a claim.
 """
 
@@ -28,21 +30,31 @@ from sqlalchemy import select
 from .. import records as r
 from ..errors import InvalidInput
 from ..rules import bill_month, rule_table_for
+from ..rules.approval import Hold
 from ..rules.identifiers import mbi_problem, npi_problem
 from ..rules.initiation import g0506_decision, g0506_in_month, initiation_status
 from ..rules.staffing import StaffingRule
 from ..rules.months import month_bounds
 from ..store import queries as q
 from ..store import schema as s
+from ..store.corrections import corrected
 
 CLAIM_COLUMNS = ["patient_id", "last_name", "first_name", "birth_date", "sex", "member_id", "payer",
                  "billing_practitioner", "billing_npi", "dx1", "dx2", "dx3", "dx4", "service", "codes",
-                 "date_of_service", "place_of_service", "amount_usd", "status", "reasons", "notes"]
+                 "date_of_service", "place_of_service", "amount_usd", "status", "reasons", "reason_codes",
+                 "notes"]
 
 #: How the date of service is chosen (docs/reference.md, "A claim-ready month").
 DATE_OF_SERVICE = ("month-end", "threshold")
 #: Office (CMS Place of Service code set): where the billing practitioner usually sees patients.
 DEFAULT_PLACE_OF_SERVICE = "11"
+
+
+#: the codes of ``reason_codes`` (with those of :data:`workbench.rules.approval.HOLD_CODES`)
+REASON_CODES = {"PATIENT_ID": "the patient's Medicare member id is missing or malformed",
+                "PRACTITIONER": "the billing practitioner, their credential or NPI is missing or wrong",
+                "NO_DIAGNOSIS": "no chronic condition code on record",
+                "INITIATION": "an initiating visit is needed", "AMOUNT_NOT_SET": "no amount in the year's table"}
 
 
 def dotted_icd10(code: str) -> str:
@@ -78,27 +90,34 @@ def _threshold_day(wb, pid: str, month: str, bill, consents, staff, eligibility,
     return month_bounds(month)[1]
 
 
-def _identity_problems(patient: r.Patient, practitioner: r.User | None) -> list[str]:
+def _identity_problems(patient: r.Patient, practitioner: r.User | None) -> list[Hold]:
     out = []
     if not patient.member_id:
-        out.append("Medicare member id (MBI) missing")
+        out.append(Hold("PATIENT_ID", "Medicare member id (MBI) missing"))
     elif mbi_problem(patient.member_id):
-        out.append(f"Medicare member id (MBI) {mbi_problem(patient.member_id)}")
+        out.append(Hold("PATIENT_ID", f"Medicare member id (MBI) {mbi_problem(patient.member_id)}"))
     if practitioner is None:
-        out.append("no billing practitioner on record")
+        out.append(Hold("PRACTITIONER", "no billing practitioner on record"))
     else:
         if not practitioner.is_practitioner:
-            out.append(f"billing practitioner {practitioner.id} holds no practitioner credential")
+            out.append(Hold("PRACTITIONER", f"billing practitioner {practitioner.id} holds no practitioner credential"))
         if not practitioner.npi:
-            out.append(f"NPI missing for {practitioner.id}")
+            out.append(Hold("PRACTITIONER", f"NPI missing for {practitioner.id}"))
         elif npi_problem(practitioner.npi):
-            out.append(f"NPI of {practitioner.id} {npi_problem(practitioner.npi)}")
+            out.append(Hold("PRACTITIONER", f"NPI of {practitioner.id} {npi_problem(practitioner.npi)}"))
     return out
+
+
+def _held(holds: list[Hold]) -> dict:
+    """The status, reasons and reason codes of a claim row held for ``holds`` (ready if none)."""
+    return {"status": "hold" if holds else "ready", "reasons": "; ".join(h.text for h in holds),
+            "reason_codes": ";".join(h.code for h in holds)}
 
 
 def claims_report(wb, month: str, *, date_of_service: str = "month-end",
                   place_of_service: str = DEFAULT_PLACE_OF_SERVICE, scope: str = "live") -> pd.DataFrame:
     """Claim lines of ``month`` (columns :data:`CLAIM_COLUMNS`), patients in id order."""
+    from .approvals import month_approvals
     from .month import month_bills
 
     if date_of_service not in DATE_OF_SERVICE:
@@ -117,8 +136,8 @@ def claims_report(wb, month: str, *, date_of_service: str = "month-end",
                                                 s.visits.c.visit_date >= first, s.visits.c.visit_date <= last,
                                                 q.current(s.visits)))}
         pids = sorted(set(billed) | planning)
-        patients = {row.id: q.to_patient(row) for row in conn.execute(
-            select(s.patients).where(s.patients.c.id.in_(pids), s.patients.c.scope == scope))} if pids else {}
+        patients = {p.id: p for p in corrected(conn, [q.to_patient(row) for row in conn.execute(
+            select(s.patients).where(s.patients.c.id.in_(pids), s.patients.c.scope == scope))])} if pids else {}
         users = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
         visits: dict[str, list[r.Visit]] = defaultdict(list)
         conds: dict[str, list[r.Condition]] = defaultdict(list)
@@ -128,9 +147,11 @@ def claims_report(wb, month: str, *, date_of_service: str = "month-end",
             for row in conn.execute(select(s.conditions).where(s.conditions.c.patient_id.in_(pids),
                                                                q.current(s.conditions)).order_by(s.conditions.c.id)):
                 conds[row.patient_id].append(q.to_condition(row))
+        approvals = month_approvals(conn, month, [p for p in pids if p in billed], wb.tz)
     from ..rules import assess_eligibility
 
     rows = []
+    entries_of: dict[str, list[int]] = {}  #: the time entries each CCM/PCM claim stands on (for signing)
     for pid in pids:
         patient = patients.get(pid)
         if patient is None:
@@ -148,32 +169,33 @@ def claims_report(wb, month: str, *, date_of_service: str = "month-end",
                 "place_of_service": place_of_service}
         who = _identity_problems(patient, practitioner)
         if not dx:
-            who.append("no chronic condition code on record")
+            who.append(Hold("NO_DIAGNOSIS", "no chronic condition code on record"))
         bill = billed.get(pid)
         if bill is not None:
             consents = wb.consents(pid)
             init = initiation_status(visits[pid], consents, month, patient.billing_practitioner_id)
             hold = list(who)
             if not init.met:
-                hold.append(init.text)
-            hold += [f for f in bill.flags if "amount not set" in f]
-            notes = [f for f in bill.flags if f not in hold and f != init.text]
+                hold.append(Hold("INITIATION", init.text))
+            hold += [Hold("AMOUNT_NOT_SET", f) for f in bill.flags if "amount not set" in f]
+            notes = [f for f in bill.flags if f not in {h.text for h in hold} and f != init.text]
             if date_of_service == "threshold":
                 attested = bill.family == "ccm_complex"
                 dos = _threshold_day(wb, pid, month, bill, consents, users, eligibility, attested, table)
             else:
                 dos = last
-            service = "PCM" if (bill.family or "").startswith("pcm") else "CCM"
+            service = bill.programme or ("PCM" if (bill.family or "").startswith("pcm") else "CCM")
+            hold += approvals.holds(pid, service, _units_text(bill.lines))
+            entries_of[pid] = approvals.entry_ids(pid, service)
             rows.append({**base, "service": service, "codes": _units_text(bill.lines),
                          "date_of_service": dos.isoformat(), "amount_usd": float(bill.amount),
-                         "status": "hold" if hold else "ready", "reasons": "; ".join(hold),
-                         "notes": "; ".join(notes)})
+                         **_held(hold), "notes": "; ".join(notes)})
         visit = g0506_in_month(g0506_decision(visits[pid], patient.billing_practitioner_id), month)
         if visit is not None:
             amount = table.amount("G0506")
             hold = list(who)
             if amount is None:
-                hold.append(f"G0506 amount not set in the {table.year} table")
+                hold.append(Hold("AMOUNT_NOT_SET", f"G0506 amount not set in the {table.year} table"))
             notes = [f"add-on to the initiating visit of {visit.visit_date.isoformat()}: bill with that "
                      "visit's E/M, AWV or IPPE code"]
             if "G0506" in table.provisional:
@@ -181,11 +203,11 @@ def claims_report(wb, month: str, *, date_of_service: str = "month-end",
             rows.append({**base, "service": "G0506", "codes": "G0506x1",
                          "date_of_service": visit.visit_date.isoformat(),
                          "amount_usd": float(amount or Decimal("0.00")),
-                         "status": "hold" if hold else "ready", "reasons": "; ".join(hold),
-                         "notes": "; ".join(notes)})
+                         **_held(hold), "notes": "; ".join(notes)})
     df = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     df = df.astype({"amount_usd": "float64"})
     df.attrs["month"] = month
+    df.attrs["entries"] = entries_of
     return df
 
 

@@ -29,19 +29,21 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import select
 
-from ..rules import MonthBill, MonthTime, StaffingRule, choose_codes, rule_table_for, summarize_month
+from ..rules import MonthBill, MonthTime, StaffingRule, rule_table_for, summarize_month
 from ..rules.billing import with_initiation
 from ..rules.minutes import whole_minutes
 from ..rules.months import month_bounds
 from ..store import queries as q
 from ..store import schema as s
+from .month_programme import ProgrammeInputs, apcm_enrolled, enrolment_events
 from .month_fast import _constant_consent, _fast_time, _StatusCache
 from .month_sql import (_aggregate, _attested, _consents, _daily_groups, _eligibilities, _exact_entries,
                         _initiations)
 
 #: Columns of the month report, in order.
 REPORT_COLUMNS = ["patient_id", "month", "codes", "billable_minutes", "amount_usd", "counted_minutes",
-                  "total_minutes", "minutes_by_staff", "flags", "reasons", "alternative"]
+                  "total_minutes", "minutes_by_staff", "flags", "reasons", "alternative", "programme",
+                  "programme_why"]
 
 
 def code_units(lines) -> list[dict]:
@@ -75,6 +77,8 @@ def _columns(bills: list[tuple[MonthBill, MonthTime]]) -> dict[str, list]:
         "flags": [list(b.flags) for b in only],
         "reasons": [reasons(b) for b in only],
         "alternative": [alternative(b) for b in only],
+        "programme": [b.programme for b in only],
+        "programme_why": [b.programme_why for b in only],
     }
 
 
@@ -96,7 +100,8 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
         if only is not None:
             in_scope &= set(only)
         sums = {pid: x for pid, x in _aggregate(conn, first, last).items() if pid in in_scope}
-        pids = set(sums)
+        events = enrolment_events(conn, in_scope)
+        pids = set(sums) | (apcm_enrolled(events, month) & in_scope)  # APCM bills without logged time
         if not pids:
             return [], 0
         consents = _consents(conn, pids)
@@ -104,7 +109,8 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
         attested = _attested(conn, month)
         users = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
         consent = {pid: _constant_consent(consents.get(pid, []), first, last, today, status) for pid in pids}
-        exact_set = {pid for pid in pids if force_exact or sums[pid].needs_exact
+        programmes = ProgrammeInputs(conn, pids, month, events)
+        exact_set = {pid for pid in pids if force_exact or pid not in sums or sums[pid].needs_exact
                      or ((consent[pid] is None or consent[pid].valid) and sums[pid].overlap)}
         daily = _daily_groups(conn, sorted(pid for pid in pids if consent[pid] is None and pid not in exact_set),
                               first, last, consents, status)
@@ -121,8 +127,9 @@ def month_bills(wb, month: str, scope: str = "live", *, staffing: StaffingRule |
             groups = daily[pid] if consent[pid] is None else \
                 [(*group, consent[pid]) for group in sums[pid].groups]
             time = _fast_time(pid, month, groups, users, staffing, staff_flags)
-        bill = with_initiation(choose_codes(time, eligibility=eligibility[pid], complex_attested=pid in attested,
-                                            table=table), initiation.get(pid))
+        bill = with_initiation(programmes.bill(time, consents=consents.get(pid, []), eligibility=eligibility[pid],
+                                               complex_attested=pid in attested, table=table, today=today),
+                               initiation.get(pid))
         out.append((bill, time))
     return out, len(exact_set)
 
@@ -136,7 +143,9 @@ def month_report(wb, month: str, scope: str = "live", *, staffing: StaffingRule 
     is billable); ``minutes_by_staff`` maps staff id to minutes; ``flags`` and ``reasons`` (why
     every unbilled minute was not billed) are lists of sentences; ``alternative`` is the
     runner-up combination (``{"codes": [...], "amount_usd": 45.93}``) when more than one was
-    billable, else None. Text versions (``99490;99439x2``) come only from
+    billable, else None; ``programme`` is the programme billed ("CCM", "PCM", "APCM", "" when
+    nothing) and ``programme_why`` why, or the enrolment block's code and sentence (docs/reference.md,
+    "Enrolment and programmes"). Patients enrolled in APCM appear without logged time. Text versions (``99490;99439x2``) come only from
     :mod:`workbench.reports.formats`. Training patients (another scope) never appear. ``df.attrs["exact_patients"]``
     says how many patients needed the entry-by-entry path.
     """

@@ -24,7 +24,7 @@ _CREDENTIALS = frozenset(c.value for c in r.Credential)
 def _consent_key(consents: list[r.Consent]) -> tuple:
     """What :func:`workbench.rules.consent_status` reads of a patient's consents (dates,
     method, disclosures, revocation), in order: patients with equal keys get equal statuses."""
-    return tuple((c.consent_date, c.method, c.revoked_on, repr(sorted((c.disclosures or {}).items())))
+    return tuple((c.consent_date, c.method, c.revoked_on, repr(sorted((c.disclosures or {}).items())), c.programme)
                  for c in consents)
 
 

@@ -19,6 +19,7 @@ from ..rules.months import month_bounds
 from ..rules.why_now import Facts, reasons, urgency
 from ..store import queries as q
 from ..store import schema as s
+from ..store.corrections import corrected
 from .month import month_bills
 from .month_sql import _conditions, _consents, current_entries, eligibility_of
 
@@ -197,7 +198,7 @@ def worklist(wb, day: date, scope: str = "live", patient_ids=None) -> pd.DataFra
         stmt = select(s.patients).where(s.patients.c.scope == scope).order_by(s.patients.c.id)
         if patient_ids is not None:
             stmt = stmt.where(s.patients.c.id.in_(sorted(set(patient_ids))))
-        patients = [q.to_patient(x) for x in conn.execute(stmt)]
+        patients = corrected(conn, [q.to_patient(x) for x in conn.execute(stmt)])
         pids = {p.id for p in patients}
         conditions = _conditions(conn, pids)
         consents = _consents(conn, pids)
@@ -214,6 +215,8 @@ def worklist(wb, day: date, scope: str = "live", patient_ids=None) -> pd.DataFra
     for p in patients:
         elig = eligibility_of(catalog.for_eligibility(conditions.get(p.id, [])), cache)
         status = consent_status(consents.get(p.id, []), day, today=day)
+        if not status.valid:  # a patient who consented to APCM only (docs/reference.md, "Consent")
+            status = next((x for x in [consent_status(consents.get(p.id, []), day, day, "APCM")] if x.valid), status)
         minutes = counted.get(p.id, 0)
         nxt = next((t for t in thresholds if minutes < t), None)
         age = p.age_on(day)

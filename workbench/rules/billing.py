@@ -31,11 +31,12 @@ from decimal import Decimal
 from workbench.errors import InvalidInput
 from workbench.records import Consent, Service, TimeEntry, User
 from workbench.rules._text import duration, minutes_of
-from workbench.rules.months import parse_month
 from workbench.rules.eligibility import Eligibility
+from workbench.rules.initiation import Initiation
 from workbench.rules.minutes import whole_minutes
-from workbench.rules.staffing import StaffingRule
+from workbench.rules.months import parse_month
 from workbench.rules.rule_table import STAFF, CodeFamily, RuleTable
+from workbench.rules.staffing import StaffingRule
 from workbench.rules.tables import rule_table_for
 from workbench.rules.time_summary import Excluded, MonthTime, ServiceTime, summarize_month
 
@@ -89,6 +90,8 @@ class MonthBill:
     alternative: Option | None
     minutes_by_staff: Mapping[str, int]
     reason: str  #: one sentence: what was billed, or why nothing was
+    programme: str = ""  #: the programme billed: "CCM", "PCM", "APCM", "" when nothing is billed
+    programme_why: str = ""  #: which programme the month falls under and why (or the enrolment block)
 
     @property
     def billable_minutes(self) -> int:
@@ -264,7 +267,7 @@ def bill_month(entries: Sequence[TimeEntry], *, patient_id: str, month: str, con
                         table=table or rule_table_for(month))
 
 
-def with_initiation(bill: MonthBill, initiation) -> MonthBill:
+def with_initiation(bill: MonthBill, initiation: Initiation | None) -> MonthBill:
     """``bill`` with the initiating-visit flag when the rule is not met (docs/reference.md,
     "Initiating visit"). The codes stay, so the month shows what it would bill; a claim is held
     until the visit is recorded (:mod:`workbench.reports.claims`)."""

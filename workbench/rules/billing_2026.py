@@ -12,6 +12,10 @@ says so. When a figure is confirmed, set ``confidence="confirmed"`` and it stops
 99491 has no 2026 figure (only its work RVU, 1.45, was found): it keeps its 2025 amount, flagged
 "carried". 99426 and G0506 are unset (None: billed as $0.00, flagged "amount not set", claim held).
 
+APCM (G0556-G0558) and its behavioural-health add-ons (G0568-G0570): G0557 and G0568 from their
+RVU (one source each), G0556 approximate (vendor pages), G0558, G0569 and G0570 unset (no figure
+found, or sources disagree); the rules are in workbench/rules/apcm.py.
+
 Unit limits: +99439 at most 2 units (CMS: 60 minutes of staff time at most); +99437 at most
 ``UNIT_LIMIT_99437`` units (2 by default: not CMS text, but a Medicare unit limit (MUE) of 2 is
 listed by billing sources, so a third unit is likely denied; set it to None to lift the limit).
@@ -57,6 +61,19 @@ SOURCES_2026: dict[str, AmountSource] = {
     "99427": AmountSource(Decimal("45.43"), "one source",
                           "1.36 RVU x $33.4009 (one source; pages print $45.42)", Decimal("1.36"), _LOOKUP),
     "G0506": AmountSource(None, "not found", "no 2026 figure found", None, ""),
+    # APCM (monthly, not time-based) and its behavioural-health add-ons: see workbench/rules/apcm.py
+    "G0556": AmountSource(Decimal("16.00"), "approximate",
+                          "APCM level 1: about $16 (vendor pages; no RVU source found)", None,
+                          "billing vendors' pages"),
+    "G0557": AmountSource(Decimal("53.78"), "one source", "APCM level 2: 1.61 RVU x $33.4009 (one source)",
+                          Decimal("1.61"), _ADDENDUM_B),
+    "G0558": AmountSource(None, "unresolved",
+                          "APCM level 3: unresolved ($67 and about $110 on the same site)", None, ""),
+    "G0568": AmountSource(Decimal("149.30"), "one source",
+                          "APCM behavioural-health add-on: 4.47 RVU x $33.4009 (one source)",
+                          Decimal("4.47"), _LOOKUP),
+    "G0569": AmountSource(None, "not found", "APCM behavioural-health add-on: no 2026 figure found", None, ""),
+    "G0570": AmountSource(None, "not found", "APCM behavioural-health add-on: no 2026 figure found", None, ""),
 }
 
 TABLE: RuleTable = table_from_sources(

@@ -10,7 +10,9 @@ it is checked only when ``revised=True``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
+from typing import Any
 
 from workbench.records import CARE_PLAN_ELEMENTS, CARE_PLAN_EXTRA_ELEMENTS, CarePlan, Goal, Intervention
 
@@ -82,7 +84,8 @@ def describe_intervention(item: Intervention) -> str:
     return "; ".join(parts)
 
 
-def _diff_items(key: str, label: str, noun: str, old: tuple, new: tuple, describe) -> list[FieldChange]:
+def _diff_items(key: str, label: str, noun: str, old: tuple[Any, ...], new: tuple[Any, ...],
+                describe: Callable[[Any], str]) -> list[FieldChange]:
     """Item by item: matched by description first; what remains is paired in order
     (an edited description shows as changed), and the rest is added or removed."""
     pairs: dict[int, int] = {}

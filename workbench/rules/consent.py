@@ -54,12 +54,16 @@ def _judge(consent: Consent, on: date) -> ConsentStatus:
                          consent, "with consent")
 
 
-def consent_status(consents: Sequence[Consent], on: date, today: date | None = None) -> ConsentStatus:
-    """Whether CCM consent covers the date ``on``, and why (reference, "Consent").
+def consent_status(consents: Sequence[Consent], on: date, today: date | None = None,
+                   programme: str = "CCM") -> ConsentStatus:
+    """Whether the programme's consent (CCM by default; APCM) covers the date ``on``, and why
+    (reference, "Consent").
 
     With several consents, the latest one dated on or before ``on`` decides; a valid one
     wins over an invalid one. ``today`` (when given) rules out consents dated in the future.
+    Consents to another programme are not read.
     """
+    consents = [c for c in consents if c.programme == programme]
     future = [c for c in consents if today is not None and c.consent_date > today]
     usable = [c for c in consents if c not in future]
     before = sorted((c for c in usable if c.consent_date <= on), key=lambda c: c.consent_date)
@@ -76,4 +80,4 @@ def consent_status(consents: Sequence[Consent], on: date, today: date | None = N
         return ConsentStatus(False, f"The consent is dated {first.consent_date}, in the future: "
                                     "consent cannot be dated ahead.", first,
                              f"under a consent dated in the future ({first.consent_date})")
-    return ConsentStatus(False, "No CCM consent is on record.", None, "without consent (none on record)")
+    return ConsentStatus(False, f"No {programme} consent is on record.", None, "without consent (none on record)")

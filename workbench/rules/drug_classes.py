@@ -6,7 +6,9 @@ education: anticoagulants (MedlinePlus, "Taking warfarin (Coumadin)"; AHRQ, "Blo
 Your Guide to Using Them Safely": bleeding, falls and head injuries), insulin and sulfonylureas
 (CDC, "Low Blood Sugar (Hypoglycemia)": the 15-15 rule), NSAIDs (National Kidney Foundation,
 "Pain Medicines (Analgesics)": avoid with kidney disease; FDA drug safety communication on NSAIDs
-and heart failure).
+and heart failure), weekly methotrexate (ISMP, "Targeted Medication Safety Best Practices for
+Hospitals": oral methotrexate taken daily by mistake; MedlinePlus, "Methotrexate": one day a week,
+Poison Help 1-800-222-1222).
 """
 
 from __future__ import annotations
@@ -27,15 +29,19 @@ class DrugClass:
 CLASSES: tuple[DrugClass, ...] = (
     DrugClass("anticoagulant", "blood thinner",
               ("warfarin", "apixaban", "rivaroxaban", "dabigatran", "edoxaban", "enoxaparin"),
-              "You take a blood thinner: call your care team the same day for bleeding that does not stop, "
-              "pink or brown urine, or black or bloody stools. If you fall and hit your head, go to the "
-              "emergency room or call 911, even if you feel fine. Tell every doctor, dentist and "
-              "pharmacist you take it."),
+              "You take a blood thinner. Call your care team the same day if you have bleeding that will not "
+              "stop, pink or brown urine, or black or bloody stools. If you fall and hit your head, go to the "
+              "emergency room or call 911, even if you feel fine. Tell every doctor, dentist and pharmacist "
+              "that you take it."),
     DrugClass("glucose_lowering", "medicine that can make your blood sugar too low",
               ("insulin", "glipizide", "glyburide", "glimepiride"),
-              "Your medicine can make your blood sugar too low. If you feel shaky, sweaty or confused, "
-              "check your sugar; if it is under 70, eat or drink 15 grams of fast sugar (4 ounces of juice), "
-              "check again in 15 minutes, then eat a snack. Call your care team if it happens again."),
+              "Your medicine can make your blood sugar too low. If you feel shaky, sweaty or mixed up, check "
+              "your sugar. If it is under 70, eat or drink 15 grams of fast sugar, like 4 ounces of juice. "
+              "Check again in 15 minutes, then eat a snack. Call your care team if it happens again."),
+    DrugClass("weekly_methotrexate", "methotrexate (taken one day a week)", ("methotrexate",),
+              "You take methotrexate on ONE day of the week, the same day each week. Never take it every day: "
+              "that can be very dangerous. If you take an extra dose by mistake, call your care team or "
+              "Poison Help at 1-800-222-1222 right away."),
     DrugClass("nsaid", "NSAID pain reliever (like ibuprofen or naproxen)",
               ("ibuprofen", "naproxen", "diclofenac", "meloxicam", "celecoxib", "ketorolac", "indomethacin",
                "nabumetone", "etodolac", "piroxicam"),

@@ -8,6 +8,7 @@ this module only reads them. Pure functions, no store access.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -58,13 +59,13 @@ def classify(reason: str, source: str = "manual") -> Protocol:
     return table[GENERAL]
 
 
-def missing_steps(protocol: Protocol, done) -> list[frozenset[r.EscalationStep]]:
+def missing_steps(protocol: Protocol, done: Iterable[str]) -> list[frozenset[r.EscalationStep]]:
     """The required groups not met by the steps ``done``."""
     done = {r.EscalationStep(x) for x in done}
     return [group for group in protocol.required if not group & done]
 
 
-def next_step(protocol: Protocol, done) -> r.EscalationStep:
+def next_step(protocol: Protocol, done: Iterable[str]) -> r.EscalationStep:
     """The step to suggest next: the first step, in the protocol's order, that meets a required
     step still missing; closing once every required step is done."""
     missing = missing_steps(protocol, done)

@@ -15,6 +15,7 @@ is patient data, so its messages describe the fault (a position) and never repea
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 
 from workbench.errors import InvalidInput
 
@@ -87,13 +88,7 @@ def check_mbi(value: object, field: str = "member_id", label: str = "Medicare me
     return normalise_mbi(str(value))
 
 
-def format_mbi(mbi: str) -> str:
-    """Display form with dashes: ``1EG4-TE5-MK73``."""
-    m = normalise_mbi(mbi)
-    return f"{m[:4]}-{m[4:7]}-{m[7:]}"
-
-
-def _stream(key: str):
+def _stream(key: str) -> Iterator[int]:
     """Deterministic integers from ``key`` (for demo identifiers)."""
     counter = 0
     while True:

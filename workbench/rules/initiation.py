@@ -114,7 +114,7 @@ def g0506_in_month(decision: G0506Decision, month: str) -> Visit | None:
     return v if v is not None and v.visit_date.strftime("%Y-%m") == month else None
 
 
-def visit_row(visit: Visit, today: date) -> dict:
+def visit_row(visit: Visit, today: date) -> dict[str, object]:
     """The checked columns of a ``visits`` row (the store's one shape for a visit)."""
     from workbench.errors import InvalidInput
 

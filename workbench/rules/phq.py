@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from workbench.errors import InvalidInput
 from workbench.rules.months import add_months
@@ -43,7 +44,7 @@ class PhqResult:
         return "; ".join(parts)
 
 
-def answers_in_order(answers, count: int, instrument: str) -> tuple[int, ...]:
+def answers_in_order(answers: Any, count: int, instrument: str) -> tuple[int, ...]:
     """The answers as a tuple in item order, from any reasonable shape: a list, tuple or other
     sequence (numpy arrays included) in item order, or a mapping keyed by item number (``1``,
     ``"q1"``, ``"Q1"``, ``"item_1"`` ...). Each answer is a whole number 0-3 (numpy integers too)."""
@@ -90,14 +91,14 @@ def severity_band(total: int) -> str:
     return next(name for floor, name in BANDS if total >= floor)
 
 
-def score_phq2(answers: Sequence[int] | Mapping) -> PhqResult:
+def score_phq2(answers: Sequence[int] | Mapping[object, int]) -> PhqResult:
     """PHQ-2: total 0-6, positive at 3 or more (reference, "Screening instruments")."""
     values = answers_in_order(answers, 2, "PHQ-2")
     total = sum(values)
     return PhqResult("PHQ-2", values, total, None, total >= 3, False)
 
 
-def score_phq9(answers: Sequence[int] | Mapping) -> PhqResult:
+def score_phq9(answers: Sequence[int] | Mapping[object, int]) -> PhqResult:
     """PHQ-9: total, band, positive at 10 or more, escalation when item 9 > 0
     (reference, "Screening instruments")."""
     values = answers_in_order(answers, 9, "PHQ-9")

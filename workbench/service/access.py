@@ -127,7 +127,7 @@ class AccessMixin:
                 raise InvalidInput(f"There is already a training attempt {attempt_id}.")
             insert_rows(conn, rows)
             if held is None:  # the attempt's first patient registers the attempt; a shift's others join it
-                conn.insert(s.training_attempts, id=attempt_id, scenario_id=scenario_id, scenario_version="",
+                conn.add_row(s.training_attempts, id=attempt_id, scenario_id=scenario_id, scenario_version="",
                             trainee_id=trainee.id, patient_id=bundle.patient.id, seed=seed,
                             started_at=conn.now)
         return bundle.patient

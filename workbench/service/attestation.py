@@ -28,7 +28,7 @@ class AttestationMixin:
         b = v.boolean(plan_established_or_substantially_revised, "Plan established or revised")
         with self.write() as conn:
             self._patient_row(conn, pid, Action.ATTEST)
-            rid = conn.insert(s.month_attestations, patient_id=pid, month=month,
+            rid = conn.add_row(s.month_attestations, patient_id=pid, month=month,
                               practitioner_id=self.user.id, moderate_or_high_complexity=a,
                               plan_established_or_substantially_revised=b)
         return r.MonthAttestation(patient_id=pid, month=month, practitioner_id=self.user.id,

@@ -55,7 +55,7 @@ class CarePlanMixin:
                         "and apply your changes to the latest version.", "based_on")
                 if based_on != current:
                     self._stale(conn, latest, based_on)
-                rid = conn.insert(cp, patient_id=pid, version=current + 1, based_on=based_on,
+                rid = conn.add_row(cp, patient_id=pid, version=current + 1, based_on=based_on,
                                   content=q.plan_to_json(plan), reason=reason)
         except IntegrityError:  # a concurrent save took this version number first
             with self.read() as conn:

@@ -13,7 +13,21 @@ from ..errors import InvalidInput
 from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
+from ..rules.consent_text import LANGUAGES, language_code, version_in_force
 from ..rules.months import month_bounds
+
+
+def _agreed_by(given_by, representative) -> tuple[r.ConsentGivenBy, str]:
+    """Who agreed: the patient (no representative named), or a representative by name."""
+    given_by = v.choice(given_by, r.ConsentGivenBy, "Who agreed", "given_by")
+    if given_by == r.ConsentGivenBy.PATIENT:
+        if str(representative or "").strip():
+            raise InvalidInput("A representative is named, but the consent is recorded as the patient's own: "
+                               "choose the representative's authority, or leave the name blank.", "representative")
+        return given_by, ""
+    name = v.short(representative, "The representative's name (who agreed for the patient)",
+                   field="representative", max_len=v.limit_of(s.consents.c.representative))
+    return given_by, name
 
 
 class ConsentMixin:
@@ -32,8 +46,20 @@ class ConsentMixin:
             return self._consents(conn, pid)
 
     def record_consent(self, pid: str, method: r.ConsentMethod | str, consent_date: date | str,
-                       disclosures: dict, billing_practitioner_id: str | None = None) -> r.Consent:
-        """Record verbal or written consent with the four disclosures (reference, "Consent")."""
+                       disclosures: dict, billing_practitioner_id: str | None = None,
+                       programme: r.Programme | str = r.Programme.CCM, language: str | None = None,
+                       given_by: r.ConsentGivenBy | str = r.ConsentGivenBy.PATIENT,
+                       representative: str = "") -> r.Consent:
+        """Record verbal or written consent with the four disclosures (reference, "Consent"), to CCM
+        or APCM, with the version of the consent text in force on the consent date, in ``language``
+        ("en", "es"; by default the patient's language), given by the patient or by a legal
+        representative (``given_by``: a health care proxy, a power of attorney for health care, a
+        guardian, a surrogate under state law) named in ``representative`` ("Rosa Alvarez, daughter")."""
+        programme = v.choice(programme, r.Programme, "Programme", "programme")
+        given_by, representative = _agreed_by(given_by, representative)
+        if language is not None and language not in LANGUAGES:
+            raise InvalidInput(f"The consent text exists in {', '.join(LANGUAGES)}, not {v.show(language)}.",
+                               "language")
         method = v.choice(method, r.ConsentMethod, "Consent method", "method")
         today = self.today()
         consent_date = v.care_date(consent_date, "Consent date", today=today, field="consent_date")
@@ -49,14 +75,19 @@ class ConsentMixin:
             bp = billing_practitioner_id or patient.billing_practitioner_id
             if bp is not None:
                 v.billing_practitioner(self._user_row(conn, bp), bp)
-            rid = conn.insert(s.consents, patient_id=pid, method=method.value,
+            text = version_in_force(programme.value, consent_date)
+            language = language or language_code(patient.language)
+            rid = conn.add_row(s.consents, patient_id=pid, method=method.value,
                               consent_date=consent_date, obtained_by=self.user.id,
                               disclosures={k: True for k in r.CONSENT_DISCLOSURES},
-                              billing_practitioner_id=bp)
+                              billing_practitioner_id=bp, programme=programme.value,
+                              text_version=text.version, language=language, given_by=given_by.value,
+                              representative=representative)
         return r.Consent(patient_id=pid, method=method, consent_date=consent_date,
                          obtained_by=self.user.id, disclosures={k: True for k in r.CONSENT_DISCLOSURES},
                          billing_practitioner_id=bp, recorded_at=audit["recorded_at"],
-                         id=rid)
+                         id=rid, programme=programme.value, text_version=text.version, language=language,
+                         given_by=given_by, representative=representative)
 
     def revoke_consent(self, pid: str, revoked_on: date | str, reason: str) -> r.Consent:
         """The patient stops CCM: effective at the end of that calendar month (reference, "Consent")."""
@@ -72,6 +103,6 @@ class ConsentMixin:
             if revoked_on < consent.consent_date:
                 raise InvalidInput("The stop date is before the consent date.", "revoked_on")
             through = month_bounds(revoked_on.strftime("%Y-%m"))[1]
-            conn.insert(s.consent_revocations, patient_id=pid, consent_id=consent.id,
+            conn.add_row(s.consent_revocations, patient_id=pid, consent_id=consent.id,
                         revoked_on=revoked_on, effective_through=through, revocation_reason=reason)
         return r.Consent(**{**consent.__dict__, "revoked_on": revoked_on, "revocation_reason": reason})

@@ -28,7 +28,7 @@ class ContactsMixin:
                                     field="contacted_at")
         with self.write() as conn:
             self._patient_row(conn, pid, Action.WRITE_RECORD)
-            rid = conn.insert(s.contacts, patient_id=pid, staff_id=self.user.id,
+            rid = conn.add_row(s.contacts, patient_id=pid, staff_id=self.user.id,
                               channel=channel.value, outcome=outcome.value, with_whom=with_whom,
                               note=note, contacted_at=contacted_at)
         return r.Contact(patient_id=pid, staff_id=self.user.id, channel=channel, outcome=outcome,

@@ -21,7 +21,7 @@ class EscalationMixin:
     def _open_escalation(self, conn, pid, reason, severity, source, kind: str | None = None) -> int:
         from ..rules.escalation import classify
 
-        return conn.insert(s.escalations, patient_id=pid, reason=reason, severity=severity.value,
+        return conn.add_row(s.escalations, patient_id=pid, reason=reason, severity=severity.value,
                            source=source, kind=kind or classify(reason, source).key,
                            opened_at=self.now())
 
@@ -81,7 +81,7 @@ class EscalationMixin:
                 raise InvalidInput("This escalation is closed; open a new one.")
             if step == r.EscalationStep.CLOSED:
                 note = self._closing_note(esc, done, note)
-            conn.insert(s.escalation_steps, escalation_id=escalation_id, step=step.value, at=at,
+            conn.add_row(s.escalation_steps, escalation_id=escalation_id, step=step.value, at=at,
                         note=note, patient_consent=patient_consent)
         return self.escalation(escalation_id)
 

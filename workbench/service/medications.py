@@ -55,7 +55,7 @@ class MedicationsMixin:
         name = v.short(med.name, "Medicine", field="name")
         with self.write() as conn:
             self._patient_row(conn, pid)
-            rid = conn.insert(s.medications, patient_id=pid, name=name, rxnorm=med.rxnorm or "",
+            rid = conn.add_row(s.medications, patient_id=pid, name=name, rxnorm=med.rxnorm or "",
                               dose=v.short(med.dose, "Dose", required=False),
                               frequency=v.short(med.frequency, "Frequency", required=False),
                               indication=med.indication or "", med_status="active",
@@ -102,7 +102,7 @@ class MedicationsMixin:
             raise InvalidInput("A follow-up is due in the future.", "due_at")
         with self.write() as conn:
             self._patient_row(conn, pid)
-            fid = conn.insert(s.follow_ups, patient_id=pid, due_at=due_at, channel=channel.value,
+            fid = conn.add_row(s.follow_ups, patient_id=pid, due_at=due_at, channel=channel.value,
                               purpose=reason, status="active", reason="", supersedes_id=None)
             stamp = conn.stamp
         return FollowUp(pid, due_at, reason, channel, stamp["recorded_by"], stamp["recorded_at"], fid)

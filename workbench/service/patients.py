@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +14,7 @@ from ..errors import InvalidInput
 from .policy import Action
 from ..store import queries as q
 from ..store import schema as s
+from ..store.corrections import corrected
 
 
 @dataclass
@@ -43,7 +45,7 @@ class PatientsMixin:
 
     def get_patient(self, pid: str) -> r.Patient:
         with self.read() as conn:
-            return q.to_patient(self._patient_row(conn, pid))
+            return corrected(conn, [q.to_patient(self._patient_row(conn, pid))])[0]
 
     def patients(self, scope: str | None = "live") -> list[r.Patient]:
         """The patients of ``scope`` (refused if the user may not read it); ``None``: every
@@ -52,8 +54,8 @@ class PatientsMixin:
         with self.read() as conn:
             if scope is not None:
                 self._check(conn, Action.READ_CHART, scope)
-                return [q.to_patient(row) for row in conn.execute(stmt.where(s.patients.c.scope == scope))]
-            return [q.to_patient(row) for row in self._visible(conn, conn.execute(stmt))]
+                return corrected(conn, [q.to_patient(row) for row in conn.execute(stmt.where(s.patients.c.scope == scope))])
+            return corrected(conn, [q.to_patient(row) for row in self._visible(conn, conn.execute(stmt))])
 
     def add_patient(self, bundle: r.PatientBundle | r.Patient) -> r.Patient:
         """Add one patient with everything known about them, in one transaction."""
@@ -93,7 +95,7 @@ class PatientsMixin:
         from ..rules import assess_eligibility, consent_status
 
         with self.read() as conn:
-            patient = q.to_patient(self._patient_row(conn, pid))
+            patient = corrected(conn, [q.to_patient(self._patient_row(conn, pid))])[0]
             conds = [q.to_condition(x) for x in q.current_rows(conn, s.conditions, pid)]
             meds = [q.to_medication(x) for x in q.current_rows(conn, s.medications, pid)]
             allergies = [q.to_allergy(x) for x in q.current_rows(conn, s.allergies, pid)]
@@ -122,6 +124,33 @@ class PatientsMixin:
                      time_entries=self.time_entries(pid, month), questionnaires=qrs,
                      eligibility=assess_eligibility(conds), care_team=team)
 
+    def default_activity(self, pid: str) -> r.Activity:
+        """The activity a timer on this patient's chart starts with (rules/default_activity.py):
+        from their open escalations and the days since their last hospital contact."""
+        from ..reports.worklist import HOSPITAL
+        from ..rules.default_activity import default_activity
+
+        discharges = [c.contacted_at for c in self.contacts(pid) if c.with_whom == HOSPITAL]
+        days = (self.today() - self.local_date(max(discharges))).days if discharges else None
+        return default_activity(len(self.escalations(pid, open_only=True)), days)
+
+    def correct_patient(self, pid: str, reason: str, **changes) -> r.Patient:
+        """Correct the patient's name, phone, email, address or language. ``patients`` is
+        append-only: the correction is a new row (store/corrections.py) that every read shows from
+        now on; the earlier values stay in the record. Returns the patient as now shown."""
+        from ..store.corrections import CORRECTED, write
+
+        unknown = sorted(set(changes) - set(CORRECTED))
+        if unknown:
+            raise InvalidInput(f"A correction may change {', '.join(CORRECTED)}, not {', '.join(unknown)}.",
+                               unknown[0])
+        reason = v.text(reason, "A reason for this correction", field="reason")
+        with self.write() as uow:
+            current = corrected(uow, [q.to_patient(self._patient_row(uow, pid, Action.WRITE_RECORD))])[0]
+            new = v.patient(dataclasses.replace(current, **changes), self.today())
+            write(uow, pid, {k: getattr(new, k) for k in CORRECTED}, reason)
+        return new
+
     def add_condition(self, pid: str, condition: r.Condition) -> r.Condition:
         """Add a diagnosis: a billable ICD-10-CM code, stored in its dotted form (``E119`` is
         ``E11.9``); a code already on the problem list is refused. A clinician may mark a
@@ -134,7 +163,7 @@ class PatientsMixin:
             if any(x.icd10 == cond.icd10 for x in q.current_rows(conn, s.conditions, pid)):
                 raise InvalidInput(f"Condition code {cond.icd10} is already on this patient's problem list.",
                                    "icd10")
-            rid = conn.insert(s.conditions, patient_id=pid, icd10=cond.icd10, display=cond.display,
+            rid = conn.add_row(s.conditions, patient_id=pid, icd10=cond.icd10, display=cond.display,
                               onset=cond.onset, chronic=cond.chronic, chronic_reason=cond.chronic_reason)
         return r.Condition(**{**cond.__dict__, "id": rid})
 

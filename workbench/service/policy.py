@@ -41,6 +41,9 @@ class Action(StrEnum):
     SET_SETTINGS = "set_settings"
     IMPORT = "import"  #: ``workbench import``: files of staff, patients or time (rows checked one by one)
     READ_ACCESS_LOG = "read_access_log"  #: who read which chart (supervisors, privacy officers)
+    APPROVE_TIME = "approve_time"  #: approve others' time entries before a claim (never one's own)
+    SIGN_CLAIMS = "sign_claims"  #: the billing practitioner signs a month's claims
+    ENROL = "enrol"  #: enrolment status, outreach attempts, QMB status, moving a patient to APCM
     PAGE_INDEX = "page:index"
     PAGE_WORKLIST = "page:worklist"
     PAGE_CHART = "page:chart"
@@ -77,12 +80,14 @@ POLICY: dict[Role, dict[Action, frozenset[str]]] = {
         A.READ_CHART: _ALL, A.WRITE_RECORD: _ALL, A.LOG_TIME: _ALL, A.READ_BILLING: _ALL,
         A.ADD_PATIENT: _ALL, A.START_PRACTICE: _ALL, A.CLOSE_OTHERS_TIMER: _ALL, A.ATTEST: _ALL,
         A.CORRECT_OTHERS: _ALL, A.GRADE: _ANY, A.ADD_USER: _ANY, A.SET_SETTINGS: _ANY, A.READ_ACCESS_LOG: _ANY,
+        A.APPROVE_TIME: frozenset({LIVE}),
         A.PAGE_INDEX: _ANY, A.PAGE_WORKLIST: _ANY, A.PAGE_CHART: _ANY, A.PAGE_MONTH: _ANY,
         A.PAGE_SUPERVISOR: _ANY, A.PAGE_ACCESS: _ANY,
     },
     Role.PRACTITIONER: {
         A.READ_CHART: frozenset({LIVE}), A.WRITE_RECORD: frozenset({LIVE}),
         A.LOG_TIME: frozenset({LIVE}), A.READ_BILLING: frozenset({LIVE}), A.ATTEST: frozenset({LIVE}),
+        A.SIGN_CLAIMS: frozenset({LIVE}),
         A.PAGE_INDEX: _ANY, A.PAGE_WORKLIST: _ANY, A.PAGE_CHART: _ANY, A.PAGE_MONTH: _ANY,
     },
     Role.BILLING: {
@@ -101,6 +106,7 @@ DOING = {
     A.GRADE: "change a trainee's score or release feedback",
     A.ADD_USER: "add staff", A.SET_SETTINGS: "change the practice settings",
     A.READ_ACCESS_LOG: "read the access log",
+    A.APPROVE_TIME: "approve time entries", A.SIGN_CLAIMS: "sign claims",
 }
 
 
@@ -110,6 +116,14 @@ IMPORT = Action.IMPORT
 for _role in (Role.SUPERVISOR, Role.CARE_MANAGER):
     POLICY[_role][IMPORT] = _ANY
 DOING[IMPORT] = "import files"
+
+#: Enrolment (status, outreach, QMB, the move to APCM): the care team on their patients, and the
+#: billing office on live patients (it learns of "enrolled elsewhere" from a claim's denial).
+for _role, _scopes in ((Role.TRAINEE, _PRACTICE), (Role.CARE_COORDINATOR, _CLINICAL),
+                       (Role.CARE_MANAGER, _CLINICAL), (Role.SUPERVISOR, _ALL),
+                       (Role.PRACTITIONER, frozenset({LIVE})), (Role.BILLING, frozenset({LIVE}))):
+    POLICY[_role][Action.ENROL] = _scopes
+DOING[Action.ENROL] = "change a patient's enrolment"
 
 
 def _label(role: Role) -> str:

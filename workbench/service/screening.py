@@ -35,7 +35,7 @@ class ScreeningMixin:
             self._patient_row(conn, pid, Action.WRITE_RECORD)
             conn.lock_staff(self.user.id)  # two clicks of one person take turns
             self._refuse_repeat(conn, pid, instrument, list(answers), audit["recorded_at"])
-            rid = conn.insert(s.questionnaire_responses, patient_id=pid, instrument=instrument,
+            rid = conn.add_row(s.questionnaire_responses, patient_id=pid, instrument=instrument,
                               answers=list(answers), score=result.total)
             if getattr(result, "escalation_required", False):
                 esc_id = self._open_escalation(
@@ -70,7 +70,7 @@ class ScreeningMixin:
         out = []
         with self.write() as conn:
             self._patient_row(conn, pid, Action.WRITE_RECORD)
-            conn.insert(s.questionnaire_responses, patient_id=pid, instrument="AHC-HRSN",
+            conn.add_row(s.questionnaire_responses, patient_id=pid, instrument="AHC-HRSN",
                         answers={d.value: y for d, y in parsed.items()}, score=len(found))
             for d in found:
                 out.append(self._insert_barrier(conn, pid, d, note or f"Screened positive: {d.value.replace('_', ' ')}",
@@ -80,7 +80,7 @@ class ScreeningMixin:
     def _insert_barrier(self, conn, pid, domain, description, status, action, resolution="") -> r.Barrier:
         from ..rules.sdoh import z_code_for
 
-        rid = conn.insert(s.barriers, patient_id=pid, domain=domain.value, description=description,
+        rid = conn.add_row(s.barriers, patient_id=pid, domain=domain.value, description=description,
                           barrier_status=status.value, z_code=z_code_for(domain), action=action,
                           resolution=resolution)
         return r.Barrier(patient_id=pid, domain=domain, description=description, status=status,

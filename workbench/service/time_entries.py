@@ -118,7 +118,8 @@ class TimeEntriesMixin:
 
     def month_bill(self, pid: str, month: str):
         """The month's codes, amounts and the reasons for unbilled minutes (workbench.rules)."""
-        from ..rules import StaffingRule, assess_eligibility, bill_month, rule_table_for
+        from ..reports.month_programme import ProgrammeInputs
+        from ..rules import StaffingRule, assess_eligibility, rule_table_for, summarize_month
 
         month = v.month(month)
         entries = self.time_entries(pid, month)
@@ -128,9 +129,11 @@ class TimeEntriesMixin:
             conds = [q.to_condition(x) for x in q.current_rows(conn, s.conditions, pid)]
             staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
             complex_attested = self._complex_attested(conn, pid, month)
-        bill = bill_month(entries, patient_id=pid, month=month, consents=consents, staff=staff,
-                          eligibility=assess_eligibility(conds), complex_attested=complex_attested,
-                          table=rule_table_for(month), staffing=StaffingRule(), today=self.today())
+            programmes = ProgrammeInputs(conn, {pid}, month)  # one programme per patient-month
+        time = summarize_month(entries, patient_id=pid, month=month, consents=consents, staff=staff,
+                               staffing=StaffingRule(), today=self.today())
+        bill = programmes.bill(time, consents=consents, eligibility=assess_eligibility(conds),
+                               complex_attested=complex_attested, table=rule_table_for(month), today=self.today())
         from ..rules.billing import with_initiation
 
         return with_initiation(bill, self.initiation(pid, month))

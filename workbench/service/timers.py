@@ -168,7 +168,7 @@ class TimerMixin:
                 raise TimerConflict(
                     f"Your timer for patient {t.patient_id} has been running since "
                     f"{since}. Stop it before starting another.")
-            tid = conn.insert(s.timers, patient_id=patient.id, staff_id=self.user.id, started_at=now,
+            tid = conn.add_row(s.timers, patient_id=patient.id, staff_id=self.user.id, started_at=now,
                               activity=activity.value, service=service.value, note=note)
         return r.Timer(id=tid, staff_id=self.user.id, patient_id=pid, started_at=now,
                        activity=activity, service=service, note=note)
@@ -220,7 +220,7 @@ class TimerMixin:
                                        service=r.Service(t.service), activity=act, note=final_note,
                                        started_at=t.started_at, ended_at=now, seconds=seconds,
                                        manual=False, mode=r.EntryMode.TIMER, timer_id=t.id)
-            conn.insert(s.timer_stops, timer_id=t.id, stopped_at=now, time_entry_id=entry.id,
+            conn.add_row(s.timer_stops, timer_id=t.id, stopped_at=now, time_entry_id=entry.id,
                         closure_reason="")
         return entry
 
@@ -256,6 +256,6 @@ class TimerMixin:
                                            note=t.note or reason, started_at=t.started_at,
                                            ended_at=ended_at, seconds=seconds, manual=False,
                                            mode=r.EntryMode.LATE, timer_id=t.id)
-            conn.insert(s.timer_stops, timer_id=t.id, stopped_at=ended_at,
+            conn.add_row(s.timer_stops, timer_id=t.id, stopped_at=ended_at,
                         time_entry_id=entry.id if entry else None, closure_reason=reason)
         return entry

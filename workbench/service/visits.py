@@ -46,7 +46,7 @@ class VisitsMixin:
                 raise InvalidInput(f"Visit date {day.isoformat()} is before the patient's birth date.", "visit_date")
             visit = r.Visit(pid, day, kind, practitioner.id, ccm, planning)
             values = visit_row(visit, self.today())
-            rid = conn.insert(s.visits, patient_id=pid, **values)
+            rid = conn.add_row(s.visits, patient_id=pid, **values)
         return r.Visit(pid, day, kind, practitioner.id, ccm, planning, id=rid)
 
     def visits(self, pid: str) -> list[r.Visit]:

@@ -18,12 +18,14 @@ from .. import records as r
 from ..clock import Clock, SystemClock
 from ..store.uow import UnitOfWork, reading, unit_of_work
 from .access import AccessMixin
+from .approvals import ApprovalMixin
 from . import changes
 from .attestation import AttestationMixin
 from .audit import AuditMixin
 from .careplan import CarePlanMixin
 from .consent import ConsentMixin
 from .contacts import ContactsMixin
+from .enrolment import EnrolmentMixin
 from .core import SYSTEM_USER, _engine_for
 from .escalation import EscalationMixin
 from .identity import IdentityMixin
@@ -38,7 +40,8 @@ from .visits import VisitsMixin
 
 class Workbench(AccessMixin, IdentityMixin, PatientsMixin, TimerMixin, TimeEntriesMixin,
                 ConsentMixin, CarePlanMixin, ContactsMixin, ScreeningMixin, EscalationMixin,
-                AttestationMixin, VisitsMixin, MedicationsMixin, ImportPolicyMixin, AuditMixin):
+                AttestationMixin, VisitsMixin, MedicationsMixin, ImportPolicyMixin, AuditMixin,
+                ApprovalMixin, EnrolmentMixin):
     """The CCM record for one signed-in user. Make one with :meth:`open`."""
 
     def __init__(self, engine: Engine, user: r.User, clock: Clock | None = None):

@@ -13,7 +13,10 @@ can do:
   ``websocket_max_message_size``).
 - **At most ``max_pages`` open pages (kernels) per person.** The next page is refused with a
   short page saying which tab to close. ``workbench serve`` serves one person, so every page
-  counts; the Hub app counts per signed-in Hub user.
+  counts; the Hub app counts per signed-in Hub user. A page that is going away (its websocket
+  closed as "going away", or its shutdown beacon arrived) stops counting at once, and a page
+  request over the limit waits up to ``LEAVE_GRACE_SECONDS`` for such a page, so a tab moving
+  to its next page is not refused once the page it leaves has gone.
 - **A memory limit per kernel.** Each kernel gets an address-space rlimit (``RLIMIT_AS``,
   ``kernel_address_space_mb``) the moment it starts, and a watchdog shuts down a kernel whose
   resident memory passes ``kernel_memory_mb``: that kernel dies alone.
@@ -29,6 +32,7 @@ docs/architecture.md ("Serving: what one person's page cannot do to others") des
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import os
@@ -87,8 +91,6 @@ class Limits:
         return cls(**given)
 
 
-# ---------------------------------------------------------------- websocket: v1 only, bounded parsing
-
 def binary_header(message: bytes) -> dict | None:
     """The header of a v1 binary kernel message, or None when the bytes are not one.
 
@@ -129,11 +131,16 @@ class GuardedWebsocket:
         LAST_USED[self.kernel_id] = time.monotonic()
         return super().on_message(message)
 
+    async def open(self, kernel_id):
+        LEAVING.discard(kernel_id)  # the page came back (a reconnect): it counts again
+        return await super().open(kernel_id)
+
     def on_close(self):
         code, kernel_id = self.close_code, self.kernel_id
         super().on_close()
         if code == GOING_AWAY:  # the browser closed or left the page: its kernel is no one's now
             self.log.info("Kernel %s: its page went away", kernel_id)
+            LEAVING.add(kernel_id)  # its place is free now, not when the kernel has shut down
             IOLoop.current().call_later(1.0, self.application.settings["workbench_page_gone"], kernel_id)
 
     def write_message(self, message, binary=False):
@@ -148,13 +155,17 @@ class GuardedWebsocket:
         return WebSocketHandler.write_message(self, message, binary)  # skips Voila's unbounded parser
 
 
-# ---------------------------------------------------------------- pages per person
-
 #: The page request starting a kernel: its person and the kernels it started (set by the page
 #: handler for that request only).
 _PAGE: ContextVar[dict | None] = ContextVar("workbench_page", default=None)
 #: Kernels whose page is still being rendered (no websocket yet: not a dead tab).
 RENDERING: set[str] = set()
+#: Kernels whose page went away (closed, or navigated elsewhere in the same tab): shutting down,
+#: no longer counted as open pages.
+LEAVING: set[str] = set()
+#: How long a page request over the limit waits for a page that is going away (seconds): a tab
+#: navigating inside the app asks for its next page before the browser closes the one it leaves.
+LEAVE_GRACE_SECONDS = 3.0
 #: Kernel id -> person; kernel id -> when it started / when its page last sent a message.
 OWNERS: dict[str, str] = {}
 STARTED: dict[str, float] = {}
@@ -169,9 +180,7 @@ class PageLimitReached(web.HTTPError):
 
 def _ago(seconds: float) -> str:
     minutes = int(seconds // 60)
-    if minutes < 1:
-        return "less than a minute ago"
-    return "1 minute ago" if minutes == 1 else f"{minutes} minutes ago"
+    return "less than a minute ago" if minutes < 1 else "1 minute ago" if minutes == 1 else f"{minutes} minutes ago"
 
 
 def page_limit_sentence(limit: int, open_pages: list[str], now: float) -> str:
@@ -225,8 +234,6 @@ def one_person(handler) -> str:
     return THIS_SERVER
 
 
-# ---------------------------------------------------------------- the kernel manager
-
 def _kernel_pid(kernel) -> int | None:
     process = getattr(getattr(kernel, "provisioner", None), "process", None)
     return getattr(process, "pid", None)
@@ -245,7 +252,7 @@ def guarded_kernel_manager(base: type, limits: Limits) -> type:
             if page is None:
                 return await super().start_kernel(*args, **kwargs)
             owner = page["owner"]
-            mine = [k for k, o in OWNERS.items() if o == owner and k in self]
+            mine = await self._open_pages(owner)
             if len(mine) + self._pending.get(owner, 0) >= limits.max_pages:
                 self.log.warning("Page refused: %d pages already open for one person (limit %d)",
                                  len(mine), limits.max_pages)
@@ -262,6 +269,18 @@ def guarded_kernel_manager(base: type, limits: Limits) -> type:
             self._limit_address_space(kernel_id)
             self._start_watch()
             return kernel_id
+
+        def _counted(self, owner: str) -> list[str]:
+            return [k for k, o in OWNERS.items() if o == owner and k in self and k not in LEAVING]
+
+        async def _open_pages(self, owner: str) -> list[str]:
+            """The person's open pages; at the limit, wait briefly for one that is leaving."""
+            deadline = time.monotonic() + LEAVE_GRACE_SECONDS
+            mine = self._counted(owner)
+            while len(mine) + self._pending.get(owner, 0) >= limits.max_pages and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)  # a tab's next page: its old one closes meanwhile
+                mine = self._counted(owner)
+            return mine
 
         def _limit_address_space(self, kernel_id: str) -> None:
             if not limits.kernel_address_space_mb:
@@ -306,6 +325,10 @@ def guarded_kernel_manager(base: type, limits: Limits) -> type:
                     except Exception as err:  # noqa: BLE001 - the next tick tries again
                         self.log.warning("Kernel %s did not shut down: %s", kernel_id, err)
 
+        async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+            LEAVING.add(kernel_id)  # the page's shutdown beacon (or a cull): no longer an open page
+            return await ensure_async(super().shutdown_kernel(kernel_id, *args, **kwargs))
+
         async def page_gone(self, kernel_id: str) -> None:
             """A page closed (websocket closed with "going away"): shut its kernel down unless
             another websocket is on it. Voila's own shutdown beacon does the same when it arrives."""
@@ -320,13 +343,12 @@ def guarded_kernel_manager(base: type, limits: Limits) -> type:
             for table in (OWNERS, STARTED, LAST_USED, self._alone_since):
                 table.pop(kernel_id, None)
             RENDERING.discard(kernel_id)
+            LEAVING.discard(kernel_id)
             return super().remove_kernel(kernel_id)
 
     GuardedKernelManager.__name__ = f"Guarded{base.__name__}"
     return GuardedKernelManager
 
-
-# ---------------------------------------------------------------- the application
 
 def _wrap(cls: type) -> type:
     if issubclass(cls, KernelWebsocketHandler) and not issubclass(cls, GuardedWebsocket):

@@ -214,8 +214,8 @@ class HubVoila(Voila):
                 continue  # no file tree, no contents API
             out.append((pattern, _SWAP.get(cls, cls), *rest))
         root = self.server_url.rstrip("/")
-        out.insert(0, (rf"{root}/?", ToLandingPage, {"target": landing}))
-        out.insert(1, (url_path_join(self.server_url, r"/voila/tree(.*)"), ToLandingPage, {"target": landing}))
+        out[:0] = [(rf"{root}/?", ToLandingPage, {"target": landing}),
+                   (url_path_join(self.server_url, r"/voila/tree(.*)"), ToLandingPage, {"target": landing})]
         return out
 
 

@@ -9,18 +9,20 @@ driver's ``executemany``. Other backends use SQLAlchemy's own bulk path.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC
+from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Table, insert
+from sqlalchemy import JSON, Boolean, Column, Date, Table, insert
 from sqlalchemy.engine import Connection
 
-from .schema import UTCDateTime, metadata
+from .columns import UTCDateTime, metadata
 
 
-def _sqlite_converter(col):
+def _sqlite_converter(col: Column[Any]) -> Callable[[Any], Any] | None:
     t = col.type
     if isinstance(t, UTCDateTime):
-        def conv(v):
+        def conv(v: Any) -> Any:
             if v is None:
                 return None
             if v.utcoffset():
@@ -36,7 +38,7 @@ def _sqlite_converter(col):
     return None
 
 
-def insert_many(conn: Connection, table: Table, rows: list[dict]) -> None:
+def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys) into ``table`` as fast as the backend allows."""
     if not rows:
         return
@@ -56,7 +58,7 @@ ORDER = ("patients", "deaths", "conditions", "medications", "allergies", "immuni
          "observations", "barriers", "consents", "care_plan_revisions", "visits")
 
 
-def insert_rows(conn: Connection, rows: dict[str, list[dict]]) -> None:
+def insert_rows(conn: Connection, rows: dict[str, list[dict[str, Any]]]) -> None:
     from ..store.bulk import insert_many
 
     for name in ORDER:

@@ -4,8 +4,10 @@ the correction columns, primary and patient keys, and the naming convention."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -22,28 +24,29 @@ NOTE_MAX = 4000
 SHORT_MAX = 200
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out; stored as naive UTC on every backend."""
 
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store: attach a time zone")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if isinstance(value, str):  # pragma: no cover - raw SQLite text
             value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC)
+        stored: datetime = value
+        return stored.replace(tzinfo=UTC)
 
 
-def _audit() -> list[Column]:
+def _audit() -> list[Column[Any]]:
     """Attribution columns every clinical row carries (ALCOA: attributable, contemporaneous)."""
     return [
         Column("recorded_at", UTCDateTime, nullable=False),  #: when the row was written (UTC)
@@ -53,7 +56,7 @@ def _audit() -> list[Column]:
     ]
 
 
-def _correctable(table: str) -> list[Column]:
+def _correctable(table: str) -> list[Column[Any]]:
     """Columns of a table whose rows can be amended or voided by a later row."""
     return [
         #: the row this one amends or voids (None for an original row)
@@ -65,9 +68,9 @@ def _correctable(table: str) -> list[Column]:
     ]
 
 
-def _pk() -> Column:
+def _pk() -> Column[Any]:
     return Column("id", Integer, primary_key=True, autoincrement=True)
 
 
-def _patient_fk(index: bool = True) -> Column:
+def _patient_fk(index: bool = True) -> Column[Any]:
     return Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=index)

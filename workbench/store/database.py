@@ -26,14 +26,18 @@ def _sqlite_path(url: str) -> Path | None:
 
 
 def where(url: str) -> str:
-    """How a message names a database: the file path for SQLite, else the URL without password."""
+    """How a message names a database: the file path for SQLite, else the URL without password
+    and as a person writes it (``postgresql://``, not the driver's ``postgresql+psycopg://``)."""
     path = _sqlite_path(url)
     if path is not None:
         return str(path)
-    return make_url(url).render_as_string(hide_password=True)
+    shown = make_url(url)
+    if shown.drivername == "postgresql+psycopg":
+        shown = shown.set(drivername="postgresql")
+    return shown.render_as_string(hide_password=True)
 
 
-def create_database(db: str | os.PathLike | None = None) -> str:
+def create_database(db: str | os.PathLike[str] | None = None) -> str:
     """Create (or bring up to date) the database at ``db``; returns its SQLAlchemy URL.
 
     Idempotent: an up-to-date database is left as it is. Run it once per deployment or upgrade,
@@ -51,7 +55,7 @@ def create_database(db: str | os.PathLike | None = None) -> str:
     return url
 
 
-def open_engine(db: str | os.PathLike | None = None) -> Engine:
+def open_engine(db: str | os.PathLike[str] | None = None) -> Engine:
     """An engine on an existing database at the current schema version (creates nothing)."""
     url = database_url(db)
     path = _sqlite_path(url)

@@ -8,6 +8,7 @@ values and ``DETAIL`` lines (they can hold patient names and notes) from everyth
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -64,3 +65,27 @@ def record(err: BaseException, context: str = "") -> Path:
         except OSError:
             pass
     return path
+
+
+#: libraries whose own warnings (e.g. psycopg's "error ignored terminating <Pipeline>: the
+#: connection is lost") would otherwise reach a person's terminal through Python's last-resort handler
+DRIVER_LOGGERS = ("psycopg", "sqlalchemy", "alembic")
+
+
+class _ToLogFile(logging.Handler):
+    def emit(self, rec: logging.LogRecord) -> None:
+        try:
+            text = redact(self.format(rec))
+            _append(log_path(), f"--- {datetime.now(UTC).isoformat(timespec='seconds')} {rec.name}\n{text}\n")
+        except Exception:  # noqa: BLE001 - a log that cannot be written must not become the fault
+            pass
+
+
+def route_driver_logs() -> None:
+    """Send the database libraries' warnings to the log file, redacted, instead of the screen
+    (a command's screen shows one sentence)."""
+    for name in DRIVER_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, _ToLogFile) for h in logger.handlers):
+            logger.addHandler(_ToLogFile(logging.WARNING))
+        logger.propagate = False

@@ -9,11 +9,20 @@ command line's error boundary all use it, so SQLite and PostgreSQL faults read t
 
 from __future__ import annotations
 
+import os
 import re
 
 from sqlalchemy import exc as sa_exc
 
 from ..errors import DatabaseFault
+
+BUSY_SECONDS = 30  #: how long a SQLite writer waits for another program's write lock
+
+
+def busy_seconds() -> int:
+    """SQLite's busy timeout: ``WORKBENCH_SQLITE_BUSY_SECONDS`` (1-600), else 30 seconds."""
+    given = os.environ.get("WORKBENCH_SQLITE_BUSY_SECONDS", "")
+    return int(given) if given.isdigit() and 1 <= int(given) <= 600 else BUSY_SECONDS
 
 #: database drivers of URL schemes the workbench does not support (their import fails)
 _FOREIGN_DRIVERS = ("MySQLdb", "pymysql", "mysql", "cx_Oracle", "oracledb", "pyodbc", "pymssql",
@@ -64,7 +73,7 @@ def explain(err: BaseException, where: str | None = None) -> DatabaseFault | Non
                              "some space on it, then try again.")
     if "database is locked" in low or "database table is locked" in low:
         return DatabaseFault(f"The database {place} stayed locked by another program for the whole "
-                             "busy timeout (30 seconds): nothing was written. Try again; if it keeps "
+                             f"busy timeout ({busy_seconds()} seconds): nothing was written. Try again; if it keeps "
                              "happening, find the program holding it (another import, or a stuck "
                              "process) and stop it.")
     if "file is not a database" in low or "malformed" in low or "file is encrypted" in low:
@@ -102,6 +111,12 @@ def explain(err: BaseException, where: str | None = None) -> DatabaseFault | Non
         return DatabaseFault(f"{place} is not a PostgreSQL URL that leads to a server (the host name or "
                              "an option cannot be read): write it as postgresql://ROLE:PASSWORD@HOST:PORT/"
                              "DATABASE in --db / WORKBENCH_DB (docs/deployment.md).")
+    if ("too many clients" in low or "too many connections" in low or "remaining connection slots are reserved" in low
+            or kind == "TooManyConnections"):
+        return DatabaseFault(f"The PostgreSQL server of {place} has no free connection (its max_connections, "
+                             "or the role's connection limit, is reached): nothing was written. Try again in a moment; whoever runs the server "
+                             "should raise max_connections or put PgBouncer in front (docs/deployment.md, "
+                             "\"The database's connection budget\").")
     if any(s in low for s in ("connection refused", "could not connect", "server closed the connection",
                               "terminating connection", "connection is closed", "could not translate host",
                               "connection timed out", "no route to host", "consuming input failed",

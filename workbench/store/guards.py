@@ -6,6 +6,8 @@ or ``psql`` shell is refused as firmly as the ORM. A correction is a new row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.engine import Connection
 
 from .schema import CLINICAL_TABLES
@@ -42,7 +44,7 @@ def trigger_sql(dialect: str, table: str) -> list[str]:
     raise ValueError(f"unsupported database: {dialect}")
 
 
-def install_guards(conn: Connection, tables=CLINICAL_TABLES) -> None:
+def install_guards(conn: Connection, tables: Iterable[str] = CLINICAL_TABLES) -> None:
     """Create the append-only triggers on ``tables`` (idempotent)."""
     dialect = conn.dialect.name
     if dialect == "postgresql":

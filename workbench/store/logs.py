@@ -58,7 +58,7 @@ fhir_links = Table(
     Column("digest", String(64), nullable=False),  #: sha256 of the resource's canonical JSON
     Column("table_name", String(32), nullable=False, default=""),  #: record table written, "" for none
     Column("row_id", Integer, nullable=True),  #: the row written there
-    Column("outcome", String(16), nullable=False),  #: imported | superseded | not-classified
+    Column("outcome", String(16), nullable=False),  #: imported | superseded | not classified | kept as recorded ...
     Column("codings", JSON, nullable=False),  #: every coding with its display, as sent
     *_audit(),
 )

@@ -1,14 +1,9 @@
-"""The tables of the CCM record (SQLAlchemy Core).
-
-Two kinds of table:
-
-* **Reference tables** (``users``, ``settings``): who works here and how the practice is set up.
-  They may be updated.
-* **Clinical tables** (everything in :data:`CLINICAL_TABLES`): append-only. The database refuses
-  UPDATE and DELETE on them (see :mod:`workbench.store.guards`). A correction is a new row whose
-  ``supersedes_id`` names the row it amends or voids; a void carries
-  ``status = 'entered-in-error'`` and a ``reason``. Every row says who recorded it, in which role
-  and with which credential, and when (UTC).
+"""The tables of the CCM record (SQLAlchemy Core): **reference tables** (``users``, ``settings``: who
+works here and how the practice is set up; they may be updated) and **clinical tables** (everything
+in :data:`CLINICAL_TABLES`): append-only, the database refuses UPDATE and DELETE on them (see
+:mod:`workbench.store.guards`). A correction is a new row whose ``supersedes_id`` names the row it
+amends or voids; a void carries ``status = 'entered-in-error'`` and a ``reason``. Every row says who
+recorded it, in which role and with which credential, and when (UTC).
 """
 
 from __future__ import annotations
@@ -194,6 +189,13 @@ consents = Table(
     Column("obtained_by", String(64), ForeignKey("users.id"), nullable=False),
     Column("disclosures", JSON, nullable=False),  #: the four disclosures -> bool
     Column("billing_practitioner_id", String(64), ForeignKey("users.id"), nullable=True),
+    #: the programme consented to (CCM | APCM) and the consent text's version and language (migration 0010)
+    Column("programme", String(8), nullable=False, default="CCM", server_default="CCM"),
+    Column("text_version", String(32), nullable=False, default="ccm-2025.1", server_default="ccm-2025.1"),
+    Column("language", String(8), nullable=False, default="", server_default=""),
+    #: who agreed (patient | a ConsentGivenBy representative) and the representative's name (migration 0012)
+    Column("given_by", String(24), nullable=False, default="patient", server_default="patient"),
+    Column("representative", String(200), nullable=False, default="", server_default=""),
     *_audit(),
     *_correctable("consents"),
 )
@@ -363,38 +365,17 @@ visits = Table(
     *_correctable("visits"),
 )
 
-training_attempts = Table(
-    "training_attempts",
-    metadata,
-    Column("id", String(64), primary_key=True),  #: attempt id
-    Column("scenario_id", String(64), nullable=False, index=True),
-    Column("scenario_version", String(32), nullable=False, default=""),
-    Column("trainee_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
-    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=True),  #: the attempt's copy
-    Column("seed", Integer, nullable=False, default=0),
-    Column("started_at", UTCDateTime, nullable=False),
-    *_audit(),
-)
-
-training_events = Table(
-    "training_events",
-    metadata,
-    _pk(),
-    Column("attempt_id", String(64), ForeignKey("training_attempts.id"), nullable=False, index=True),
-    Column("kind", String(32), nullable=False),  #: action | line | event | finished | reflection | score | override | release | ...
-    Column("payload", JSON, nullable=False),
-    Column("at", UTCDateTime, nullable=False),  #: simulated or real time of the event
-    *_audit(),
-)
-
 from .logs import LOG_TABLES, access_log, deaths, fhir_links  # noqa: E402,F401 - access log, FHIR links (0007)
 from .state import timer_heartbeats  # noqa: E402,F401 - a kernel's sign of life, not clinical (0006)
-
+from .approvals import APPROVAL_TABLES, claim_signoffs, time_approvals  # noqa: E402,F401 - approval, sign-off (0009)
+from .corrections import patient_corrections  # noqa: E402,F401 - a patient's corrected details (0011)
+from .enrolment import ENROLMENT_TABLES, bh_services, enrolment_events, outreach_attempts, qmb_statuses  # noqa: E402,F401
+from .attempts import training_attempts, training_events  # noqa: E402,F401 - practice attempts (0001)
 #: Tables whose rows are never updated or deleted (enforced by database triggers).
 CLINICAL_TABLES = (
     "patients", "conditions", "medications", "allergies", "immunizations", "screenings",
     "observations", "care_plan_revisions", "consents", "consent_revocations", "timers",
     "time_entries", "timer_stops", "contacts", "escalations", "escalation_steps", "barriers",
     "questionnaire_responses", "month_attestations", "training_attempts", "training_events",
-    "follow_ups", "visits",
+    "follow_ups", "visits", "patient_corrections", *ENROLMENT_TABLES,
 )

@@ -14,26 +14,28 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Table, insert, select
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from .. import records as r
 from ..errors import InvalidInput, NotFound, TimerConflict
 from . import schema as s
+from .state import timer_heartbeats
 
 
-def audit_stamp(author: r.User, now: datetime) -> dict:
+def audit_stamp(author: r.User, now: datetime) -> dict[str, Any]:
     """The columns every recorded row carries: when, by whom, in which role and credential."""
     return {"recorded_at": now, "recorded_by": author.id, "recorded_role": author.role.value,
             "recorded_credential": author.credential.value if author.credential else ""}
 
 
-def entry_values(stamp: dict, *, patient_id: str, staff: r.User, service: r.Service, activity: r.Activity,
+def entry_values(stamp: dict[str, Any], *, patient_id: str, staff: r.User, service: r.Service, activity: r.Activity,
                  note: str, started_at: datetime | None, ended_at: datetime | None, seconds: int,
                  service_date: date, manual: bool, mode: r.EntryMode, timer_id: int | None = None,
-                 external_id: str | None = None) -> dict:
+                 external_id: str | None = None) -> dict[str, Any]:
     """The ``time_entries`` row of one entry (one function, for single and bulk writes)."""
     return dict(patient_id=patient_id, staff_id=staff.id, staff_role=staff.role.value,
                 staff_credential=staff.credential.value if staff.credential else "",
@@ -51,7 +53,7 @@ _SINGULAR = {"time_entries": "time entry", "barriers": "barrier", "conditions": 
              "screenings": "screening", "observations": "observation"}
 
 
-def _singular(table) -> str:
+def _singular(table: Table) -> str:
     return _SINGULAR.get(table.name, table.name.replace("_", " "))
 
 
@@ -67,14 +69,14 @@ class UnitOfWork:
 
     # -- the connection, for reads inside the transaction and plain inserts
 
-    def execute(self, *args, **kwargs):
+    def execute(self, *args: Any, **kwargs: Any) -> CursorResult[Any]:
         return self.conn.execute(*args, **kwargs)
 
-    def exec_driver_sql(self, *args, **kwargs):
+    def exec_driver_sql(self, *args: Any, **kwargs: Any) -> CursorResult[Any]:
         return self.conn.exec_driver_sql(*args, **kwargs)
 
     @property
-    def dialect(self):
+    def dialect(self) -> Dialect:
         return self.conn.dialect
 
     def lock_staff(self, staff_id: str) -> None:
@@ -85,13 +87,13 @@ class UnitOfWork:
             self.conn.execute(select(s.users.c.id).where(s.users.c.id == staff_id).with_for_update())
 
     @property
-    def stamp(self) -> dict:
+    def stamp(self) -> dict[str, Any]:
         """The author stamp of this unit of work (the same for every row it writes)."""
         return audit_stamp(self.author, self.now)
 
     # -- writes
 
-    def insert(self, table, **values) -> int:
+    def add_row(self, table: Table, **values: Any) -> Any:
         """Insert one row into ``table``, stamped with this unit's author and time; a correctable
         table's row starts active, superseding nothing (unless ``values`` say otherwise).
         Returns its primary key."""
@@ -99,11 +101,13 @@ class UnitOfWork:
             values = {"status": r.RecordStatus.ACTIVE.value, "reason": "", "supersedes_id": None,
                       **values}
         res = self.conn.execute(insert(table).values(**values, **self.stamp))
-        return res.inserted_primary_key[0]
+        key: Any = res.inserted_primary_key[0]  # an integer, or the row's own id (attempts: "A1")
+        return key
 
-    def append(self, table, **values) -> int:
+    def append(self, table: Table, **values: Any) -> Any:
         """Insert one row into a table that names its own author (the access log); returns its key."""
-        return self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+        key: Any = self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+        return key
 
     # -- reference tables (users, settings) and the timers' heartbeat: the one writer of each
 
@@ -124,21 +128,21 @@ class UnitOfWork:
                 state=u.state, active=True, npi=getattr(u, "npi", None), phone=getattr(u, "phone", None))
                 for u in users])
 
-    def update_user(self, staff_id: str, **values) -> None:
+    def update_user(self, staff_id: str, **values: Any) -> None:
         """Change a staff member's reference data (name, NPI, phone, active): not a clinical fact."""
         self.conn.execute(s.users.update().where(s.users.c.id == staff_id).values(**values))
 
     def beat(self, timer_id: int, at: datetime) -> None:
         """Record that the kernel showing timer ``timer_id`` was alive at ``at`` (never earlier
         than a beat already kept)."""
-        hb = s.timer_heartbeats
+        hb = timer_heartbeats
         beat = self.conn.execute(select(hb.c.beat_at).where(hb.c.timer_id == timer_id)).scalar()
         if beat is None:
             self.conn.execute(insert(hb).values(timer_id=timer_id, beat_at=at))
         else:
             self.conn.execute(hb.update().where(hb.c.timer_id == timer_id).values(beat_at=max(beat, at)))
 
-    def supersede(self, table, row_id: int, reason: str, *, void: bool, changes: dict | None = None) -> int:
+    def supersede(self, table: Table, row_id: int, reason: str, *, void: bool, changes: dict[str, Any] | None = None) -> int:
         """Write the row that amends (``changes``) or voids row ``row_id`` of ``table``."""
         row = self.conn.execute(select(table).where(table.c.id == row_id)).first()
         if row is None:
@@ -153,7 +157,7 @@ class UnitOfWork:
             values["external_id"] = None
         values.update(supersedes_id=row_id, reason=reason,
                       status=(r.RecordStatus.ENTERED_IN_ERROR if void else r.RecordStatus.ACTIVE).value)
-        return self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+        return int(self.conn.execute(insert(table).values(**values)).inserted_primary_key[0])
 
     def insert_entry(self, *, patient_id: str, staff: r.User, service: r.Service,
                      activity: r.Activity, note: str, started_at: datetime | None,
@@ -182,6 +186,8 @@ _CONFLICTS = (
      "You already have a timer running (perhaps in another window). Stop it before starting another."),
     ("timer_stops_timer_id", TimerConflict, "This timer was already stopped or closed."),
     ("supersedes_id", InvalidInput, "That entry was already corrected or voided."),
+    ("time_approvals", InvalidInput, "That time entry was approved by someone else a moment ago: nothing "
+     "was approved; look again."),
     ("foreign key", InvalidInput, "A value names a staff member, patient or record that is not in the "
      "record (add it first): nothing was written."),
 )
@@ -223,8 +229,8 @@ def unit_of_work(engine: Engine, author: r.User, now: datetime,
 
 
 def _fault(err: DBAPIError, engine: Engine) -> Exception:
-    from .faultlog import record
     from .database import where
+    from .faultlog import record
     from .faults import explain
 
     mine = explain(err, where(engine.url.render_as_string(hide_password=False)))

@@ -30,6 +30,8 @@ from workbench.service import SYSTEM_USER, Workbench
 
 from . import session
 from .feedback import clear_all
+from .lifecycle import close_tree
+from .loop import later
 from .html import STYLE, esc, message
 from .orphaned_timers import OrphanedTimers
 from .timer_bar import TimerBar
@@ -77,7 +79,7 @@ def top_bar(wb: Workbench | None, current: str) -> str:
                f'{" &middot; " + esc(user.credential) if user.credential else ""}</span>')
     name = esc(wb.settings.name) if wb is not None else ""
     return (f'<div class="ccm-topbar"><span class="ccm-brand"><i class="fa fa-heartbeat"></i>CCM Workbench</span>'
-            f'{links}{who}<span style="font-size:12px;opacity:.8">{name}</span></div>')
+            f'{links}{who}<span class="ccm-practice-name">{name}</span></div>')
 
 
 def landing_html(wb: Workbench) -> str:
@@ -102,33 +104,9 @@ def landing_html(wb: Workbench) -> str:
     stuck = [t for t in wb.open_timers() if t.staff_id != user.id]
     note = message(f"{len(stuck)} timer(s) of other staff are still running.", "warn") if stuck and \
         user.role.value == "supervisor" else ""
-    return (f'<div class="ccm-landing"><h2 style="color:#1d4e89;margin:6px 0">Good day, {esc(user.name)}</h2>'
+    return (f'<div class="ccm-landing"><h2 class="ccm-greeting">Good day, {esc(user.name)}</h2>'
             f'<p>Chronic Care Management for {esc(wb.settings.name)}: every minute, consent, care plan '
             f'and escalation kept as an auditor expects.</p>{note}<div class="ccm-tiles">{html}</div></div>')
-
-
-def later(fn: Callable[[], object], delay: float = 0.02) -> None:
-    """Run ``fn`` on the kernel's event loop a moment from now, so the browser paints what was
-    just sent (the chart header) before the next burst of widgets (its first tab) arrives.
-    Outside a running loop (tests, scripts) ``fn`` runs at once."""
-    import asyncio
-
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = None
-    if loop is None:
-        try:
-            from tornado.ioloop import IOLoop
-
-            current = IOLoop.current(instance=False)
-            loop = current.asyncio_loop if current is not None else None
-        except Exception:  # noqa: BLE001 - no tornado loop: run now
-            loop = None
-    if loop is None or not loop.is_running():
-        fn()
-        return
-    loop.call_later(delay, fn)
 
 
 class WorkbenchApp(w.VBox):
@@ -324,7 +302,7 @@ class WorkbenchApp(w.VBox):
             self.views.pop("chart")
             if hasattr(old_chart, "detach"):
                 old_chart.detach()
-            old_chart.close()
+            close_tree(old_chart)  # its tabs, rows, layouts: not only its top box
         self.views[view] = widget
         for key, x in self.views.items():
             if key == view:

@@ -17,6 +17,7 @@ from workbench import records as r
 from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
+from .unsaved import watch
 from .html import message, table
 
 DOMAIN_LABELS = {d: d.value.replace("_", " ").capitalize() for d in r.BarrierDomain}
@@ -87,6 +88,8 @@ class BarriersTab(w.VBox):
                           w.HBox([self.domain, self.status]), self.description, self.action, self.resolution,
                           self.add_button, self.add_msg, self.update_box])
         self.add_class("ccm-barriers-tab")
+        self.unsaved = watch(self, self.description, self.action, self.resolution, self.new_description,
+                             self.new_action, self.new_resolution)
         self.refresh()
 
     # ------------------------------------------------------------------ writes
@@ -154,3 +157,4 @@ class BarriersTab(w.VBox):
         self.new_description.value = b.description if b else ""
         self.new_action.value = b.action if b else ""
         self.new_resolution.value = b.resolution if b else ""
+        self.unsaved.saved(self.new_description, self.new_action, self.new_resolution)  # as recorded

@@ -9,19 +9,20 @@ version opened; a stale base is refused (StaleRevision) and shown in plain words
 from __future__ import annotations
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import TextStyle
 
 from workbench import records as r
 from workbench.errors import StaleRevision, WorkbenchError
 from workbench.rules import diff_plans, missing_elements
 from workbench.service import Workbench
 
-from .dates import IsoDate
 from .feedback import KEEP, FormMessages, on_click
+from .careplan_rows import GoalRow, InterventionRow, heading
 from .html import data_link, esc, message, table
+from .lifecycle import layout, style
 
 TEXT_ELEMENTS = {k: v for k, v in {**r.CARE_PLAN_ELEMENTS, **r.CARE_PLAN_EXTRA_ELEMENTS}.items()
                  if k not in ("goals", "interventions")}
-GOAL_STATUSES = ("proposed", "active", "completed", "cancelled")
 #: The editor's sections (every element of TEXT_ELEMENTS, goals and interventions, once).
 SECTIONS = (
     ("Problems, goals and interventions", ("problem_list", "expected_outcome_prognosis", "goals", "interventions")),
@@ -39,69 +40,6 @@ SECTIONS = (
 COPY_SECTION = 3
 
 
-class GoalRow(w.HBox):
-    def __init__(self, goal: r.Goal | None, on_remove, today=None):
-        g = goal or r.Goal("")
-        self.description = w.Text(value=g.description, placeholder="Goal", layout=w.Layout(width="30%"))
-        self.measure = w.Text(value=g.measure, placeholder="Measure (e.g. A1c)", layout=w.Layout(width="14%"))
-        self.target = w.Text(value=g.target, placeholder="Target (e.g. < 8 %)", layout=w.Layout(width="14%"))
-        self.due = IsoDate(g.due_date, what="goal due date", layout=w.Layout(width="16%"))
-        self.status = w.Dropdown(options=GOAL_STATUSES, value=g.status if g.status in GOAL_STATUSES else "active",
-                                 layout=w.Layout(width="12%"))
-        self.remove = w.Button(icon="trash", tooltip="Remove this goal", layout=w.Layout(width="40px"))
-        self.remove.on_click(lambda _: on_remove(self))
-        for x, c in ((self.description, "ccm-goal-description"), (self.measure, "ccm-goal-measure"),
-                     (self.target, "ccm-goal-target"), (self.due, "ccm-goal-due"), (self.status, "ccm-goal-status")):
-            x.add_class(c)
-        self.flag = w.HTML()
-        super().__init__([self.description, self.measure, self.target, self.due, self.status, self.remove, self.flag])
-        self.add_class("ccm-goal-row")
-        self.today = today
-        self.due.observe(lambda _: self.mark(), "value")
-        self.status.observe(lambda _: self.mark(), "value")
-        self.mark()
-
-    @property
-    def overdue(self) -> bool:
-        due = self.due.date_or_none()
-        return (self.today is not None and due is not None and due < self.today
-                and self.status.value in ("proposed", "active"))
-
-    def mark(self) -> None:
-        """Past its due date and still open: highlighted, with the number of days."""
-        if self.overdue:
-            self.add_class("ccm-goal-overdue")
-            days = (self.today - self.due.date_or_none()).days
-            self.flag.value = f'<span class="ccm-badge ccm-badge-danger">overdue {days} d</span>'
-        else:
-            self.remove_class("ccm-goal-overdue")
-            self.flag.value = ""
-
-    def value(self) -> r.Goal:
-        return r.Goal(self.description.value.strip(), self.measure.value.strip(), self.target.value.strip(),
-                      self.due.date, self.status.value)
-
-
-class InterventionRow(w.HBox):
-    def __init__(self, item: r.Intervention | None, on_remove):
-        i = item or r.Intervention("")
-        self.description = w.Text(value=i.description, placeholder="Intervention", layout=w.Layout(width="45%"))
-        self.responsible = w.Text(value=i.responsible, placeholder="Who is responsible",
-                                  layout=w.Layout(width="22%"))
-        self.frequency = w.Text(value=i.frequency, placeholder="How often", layout=w.Layout(width="20%"))
-        self.remove = w.Button(icon="trash", tooltip="Remove this intervention", layout=w.Layout(width="40px"))
-        self.remove.on_click(lambda _: on_remove(self))
-        self.description.add_class("ccm-intervention-description")
-        self.responsible.add_class("ccm-intervention-responsible")
-        self.frequency.add_class("ccm-intervention-frequency")
-        super().__init__([self.description, self.responsible, self.frequency, self.remove])
-        self.add_class("ccm-intervention-row")
-
-    def value(self) -> r.Intervention:
-        return r.Intervention(self.description.value.strip(), self.responsible.value.strip(),
-                              self.frequency.value.strip())
-
-
 class CarePlanTab(w.VBox):
     def __init__(self, wb: Workbench, pid: str, consent_ok: bool = True, consent_reason: str = "",
                  on_saved=None):
@@ -116,7 +54,7 @@ class CarePlanTab(w.VBox):
         self.version_label.add_class("ccm-cp-version")
         self.fields: dict[str, w.Textarea] = {}
         for key, _label in TEXT_ELEMENTS.items():
-            box = w.Textarea(layout=w.Layout(width="98%", height="52px"))
+            box = w.Textarea(layout=layout(width="98%", height="52px"), style=style(TextStyle))
             box.add_class(f"ccm-cp-{key.replace('_', '-')}")
             box.observe(lambda _: self._edited(), "value")
             self.fields[key] = box
@@ -142,7 +80,7 @@ class CarePlanTab(w.VBox):
                     rows.extend(structured[key])
                     continue
                 extra = "" if key in r.CARE_PLAN_ELEMENTS else " (kept by the care team)"
-                rows += [w.HTML(f"<b>{esc(TEXT_ELEMENTS[key])}</b>{esc(extra)}"), self.fields[key]]
+                rows += [heading(f"<b>{esc(TEXT_ELEMENTS[key])}</b>{esc(extra)}"), self.fields[key]]
             box = w.VBox(rows)
             box.add_class(f"ccm-cp-section-{keys[0].replace('_', '-')}")
             self.section_boxes.append(box)
@@ -340,7 +278,7 @@ class CarePlanTab(w.VBox):
         head = (message("Every CMS element is present.", "ok") if not missing else
                 message(f"{len(missing)} CMS element(s) missing or incomplete (goals need a target and a "
                         "due date; interventions need who is responsible).", "warn"))
-        self.checklist.value = head + f'<ul style="list-style:none;padding-left:4px">{"".join(items)}</ul>'
+        self.checklist.value = head + f'<ul class="ccm-checklist">{"".join(items)}</ul>'
 
     def _show_history(self) -> None:
         rows = [(f"Version {x.version}", x.recorded_at.astimezone(self.wb.tz).strftime("%Y-%m-%d %H:%M"),
@@ -393,5 +331,4 @@ class CarePlanTab(w.VBox):
             data_link(to_pdf(copy), f"care-plan-{self.pid}.pdf", "application/pdf",
                       "Download PDF", "ccm-download ccm-cp-pdf")
         self.copy.value = (f"<div>{link} Open the file and print it from the browser.</div>"
-                           f'<iframe class="ccm-cp-preview" style="width:100%;height:420px;border:1px solid #d9e2ec;'
-                           f'background:#fff" sandbox="" srcdoc="{esc(page)}"></iframe>')
+                           f'<iframe class="ccm-cp-preview" sandbox="" srcdoc="{esc(page)}"></iframe>')

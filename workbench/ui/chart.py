@@ -58,7 +58,7 @@ def header_html(wb: Workbench, chart) -> str:
     elig = chart.eligibility
     elig_ok = elig.ccm_eligible
     elig_text = elig.reason
-    conds = "".join(f"<li>{esc(c.display or c.icd10)} <span style='color:#52606d'>{esc(c.icd10)}</span></li>"
+    conds = "".join(f"<li>{esc(c.display or c.icd10)} <span class='ccm-muted'>{esc(c.icd10)}</span></li>"
                     for c in chart.conditions) or "<li>none recorded</li>"
     meds = "".join(f"<li>{esc(m.name)} {esc(m.dose)} {esc(m.frequency)}</li>"
                    for m in chart.medications if m.status == "active") or "<li>none recorded</li>"
@@ -83,10 +83,10 @@ def header_html(wb: Workbench, chart) -> str:
     left = ('<table class="ccm-facts">' + "".join(
         f'<tr><th>{esc(k)}</th><td>{esc(v) or "&mdash;"}</td></tr>' for k, v in facts)
         + f"<tr><th>Eligibility</th><td>{eligibility}</td></tr></table>")
-    return (f'<div class="ccm-card ccm-chart-header"><div style="display:flex;align-items:baseline;gap:12px">'
-            f'<span style="font-size:20px;font-weight:700" class="ccm-patient-name">{esc(p.name)}</span>'
-            f'<span style="color:#52606d">{esc(p.id)}</span>{badges}</div>'
-            f'<div style="display:grid;grid-template-columns:1.3fr 1fr 1fr;gap:16px;margin-top:8px">'
+    return (f'<div class="ccm-card ccm-chart-header"><div class="ccm-chart-title">'
+            f'<span class="ccm-patient-name">{esc(p.name)}</span>'
+            f'<span class="ccm-muted">{esc(p.id)}</span>{badges}</div>'
+            f'<div class="ccm-chart-columns">'
             f'<div>{left}</div><div><b>Conditions</b><ul>{conds}</ul></div>'
             f'<div><b>Medications</b><ul>{meds}</ul></div></div></div>')
 
@@ -216,9 +216,14 @@ class ChartView(w.VBox):
 
     def escalation_opened(self, escalation) -> None:
         """An escalation is a crisis call: its time is captured by starting a timer (activity
-        "escalation") when none runs; a running timer keeps running."""
+        "escalation") when none runs; a running timer keeps running. On a clock that stands still
+        (a practice attempt between calls) a timer would capture nothing and could never be
+        stopped: the offer to log the minutes is shown instead, as for any other recorded work."""
         if self.wb.running_timer() is None:
-            self.timer_bar.start(r.Activity.ESCALATION.value, note=f"Escalation #{escalation.id}", pid=self.pid)
+            if getattr(self.wb.clock, "running", True):
+                self.timer_bar.start(r.Activity.ESCALATION.value, note=f"Escalation #{escalation.id}", pid=self.pid)
+            else:
+                self.recorded("escalation")
 
     def _escalated(self, escalation) -> None:
         self.escalation_opened(escalation)

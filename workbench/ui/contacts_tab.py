@@ -10,6 +10,7 @@ from workbench import records as r
 from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
+from .unsaved import watch
 from .html import message, table
 from .names import staff_name, staff_names
 
@@ -43,6 +44,7 @@ class ContactsTab(w.VBox):
                           self.msg, self.list])
         self.msg.add_class("ccm-contact-msg")
         self.add_class("ccm-contacts-tab")
+        self.unsaved = watch(self, self.note)
         self.refresh()
 
     def log_contact(self):

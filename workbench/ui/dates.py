@@ -59,11 +59,6 @@ def parse_date(text: str, what: str = "date") -> date | None:
                        f"{example}.", field=what)
 
 
-def parse_iso_date(text: str, what: str = "date") -> date | None:
-    """Kept for callers of the first version: the same as :func:`parse_date`."""
-    return parse_date(text, what)
-
-
 class IsoDate(w.Text):
     """A date text box with a :attr:`date` property (``None`` when blank); a US date typed in
     full is shown back as ISO."""

@@ -16,6 +16,7 @@ from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
 from .feedback import FormMessages, on_click
+from .unsaved import watch
 from .html import esc, message
 from .names import staff_name, staff_names
 
@@ -76,6 +77,7 @@ class EscalationTab(w.VBox):
             w.HTML('<div class="ccm-section-title">Open a new escalation</div>'),
             w.HBox([self.kind, self.open_reason]), w.HBox([self.severity, self.open_button]), self.msg.slot("open")])
         self.add_class("ccm-escalation-tab")
+        self.unsaved = watch(self, self.open_reason, self.note)
         self._consent_visible()
         self.refresh()
 

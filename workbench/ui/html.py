@@ -76,12 +76,6 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "ccm
     return f'<table class="{esc(css)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def definition_list(items: Iterable[tuple[str, str]]) -> str:
-    """Label/value pairs; values are escaped."""
-    return '<dl class="ccm-dl">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v) or '&mdash;'}</dd>"
-                                           for k, v in items) + "</dl>"
-
-
 def message(text: str, kind: str = "info") -> str:
     """A one-line message box (info, ok, warn, error); the text is escaped."""
     return f'<div class="ccm-msg ccm-msg-{esc(kind)}">{esc(text)}</div>'
@@ -145,6 +139,18 @@ STYLE = """
 .ccm-facts th { text-align:left; color:#52606d; padding:2px 12px 2px 0; vertical-align:top; white-space:nowrap; }
 .ccm-facts td { padding:2px 0; vertical-align:top; line-height:1.35; }
 .ccm-chart-header ul { margin:4px 0; padding-left:18px; line-height:1.35; font-size:13px; }
+.ccm-muted { color:#52606d; }
+.ccm-small { font-size:12px; }
+.ccm-row { display:flex; gap:12px; align-items:center; }
+.ccm-row-wide { gap:24px; }
+.ccm-gap-above { margin-top:6px; }
+.ccm-checklist { list-style:none; padding-left:4px; }
+.ccm-cp-preview { width:100%; height:420px; border:1px solid #d9e2ec; background:#fff; }
+.ccm-chart-title { display:flex; align-items:baseline; gap:12px; }
+.ccm-patient-name { font-size:20px; font-weight:700; }
+.ccm-chart-columns { display:grid; grid-template-columns:1.3fr 1fr 1fr; gap:16px; margin-top:8px; }
+.ccm-practice-name { font-size:12px; opacity:.8; }
+.ccm-greeting { color:#1d4e89; margin:6px 0; }
 .ccm-card { background:#fff; border:1px solid #d9e2ec; border-radius:6px; padding:12px 16px; margin:6px 0; }
 .ccm-section-title { font-size:15px; font-weight:700; color:#1d4e89; margin:10px 0 4px 0; }
 .ccm-timerbar { background:#0b7a5a; color:#fff; padding:6px 12px; border-radius:5px; font-weight:600; }

@@ -22,10 +22,10 @@ from workbench.service import Workbench
 
 from .html import data_link, esc, figure_png, is_missing, message
 
-COLUMNS = ("patient_id", "codes", "billable_minutes", "counted_minutes", "total_minutes", "amount_usd",
-           "minutes_by_staff", "flags", "reasons", "alternative")
-HEADERS = ("Patient", "Codes", "Billable min", "Counted min", "Total min", "Amount (USD)", "Minutes by staff",
-           "Flags", "Why minutes were not billed", "Alternative")
+COLUMNS = ("patient_id", "programme", "codes", "billable_minutes", "counted_minutes", "total_minutes", "amount_usd",
+           "minutes_by_staff", "flags", "reasons", "alternative", "programme_why")
+HEADERS = ("Patient", "Programme", "Codes", "Billable min", "Counted min", "Total min", "Amount (USD)",
+           "Minutes by staff", "Flags", "Why minutes were not billed", "Alternative", "Programme: why")
 
 
 def recent_months(today: date, count: int = 12) -> list[str]:
@@ -40,7 +40,7 @@ def recent_months(today: date, count: int = 12) -> list[str]:
 def _cell(value, names: dict[str, str], column: str) -> str:
     """One typed report value as escaped HTML (the report's types: see workbench.reports.month)."""
     if column == "codes":
-        return esc(codes_text(value)) or '<span style="color:#52606d">not billed</span>'
+        return esc(codes_text(value)) or '<span class="ccm-muted">not billed</span>'
     if column == "minutes_by_staff":
         return "<br>".join(f"{esc(names.get(k, k))}: {int(v)} min" for k, v in (value or {}).items())
     if column in ("flags", "reasons"):
@@ -56,7 +56,7 @@ def report_table(df: pd.DataFrame, names: dict[str, str] | None = None, limit: i
     heads = [HEADERS[COLUMNS.index(c)] for c in cols]
     body = "".join("<tr>" + "".join(f"<td>{_cell(row[c], names, c)}</td>" for c in cols) + "</tr>"
                    for row in df.head(limit).to_dict("records"))
-    more = (f'<div style="font-size:12px;color:#52606d">Showing {limit} of {len(df)} rows; the downloads '
+    more = (f'<div class="ccm-muted ccm-small">Showing {limit} of {len(df)} rows; the downloads '
             f"have them all.</div>") if len(df) > limit else ""
     return (f'<table class="ccm-table ccm-month-table"><thead><tr>{"".join(f"<th>{esc(h)}</th>" for h in heads)}'
             f"</tr></thead><tbody>{body}</tbody></table>{more}")
@@ -139,7 +139,10 @@ class MonthView(w.VBox):
         claims = w.VBox([w.HTML('<div class="ccm-section-title">Claims: ready or held</div>'),
                          self.claims_totals, self.claims_downloads, self.claims_table])
         claims.add_class("ccm-claims-box")
-        super().__init__([self.month, claims, self.totals, self.downloads, self.plot, self.table])
+        from .approval_panel import ApprovalPanel
+
+        self.approval = ApprovalPanel(wb, lambda: self.month.value, on_change=self._claims)
+        super().__init__([self.month, claims, self.approval, self.totals, self.downloads, self.plot, self.table])
         self.add_class("ccm-month-view")
         self.refresh()
 
@@ -175,6 +178,8 @@ class MonthView(w.VBox):
         """Ready and held claim lines of the month, and the claims export as downloads."""
         claims = self.wb.claims(self.month.value)
         self.claims = claims
+        if hasattr(self, "approval"):
+            self.approval.refresh(claims)
         if len(claims) == 0:
             self.claims_totals.value = message(f"No claim lines in {self.month.value}.", "info")
             self.claims_downloads.value = self.claims_table.value = ""

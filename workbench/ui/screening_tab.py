@@ -18,6 +18,7 @@ from workbench.rules import score_phq2, score_phq9
 from workbench.service import Workbench
 
 from .feedback import KEEP, FormMessages, on_click
+from .unsaved import watch
 from .html import esc, message, table
 from .names import staff_name, staff_names
 
@@ -101,6 +102,7 @@ class ScreeningTab(w.VBox):
             *self.sdoh.values(), self.sdoh_note, self.sdoh_button, self.msg.slot("sdoh"),
             w.HTML('<div class="ccm-section-title">Past screens</div>'), self.history])
         self.add_class("ccm-screening-tab")
+        self.unsaved = watch(self, self.sdoh_note)
         self._score()
         self.refresh()
 

@@ -16,6 +16,7 @@ from workbench.service import Workbench
 
 from .dates import IsoDate
 from .feedback import FormMessages, on_click
+from .unsaved import watch
 from .html import esc, message, progress_bar, table
 from .names import staff_name, staff_names
 from .timer_bar import TimerBar
@@ -33,7 +34,7 @@ class TimeTab(w.VBox):
                                      "billable until consent is on record.", "warn") if not consent_ok else "")
         self.banner.add_class("ccm-consent-missing" if not consent_ok else "ccm-consent-ok")
         # live timer
-        self.activity = w.Dropdown(options=ACTIVITY_OPTIONS, value=r.Activity.PATIENT_CALL.value,
+        self.activity = w.Dropdown(options=ACTIVITY_OPTIONS, value=timer_bar.default_activity(pid),
                                    description="Activity", layout=w.Layout(width="380px"))
         self.activity.add_class("ccm-timer-activity")
         self.note = w.Text(placeholder="What you are doing (kept with the entry)", description="Note",
@@ -86,6 +87,7 @@ class TimeTab(w.VBox):
             title("Void an entry"), w.HBox([self.v_entry, self.v_reason, self.v_button]), self.msg.slot("void"),
         ])
         self.add_class("ccm-time-tab")
+        self.unsaved = watch(self, self.m_note, self.v_reason)
         timer_bar.listeners.append(self.refresh)
         self.refresh()
 
@@ -160,13 +162,13 @@ class TimeTab(w.VBox):
         alt = (f"<div>Alternative: {esc(bill.alternative.label)} ({esc(bill.alternative.codes_text)}, "
                f"${bill.alternative.amount})</div>") if bill.alternative else ""
         self.summary.value = (
-            f'<div class="ccm-card"><div style="display:flex;gap:24px;align-items:center">'
+            f'<div class="ccm-card"><div class="ccm-row ccm-row-wide">'
             f'{progress_bar(whole_minutes(bill.counted_seconds))}'
             f'<div>Total recorded: <b class="ccm-month-total">{total // 60} min {total % 60:02d} s</b> &middot; counted '
             f'{bill.counted_minutes} min &middot; billable {bill.billable_minutes} min</div>'
             f'<div>Codes: <b class="ccm-month-codes">{esc(codes)}</b> &middot; ${bill.amount}</div></div>'
-            f'<div style="margin-top:6px">{esc(bill.reason)}</div>{alt}'
-            + (f'<div style="margin-top:6px"><b>Minutes not billed, and why:</b><ul>{unbilled}</ul></div>'
+            f'<div class="ccm-gap-above">{esc(bill.reason)}</div>{alt}'
+            + (f'<div class="ccm-gap-above"><b>Minutes not billed, and why:</b><ul>{unbilled}</ul></div>'
                if unbilled else "") + "</div>")
         rows = []
         names = staff_names(self.wb)

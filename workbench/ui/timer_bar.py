@@ -28,7 +28,8 @@ from workbench.service import Workbench
 from .html import esc, message, progress_bar
 
 ACTIVITY_OPTIONS = [(label, a.value) for a, label in r.ACTIVITY_LABELS.items()]
-#: What a timer started on a chart records unless the person picks another activity.
+#: What a timer started off a chart records unless the person picks another activity (on a chart:
+#: the patient's default, :meth:`workbench.service.Workbench.default_activity`).
 DEFAULT_ACTIVITY = r.Activity.PATIENT_CALL
 
 
@@ -131,10 +132,20 @@ class TimerBar(w.VBox):
         if pid != self.patient_id:
             self.dismiss_offer()
             self._ask(False)
-            # the activity chosen for the last patient never carries over to the next one
-            self.start_activity.value = DEFAULT_ACTIVITY.value
+            # the activity chosen for the last patient never carries over to the next one: a new
+            # chart starts with that patient's default (rules/default_activity.py)
+            self.start_activity.value = self.default_activity(pid)
         self.patient_id = pid
         self.refresh()
+
+    def default_activity(self, pid: str | None) -> str:
+        """The patient's default timer activity (the general default off a chart)."""
+        if not pid:
+            return DEFAULT_ACTIVITY.value
+        try:
+            return self.wb.default_activity(pid).value
+        except WorkbenchError:
+            return DEFAULT_ACTIVITY.value
 
     def refresh(self) -> None:
         self.timer = self.wb.running_timer()

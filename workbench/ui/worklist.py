@@ -10,6 +10,7 @@ patients never become thousands of widgets. A row opens the chart through its li
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import tzinfo
 
 import threading
 
@@ -110,9 +111,13 @@ def _why_html(row) -> str:
                    for x in items)
 
 
-def _fmt_date(value) -> str:
+def _fmt_date(value, tz: tzinfo | None = None) -> str:
+    """A date as YYYY-MM-DD; an aware time is first put in ``tz`` (the practice's zone: a call
+    at 7 pm in Chicago was made that day, whatever day it already is in UTC)."""
     if is_missing(value):
         return ""
+    if tz is not None and getattr(value, "tzinfo", None) is not None:
+        value = value.astimezone(tz)
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
     return str(value)[:10]
@@ -130,16 +135,18 @@ def _num(value, fmt: str = "{:.0f}") -> str:
 HEADERS = ("Patient", "Why now", "Minutes this month", "Consent", "Last contact", "Age", "Chronic")
 
 
-def render_rows(rows: pd.DataFrame, href: Callable[[str], str], nav: str = "chart") -> str:
+def render_rows(rows: pd.DataFrame, href: Callable[[str], str], nav: str = "chart",
+                tz: tzinfo | None = None) -> str:
     """One page of the worklist as an HTML table; every value escaped. Each name is a link
-    whose ``data-ccm-nav`` is ``<nav>:<patient id>`` (the app opens it in the same kernel)."""
+    whose ``data-ccm-nav`` is ``<nav>:<patient id>`` (the app opens it in the same kernel).
+    The last contact's day is its day in ``tz`` (the practice's zone)."""
     body = []
     for row in rows.to_dict("records"):
         pid = str(row["patient_id"])
         consent = row.get("consent") or ("valid" if _truthy(row.get("consent_valid")) else "none")
         consent_badge = badge(str(consent), "ok" if _truthy(row.get("consent_valid")) else "danger")
         outcome = str(row.get("last_outcome") or "").replace("_", " ")
-        last = _fmt_date(row.get("last_contact"))
+        last = _fmt_date(row.get("last_contact"), tz)
         last = f"{last} ({outcome})" if last and outcome else last
         body.append(
             f'<tr data-patient="{esc(pid)}">'
@@ -178,12 +185,14 @@ class WorklistView(w.VBox):
         uid = wb.user.id
         self.mine_count = int(self.frame["care_team"].map(lambda t: uid in (t or ())).sum()) \
             if "care_team" in self.frame.columns else 0
+        self.outreach = None  # the "Eligible, not enrolled" view (ui/outreach.py), built when first chosen
         self.whose = w.ToggleButtons(options=[(f"My patients ({self.mine_count})", "mine"),
-                                              (f"All patients ({len(self.frame)})", "all")],
+                                              (f"All patients ({len(self.frame)})", "all")]
+                                     + ([("Eligible, not enrolled", "outreach")] if scope == "live" else []),
                                      value="mine" if self.mine_count else "all")
-        self.whose.style.button_width = "150px"
-        self.search = w.Text(placeholder="Name, ID, ICD-10 code or condition", description="Find",
-                             continuous_update=True, layout=w.Layout(width="330px"),
+        self.whose.style.button_width = "170px"  # three views, Find, Consent and Show on one row at 1280 px
+        self.search = w.Text(placeholder="Name, ID, code, condition", description="Find",
+                             continuous_update=True, layout=w.Layout(width="250px"),
                              style={"description_width": "36px"})
         self.consent = w.Dropdown(options=[(v, k) for k, v in CONSENT_FILTERS.items()], value="all",
                                   description="Consent", layout=w.Layout(width="210px"),
@@ -192,7 +201,7 @@ class WorklistView(w.VBox):
                                description="Show", layout=w.Layout(width="210px"),
                                style={"description_width": "40px"})
         self.sort = w.Dropdown(options=[(v[0], k) for k, v in SORTS.items()], value="priority",
-                               description="Sort by", layout=w.Layout(width="300px"),
+                               description="Sort by", layout=w.Layout(width="340px"),
                                style={"description_width": "52px"})
         self.descending = w.ToggleButton(value=False, description="Descending", icon="sort-amount-down",
                                          layout=w.Layout(width="116px"))
@@ -299,9 +308,26 @@ class WorklistView(w.VBox):
         self.next.disabled = self.page >= pages - 1
         self.count.value = (f"<span>{len(rows):,} of {len(self.frame):,} patients &middot; "
                             f"page {self.page + 1} of {pages}</span>")
-        self.table.value = render_rows(shown, self.href, self.nav) if len(shown) else message(
+        self.table.value = render_rows(shown, self.href, self.nav, self.wb.tz) if len(shown) else message(
             "No patients match these filters.", "info")
         self.shown_ids = [str(x) for x in shown["patient_id"]]
+        self._show_outreach(self.whose.value == "outreach")
+
+    def _show_outreach(self, on: bool) -> None:
+        """The outreach list in place of the panel's table (built the first time it is chosen)."""
+        if on and self.outreach is None:
+            from .outreach import OutreachView
+
+            self.outreach = OutreachView(self.wb, self.href)
+            self.children = (*self.children, self.outreach)
+        elif on:
+            self.outreach.refresh()
+        if self.outreach is not None:
+            self.outreach.layout.display = None if on else "none"
+        # the panel's filters, sort and pages do not apply to the outreach list
+        for widget in (self.table, self.search, self.consent, self.flag, self.sort, self.descending, self.prev,
+                       self.next, self.count):
+            widget.layout.display = "none" if on else None
 
     def open_chart(self, text: str) -> None:
         """Open the chart of the patient ``text`` names (an id, or part of a name); several

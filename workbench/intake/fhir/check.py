@@ -9,15 +9,18 @@ from __future__ import annotations
 from functools import cache
 
 from . import resources as res_
+from .plans import PLAN_KINDS
+from .plans import SUBJECT as PLAN_SUBJECT
 from .read import Entry
 
 #: resource types this import reads into the record; any other FHIR type is counted as "not read"
-READ = ("Patient", "Condition", "MedicationRequest", "AllergyIntolerance", "Observation", "Immunization")
+READ = ("Patient", "Condition", "MedicationRequest", "AllergyIntolerance", "Observation", "Immunization",
+        *PLAN_KINDS)
 #: the element each read type codes its subject with
 CODED = {"Condition": "code", "Observation": "code", "MedicationRequest": "medicationCodeableConcept",
          "Immunization": "vaccineCode", "AllergyIntolerance": "code"}
 SUBJECT = {"Condition": "subject", "Observation": "subject", "MedicationRequest": "subject",
-           "Immunization": "patient", "AllergyIntolerance": "patient"}
+           "Immunization": "patient", "AllergyIntolerance": "patient", **PLAN_SUBJECT}
 
 
 @cache

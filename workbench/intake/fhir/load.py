@@ -20,7 +20,9 @@ from ... import records as r
 from ... import validate as v
 from ...errors import InvalidInput, PermissionDenied
 from ...store import queries as q
+from ...store import corrections as pc
 from ...store import schema as s
+from . import plans
 from . import resources as res_
 from .check import READ, check_entry, subject_of
 from .read import read
@@ -57,21 +59,27 @@ def _existing_links(conn, keys: list[tuple[str, str]]) -> dict[tuple[str, str], 
     return out
 
 
-def _map(entries, urls, known_patients, problems, billing):
-    """Every read entry mapped (``Mapped`` list with its entry); problems for missing patients."""
+def _map(entries, urls, known_patients, problems, billing, staff):
+    """Every read entry mapped (``Mapped`` list with its entry); problems for missing patients.
+    The plan kinds (CarePlan, Goal ...) are only checked here: :mod:`.plans` reads them."""
     mapped = []
+    team = {(k, subject_of(e, urls)): e for e in entries if (k := e.kind) in ("CareTeam", "RelatedPerson")}
     for e in entries:
         if e.kind == "Patient":
             m = res_.patient(e.resource)
             if billing.get(e.rid):
                 m.row = dataclasses.replace(m.row, billing_practitioner_id=billing[e.rid])
+            m.row = plans.with_team(m.row, team.get(("CareTeam", e.rid)), team.get(("RelatedPerson", e.rid)), staff)
             mapped.append((e, m))
             continue
         subject = subject_of(e, urls)
         if subject is None or subject not in known_patients:
-            problems.append(f"{e.name()}: {'subject' if e.kind != 'Immunization' and e.kind != 'AllergyIntolerance' else 'patient'}"
+            field = "patient" if e.kind in ("Immunization", "AllergyIntolerance", "RelatedPerson") else "subject"
+            problems.append(f"{e.name()}: {field}"
                             f" {(e.resource.get('subject') or e.resource.get('patient') or {}).get('reference')!r} "
                             "is neither in this input nor already imported.")
+            continue
+        if e.kind in plans.PLAN_KINDS:
             continue
         fn = {"Condition": res_.condition, "MedicationRequest": res_.medication, "AllergyIntolerance": res_.allergy,
               "Immunization": res_.immunization}.get(e.kind)
@@ -82,7 +90,15 @@ def _map(entries, urls, known_patients, problems, billing):
 
 def import_fhir(wb, path, *, dry_run: bool = False, progress: bool = False,
                 place: str = "command:workbench import fhir") -> FhirSummary:
-    """Import ``path`` (a Bundle, a folder of bundles, or a bulk-export folder of NDJSON files)."""
+    """Import ``path`` (a Bundle, a folder of bundles, or a bulk-export folder of NDJSON files).
+    Two imports at once: the one whose write a unique key refuses (nothing of it written) runs
+    once more and finds the other's rows already there."""
+    from ..races import once_more_if_raced
+
+    return once_more_if_raced(lambda: _import_fhir(wb, path, dry_run, progress, place))[0]
+
+
+def _import_fhir(wb, path, dry_run: bool, progress: bool, place: str) -> FhirSummary:
     from tqdm.auto import tqdm
 
     if not wb.may("add_patient", "live"):  # the service's policy table: who may add patients
@@ -111,29 +127,38 @@ def import_fhir(wb, path, *, dry_run: bool = False, progress: bool = False,
         else:
             summary.count(e.kind, "not read")
     urls = {e.full_url: e.rid for e in good if e.kind == "Patient" and e.full_url}
-    billing = _match_practitioners(wb, practitioners, good, summary)
+    billing, staff = _match_practitioners(wb, practitioners, good, summary)
     with wb.read() as conn:
+        if conn.dialect.name == "postgresql":  # one snapshot for every read below: another import
+            conn.execution_options(isolation_level="REPEATABLE READ")  # committing midway is seen whole or not at all
         links = _existing_links(conn, [(e.kind, e.rid) for e in good])
         known = {e.rid for e in good if e.kind == "Patient"}
         known |= {k[1] for k in links if k[0] == "Patient"}
-        mapped = _map(good, urls, known, problems, billing)
+        mapped = _map(good, urls, known, problems, billing, staff)
+        plan_links = {k: x for k, x in links.items() if k[0] in plans.PLAN_KINDS}
         links = _existing_links(conn, [(m.kind, m.rid) for _, m in mapped])
         pid_of = {k[1]: row.patient_id for k, row in links.items() if k[0] == "Patient"}
         pid_of |= {m.rid: m.row.id for _, m in mapped if m.kind == "Patient"}
         in_record = {x.id: x for x in conn.execute(select(s.patients).where(
             s.patients.c.id.in_(sorted(set(pid_of.values()))[:30000])))} if pid_of else {}
+        fixes = pc.latest(conn, list(in_record))
+        shown = {pid: {k: getattr(x, k) for k in pc.CORRECTED} | fixes.get(pid, {}) for pid, x in in_record.items()}
     if problems:
         _refuse(path, problems)
-    plan = _plan(wb, mapped, links, pid_of, in_record, summary, problems)
+    plan = _plan(wb, mapped, links, pid_of, in_record, shown, summary, problems)
+    writes = plans.plan_writes(good, plans.index(good), lambda e: pid_of.get(subject_of(e, urls) or ""),
+                               plan_links, digest, summary, problems, set(plan.new_patients))
+    plan.touched |= {x[0] for x in writes.revisions} | {x["patient_id"] for x in writes.links}
     if problems:
         _refuse(path, problems)
     if not dry_run:
-        _write(wb, plan, progress)
+        _write(wb, plan, writes)
         wb.record_access("import", sorted(plan.touched), place, detail=f"FHIR {len(entries)} resource(s)")
     return summary
 
 
-def _match_practitioners(wb, practitioners, good, summary: FhirSummary) -> dict[str, str | None]:
+def _match_practitioners(wb, practitioners, good, summary: FhirSummary) -> tuple[dict[str, str | None],
+                                                                                 dict[str, str]]:
     """A Practitioner who is on the staff list (by the workbench's id or by NPI) becomes the billing
     practitioner of the patients whose ``generalPractitioner`` names them; staff are never created
     from FHIR (roles and credentials come from the staff list: docs/import.md)."""
@@ -143,11 +168,14 @@ def _match_practitioners(wb, practitioners, good, summary: FhirSummary) -> dict[
         staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
     by_npi = {u.npi: u for u in staff.values() if u.npi}
     found: dict[str, str] = {}
+    staff_refs: dict[str, str] = {}  #: every reference to a Practitioner on the staff list -> user id
     for e in practitioners:
         ids = {i.get("system"): i.get("value") for i in e.resource.get("identifier") or []}
         user = staff.get(ids.get(SYSTEMS["local"], "")) or by_npi.get(ids.get(SYSTEMS["npi"], ""))
         ok = user is not None and user.role == r.Role.PRACTITIONER
         summary.count("Practitioner", "matched to staff" if user is not None else "not read")
+        if user is not None:
+            staff_refs |= {k: user.id for k in (e.full_url, f"Practitioner/{e.rid}") if k}
         if ok:
             for key in (e.full_url, f"Practitioner/{e.rid}"):
                 if key:
@@ -157,7 +185,7 @@ def _match_practitioners(wb, practitioners, good, summary: FhirSummary) -> dict[
         if e.kind == "Patient":
             gp = [found.get((g or {}).get("reference", "")) for g in e.resource.get("generalPractitioner") or []]
             out[e.rid] = next((x for x in gp if x), None)
-    return out
+    return out, staff_refs
 
 
 class _Plan:
@@ -169,10 +197,11 @@ class _Plan:
         self.voids: list[tuple[str, int, object]] = []
         self.links: list[dict] = []  #: links without a row (not classified ...), written as they are
         self.deaths: list[tuple[str, object]] = []
+        self.corrections: list[tuple[str, dict]] = []  #: (pid, the corrected fields) of known patients
         self.touched: set[str] = set()
 
 
-def _plan(wb, mapped, links, pid_of, in_record, summary: FhirSummary, problems: list[str]) -> _Plan:
+def _plan(wb, mapped, links, pid_of, in_record, shown, summary: FhirSummary, problems: list[str]) -> _Plan:
     from ...rules.eligibility import assess_eligibility
 
     today = wb.today()
@@ -193,13 +222,23 @@ def _plan(wb, mapped, links, pid_of, in_record, summary: FhirSummary, problems: 
             plan.new_patients[pid] = r.PatientBundle(patient=m.row)
             summary.count("Patient", "imported")
         else:
-            row = in_record.get(pid)
-            if row is not None and (row.first_name, row.last_name, row.birth_date) != (
-                    m.row.first_name, m.row.last_name, v.patient(m.row, today).birth_date):
-                problems.append(f"{e.name()}: patient {pid} is already in the record with another name or "
-                                "birth date.")
+            row, now = in_record.get(pid), shown.get(pid, {})
+            try:
+                new = v.patient(m.row, today)
+            except InvalidInput as err:
+                problems.append(f"{e.name()}: {err}")
                 continue
-            summary.count("Patient", "unchanged" if old is None else "changed, kept as recorded")
+            if row is not None and (row.birth_date != new.birth_date or old is None and (
+                    now["first_name"], now["last_name"]) != (new.first_name, new.last_name)):
+                problems.append(f"{e.name()}: patient {pid} is already in the record with another "
+                                f"{'birth date' if row.birth_date != new.birth_date else 'name'}.")
+                continue
+            fixed = {k: getattr(new, k) for k in pc.CORRECTED}
+            if old is not None and row is not None and fixed != now:
+                plan.corrections.append((pid, fixed))  # the EHR's new details, as a correction
+                summary.count("Patient", "superseded")
+            else:
+                summary.count("Patient", "unchanged" if old is None else "changed, kept as recorded")
             if m.row.deceased:
                 plan.deaths.append((pid, m.row.deceased_on))
         plan.touched.add(pid)
@@ -293,9 +332,10 @@ def _check_rows(wb, plan: _Plan, problems: list[str]) -> None:
         plan.changes[i] = (table, old_id, vals, (e, m, link))
 
 
-def _write(wb, plan: _Plan, progress: bool) -> None:
+def _write(wb, plan: _Plan, writes: plans.PlanWrites) -> None:
     """Everything in one unit of work: new patients with their rows, new rows for known patients,
-    superseding rows, voids, deaths, and the links that make a re-import write nothing."""
+    superseding rows, voids, deaths, care-plan revisions, and the links that make a re-import write
+    nothing."""
     from ...store.bulk import ORDER, insert_rows
     from ..bundles import bundle_rows
     from ...store.bulk import insert_many
@@ -327,9 +367,12 @@ def _write(wb, plan: _Plan, progress: bool) -> None:
             links.append(link)
         for table, old_id, m in plan.voids:
             uow.supersede(s.metadata.tables[table], old_id, f"FHIR import: {m.why or m.outcome}", void=True)
+        for pid, values in plan.corrections:
+            pc.write(uow, pid, values, "changed in the EHR (FHIR import)")
         for pid, when in plan.deaths:
             if not uow.execute(select(s.deaths.c.id).where(s.deaths.c.patient_id == pid)).first():
-                uow.insert(s.deaths, patient_id=pid, deceased_on=when, status="active", reason="")
+                uow.add_row(s.deaths, patient_id=pid, deceased_on=when, status="active", reason="")
+        links += plans.write(uow, writes)
         if links:
             insert_many(uow, s.fhir_links, [dict(x, **uow.stamp) for x in links])
 
