@@ -52,6 +52,26 @@ def _pdf(data: bytes):
     return io.BytesIO(data)
 
 
+def test_the_packets_times_are_practice_times(db_url, clock) -> None:
+    """Signed at 8:30 pm in New York on 30 November, already 1 December in UTC: the packet, its
+    PDF and the month page say the 30th."""
+    from datetime import UTC, datetime
+
+    from workbench.ui.approval_panel import packet_html
+
+    wb = seed_approval_practice(db_url, clock)
+    month = wb.today().strftime("%Y-%m")
+    wb.as_user("S004").approve_time([e.id for e in wb.time_entries("P00001")])
+    clock.set(datetime(2026, 12, 1, 1, 30, tzinfo=UTC))
+    wb.as_user("S005").sign_claims(month, "P00001")
+    p = wb.as_user("S005").audit_packet("P00001", month)
+    assert p["claim"]["signature"]["at"] == "2026-11-30T20:30:00-05:00"
+    assert p["generated_at"].startswith("2026-11-30T20:30")
+    assert "on 2026-11-30 for" in packet_html(p)
+    text = " ".join(" ".join(pg.extract_text().split()) for pg in PdfReader(_pdf(packet_pdf(p))).pages)
+    assert "on 2026-11-30 for" in text and "2026-12-01" not in text
+
+
 def test_a_voided_entry_is_listed_voided_without_its_approval_counting(practice) -> None:
     wb, month, ids = practice
     wb.as_user("S001").void_time(ids[0], "Wrong patient")

@@ -33,8 +33,14 @@ from ..store.corrections import corrected
 PACKET_VERSION = 1
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+def _iso(value, tz=None) -> str | None:
+    """ISO text; an aware time is given in ``tz`` (the practice's zone, with its offset), so the
+    day a reader takes from its first ten characters is the practice's day."""
+    if value is None:
+        return None
+    if tz is not None and isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(tz)
+    return value.isoformat()
 
 
 def _why(code: str, units: int, table) -> str:
@@ -51,10 +57,10 @@ def _why(code: str, units: int, table) -> str:
     return f"{code}: in the {table.year} rule table"
 
 
-def _consent(row, revocation) -> dict:
+def _consent(row, revocation, tz) -> dict:
     return {"id": row.id, "programme": row.programme, "language": row.language or None,
             "date": _iso(row.consent_date), "method": row.method, "obtained_by": row.obtained_by,
-            "billing_practitioner": row.billing_practitioner_id, "recorded_at": _iso(row.recorded_at),
+            "billing_practitioner": row.billing_practitioner_id, "recorded_at": _iso(row.recorded_at, tz),
             "text_version": row.text_version, "disclosures": dict(row.disclosures),
             "given_by": row.given_by, "representative": row.representative or None,
             "revoked_on": _iso(revocation.revoked_on) if revocation is not None else None}
@@ -73,7 +79,7 @@ def audit_packet(wb, pid: str, month: str, *, chart_access: bool) -> dict:
         users = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
         revs = {x.consent_id: x for x in conn.execute(
             select(s.consent_revocations).where(s.consent_revocations.c.patient_id == pid))}
-        consents = [_consent(x, revs.get(x.id)) for x in q.current_rows(conn, s.consents, pid)
+        consents = [_consent(x, revs.get(x.id), tz) for x in q.current_rows(conn, s.consents, pid)
                     if x.consent_date <= last]
         plans = conn.execute(select(cp).where(cp.c.patient_id == pid, cp.c.recorded_at <= end)
                              .order_by(cp.c.version)).all()
@@ -95,7 +101,7 @@ def audit_packet(wb, pid: str, month: str, *, chart_access: bool) -> dict:
         row = plans[-1]
         rev = q.to_revision(row, name(row.recorded_by))
         missing = {k for k, _label in missing_elements(rev.plan, revised=rev.version > 1)}
-        plan = {"version": rev.version, "recorded_at": _iso(rev.recorded_at), "author": rev.author_id,
+        plan = {"version": rev.version, "recorded_at": _iso(rev.recorded_at, tz), "author": rev.author_id,
                 "author_name": rev.author_name, "reason": rev.reason if chart_access else None,
                 "elements_present": [label for key, label in CARE_PLAN_ELEMENTS.items() if key not in missing],
                 "elements_missing": [label for key, label in CARE_PLAN_ELEMENTS.items() if key in missing],
@@ -111,20 +117,20 @@ def audit_packet(wb, pid: str, month: str, *, chart_access: bool) -> dict:
         time_log.append({
             "entry_id": e.id, "service_date": _iso(e.service_date), "minutes": e.seconds // 60,
             "seconds": e.seconds, "service": e.service, "activity": e.activity,
-            "started_at": _iso(e.started_at), "ended_at": _iso(e.ended_at), "mode": e.mode,
+            "started_at": _iso(e.started_at, tz), "ended_at": _iso(e.ended_at, tz), "mode": e.mode,
             "staff_id": e.staff_id, "staff_name": name(e.staff_id), "role": e.staff_role,
-            "credential": e.staff_credential, "recorded_by": e.recorded_by, "recorded_at": _iso(e.recorded_at),
+            "credential": e.staff_credential, "recorded_by": e.recorded_by, "recorded_at": _iso(e.recorded_at, tz),
             "state": state, "supersedes": e.supersedes_id,
             "correction_reason": e.reason if e.supersedes_id else "",
             "note": e.note if chart_access else None,
             "approval": None if a is None else {"by": a.recorded_by, "by_name": name(a.recorded_by),
                                                 "role": a.recorded_role, "credential": a.recorded_credential,
-                                                "at": _iso(a.recorded_at), "timesheet_week": _iso(a.week_start)}})
+                                                "at": _iso(a.recorded_at, tz), "timesheet_week": _iso(a.week_start)}})
     bill = wb.month_bill(pid, month)
     claim_rows = [x for x in wb.claims(month).to_dict("records") if x["patient_id"] == pid]
     practitioner = users.get(patient.billing_practitioner_id or "")
     return {
-        "packet": PACKET_VERSION, "month": month, "generated_at": _iso(wb.now()),
+        "packet": PACKET_VERSION, "month": month, "generated_at": _iso(wb.now(), tz),
         "patient": {"id": patient.id, "name": patient.name, "birth_date": _iso(patient.birth_date),
                     "member_id": patient.member_id, "payer": patient.payer or "Medicare Part B"},
         "billing_practitioner": {"id": practitioner.id, "name": practitioner.name,
@@ -141,7 +147,7 @@ def audit_packet(wb, pid: str, month: str, *, chart_access: bool) -> dict:
                                                "reason_codes")} for x in claim_rows],
                   "signature": None if sig is None else {
                       "by": sig.recorded_by, "by_name": name(sig.recorded_by), "credential": sig.recorded_credential,
-                      "at": _iso(sig.recorded_at), "codes": sig.codes, "entry_ids": list(sig.entry_ids)}},
+                      "at": _iso(sig.recorded_at, tz), "codes": sig.codes, "entry_ids": list(sig.entry_ids)}},
         "rules": {"table_year": table.year, "table_source": table.source,
                   "thresholds_minutes": table.staff_thresholds()},
     }
