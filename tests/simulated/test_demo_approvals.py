@@ -77,6 +77,12 @@ def test_last_months_report_bills_ccm_and_apcm_side_by_side_never_both(demo) -> 
     levels = sorted(c["code"] for row in billed[billed["programme"] == "APCM"]["codes"] for c in row
                     if c["code"] in APCM_CODES.values())
     assert levels == ["G0557", "G0557", "G0558"]  # the QMB patient at level 3
+    # the month page's table shows them side by side, each row naming its programme and why
+    from workbench.ui.month import report_table
+
+    html = report_table(report)
+    assert "<th>Programme</th>" in html and "<td>APCM</td>" in html and "<td>CCM</td>" in html
+    assert "Enrolled in APCM from 2026-11-01. APCM level 3" in html
     # the month before the move, the same patients were CCM patients
     october = wb.month_report("2026-10").set_index("patient_id")
     assert {october.loc[p, "programme"] for p in by_programme["APCM"] if p in october.index} <= {"CCM", ""}
