@@ -14,6 +14,7 @@ from sqlalchemy import text
 from workbench import records as r
 from workbench.errors import InvalidInput, PermissionDenied
 from workbench.reports.claims import claims_report
+from workbench.rules.apcm import BH_ADDONS
 from workbench.store import schema as s
 
 ALL_TOLD = dict.fromkeys(r.CONSENT_DISCLOSURES, True)
@@ -164,6 +165,61 @@ def test_signing_needs_approval_and_the_billing_practitioner(month) -> None:
     month.as_user("S004").approve_time(entry_ids(month))
     with pytest.raises(PermissionDenied, match="billing practitioner"):
         month.as_user("S009").sign_claims("2026-11", PID)
+
+
+APCM_PID = "P00010"
+
+
+@pytest.fixture
+def apcm(month, make_bundle, clock):
+    """P00010 (two chronic conditions, member id, initiating visit) moved from CCM to APCM from
+    November (APCM consent on 20 October), with 30 minutes of CCM time logged in November that the
+    APCM month does not bill; approval required."""
+    from workbench.clock import FixedClock
+
+    bundle = make_bundle(APCM_PID)
+    month.as_user("S004").add_patient(dataclasses.replace(
+        bundle, patient=dataclasses.replace(bundle.patient, member_id="2EG4TE5MK73")))
+    month.record_consent(APCM_PID, "verbal", date(2026, 10, 1), ALL_TOLD, billing_practitioner_id="S005")
+    month.as_user("S005").record_visit(APCM_PID, date(2026, 10, 1), "office_visit", ccm_discussed=True)
+    october = month.as_user("S001", clock=FixedClock(datetime(2026, 10, 20, 15, tzinfo=UTC)))
+    october.move_to_apcm(APCM_PID, "2026-11-01", "verbal", consent_date="2026-10-20")
+    month.log_time(APCM_PID, 30, "patient_call", "Check-in", service_date="2026-11-04")
+    return month
+
+
+def apcm_row(wb):
+    rows = [x for x in claims_report(wb, "2026-11").to_dict("records") if x["patient_id"] == APCM_PID]
+    assert [x["service"] for x in rows] == ["APCM"]
+    return rows[0]
+
+
+def test_the_billing_practitioner_signs_an_apcm_claim_and_it_goes_out(apcm) -> None:
+    """An APCM month is billed monthly, not by time: its claim waits for the signature only (the
+    month's CCM time, not billed, waits for no approval), is signed like a CCM claim, and a change
+    of its codes (a behavioural-health add-on) needs a new signature."""
+    row = apcm_row(apcm)
+    assert row["codes"] == "G0557x1" and codes(row) == {"NOT_SIGNED"} and row["status"] == "hold"
+    for who in ("S001", "S004", "S006"):
+        with pytest.raises(PermissionDenied):
+            apcm.as_user(who).sign_claims("2026-11", APCM_PID)
+    doctor = apcm.as_user("S005")
+    out = doctor.sign_claims("2026-11")
+    assert APCM_PID in out["signed"] and "not yet approved" in out["skipped"][PID]  # the CCM claim waits
+    row = apcm_row(apcm)
+    assert (row["status"], row["reason_codes"], row["reasons"]) == ("ready", "", "")
+    assert doctor.sign_claims("2026-11", APCM_PID) == {"signed": [], "skipped": {APCM_PID: "already signed as it stands"}}
+    apcm.record_bh_service(APCM_PID, "2026-11", "G0568")
+    row = apcm_row(apcm)
+    assert row["codes"] == "G0557x1;G0568x1" and codes(row) == {"SIGNED_CLAIM_CHANGED"}
+    assert "codes then G0557x1, now G0557x1;G0568x1" in row["reasons"]
+    assert doctor.sign_claims("2026-11", APCM_PID)["signed"] == [APCM_PID]
+    assert apcm_row(apcm)["status"] == "ready"
+    packet = apcm.as_user("S004").audit_packet(APCM_PID, "2026-11")
+    assert packet["claim"]["programme"] == "APCM"
+    assert packet["claim"]["signature"]["codes"] == "G0557x1;G0568x1" and packet["claim"]["signature"]["entry_ids"] == []
+    why = [c["why"] for c in packet["claim"]["codes"]]
+    assert why[0].startswith("APCM level 2: monthly") and why[1].startswith(BH_ADDONS["G0568"] + ": with the APCM")
 
 
 def test_bad_input_is_a_sentence(month) -> None:

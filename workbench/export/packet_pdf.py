@@ -68,7 +68,7 @@ def packet_pdf(packet: dict) -> bytes:
     if not packet["time_entries"]:
         para("No time recorded in the month.", indent=2)
     heading("Claim and signature")
-    para(claim["summary"], indent=2)
+    para(claim.get("programme_why") or claim["summary"], indent=2)
     for line in claim["lines"]:
         para(f"{line['service']} {line['codes']} · date of service {line['date_of_service']} · {line['status']}"
              + (f" · {line['reasons']} [{line['reason_codes']}]" if line["reasons"] else ""), indent=2)

@@ -151,7 +151,7 @@ def claims_report(wb, month: str, *, date_of_service: str = "month-end",
     from ..rules import assess_eligibility
 
     rows = []
-    entries_of: dict[str, list[int]] = {}  #: the time entries each CCM/PCM claim stands on (for signing)
+    entries_of: dict[str, list[int]] = {}  #: the time entries each CCM/PCM/APCM claim stands on
     for pid in pids:
         patient = patients.get(pid)
         if patient is None:

@@ -1,5 +1,5 @@
 """The audit packet of one patient-month (docs/billing-approval.md): everything an auditor asks
-for to see why a CCM/PCM claim was billed, in one document (JSON here; the PDF is
+for to see why a CCM, PCM or APCM claim was billed, in one document (JSON here; the PDF is
 :mod:`workbench.export.packet_pdf`):
 
 - the patient (id, name, date of birth, member id) and the billing practitioner;
@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from .. import records as r
 from ..rules import rule_table_for
+from ..rules.apcm import APCM_CODES, BH_ADDONS
 from ..rules.careplan import CARE_PLAN_ELEMENTS, missing_elements
 from ..rules.months import month_bounds
 from ..store import queries as q
@@ -54,6 +55,13 @@ def _why(code: str, units: int, table) -> str:
             cap = f", at most {fam.addon_cap} unit(s)" if fam.addon_cap else ""
             return (f"{fam.label}: add-on, one unit for each further full {fam.addon_minutes} minutes{cap}; "
                     f"{units} unit(s) billed ({table.year} table)")
+    level = {c: n for n, c in APCM_CODES.items()}.get(code)
+    if level is not None:
+        return (f"APCM level {level}: monthly, not by time, with the patient's APCM consent; level by chronic "
+                f"conditions and QMB status ({table.year} table)")
+    if code in BH_ADDONS:
+        return (f"{BH_ADDONS[code]}: with the APCM base code, by the same practitioner, the same month "
+                f"({table.year} table)")
     return f"{code}: in the {table.year} rule table"
 
 
@@ -140,6 +148,7 @@ def audit_packet(wb, pid: str, month: str, *, chart_access: bool) -> dict:
         "consents": consents, "care_plan": plan, "time_entries": time_log,
         "claim": {"codes": [{"code": ln.code, "units": ln.units, "amount_usd": str(ln.amount),
                              "why": _why(ln.code, ln.units, table)} for ln in bill.lines],
+                  "programme": bill.programme, "programme_why": bill.programme_why,
                   "amount_usd": str(bill.amount), "billable_minutes": bill.billable_minutes,
                   "counted_minutes": bill.counted_minutes, "summary": bill.reason,
                   "not_billed": list(bill.unbilled), "flags": list(bill.flags),

@@ -20,6 +20,8 @@ from .policy import Action
 SETTING = "approval_required"
 #: the reason codes a signature settles (the others are fixed elsewhere in the record)
 SIGNATURE_CODES = ("NOT_SIGNED", "SIGNED_CLAIM_CHANGED")
+#: the claim lines a billing practitioner signs (the G0506 add-on rides on the initiating visit's claim)
+SIGNED_SERVICES = ("CCM", "PCM", "APCM")
 
 
 class ApprovalMixin:
@@ -146,8 +148,9 @@ class ApprovalMixin:
     # ------------------------------------------------------------------ signing claims
 
     def sign_claims(self, month: str, patient_id: str | None = None) -> dict:
-        """The billing practitioner signs the month's CCM/PCM claims as they stand: their own
-        patients' (or one patient-month's). A claim with time not yet approved is not signed.
+        """The billing practitioner signs the month's CCM, PCM and APCM claims as they stand: their
+        own patients' (or one patient-month's). A claim with time not yet approved is not signed; an
+        APCM claim (monthly, not billed by time) stands on no time entry and is signed as its codes.
         Returns ``{"signed": [ids], "skipped": {id: sentence}}``."""
         month = v.month(month)
         if patient_id is not None:
@@ -157,10 +160,10 @@ class ApprovalMixin:
             if patient_id is not None:
                 self._patient_row(conn, patient_id, Action.SIGN_CLAIMS)
         claims = self.claims(month)
-        rows = [x for x in claims.to_dict("records") if x["service"] in ("CCM", "PCM")
+        rows = [x for x in claims.to_dict("records") if x["service"] in SIGNED_SERVICES
                 and (patient_id is None or x["patient_id"] == patient_id)]
         if patient_id is not None and not rows:
-            raise InvalidInput(f"Patient {patient_id} has no CCM or PCM claim in {month} to sign.", "patient_id")
+            raise InvalidInput(f"Patient {patient_id} has no CCM, PCM or APCM claim in {month} to sign.", "patient_id")
         signed, skipped = [], {}
         te = s.time_entries
         first, last = month_bounds(month)

@@ -83,7 +83,7 @@ class ApprovalPanel(w.VBox):
             parts += [_title("Time waiting for approval"), self.queue, self.approve_button, self.msg.slot("approve"),
                       w.HBox([self.week, self.week_button]), self.msg.slot("week")]
         if self.can_sign:
-            parts += [_title("Sign the month"), w.HTML("Signs your patients' CCM and PCM claims of the month as "
+            parts += [_title("Sign the month"), w.HTML("Signs your patients' CCM, PCM and APCM claims of the month as "
                                                        "they stand; claims with time not yet approved wait."),
                       self.sign_button, self.msg.slot("sign")]
         parts += [_title("Audit packet"), w.HBox([self.patient, self.packet_button]), self.msg.slot("packet"),
