@@ -1,14 +1,22 @@
 """The access log in the browser: opening a chart writes one access-log row, and the supervisor's
-access page lists it; other roles are not shown the page (the service refuses them:
-tests/intake_fhir/test_access_log.py)."""
+access page lists it; a care manager and a trainee are refused the page (the service refuses
+every role but the supervisor: tests/intake_fhir/test_access_log.py)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from tests.ui.test_browser import open_app, shot, staff_id
+from workbench import records as r
 from workbench.service import Workbench
 from workbench.store import schema as s
+
+
+def _rows(db: str) -> list:
+    wb = Workbench.open(db)
+    with wb.read() as conn:
+        return list(conn.execute(select(s.access_log)))
 
 
 def _chart_rows(db: str, uid: str) -> list:
@@ -36,9 +44,17 @@ def test_opening_a_chart_is_logged_and_the_supervisor_sees_it(page, voila_server
     shot(page, "access-log")
 
 
-def test_a_care_manager_is_not_shown_the_access_page(page, voila_server):
+@pytest.mark.parametrize("role", ["care_manager", "trainee"])
+def test_only_a_supervisor_is_shown_the_access_page(page, voila_server, role):
     base, db = voila_server["base"], voila_server["db"]
-    manager = staff_id(db, "care_manager")  # the seeded practice has no trainee; the service test covers one
-    open_app(page, base, f"access.ipynb?user={manager}", ".ccm-topbar")
+    system = Workbench.open(db)
+    if role == "trainee" and not system.users("trainee"):  # the seeded practice has none: one joins
+        system.add_user(r.User("S090", "Tia Trainee", r.Role.TRAINEE, r.Credential.RN, system.settings.state))
+    who = staff_id(db, role)
+    system.as_user(staff_id(db, "care_manager")).open_chart(system.patients()[0].id)  # a row to keep from them
+    assert any(x.action == "chart" for x in _rows(db))
+    open_app(page, base, f"access.ipynb?user={who}", ".ccm-topbar")
     assert page.locator(".ccm-access-table").count() == 0
     assert page.locator(".ccm-nav-access").count() == 0
+    assert "This page is for supervisor" in page.locator("body").inner_text()
+    assert not any("page:chart" in t for t in page.locator(".ccm-access-row").all_inner_texts())

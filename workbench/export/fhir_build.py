@@ -113,12 +113,17 @@ def condition(pid: str, c: r.Condition, key: object, recorded: datetime | None =
     return out
 
 
+#: the FHIR extension saying why a value is absent (a goal's target recorded without its measure)
+DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 #: Goal.lifecycleStatus -> achievementStatus (terminology.hl7.org goal-achievement)
 ACHIEVEMENT = {"completed": ("achieved", "Achieved"), "cancelled": ("not-attainable", "Not Attainable"),
                "rejected": ("not-attainable", "Not Attainable")}
 
 
 def goal(pid: str, g: r.Goal, key: object, start: date | None = None, expressed_by: dict | None = None) -> dict:
+    """A US Core Goal with its one target: the measure, the target detail and the due day, each
+    when recorded (a measure alone is kept too); a target without a measure says the measure is
+    absent (FHIR gol-1: Goal.target.measure is required if Goal.target.detail is populated)."""
     status = g.status if g.status in GOAL_STATUS else "active"
     code, display = ACHIEVEMENT.get(status, ("in-progress", "In Progress"))
     out = {"resourceType": "Goal", "id": _safe_id(f"{pid}-goal-{key}"), "lifecycleStatus": status,
@@ -129,10 +134,12 @@ def goal(pid: str, g: r.Goal, key: object, start: date | None = None, expressed_
         out["startDate"] = start.isoformat()
     if expressed_by is not None:
         out["expressedBy"] = expressed_by
-    if g.target or g.due_date:
+    if g.measure or g.target or g.due_date:
         target: dict = {}
         if g.measure:
             target["measure"] = {"text": g.measure}
+        elif g.target:  # gol-1: a target detail needs a measure; none was recorded, and FHIR says so
+            target["measure"] = {"extension": [{"url": DATA_ABSENT, "valueCode": "unknown"}]}
         if g.target:
             target["detailString"] = g.target
         if g.due_date:
