@@ -214,14 +214,28 @@ def picture_rows(picture: str) -> list[tuple[list[str], str]]:
     return rows
 
 
+def misplaced(picture: str, root: Path = ROOT) -> list[str]:
+    """The files a picture's row names that are not in that row's folders (or folders that are gone)."""
+    out = []
+    for folders, text in picture_rows(picture):
+        out += [f"{f}/ (no such folder)" for f in folders if not (root / f).is_dir()]
+        out += [f"{name} (row {', '.join(folders)})" for name in re.findall(r"\b(\w+\.py)\b", text)
+                if not any(list((root / f).rglob(name)) for f in folders if (root / f).is_dir())]
+    return out
+
+
+def test_the_picture_check_sees_a_file_in_the_wrong_row(tmp_path):
+    for rel in ("workbench/ui/app.py", "workbench/service/policy.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    picture = ("workbench/ui/                          the app (app.py); who may do what\n"
+               "                                       (policy.py)\n"
+               "workbench/service/  workbench/demo/    the service (policy.py)\n")
+    assert misplaced(picture, tmp_path) == ["policy.py (row workbench/ui)", "workbench/demo/ (no such folder)"]
+
+
 def test_every_file_the_picture_names_is_in_its_rows_folders():
     """A row names the files of its own folders: ``hub.py`` on the serving row is in serving/."""
-    rows = picture_rows(architecture_picture())
-    assert len(rows) == 11
-    misplaced = []
-    for folders, text in rows:
-        assert all((ROOT / f).is_dir() for f in folders), folders
-        for name in re.findall(r"\b(\w+\.py)\b", text):
-            if not any(list((ROOT / f).rglob(name)) for f in folders):
-                misplaced.append(f"{name} (row {', '.join(folders)})")
-    assert misplaced == []
+    picture = architecture_picture()
+    assert len(picture_rows(picture)) == 11
+    assert misplaced(picture) == []
