@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date
 
 from simulated_patients.generator import DEFAULT_START, build_panel
-from simulated_patients.presets import PRESETS, get_preset, list_presets
+from simulated_patients.presets import PRESETS, get_preset
 from workbench.errors import InvalidInput
 from workbench.records import Panel
 
-__all__ = ["DEFAULT_START", "PRESETS", "generate_panel", "list_presets"]
+__all__ = ["DEFAULT_START", "PRESETS", "generate_panel"]
 
 
 def generate_panel(size: int | None, seed: int, *, preset: str | None = None, start: date | None = None,

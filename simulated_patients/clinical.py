@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 
 from simulated_patients._rand import between, normal, weighted_pick
@@ -348,7 +348,3 @@ def months_after(day: date, months: int) -> date:
     """The same day ``months`` later (the 28th at most, so every month has it)."""
     m = day.month - 1 + months
     return date(day.year + m // 12, m % 12 + 1, min(day.day, 28))
-
-
-def days_before(day: date, days: int) -> date:
-    return day - timedelta(days=days)

@@ -18,7 +18,7 @@ Sources:
 - untreated hyperlipidemia with LDL < 70 mg/dL, and a urine albumin/creatinine ratio of exactly 0.
 
     findings = check_patient(bundle, today)        # [Finding(patient_id, rule, detail)]
-    share = flagged_share(bundles, today)          # patients with a finding / all
+    findings = check_panel(bundles, today)         # every patient's findings
 """
 
 from __future__ import annotations
@@ -204,10 +204,3 @@ def check_patient(bundle, today: date) -> list[Finding]:
 
 def check_panel(bundles: Iterable, today: date) -> list[Finding]:
     return [x for b in bundles for x in check_patient(b, today)]
-
-
-def flagged_share(bundles: Iterable, today: date) -> float:
-    """The share of patients with at least one finding."""
-    bundles = list(bundles)
-    flagged = {x.patient_id for x in check_panel(bundles, today)}
-    return len(flagged) / len(bundles) if bundles else 0.0

@@ -199,11 +199,6 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def list_presets() -> list[tuple[str, int, str]]:
-    """(name, size, description) of every preset, for the CLI and the dashboards."""
-    return [(p.name, p.size, p.description) for p in PRESETS.values()]
-
-
 def get_preset(name: str) -> Preset:
     try:
         return PRESETS[name]

@@ -5,7 +5,9 @@ things done in the same simulated minute keep the order they were done in: the t
 and the store's ``recorded_at`` come from this one clock, and ``order`` checks compare them.
 
 In ``wall`` mode the clock runs at real speed while a call is on (``run``/``pause``), so the
-real timer measures the trainee's real call; ``advance`` moves it on between calls.
+real timer measures the trainee's real call; ``advance`` moves it on between calls. Real time is
+read from ``real``, the workbench's clock (:mod:`workbench.clock`; the attempt passes the
+service's own), never from the machine directly, so a test or the demo's clock controls it.
 
 Readings are thread-safe: the work bar's once-a-second tick reads the clock from its own thread.
 """
@@ -15,12 +17,15 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+from workbench.clock import Clock, SystemClock
+
 _TICK = timedelta(microseconds=1)
 
 
 class AttemptClock:
-    def __init__(self, start: datetime, wall: bool = False, state: dict | None = None):
+    def __init__(self, start: datetime, wall: bool = False, state: dict | None = None, real: Clock | None = None):
         self.wall = wall
+        self.real = real or SystemClock()  #: where real time comes from (the workbench's clock)
         self._lock = threading.Lock()
         self._base = start.astimezone(UTC)  #: simulated time at the anchor
         self._anchor: datetime | None = None  #: real time the clock started running
@@ -34,7 +39,7 @@ class AttemptClock:
     def _raw(self) -> datetime:
         if self._anchor is None:
             return self._base
-        return self._base + (datetime.now(UTC) - self._anchor)
+        return self._base + (self.real.now() - self._anchor)
 
     def now(self) -> datetime:
         with self._lock:
@@ -58,7 +63,7 @@ class AttemptClock:
         """Wall mode: start moving at real speed (a call begins)."""
         if self.wall and self._anchor is None:
             self._base = self.peek()
-            self._anchor = datetime.now(UTC)
+            self._anchor = self.real.now()
 
     def pause(self) -> None:
         if self._anchor is not None:

@@ -56,7 +56,7 @@ class Attempt:
         self.scenarios = scenarios
         self.shift = shift
         self.repo = repo
-        self.clock = AttemptClock(record.sim_start, wall=wall, state=record.clock or None)
+        self.clock = AttemptClock(record.sim_start, wall=wall, state=record.clock or None, real=wb.clock)
         #: the trainee's own Workbench: everything they DO goes through it
         self.workbench = wb.as_user(record.trainee_id, clock=self.clock)
         self._system = wb.as_user(SYSTEM_USER.id, clock=self.clock)
@@ -214,7 +214,7 @@ class Attempt:
             self._say("narrator", "A timer was left running: its time was not recorded.",
                       timer.patient_id)
         self.record.status = "finished"
-        self.record.finished_at = datetime.now(UTC)
+        self.record.finished_at = self.clock.real.now()  # real time, the workbench's clock
         self._save()
 
     def answer_reflection(self, answers: dict[str, str]) -> None:
@@ -331,11 +331,11 @@ class Attempt:
             self._end_call(case, "The call has ended.")
 
 
-def new_record(trainee_id: str, scenario_id: str, seed: int, sim_start: datetime,
+def new_record(trainee_id: str, scenario_id: str, seed: int, sim_start: datetime, started_at: datetime,
                attempt_id: str | None = None) -> AttemptRecord:
     attempt_id = attempt_id or secrets.token_hex(4).upper()
     return AttemptRecord(id=attempt_id, scenario_id=scenario_id, trainee_id=trainee_id,
-                         patient_id="", seed=seed, started_at=datetime.now(UTC),
+                         patient_id="", seed=seed, started_at=started_at,
                          sim_start=sim_start.astimezone(UTC))
 
 
@@ -348,7 +348,7 @@ def start_attempt(wb, scenario: Scenario, trainee_id: str, seed: int = 0,
 
     wb.get_user(trainee_id)  # NotFound for someone who is not on the team
     repo = repo if repo is not None else InMemoryAttempts()
-    record = new_record(trainee_id, scenario.id, seed, scenario.clock.start, attempt_id)
+    record = new_record(trainee_id, scenario.id, seed, scenario.clock.start, wb.now(), attempt_id)
     case = seed_case(wb, record, scenario, f"T{record.id}", seed, preset_loader)
     record.cases.append(case)
     record.patient_id = case.patient_id

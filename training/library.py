@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.errors import NotFound
 
 from training.model import Scenario
 from training.scenario import load_scenario
@@ -20,11 +19,3 @@ def scenario_paths(folder: str | Path | None = None) -> list[Path]:
 def load_library(folder: str | Path | None = None) -> dict[str, Scenario]:
     """All scenarios of a folder by id; raises ScenarioInvalid on the first bad file."""
     return {s.id: s for s in (load_scenario(p) for p in scenario_paths(folder))}
-
-
-def get_scenario(scenario_id: str, folder: str | Path | None = None) -> Scenario:
-    """One library scenario by id."""
-    path = Path(folder or SCENARIO_DIR) / f"{scenario_id}.yaml"
-    if not path.exists():
-        raise NotFound(f"There is no training scenario called '{scenario_id}'.")
-    return load_scenario(path)

@@ -21,7 +21,7 @@ def start_shift(wb, shift: Shift, trainee_id: str, library: dict, seed: int = 0,
     """Begin a practice shift: every patient is created in the attempt's scope; no call yet."""
     wb.get_user(trainee_id)
     repo = repo if repo is not None else InMemoryAttempts()
-    record = new_record(trainee_id, f"shift:{shift.id}", seed, shift.clock.start, attempt_id)
+    record = new_record(trainee_id, f"shift:{shift.id}", seed, shift.clock.start, wb.now(), attempt_id)
     scenarios = {c.scenario: library[c.scenario] for c in shift.cases}
     # one numbering for scripted and routine patients, shuffled: an id says nothing of which is which
     numbers = list(range(1, len(shift.cases) + shift.panel.count + 1))

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from workbench.errors import InvalidInput
-from workbench.rules.consent_text import CONSENT_TEXTS, consent_text, language_code, version_in_force
+from workbench.rules.consent_text import CONSENT_TEXTS, language_code, version_in_force
 
 
 @pytest.mark.parametrize("programme, on, version", [
@@ -25,7 +25,7 @@ def test_no_text_before_the_first_version_is_refused():
 
 @pytest.mark.parametrize("version", sorted(CONSENT_TEXTS))
 def test_every_version_has_both_languages_and_the_four_disclosures(version):
-    text = consent_text(version)
+    text = CONSENT_TEXTS[version]
     en, es = text.text("en"), text.text("es")
     assert en != es
     for words in ("coinsurance", "Only one practice", "stop at any time", "end of that month"):

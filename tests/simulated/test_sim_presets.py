@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import date
 
-from simulated_patients import PRESETS, generate_panel, list_presets
+from simulated_patients import PRESETS, generate_panel
 from workbench.export.panel_csv import PATIENT_COLUMNS, STAFF_COLUMNS, panel_to_rows
 from simulated_patients.presets import ONBOARDING_PURPOSES
 
@@ -17,8 +17,8 @@ def codes(b) -> set[str]:
     return {c.icd10 for c in b.conditions}
 
 
-def test_list_presets():
-    assert [name for name, _, _ in list_presets()] == ["onboarding-12", "clinic-500", "stress-10000"]
+def test_the_presets():
+    assert list(PRESETS) == ["onboarding-12", "clinic-500", "stress-10000"]
     assert {n: p.size for n, p in PRESETS.items()} == {"onboarding-12": 12, "clinic-500": 500, "stress-10000": 10_000}
 
 

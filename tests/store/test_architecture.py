@@ -1,4 +1,5 @@
-"""The service's shape: one write path, no reaching into the Workbench's private members, small modules."""
+"""The service's shape: no module outside the service reaches into the Workbench's private members
+(module sizes: tests/test_module_size.py)."""
 
 import re
 from pathlib import Path
@@ -31,10 +32,3 @@ def test_the_private_member_check_sees_the_old_style():
     for fine in ("with wb.write() as uow:", "service._ENGINES.pop(url)", "wb.__class__"):
         assert not PRIVATE.search(fine), fine
 
-
-def test_service_and_store_modules_stay_small():
-    # Migrations are frozen history (written once, never edited), so they are not counted.
-    sizes = {str(p.relative_to(ROOT)): len(p.read_text().splitlines())
-             for p in _python_files("workbench/service", "workbench/store")
-             if "versions" not in p.parts}
-    assert {k: n for k, n in sizes.items() if n > 400} == {}

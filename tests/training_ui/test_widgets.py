@@ -122,7 +122,7 @@ def test_model_path_through_the_pane_passes_and_thoughtless_clicking_fails(db, l
     ("SV01", "supervisor", True), ("TR01", "supervisor", False), ("CM01", "supervisor", False),
 ])
 def test_pages_are_role_gated(db, user, page, allowed):
-    app = (apps.trainee_app if page == "trainee" else apps.supervisor_app)(db, params={"user": user})
+    app = apps.workbench_app(page, db, params={"user": user}, live_timer=False)
     kind = TraineeHome if page == "trainee" else SupervisorDashboard
     assert isinstance(app.content, kind) is allowed
 
@@ -194,7 +194,7 @@ def test_shift_panel_is_the_real_worklist_and_its_rows_stay_in_the_shift(db, lib
 
 
 def test_the_trainees_timer_is_in_the_pinned_work_bar_on_the_attempts_clock(db, library):
-    app = apps.trainee_app(db, params={"user": TRAINEE.id})
+    app = apps.workbench_app("trainee", db, live_timer=False, params={"user": TRAINEE.id})
     home = app.content
     assert isinstance(home, TraineeHome)
     assert app.pinned.children[1] is home.work_bar and app.timer_bar not in app.pinned.children
@@ -222,7 +222,7 @@ def test_a_practice_chart_opened_outside_the_shift_is_read_only(db, library):
     home = trainee_home(db)
     view = home.start(OVERDOSE)
     pid = view.attempt.patient_id
-    app = apps.supervisor_app(db, params={"user": SUPERVISOR.id})
+    app = apps.workbench_app("supervisor", db, live_timer=False, params={"user": SUPERVISOR.id})
     assert app.navigate(f"chart:{pid}")
     chart = app.content
     assert isinstance(chart, ChartView) and chart.read_only

@@ -111,7 +111,7 @@ def test_views_are_role_checked_inside_the_app(db, clock):
 
 
 def test_training_pages_are_views_of_the_same_app(db, clock):
-    from training.ui import TraineeHome
+    from training.ui.trainee import TraineeHome
     from training.ui.apps import workbench_app
 
     trainee = workbench_app("trainee", db, clock, {"user": "S007"}, live_timer=False)

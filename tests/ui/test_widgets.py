@@ -23,7 +23,8 @@ from helpers import consent_all, seeded_ui_db  # noqa: E402
 from workbench import records as r  # noqa: E402
 from workbench.errors import PermissionDenied  # noqa: E402
 from workbench.service import Workbench  # noqa: E402
-from workbench.ui import apps, session  # noqa: E402
+from workbench.ui import session  # noqa: E402
+from workbench.ui.app import workbench_app  # noqa: E402
 from workbench.ui.html import esc, progress_bar  # noqa: E402
 from workbench.ui.chart import TAB_TITLES  # noqa: E402
 from workbench.serving.voila import SHARE, voila_command  # noqa: E402
@@ -41,7 +42,7 @@ def db(sqlite_url, clock, monkeypatch):
 
 
 def chart_of(db, clock, pid="P00001", user="S001"):
-    app = apps.chart_app(db, clock, {"patient": pid, "user": user})
+    app = workbench_app("chart", db, clock, {"patient": pid, "user": user})
     app.timer_bar.live = False
     return app, app.content
 
@@ -99,7 +100,7 @@ def test_views_check_the_role(uid, view, allowed):
 
 
 def test_sign_in_picker_then_the_app(db, clock):
-    app = apps.worklist_app(db, clock, {})
+    app = workbench_app("worklist", db, clock, {})
     picker = app.signin
     assert [v for _, v in picker.picker.options] == [u.id for u in STAFF]
     picker.picker.value = "S003"
@@ -111,13 +112,13 @@ def test_sign_in_picker_then_the_app(db, clock):
 
 
 def test_unknown_user_asks_who_is_working(db, clock):
-    app = apps.index_app(db, clock, {"user": "nobody"})
+    app = workbench_app("index", db, clock, {"user": "nobody"})
     assert "not a staff member" in app.body.children[0].value
     assert hasattr(app, "signin")
 
 
 def test_month_view_refused_for_a_care_manager(db, clock):
-    app = apps.month_app(db, clock, {"user": "S001"})
+    app = workbench_app("month", db, clock, {"user": "S001"})
     assert "This page is for" in app.body.children[0].value
     assert app.content is None
 
@@ -514,7 +515,7 @@ def test_month_view_for_billing_with_downloads(db, clock):
     consent_all(wb, "P00001")
     wb.log_time("P00001", 22, r.Activity.PATIENT_CALL, "Monthly call")
     wb.log_time("P00002", 5, r.Activity.RECORD_REVIEW, "Chart review")
-    app = apps.month_app(db, clock, {"user": "S006"})
+    app = workbench_app("month", db, clock, {"user": "S006"})
     view = app.content
     assert view is not None, app.msg.value
     assert view.month.value == "2026-11"
@@ -542,8 +543,8 @@ def test_trends_series_and_goal_lines():
 
 
 def test_landing_links_by_role(db, clock):
-    care = apps.index_app(db, clock, {"user": "S001"}).content.value
-    billing = apps.index_app(db, clock, {"user": "S006"}).content.value
+    care = workbench_app("index", db, clock, {"user": "S001"}).content.value
+    billing = workbench_app("index", db, clock, {"user": "S006"}).content.value
     assert "worklist.ipynb" in care and "month.ipynb" not in care
     assert "month.ipynb" in billing and "ccm-tile-worklist" not in billing
 
@@ -648,7 +649,7 @@ def test_billing_page_claims_are_the_command_lines_claims(db, clock, tmp_path):
     wb = Workbench.open(db, "S001", clock)
     consent_all(wb, "P00001")
     wb.log_time("P00001", 22, r.Activity.PATIENT_CALL, "Monthly call")
-    view = apps.month_app(db, clock, {"user": "S006"}).content
+    view = workbench_app("month", db, clock, {"user": "S006"}).content
     out = tmp_path / "claims.csv"
     assert main(["report", "claims", "--month", "2026-11", "--out", str(out), "--db", db]) == 0
     cli = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))

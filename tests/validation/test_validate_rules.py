@@ -4,7 +4,7 @@ same; every wall-clock time in a zone is refused exactly when the zone skipped i
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -107,16 +107,6 @@ def test_a_wall_clock_time_is_refused_exactly_when_the_zone_skipped_it(naive, zo
     else:
         got = v.a_datetime(aware, "Start")
         assert got.astimezone(UTC) == aware.astimezone(UTC)
-
-
-def test_a_time_that_happened_twice_needs_its_fold():
-    with pytest.raises(InvalidInput, match="happened twice.*-04:00.*-05:00"):
-        v.local_datetime(date(2026, 11, 1), 1, 30, NY, "Start")
-    first = v.local_datetime(date(2026, 11, 1), 1, 30, NY, "Start", fold=0)
-    second = v.local_datetime(date(2026, 11, 1), 1, 30, NY, "Start", fold=1)
-    assert second - first == timedelta(0) and second.astimezone(UTC) - first.astimezone(UTC) == timedelta(hours=1)
-    with pytest.raises(InvalidInput, match="does not exist"):
-        v.local_datetime(date(2026, 3, 8), 2, 30, NY, "Start")
 
 
 @pytest.mark.parametrize("value, ok", [

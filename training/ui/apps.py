@@ -33,15 +33,3 @@ def workbench_app(start: str = "worklist", db=None, clock=None, params: dict[str
                   live_timer: bool = True) -> app.WorkbenchApp:
     """The app opened on ``start`` with the training pages (what each entry notebook calls)."""
     return app.workbench_app(start, db, clock, params, live_timer, TRAINING_VIEWS)
-
-
-def trainee_app(db=None, clock=None, params: dict[str, str] | None = None,
-                live_timer: bool = False) -> app.WorkbenchApp:
-    """The trainee's page: shifts and scenarios, own attempts, released feedback, progress."""
-    return workbench_app("trainee", db, clock, params, live_timer)
-
-
-def supervisor_app(db=None, clock=None, params: dict[str, str] | None = None,
-                   live_timer: bool = False) -> app.WorkbenchApp:
-    """The supervisor dashboard: gradebook, attempt detail, overrides, release, CSV, plot."""
-    return workbench_app("supervisor", db, clock, params, live_timer)

@@ -21,7 +21,6 @@ def _t(when, tz) -> str:
     return when.astimezone(tz).strftime("%d %b %H:%M:%S") if when is not None else ""
 
 
-
 def chart_link(pid: str) -> str:
     """A link into the training chart (opened as the signed-in supervisor)."""
     return (f'<a class="trn-chart-link" data-ccm-nav="chart:{esc(pid)}" '
@@ -93,24 +92,6 @@ def attempt_timeline_html(wb, rec: AttemptRecord) -> str:
              ".trn-one-timeline .ccm-badge { margin:0 4px 0 0; }</style>")
     return style + ('<div class="trn-timeline-box">' + table(["When", "Patient", "What", "Who", "Words"], rows,
                     css="ccm-table trn-timeline trn-one-timeline", raw=True) + "</div>")
-
-
-def timeline_html(wb, rec: AttemptRecord) -> str:
-    tz = wb.tz
-    rows = [(esc(_t(r["at"], tz)), chart_link(r["patient"]), esc(r["record"]),
-             '<b class="trn-by-trainee">trainee</b>' if r["trainee"] else esc(r["by"]), esc(r["text"]))
-            for r in timeline_rows(wb, rec)]
-    return table(["When", "Patient", "Record", "Written by", "Its words"], rows,
-                 css="ccm-table trn-timeline", raw=True)
-
-
-def supervisor_transcript_html(rec: AttemptRecord, tz) -> str:
-    """Every line with its number, time, patient, speaker and what was said."""
-    rows = [(ln.n, _t(ln.at, tz), ln.patient_id, ln.speaker,
-             ln.text + (" (own words)" if ln.free else ""), ln.option_id or ln.event or "")
-            for ln in rec.transcript]
-    return table(["Line", "Time", "Patient", "Speaker", "Text", "Option / event"], rows,
-                 css="ccm-table trn-detail-transcript")
 
 
 def action_words(action) -> str:

@@ -23,10 +23,6 @@ from training.model import Scenario
 from .common import TRAINING_STYLE, check_training_role, library, scene, shift_scene
 from .player import AttemptView
 
-#: What the pages call the player (kept for the app's imports).
-PlayerView = AttemptView
-
-
 def _title(rec: AttemptRecord, scenarios: dict[str, Scenario]) -> str:
     if rec.is_shift:
         from training.shifts import get_shift

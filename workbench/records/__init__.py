@@ -17,22 +17,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .codes import (ACTIVITY_LABELS, CONSENT_DISCLOSURES, CONSENT_GATED_STEPS, CONSENT_GIVEN_BY, ConsentGivenBy,
-                                     CORE_SDOH_DOMAINS, ESCALATION_STEP_LABELS,
-                                     LICENSED_NURSE_CREDENTIALS, PRACTITIONER_CREDENTIALS,
-                                     UNLICENSED_CREDENTIALS, Activity, BarrierDomain,
-                                     BarrierStatus, Channel, ConsentMethod, ContactOutcome,
-                                     Credential, EntryMode, EscalationStep, RecordStatus, Role,
-                                     Service, Severity)
+from .codes import (ACTIVITY_LABELS, CONSENT_DISCLOSURES, CONSENT_GATED_STEPS, CONSENT_GIVEN_BY,
+                    ESCALATION_STEP_LABELS, PRACTITIONER_CREDENTIALS, UNLICENSED_CREDENTIALS, Activity,
+                    BarrierDomain, BarrierStatus, Channel, ConsentGivenBy, ConsentMethod, ContactOutcome,
+                    Credential, EntryMode, EscalationStep, RecordStatus, Role, Service, Severity)
 from .people import SETTINGS_KEYS, Patient, Person, PracticeSettings, User
-from .clinical import (VISIT_KIND_LABELS, Allergy, Condition, Immunization,
-                                        Medication, Observation, Screening, Visit, VisitKind)
-from .careplan import (CARE_PLAN_ELEMENTS, CARE_PLAN_EXTRA_ELEMENTS, CarePlan,
-                                        CarePlanRevision, Goal, Intervention)
+from .clinical import Allergy, Condition, Immunization, Medication, Observation, Screening, Visit, VisitKind
+from .careplan import CARE_PLAN_ELEMENTS, CARE_PLAN_EXTRA_ELEMENTS, CarePlan, CarePlanRevision, Goal, Intervention
 from .enrolment import (ENROLMENT_STATUS_LABELS, EnrolmentEvent, EnrolmentStatus, OutreachAttempt,
                         Programme, QmbStatus)
-from .care import (Barrier, Consent, Contact, Escalation, EscalationStepRecord,
-                                    MonthAttestation, QuestionnaireResponse, TimeEntry, Timer)
+from .care import (Barrier, Consent, Contact, Escalation, EscalationStepRecord, MonthAttestation,
+                   QuestionnaireResponse, TimeEntry, Timer)
 
 __all__ = [
     "ENROLMENT_STATUS_LABELS",
@@ -52,7 +47,6 @@ __all__ = [
     "CONSENT_DISCLOSURES",
     "CONSENT_GATED_STEPS",
     "CONSENT_GIVEN_BY",
-    "CORE_SDOH_DOMAINS",
     "CarePlan",
     "CarePlanRevision",
     "Channel",
@@ -71,7 +65,6 @@ __all__ = [
     "Goal",
     "Immunization",
     "Intervention",
-    "LICENSED_NURSE_CREDENTIALS",
     "Medication",
     "MonthAttestation",
     "Observation",
@@ -92,7 +85,6 @@ __all__ = [
     "Timer",
     "UNLICENSED_CREDENTIALS",
     "User",
-    "VISIT_KIND_LABELS",
     "Visit",
     "VisitKind",
 ]

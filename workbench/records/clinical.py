@@ -76,13 +76,6 @@ class VisitKind(StrEnum):
     INITIAL_PREVENTIVE = "initial_preventive_exam"  #: IPPE, "Welcome to Medicare"
 
 
-VISIT_KIND_LABELS = {
-    VisitKind.OFFICE_VISIT: "Office visit (E/M)",
-    VisitKind.ANNUAL_WELLNESS: "Annual wellness visit (AWV)",
-    VisitKind.INITIAL_PREVENTIVE: "Initial preventive physical exam (IPPE)",
-}
-
-
 @dataclass(frozen=True)
 class Visit:
     """A face-to-face visit with a practitioner of the practice.

@@ -35,8 +35,6 @@ class Credential(StrEnum):
 #: Physicians and qualified health professionals who may bill (reference, "Who may do the work").
 PRACTITIONER_CREDENTIALS = frozenset({Credential.MD, Credential.DO, Credential.NP, Credential.PA,
                                       Credential.CNS, Credential.CNM})
-#: Licensed nurses (reference, "Who may do the work": some states require them).
-LICENSED_NURSE_CREDENTIALS = frozenset({Credential.RN, Credential.LPN})
 #: Unlicensed clinical staff who usually do non-clinical coordination.
 UNLICENSED_CREDENTIALS = frozenset({Credential.CMA, Credential.CNA, Credential.RMA})
 
@@ -206,10 +204,6 @@ class BarrierDomain(StrEnum):
     LANGUAGE = "language"
     HEALTH_LITERACY = "health_literacy"
     OTHER = "other"
-
-
-CORE_SDOH_DOMAINS = (BarrierDomain.HOUSING, BarrierDomain.FOOD, BarrierDomain.TRANSPORTATION,
-                     BarrierDomain.UTILITIES, BarrierDomain.SAFETY)
 
 
 class BarrierStatus(StrEnum):

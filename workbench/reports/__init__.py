@@ -9,9 +9,9 @@ CLI (``workbench report month``):
 - :func:`worklist` (``wb, day, scope="live"``) -> DataFrame sorted by priority.
 """
 
-from workbench.reports.formats import FORMATS, flat_report, report_totals, write_report
-from workbench.reports.month import REPORT_COLUMNS, month_bills, month_report
+from workbench.reports.formats import report_totals, write_report
+from workbench.reports.month import REPORT_COLUMNS, month_report
 from workbench.reports.worklist import WORKLIST_COLUMNS, priority, worklist
 
-__all__ = ["FORMATS", "flat_report", "REPORT_COLUMNS", "WORKLIST_COLUMNS", "month_bills", "month_report", "priority",
-           "report_totals", "worklist", "write_report"]
+__all__ = ["REPORT_COLUMNS", "WORKLIST_COLUMNS", "month_report", "priority", "report_totals", "worklist",
+           "write_report"]

@@ -64,12 +64,6 @@ CONSENT_TEXTS: dict[str, ConsentText] = {
 }
 
 
-def consent_text(version: str) -> ConsentText:
-    if version not in CONSENT_TEXTS:
-        raise InvalidInput(f"There is no consent text {version!r}.", field="text_version")
-    return CONSENT_TEXTS[version]
-
-
 def version_in_force(programme: str, on: date) -> ConsentText:
     """The programme's consent text in force on ``on`` (the latest whose ``in_force_from`` <= on)."""
     versions = [t for t in CONSENT_TEXTS.values() if t.programme == programme and t.in_force_from <= on]

@@ -6,7 +6,6 @@ escalation, attestation); every write goes through :mod:`workbench.store.uow`.
 """
 
 from .core import _ENGINES, SYSTEM_USER
-from .patients import Chart
 from .workbench import Workbench
 
-__all__ = ["SYSTEM_USER", "Chart", "Workbench", "_ENGINES"]
+__all__ = ["SYSTEM_USER", "Workbench", "_ENGINES"]

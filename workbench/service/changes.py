@@ -20,16 +20,11 @@ _FEEDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def subscribe(engine, listener: Callable[[], None]) -> Callable[[], None]:
     """Call ``listener()`` after every write committed on ``engine`` in this process. ``listener``
     is a bound method (held weakly: its object may be closed and collected) or a function (held
-    until :func:`unsubscribe`). Returns ``listener``."""
+    while the engine lives). Returns ``listener``."""
     ref = weakref.WeakMethod(listener) if hasattr(listener, "__self__") else (lambda: listener)
     with _LOCK:
         _FEEDS.setdefault(engine, []).append((ref, listener if not hasattr(listener, "__self__") else None))
     return listener
-
-
-def unsubscribe(engine, listener: Callable[[], None]) -> None:
-    with _LOCK:
-        _FEEDS[engine] = [(ref, fn) for ref, fn in _FEEDS.get(engine, []) if ref() not in (None, listener)]
 
 
 def written(engine) -> None:

@@ -14,20 +14,14 @@ text such as a patient's name or a note. Modules:
 
 from __future__ import annotations
 
-from .basic import (INT_MAX, boolean, choice, identifier, json_value, limit_of, real, row_id, short, show,
-                    text, whole)
-from .codes import (SEXES, STATES, billing_practitioner, consent_disclosures, icd10, icd10_description,
-                    phone, phq_answers, sex, state)
-from .record import Problems, bundle, care_plan, condition, patient, person, practice_settings, user
-from .when import (EARLIEST_BIRTH, EARLIEST_SERVICE, MAX_ENTRY_MINUTES, MONTH_RE, a_date, a_datetime,
-                   birth_date, care_date, local_datetime, minutes, minutes_text, month, seconds_of)
+from .basic import boolean, choice, identifier, limit_of, row_id, short, show, text, whole
+from .codes import billing_practitioner, consent_disclosures, icd10, phq_answers, sex, state
+from .record import Problems, bundle, care_plan, condition, patient, practice_settings, user
+from .when import (EARLIEST_SERVICE, MAX_ENTRY_MINUTES, a_date, a_datetime, birth_date, care_date, minutes,
+                   minutes_text, month, seconds_of)
 
-__all__ = [
-    "INT_MAX", "boolean", "choice", "identifier", "json_value", "limit_of", "real", "row_id", "short",
-    "show", "text", "whole", "SEXES", "STATES", "billing_practitioner", "consent_disclosures", "icd10",
-    "icd10_description", "phone", "phq_answers", "sex", "state", "Problems", "bundle", "care_plan", "condition",
-    "patient", "person", "practice_settings", "user",
-    "EARLIEST_BIRTH", "EARLIEST_SERVICE", "MAX_ENTRY_MINUTES", "MONTH_RE", "a_date",
-    "a_datetime", "birth_date", "care_date", "local_datetime", "minutes", "minutes_text", "month",
-    "seconds_of",
-]
+__all__ = ["boolean", "choice", "identifier", "limit_of", "row_id", "short", "show", "text", "whole",
+           "billing_practitioner", "consent_disclosures", "icd10", "phq_answers", "sex", "state", "Problems",
+           "bundle", "care_plan", "condition", "patient", "practice_settings", "user", "EARLIEST_SERVICE",
+           "MAX_ENTRY_MINUTES", "a_date", "a_datetime", "birth_date", "care_date", "minutes", "minutes_text", "month",
+           "seconds_of"]

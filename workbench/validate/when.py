@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from ..errors import InvalidInput
@@ -136,29 +136,6 @@ def a_datetime(value, label: str, *, now: datetime | None = None, earliest: date
         raise InvalidInput(f"{label} {value.isoformat(timespec='minutes')} is before {earliest.isoformat()}.",
                            field)
     return value
-
-
-def local_datetime(day: date, hour: int, minute: int, tz: tzinfo, label: str, *,
-                   fold: int | None = None, field: str | None = None) -> datetime:
-    """A wall-clock time in the practice's zone, as a person reads it off a clock.
-
-    A time in the spring-forward gap is refused. A time that happens twice (fall back) needs
-    ``fold`` (0: the first time, 1: the second); without it the message names both offsets.
-    """
-    try:
-        naive = datetime(day.year, day.month, day.day, hour, minute)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{label} {show(f'{hour}:{minute}')} is not a time of day.", field) from None
-    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
-    _exists(first, label, field)
-    if first.utcoffset() != second.utcoffset():
-        if fold not in (0, 1):
-            raise InvalidInput(
-                f"{label} {naive.strftime('%Y-%m-%d %H:%M')} happened twice (clocks went back): say which, "
-                f"with offset {_fmt_offset(first.utcoffset())} (the first) or "
-                f"{_fmt_offset(second.utcoffset())} (the second).", field)
-        return second if fold else first
-    return first
 
 
 def month(value) -> str:

@@ -1,4 +1,3 @@
 """FHIR R4 import (docs/import.md, "FHIR"): bundles and bulk-export NDJSON into the record."""
 
 from .load import import_fhir  # noqa: F401
-from .summary import FhirSummary  # noqa: F401
