@@ -232,6 +232,7 @@ def test_the_billing_page_holds_what_the_claims_command_holds(page, voila_server
     cli_held = [x["patient_id"] for x in cli if x["status"] == "hold"]
     assert held in cli_held and [pid for pid, status in shown if status == "hold"] == cli_held
     assert "Medicare member id (MBI) missing" in page.locator(f".ccm-claim-row[data-patient='{held}']").inner_text()
+    page.locator(f".ccm-claim-row[data-patient='{held}']").scroll_into_view_if_needed()
     shot(page, "billing-held")
     for x in cli:  # names beside ids, and a held row's reasons
         text = page.locator(f".ccm-claim-row[data-patient='{x['patient_id']}']").first.inner_text()
