@@ -137,9 +137,9 @@ def started_in_practice_time(page, wb, rec) -> None:
     import base64
     import csv
     import io
-    from datetime import timedelta, timezone
+    from datetime import UTC, timedelta
 
-    local, utc = rec.started_at.astimezone(wb.tz), rec.started_at.astimezone(timezone.utc)
+    local, utc = rec.started_at.astimezone(wb.tz), rec.started_at.astimezone(UTC)
     assert local.utcoffset() != timedelta(0), "a practice on UTC cannot tell the two apart"
     row = page.locator(".trn-gradebook-table tbody tr").filter(has_text=rec.id).inner_text()
     assert local.strftime("%Y-%m-%d %H:%M") in row and utc.strftime("%Y-%m-%d %H:%M") not in row, row
