@@ -104,6 +104,7 @@ def test_trainee_works_the_call_in_the_real_chart_supervisor_sees_the_record(bro
     context, page = recording_page(browser)
     open_page(page, base, f"supervisor.ipynb?user={supervisor}", ".trn-gradebook-table")
     page.wait_for_selector(f".trn-detail-id:has-text('{rec.id}')")
+    started_in_practice_time(page, wb, rec)
     timeline = page.locator(".trn-timeline").inner_text()
     assert entries[0].label in timeline and "zolpidem" in timeline
     assert "not passed" in page.locator(".trn-score-total").inner_text()
@@ -128,6 +129,24 @@ def test_trainee_works_the_call_in_the_real_chart_supervisor_sees_the_record(bro
     page.wait_for_selector(".trn-feedback")
     assert "critical" in page.locator(".trn-decided").inner_text()
     context.close()
+
+
+def started_in_practice_time(page, wb, rec) -> None:
+    """The gradebook's row and its CSV give the attempt's start in the practice's time zone, the
+    time the rest of the workbench shows, not UTC."""
+    import base64
+    import csv
+    import io
+    from datetime import UTC, timedelta
+
+    local, utc = rec.started_at.astimezone(wb.tz), rec.started_at.astimezone(UTC)
+    assert local.utcoffset() != timedelta(0), "a practice on UTC cannot tell the two apart"
+    row = page.locator(".trn-gradebook-table tbody tr").filter(has_text=rec.id).inner_text()
+    assert local.strftime("%Y-%m-%d %H:%M") in row and utc.strftime("%Y-%m-%d %H:%M") not in row, row
+    href = page.locator(".trn-download-csv").get_attribute("href")
+    rows = list(csv.DictReader(io.StringIO(base64.b64decode(href.split(",", 1)[1]).decode("utf-8-sig"))))
+    (mine,) = [x for x in rows if rec.id in x.values()]
+    assert local.isoformat(timespec="seconds") in mine.values(), mine
 
 
 CONSENT, PHQ9 = "consent-conversation", "phq9-item9-positive"

@@ -79,6 +79,18 @@ def test_a_trainee_passes_the_transport_case_of_a_shift_in_the_pages(browser, tr
         "pickup. Money is tight: food bank and SNAP started, utility assistance sent.")
     page.click(".trn-work-bar .ccm-timerbar-stop")
     page.wait_for_selector(".trn-work-bar .ccm-timerbar-msg:has-text('Stopped the timer')")
+    # the practice editors' refusals under their own buttons, in sight; the next action clears them
+    page.click(".trn-med-save")  # nothing chosen, nothing typed
+    page.wait_for_selector(".trn-med-msg .ccm-msg-error:has-text('Choose a medicine')")
+    assert page.locator(".trn-work-bar .ccm-timerbar-msg .ccm-msg").count() == 0
+    page.locator(".trn-fu-time input").fill("after lunch")
+    page.click(".trn-fu-save")
+    page.wait_for_selector(".trn-fu-msg .ccm-msg-error:has-text('is not a time')")
+    assert page.locator(".trn-med-msg .ccm-msg").count() == 0
+    for msg, button in ((".trn-fu-msg .ccm-msg-error", ".trn-fu-save"),):
+        m, b = page.locator(msg).bounding_box(), page.locator(button).bounding_box()
+        assert m and b and 0 <= m["y"] - b["y"] < 80 and m["y"] + m["height"] <= 900, (m, b)
+    page.locator(".trn-fu-time input").fill("10:00")
     page.locator(".trn-fu-days input").fill("3")
     page.locator(".trn-fu-reason input").fill("Before the colonoscopy: ride, prep, SNAP and utility forms")
     page.click(".trn-fu-save")

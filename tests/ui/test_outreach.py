@@ -53,8 +53,13 @@ def test_the_outreach_view_lists_records_and_says_so_beside_the_button(db, clock
     assert "No patient with id" in out.msg.value and "ccm-msg-error" in out.msg.value
     out.record.disabled = True  # a write in progress: a second click writes nothing
     out.patient.value = "P00001"
-    out.save()
+    out.record.click()
     assert len(wb.outreach_attempts("P00001")) == 1
+    out.record.disabled = False
+    out.record.click()  # recorded: the patient box is emptied, so a double click's second half
+    out.record.click()  # finds nothing to write and keeps the result
+    assert len(wb.outreach_attempts("P00001")) == 2 and out.patient.value == ""
+    assert "Recorded for P00001" in out.msg.value and "ccm-msg-error" not in out.msg.value
     view.whose.value = "all"
     assert out.layout.display == "none" and view.table.layout.display is None
     assert {x.layout.display for x in (view.sort, view.search, view.prev, view.count)} == {None}

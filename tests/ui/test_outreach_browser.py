@@ -35,6 +35,16 @@ def test_outreach_view_records_an_attempt(page, voila_server):
     assert row.locator("td.ccm-num").inner_text() == "1"
     assert "Invited" in row.inner_text()
     shot(page, "worklist-outreach")
+    # recorded: the box is emptied; an id nobody has is refused beside the button, the result replaced
+    assert page.locator(".ccm-outreach-id input").input_value() == ""
+    page.locator(".ccm-outreach-id input").fill("P09999")
+    page.locator(".ccm-outreach-record").click()
+    page.wait_for_selector(".ccm-outreach-msg .ccm-msg-error")
+    box = page.locator(".ccm-outreach-msg .ccm-msg-error").bounding_box()
+    button = page.locator(".ccm-outreach-record").bounding_box()
+    assert box is not None and button is not None and abs(box["y"] - button["y"]) < 60  # beside it
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 900  # on screen, no scrolling
+    assert page.locator(".ccm-outreach-msg .ccm-msg-ok").count() == 0
     from workbench.service import Workbench
 
     assert [a.outcome for a in Workbench.open(db, uid).outreach_attempts(pid)] == ["left_message"]

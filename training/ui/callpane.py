@@ -16,6 +16,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from workbench.errors import WorkbenchError
+from workbench.ui.feedback import FormMessages
 from workbench.ui.unsaved import watch
 from workbench.ui.html import esc, message
 
@@ -70,8 +71,8 @@ class CallPane(w.VBox):
                                     layout=w.Layout(width="auto"))
         self.hang_button.add_class("trn-hang-up")
         self.hang_button.on_click(lambda _: self.hang_up())
-        self.msg = w.HTML()
-        self.msg.add_class("trn-msg")
+        # over what you say and the call buttons: announced, cleared by the next action or screen
+        self.msg = FormMessages("trn-msg", "call")
         self.wait = w.Button(description="Wait on the line (2 minutes)", icon="hourglass-half",
                              layout=w.Layout(width="auto"))
         self.wait.add_class("trn-wait-line")
@@ -82,7 +83,7 @@ class CallPane(w.VBox):
         self.waiting = w.VBox([self.hint, self.wait])
         self.talk = w.VBox([w.HTML('<div class="ccm-section-title">What you say</div>'),
                             self.options, w.HBox([self.free, say]), self.waiting])
-        super().__init__([self.clock, self.situation, self.transcript, self.msg, self.talk,
+        super().__init__([self.clock, self.situation, self.transcript, self.msg.slot("call"), self.talk,
                           w.HBox([self.call_button, self.hang_button])])
         self.add_class("trn-call-pane")
         self.unsaved = watch(self, self.free)

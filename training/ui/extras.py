@@ -10,8 +10,9 @@ import ipywidgets as w
 
 from workbench.errors import WorkbenchError
 from workbench.records import Channel, Medication
-from workbench.ui.unsaved import watch
+from workbench.ui.feedback import KEEP, FormMessages, on_click
 from workbench.ui.html import esc, message, table
+from workbench.ui.unsaved import watch
 
 
 class MedicationEditor(w.VBox):
@@ -37,12 +38,15 @@ class MedicationEditor(w.VBox):
         self.save_button = save = w.Button(description="Save medicine list change", icon="save",
                                            button_style="primary", layout=w.Layout(width="auto"))
         save.add_class("trn-med-save")
-        save.on_click(lambda _: self.save())
-        self.msg = w.HTML()
-        self.msg.add_class("trn-med-msg")
+        # the result under the button, announced; cleared by the next action or another view
+        self.msg = FormMessages("trn-med-msg", "save")
+        on_click(save, self.save, self.msg, "save")  # disabled while it writes
+        self._just_saved = False  #: the form was emptied by the last success
+        for x in (self.pick, self.name, self.dose, self.frequency, self.stop, self.reason):
+            x.observe(self._edited, "value")
         super().__init__([w.HTML('<div class="ccm-section-title">Medication list</div>'), self.list,
                           w.HBox([self.pick, self.stop]), self.name, w.HBox([self.dose, self.frequency]),
-                          self.reason, save, self.msg])
+                          self.reason, save, self.msg.slot("save")])
         self.add_class("trn-medications")
         self.unsaved = watch(self, self.name, self.dose, self.frequency, self.reason)
         self.refresh()
@@ -55,8 +59,13 @@ class MedicationEditor(w.VBox):
         self.pick.options = [("(none)", None)] + [(f"{m.name} {m.dose}", m.id) for m in meds
                                                   if m.status == "active"]
 
-    def save(self) -> None:
-        self.save_button.disabled = True  # one click, one change
+    def _edited(self, change) -> None:
+        if change["new"]:
+            self._just_saved = False
+
+    def save(self):
+        if self._just_saved and not (self.name.value.strip() or self.reason.value.strip()):
+            return KEEP  # a double click's second half: the change was saved once
         try:
             if self.name.value.strip():
                 self.wb.add_medication(self.pid, Medication(self.name.value.strip(),
@@ -69,16 +78,16 @@ class MedicationEditor(w.VBox):
                                           stop=self.stop.value, reason=self.reason.value)
             else:
                 self.msg.value = message("Choose a medicine to change, or type one to add.", "error")
-                return
+                return None
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
-            return
-        finally:
-            self.save_button.disabled = False
+            return None
         self.name.value = self.dose.value = self.frequency.value = self.reason.value = ""
         self.stop.value = False
         self.msg.value = message("Saved.", "ok")
         self.refresh()
+        self._just_saved = True
+        return True
 
 
 class FollowUpEditor(w.VBox):
@@ -98,11 +107,14 @@ class FollowUpEditor(w.VBox):
         save = w.Button(description="Schedule follow-up", icon="calendar", button_style="primary",
                         layout=w.Layout(width="auto"))
         save.add_class("trn-fu-save")
-        save.on_click(lambda _: self.save())
+        # the result under the button, announced; cleared by the next action or another view
+        self.msg = FormMessages("trn-fu-msg", "save")
+        on_click(save, self.save, self.msg, "save")  # disabled while it writes
+        self._just_saved = False  #: the reason was emptied by the last success
+        self.reason.observe(lambda ch: ch["new"] and setattr(self, "_just_saved", False), "value")
         self.list = w.HTML()
-        self.msg = w.HTML()
         super().__init__([w.HTML('<div class="ccm-section-title">Follow-up</div>'), self.list,
-                          w.HBox([self.days, self.at, self.channel]), self.reason, save, self.msg])
+                          w.HBox([self.days, self.at, self.channel]), self.reason, save, self.msg.slot("save")])
         self.add_class("trn-follow-up")
         self.unsaved = watch(self, self.reason)
         self.refresh()
@@ -113,19 +125,23 @@ class FollowUpEditor(w.VBox):
                 for f in self.wb.follow_ups(self.pid)]
         self.list.value = table(["Due", "By", "For"], rows, css="ccm-table") if rows else ""
 
-    def save(self) -> None:
+    def save(self):
+        if self._just_saved and not self.reason.value.strip():
+            return KEEP  # a double click's second half: scheduled once
         try:
             hh, mm = (int(x) for x in self.at.value.strip().split(":"))
             day = self.wb.today() + timedelta(days=int(self.days.value))
             due = datetime.combine(day, time(hh, mm), tzinfo=self.wb.tz)
         except ValueError:
             self.msg.value = message(f"'{esc(self.at.value)}' is not a time like 10:00.", "error")
-            return
+            return None
         try:
-            self.wb.schedule_follow_up(self.pid, due, self.reason.value, channel=self.channel.value)
+            follow_up = self.wb.schedule_follow_up(self.pid, due, self.reason.value, channel=self.channel.value)
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
-            return
+            return None
         self.reason.value = ""
+        self._just_saved = True
         self.msg.value = message("Follow-up scheduled.", "ok")
         self.refresh()
+        return follow_up

@@ -21,7 +21,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from workbench.errors import WorkbenchError
-from workbench.ui.feedback import Feedback, announced
+from workbench.ui.feedback import Feedback, FormMessages, announced, clear_all
 from workbench.ui.unsaved import watch
 from workbench.ui.html import esc, message, table
 from workbench.ui.lifecycle import close_tree
@@ -95,8 +95,8 @@ class AttemptView(w.VBox):
         self.work_bar.listeners.append(self._timer_changed)
         self.header = w.HTML()
         self.header.add_class("trn-header")
-        self.msg = w.HTML()
-        self.msg.add_class("trn-msg")
+        # over the shift's buttons (wait, end) it answers for: announced, cleared on the next screen
+        self.msg = FormMessages("trn-msg", "act")
         wait = w.Button(description="Let 15 minutes pass", icon="clock", layout=w.Layout(width="auto"))
         wait.add_class("trn-wait")
         wait.on_click(lambda _: self._act(lambda: self.attempt.advance(15)))
@@ -137,7 +137,7 @@ class AttemptView(w.VBox):
         self.pane: CallPane | None = None
         self.chart = None
         self.open_pid: str | None = None
-        super().__init__([back, self.header, self.msg, self.controls, self.confirm, self.list_screen,
+        super().__init__([back, self.header, self.msg.slot("act"), self.controls, self.confirm, self.list_screen,
                           self.work, self.after])
         self.add_class("trn-player")
         if self.is_shift:
@@ -168,6 +168,7 @@ class AttemptView(w.VBox):
     def show_worklist(self) -> None:
         if not self.is_shift:
             return
+        clear_all()  # another screen of the shift: the last one's messages go with it
         self.list_screen.layout.display = None
         self.work.layout.display = "none"
         self.work_bar.set_patient(None)
@@ -198,6 +199,7 @@ class AttemptView(w.VBox):
             self.msg.value = message("That patient is not on this shift.", "error")
             return
         tw = self.attempt.workbench
+        clear_all()  # another screen of the shift: the last one's messages go with it
         if self.chart is not None:
             self.chart.detach()
         for old in self.work.children:

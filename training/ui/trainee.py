@@ -13,6 +13,7 @@ import ipywidgets as w
 
 from workbench.errors import InvalidInput, WorkbenchError
 from workbench.service import Workbench
+from workbench.ui.feedback import FormMessages
 from workbench.ui.html import esc, message, table
 
 from training.attempts import AttemptRecord, AttemptRepository, default_repository
@@ -78,8 +79,9 @@ class TraineeHome(w.VBox):
         from training.shifts import load_shifts
 
         self.shifts = load_shifts(self.scenarios)
-        self.msg = w.HTML()
-        self.msg.add_class("trn-home-msg")
+        # each start button's refusal under its own row, and the "open" one over my attempts:
+        # announced, cleared by the next action or another view
+        self.msg = FormMessages("trn-home-msg", "open", *(f"shift:{k}" for k in self.shifts), *self.scenarios)
         self.mine = w.VBox()
         self.mine.add_class("trn-mine")
         self.progress = w.HTML()
@@ -93,7 +95,8 @@ class TraineeHome(w.VBox):
             start.add_class("trn-start")
             start.add_class(f"trn-start-{sc.id}")
             start.on_click(lambda _, sid=sc.id: self.start(sid))
-            rows.append(w.HBox([card, start], layout=w.Layout(align_items="center")))
+            rows.append(w.VBox([w.HBox([card, start], layout=w.Layout(align_items="center")),
+                                self.msg.slot(sc.id)]))
         shift_rows = []
         for sh in self.shifts.values():
             card = w.HTML(f'<div><b>{esc(sh.title)}</b><div class="trn-scene">'
@@ -103,7 +106,8 @@ class TraineeHome(w.VBox):
             start.add_class("trn-start-shift")
             start.add_class(f"trn-start-shift-{sh.id}")
             start.on_click(lambda _, sid=sh.id: self.start_shift(sid))
-            shift_rows.append(w.HBox([card, start], layout=w.Layout(align_items="center")))
+            shift_rows.append(w.VBox([w.HBox([card, start], layout=w.Layout(align_items="center")),
+                                      self.msg.slot(f"shift:{sh.id}")]))
         self.home = w.VBox([
             w.HTML(TRAINING_STYLE),
             w.HTML('<div class="ccm-section-title">Practice shifts</div><div>A panel of practice '
@@ -112,8 +116,7 @@ class TraineeHome(w.VBox):
             w.HTML('<div class="ccm-section-title">Single scenarios</div><div>One patient, one '
                    'call. What you say is in the call pane; what you do, you do in the chart.</div>'),
             *rows,
-            self.msg,
-            w.HTML('<div class="ccm-section-title">My attempts</div>'), self.mine,
+            w.HTML('<div class="ccm-section-title">My attempts</div>'), self.msg.slot("open"), self.mine,
             w.HTML('<div class="ccm-section-title">Progress per objective</div>'), self.progress])
         super().__init__([self.home])
         self.add_class("trn-home")
@@ -158,6 +161,7 @@ class TraineeHome(w.VBox):
     # ------------------------------------------------------------------ playing
     def _begin(self, key: str, make) -> AttemptView | None:
         """One attempt at a time: an unfinished one is ended first; the seed counts attempts."""
+        self.msg.using(key)
         mine = self.my_attempts()
         try:
             for rec in mine:
@@ -190,6 +194,7 @@ class TraineeHome(w.VBox):
 
     def open_attempt(self, attempt_id: str) -> AttemptView | None:
         """Open one of the trainee's own attempts (to continue it or read its feedback)."""
+        self.msg.using("open")
         try:
             rec = self.repo.get_attempt(attempt_id)
             if rec.trainee_id != self.wb.user.id:

@@ -17,8 +17,9 @@ from workbench import records as r
 from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
-from .unsaved import watch
+from .feedback import KEEP, FormMessages, on_click
 from .html import message, table
+from .unsaved import watch
 
 DOMAIN_LABELS = {d: d.value.replace("_", " ").capitalize() for d in r.BarrierDomain}
 STATUS_LABELS = {r.BarrierStatus.OPEN: "Open", r.BarrierStatus.IN_PROGRESS: "In progress",
@@ -61,9 +62,12 @@ class BarriersTab(w.VBox):
         self.add_button = w.Button(description="Add barrier", icon="plus", button_style="primary",
                                    layout=w.Layout(width="auto"))
         self.add_button.add_class("ccm-barrier-add")
-        self.add_button.on_click(lambda _: self.add())
-        self.add_msg = w.HTML()
+        # each form's result beside its button, announced, cleared by the next action or view
+        self.msg = FormMessages("ccm-barrier-msg", "add", "update")
+        self.add_msg, self.update_msg = self.msg.slot("add"), self.msg.slot("update")
         self.add_msg.add_class("ccm-barrier-add-msg")
+        self.update_msg.add_class("ccm-barrier-update-msg")
+        on_click(self.add_button, self.add, self.msg, "add")  # disabled while it writes
         # ---- update / resolve
         self.pick = w.Dropdown(description="Barrier", layout=w.Layout(width="640px"))
         self.pick.add_class("ccm-barrier-pick")
@@ -75,14 +79,14 @@ class BarriersTab(w.VBox):
         self.update_button = w.Button(description="Save barrier update", icon="save", button_style="primary",
                                       layout=w.Layout(width="auto"))
         self.update_button.add_class("ccm-barrier-update")
-        self.update_button.on_click(lambda _: self.update())
-        self.update_msg = w.HTML()
-        self.update_msg.add_class("ccm-barrier-update-msg")
+        on_click(self.update_button, self.update, self.msg, "update")
         self.update_box = w.VBox([w.HTML('<div class="ccm-section-title">Update or resolve a barrier</div>'),
                                   self.pick, self.new_status, self.new_description, self.new_action,
                                   self.new_resolution, self.update_button, self.update_msg])
         self.update_box.add_class("ccm-barrier-update-box")
         self._barriers: dict[int, r.Barrier] = {}
+        self._just_added = False  #: the add form was emptied by a success (a double click's second half)
+        self.description.observe(lambda ch: ch["new"] and setattr(self, "_just_added", False), "value")
         super().__init__([self.list,
                           w.HTML('<div class="ccm-section-title">Add a barrier</div>'),
                           w.HBox([self.domain, self.status]), self.description, self.action, self.resolution,
@@ -94,41 +98,38 @@ class BarriersTab(w.VBox):
 
     # ------------------------------------------------------------------ writes
     def add(self) -> r.Barrier | None:
-        self.add_button.disabled = True  # one click, one row
+        self.msg.using("add")
+        if self._just_added and not self.description.value.strip():
+            return KEEP  # nothing new typed since the barrier was added: one click, one row
         try:
             barrier = self.wb.add_barrier(self.pid, self.domain.value, self.description.value,
                                           status=self.status.value, action=self.action.value,
                                           resolution=self.resolution.value)
         except WorkbenchError as exc:
-            self.add_msg.value = message(str(exc), "error")
+            self.msg.value = message(str(exc), "error")
             return None
-        finally:
-            self.add_button.disabled = False
         self.description.value = self.action.value = self.resolution.value = ""
         self.status.value = r.BarrierStatus.OPEN.value
-        self.add_msg.value = message(f"Barrier added ({DOMAIN_LABELS[barrier.domain].lower()}).", "ok")
-        self.update_msg.value = ""
+        self._just_added = True
+        self.msg.value = message(f"Barrier added ({DOMAIN_LABELS[barrier.domain].lower()}).", "ok")
         self.refresh()
         if self.on_change:
             self.on_change()
         return barrier
 
     def update(self) -> r.Barrier | None:
+        self.msg.using("update")
         if self.pick.value is None:
-            self.update_msg.value = message("Choose the barrier to update.", "error")
+            self.msg.value = message("Choose the barrier to update.", "error")
             return None
-        self.update_button.disabled = True
         try:
             barrier = self.wb.update_barrier(self.pick.value, self.new_status.value, action=self.new_action.value,
                                              description=self.new_description.value,
                                              resolution=self.new_resolution.value)
         except WorkbenchError as exc:
-            self.update_msg.value = message(str(exc), "error")
+            self.msg.value = message(str(exc), "error")
             return None
-        finally:
-            self.update_button.disabled = False
-        self.update_msg.value = message(f"Barrier updated: {STATUS_LABELS[barrier.status].lower()}.", "ok")
-        self.add_msg.value = ""
+        self.msg.value = message(f"Barrier updated: {STATUS_LABELS[barrier.status].lower()}.", "ok")
         self.refresh(select=barrier.id)
         if self.on_change:
             self.on_change()

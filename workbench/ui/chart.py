@@ -290,12 +290,14 @@ class ChartPicker(w.VBox):
         self.box.observe(lambda _: self.go(), "value")  # Enter (or leaving the box) opens
         self.button = w.Button(description="Open chart", icon="folder-open", layout=w.Layout(width="130px"))
         self.button.add_class("ccm-chart-go")
-        self.button.on_click(lambda _: self.go())
-        self.msg = w.HTML()
-        self.msg.add_class("ccm-chart-picker-msg")
+        from .feedback import FormMessages, on_click
+
+        # the answer under the box and its button, announced; cleared by the next action or view
+        self.msg = FormMessages("ccm-chart-picker-msg", "go")
+        on_click(self.button, self.go, self.msg, "go")
         self.choices = w.VBox()
         self.choices.add_class("ccm-chart-choices")
-        super().__init__([w.HBox([self.box, self.button]), self.msg, self.choices])
+        super().__init__([w.HBox([self.box, self.button]), self.msg.slot("go"), self.choices])
         self.add_class("ccm-chart-picker")
 
     def go(self) -> list:

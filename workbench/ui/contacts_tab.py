@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -10,11 +11,14 @@ from workbench import records as r
 from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 
-from .unsaved import watch
+from .feedback import KEEP, FormMessages, on_click
 from .html import message, table
+from .unsaved import watch
 from .names import staff_name, staff_names
 
 #: Suggestions for "With": anyone may be typed (a niece, rheumatology, the GI unit...).
+#: A second click this soon after a logged contact, with nothing changed, is the same click.
+DOUBLE_CLICK_SECONDS = 5.0
 WITH_WHOM = ("patient", "caregiver", "provider", "pharmacy", "community", "interpreter")
 
 
@@ -36,32 +40,34 @@ class ContactsTab(w.VBox):
                      (self.with_whom, "ccm-contact-with"), (self.note, "ccm-contact-note"),
                      (self.button, "ccm-contact-log")):
             x.add_class(c)
-        self.button.on_click(lambda _: self.log_contact())
-        self.msg = w.HTML()
+        self._logged_at: float | None = None  #: when the last contact was logged, if nothing changed since
+        for x in (self.channel, self.outcome, self.with_whom, self.note):
+            x.observe(lambda _: setattr(self, "_logged_at", None), "value")
+        self.msg = FormMessages("ccm-contact-msg", "log")  # beside the button, announced, cleared
+        on_click(self.button, self.log_contact, self.msg, "log")  # disabled while it writes
         self.list = w.HTML()
         self.list.add_class("ccm-contact-list")
         super().__init__([w.HBox([self.channel, self.outcome, self.with_whom]), self.note, self.button,
-                          self.msg, self.list])
-        self.msg.add_class("ccm-contact-msg")
+                          self.msg.slot("log"), self.list])
         self.add_class("ccm-contacts-tab")
         self.unsaved = watch(self, self.note)
         self.refresh()
 
     def log_contact(self):
+        if self._logged_at is not None and time.monotonic() - self._logged_at < DOUBLE_CLICK_SECONDS:
+            return KEEP  # a double click's second half, nothing changed since: one click, one contact
         if not self.with_whom.value.strip():
             self.msg.value = message("Say whom the contact was with (type anyone, or pick a suggestion).", "error")
             return None
-        self.button.disabled = True  # one click, one contact
         try:
             contact = self.wb.log_contact(self.pid, self.channel.value, self.outcome.value, self.note.value,
                                           with_whom=self.with_whom.value)
         except WorkbenchError as exc:
             self.msg.value = message(str(exc), "error")
             return None
-        finally:
-            self.button.disabled = False
         self.msg.value = message("Contact logged.", "ok")
         self.note.value = ""
+        self._logged_at = time.monotonic()
         self.refresh()
         if self.on_change:
             self.on_change()

@@ -14,6 +14,7 @@ from workbench.errors import WorkbenchError
 from workbench.service import Workbench
 from workbench.service.timers import TimerHealth
 
+from .feedback import FormMessages, on_click
 from .html import message
 
 
@@ -43,14 +44,14 @@ class OrphanedTimer(w.VBox):
         self.record_button = w.Button(description="Record these minutes", icon="check", button_style="warning",
                                       layout=w.Layout(width="auto"))
         self.record_button.add_class("ccm-orphan-record")
-        self.record_button.on_click(lambda _: self.record())
         self.discard_button = w.Button(description="Discard (no time)", icon="trash", layout=w.Layout(width="auto"))
         self.discard_button.add_class("ccm-orphan-discard")
-        self.discard_button.on_click(lambda _: self.discard())
-        self.msg = w.HTML()
-        self.msg.add_class("ccm-orphan-msg")
+        # a refusal under the row's buttons, announced, cleared by the next action or another view
+        self.msg = FormMessages("ccm-orphan-msg", "row")
+        on_click(self.record_button, self.record, self.msg, "row")  # disabled while it writes
+        on_click(self.discard_button, self.discard, self.msg, "row")
         super().__init__([self.text, w.HBox([self.minutes, self.reason, self.record_button, self.discard_button]),
-                          self.msg])
+                          self.msg.slot("row")])
         self.add_class("ccm-orphan")
 
     def record(self):
@@ -85,8 +86,10 @@ class OrphanedTimers(w.VBox):
     def __init__(self, wb: Workbench, on_change: Callable[[], None] | None = None):
         self.wb, self.on_change = wb, on_change
         self.rows: list[OrphanedTimer] = []
-        self.done = w.HTML()
-        self.done.add_class("ccm-orphans-msg")
+        # what was closed, where the row was (the rows are gone); cleared like every result
+        self.feedback = FormMessages("ccm-orphans-msg", "done")
+        self.done = self.feedback.slot("done")
+        self.done.observe(lambda _: self._display(), "value")
         super().__init__()
         self.add_class("ccm-orphans")
         self.refresh()
@@ -95,13 +98,17 @@ class OrphanedTimers(w.VBox):
         try:
             found = self.wb.orphaned_timers(mine_only=not self.wb.may("close_others_timer", "live"))
         except WorkbenchError as exc:
-            found, self.done.value = [], message(str(exc), "error")
+            found = []
+            self.feedback.value = message(str(exc), "error")
         self.rows = [OrphanedTimer(self.wb, h, self._closed) for h in found]
         self.children = [*self.rows, self.done]
+        self._display()
+
+    def _display(self) -> None:
         self.layout.display = None if self.rows or self.done.value else "none"
 
     def _closed(self, text: str) -> None:
-        self.done.value = message(text, "ok")
+        self.feedback.value = message(text, "ok")
         self.refresh()
         if self.on_change:
             self.on_change()

@@ -13,6 +13,7 @@ import ipywidgets as w
 from workbench import records as r
 from workbench.errors import WorkbenchError
 
+from .feedback import KEEP, FormMessages, on_click
 from .html import esc, message
 
 OUTCOMES = [("No answer", "no_answer"), ("Left a message", "left_message"), ("Reached", "reached"),
@@ -54,13 +55,16 @@ class OutreachView(w.VBox):
                                   layout=w.Layout(width="300px"), style={"description_width": "60px"})
         self.record = w.Button(description="Record attempt", icon="phone", button_style="primary",
                                layout=w.Layout(width="150px"))
-        self.msg = w.HTML(layout=w.Layout(height="auto"))
         for widget, cls in ((self.patient, "ccm-outreach-id"), (self.channel, "ccm-outreach-channel"),
-                            (self.outcome, "ccm-outreach-outcome"), (self.record, "ccm-outreach-record"),
-                            (self.msg, "ccm-outreach-msg")):
+                            (self.outcome, "ccm-outreach-outcome"), (self.record, "ccm-outreach-record")):
             widget.add_class(cls)
-        self.record.on_click(lambda _: self.save())
-        form = w.HBox([self.patient, self.channel, self.outcome, self.record, self.msg],
+        # the result beside the button, announced; cleared by the next action or another view
+        self.msg = FormMessages("ccm-outreach-msg", "record")
+        self.msg.slot("record").layout.height = "auto"
+        on_click(self.record, self.save, self.msg, "record")  # disabled while it writes
+        self._just_recorded = False  #: the patient box was emptied by the last success
+        self.patient.observe(lambda ch: ch["new"] and setattr(self, "_just_recorded", False), "value")
+        form = w.HBox([self.patient, self.channel, self.outcome, self.record, self.msg.slot("record")],
                       layout=w.Layout(flex_flow="row wrap", align_items="center"))
         super().__init__([self.count, form, self.table])
         self.add_class("ccm-outreach-view")
@@ -74,19 +78,22 @@ class OutreachView(w.VBox):
         self.table.value = render_outreach(df, names, self.href) if len(df) else message(
             "Every eligible patient is enrolled or has answered.", "info")
 
-    def save(self) -> None:
-        if self.record.disabled:
-            return
-        self.record.disabled = True
+    def save(self):
+        """Record the attempt typed; the patient box is emptied after it, so the second half of a
+        double click finds nothing to write and keeps the result (:data:`KEEP`)."""
+        pid = self.patient.value.strip()
+        if not pid and self._just_recorded:
+            return KEEP
         try:
-            pid = self.patient.value.strip()
             attempt = self.wb.record_outreach(pid, self.channel.value, self.outcome.value)
             status = self.wb.enrolment_status(pid)
-            label = r.ENROLMENT_STATUS_LABELS[status.status] if status else "not recorded"
-            self.msg.value = message(f"Recorded for {attempt.patient_id}: {self.outcome.label.lower()} by "
-                                     f"{attempt.channel}. Status: {label}.", "ok")
-            self.refresh()
         except WorkbenchError as err:
             self.msg.value = message(str(err), "error")
-        finally:
-            self.record.disabled = False
+            return None
+        label = r.ENROLMENT_STATUS_LABELS[status.status] if status else "not recorded"
+        self.msg.value = message(f"Recorded for {attempt.patient_id}: {self.outcome.label.lower()} by "
+                                 f"{attempt.channel}. Status: {label}.", "ok")
+        self.patient.value = ""
+        self._just_recorded = True
+        self.refresh()
+        return attempt

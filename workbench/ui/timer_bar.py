@@ -25,6 +25,7 @@ from workbench.errors import WorkbenchError
 from workbench.rules.minutes import minutes_text, whole_minutes
 from workbench.service import Workbench
 
+from .feedback import FormMessages, on_click
 from .html import esc, message, progress_bar
 
 ACTIVITY_OPTIONS = [(label, a.value) for a, label in r.ACTIVITY_LABELS.items()]
@@ -70,7 +71,6 @@ class TimerBar(w.VBox):
         self.stop_button = w.Button(description="Stop timer", button_style="danger", icon="stop",
                                     layout=w.Layout(width="auto"))
         self.stop_button.add_class("ccm-timerbar-stop")
-        self.stop_button.on_click(lambda _: self.stop())
         self.open_button = w.Button(description="Open its chart", icon="folder-open", layout=w.Layout(width="auto"))
         self.open_button.add_class("ccm-timerbar-open")
         self.open_button.on_click(lambda _: self.on_open_chart and self.timer and self.on_open_chart(self.timer.patient_id))
@@ -78,7 +78,6 @@ class TimerBar(w.VBox):
         self.confirm_text = w.HTML()
         self.confirm_yes = w.Button(button_style="danger", icon="stop", layout=w.Layout(width="auto"))
         self.confirm_yes.add_class("ccm-timerbar-confirm")
-        self.confirm_yes.on_click(lambda _: self.stop(confirmed=True))
         self.confirm_no = w.Button(description="Keep it running", layout=w.Layout(width="auto"))
         self.confirm_no.add_class("ccm-timerbar-cancel")
         self.confirm_no.on_click(lambda _: self._ask(False))
@@ -93,32 +92,33 @@ class TimerBar(w.VBox):
         self.start_button = w.Button(description="Start timer", button_style="success", icon="play",
                                      layout=w.Layout(width="auto"))
         self.start_button.add_class("ccm-workbar-start")
-        self.start_button.on_click(lambda _: self.start())
         self.start_box = w.HBox([self.start_activity, self.start_button])
         # the offer after unrecorded work
         self.offer_text = w.HTML()
         self.offer_start = w.Button(description="Start a timer now", icon="play", button_style="success",
                                     layout=w.Layout(width="auto"))
         self.offer_start.add_class("ccm-offer-start")
-        self.offer_start.on_click(lambda _: self.accept_offer("start"))
         self.offer_minutes = w.BoundedIntText(value=5, min=1, max=240, layout=w.Layout(width="70px"))
         self.offer_minutes.add_class("ccm-offer-minutes")
         self.offer_log = w.Button(description="Log these minutes", icon="plus", layout=w.Layout(width="auto"))
         self.offer_log.add_class("ccm-offer-log")
-        self.offer_log.on_click(lambda _: self.accept_offer("log"))
         self.offer_no = w.Button(description="No time to record", layout=w.Layout(width="auto"))
         self.offer_no.add_class("ccm-offer-dismiss")
         self.offer_no.on_click(lambda _: self.dismiss_offer())
         self.offer_box = w.HBox([self.offer_text, self.offer_start, self.offer_minutes, self.offer_log, self.offer_no])
         self.offer_box.add_class("ccm-offer")
         self.pending_offer: dict | None = None
-        self.msg = w.HTML()
-        self.msg.add_class("ccm-timerbar-msg")
+        # the bar's result under its buttons, announced; cleared by the next action or another view
+        self.msg = FormMessages("ccm-timerbar-msg", "bar")
+        for button, fn in ((self.stop_button, self.stop), (self.confirm_yes, lambda: self.stop(confirmed=True)),
+                           (self.start_button, self.start), (self.offer_start, lambda: self.accept_offer("start")),
+                           (self.offer_log, lambda: self.accept_offer("log"))):
+            on_click(button, fn, self.msg, "bar")  # disabled while it writes
         self.running = w.HBox([self.label, self.note, self.activity, self.stop_button, self.open_button])
         self.running.add_class("ccm-timerbar-running")
         self.row = w.HBox([self.running, self.month, self.start_box], layout=w.Layout(flex_flow="row wrap",
                                                                                       align_items="center"))
-        super().__init__([self.row, self.confirm, self.offer_box, self.msg])
+        super().__init__([self.row, self.confirm, self.offer_box, self.msg.slot("bar")])
         self.add_class("ccm-timerbar-box")
         self._thread: threading.Thread | None = None
         self._stop_event = threading.Event()

@@ -21,6 +21,7 @@ from workbench.reports.worklist import sort_worklist
 from workbench.service import Workbench, changes
 
 from . import session
+from .feedback import FormMessages, on_click
 from .html import badge, esc, is_missing, message, progress_bar
 
 SORTS = {
@@ -225,15 +226,16 @@ class WorklistView(w.VBox):
         self.open_button = w.Button(description="Open chart", icon="folder-open", layout=w.Layout(width="124px"))
         self.open_id.add_class("ccm-open-id")
         self.open_button.add_class("ccm-open-button")
-        self.open_button.on_click(lambda _: self.open_chart(self.open_id.value.strip()))
+        # "Open chart"'s answer right under its row, announced; cleared by the next action or view
+        self.msg = FormMessages("ccm-open-msg", "open")
+        on_click(self.open_button, lambda: self.open_chart(self.open_id.value.strip()), self.msg, "open")
         self.choices = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self.choices.add_class("ccm-open-choices")
-        self.msg = w.HTML()
         controls = w.HBox([self.whose, self.search, self.consent, self.flag],
                           layout=w.Layout(flex_flow="row wrap", align_items="center"))
         pager = w.HBox([self.sort, self.descending, self.prev, self.next, self.count, self.open_id, self.open_button],
                        layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        super().__init__([controls, pager, self.msg, self.choices, self.table])
+        super().__init__([controls, pager, self.msg.slot("open"), self.choices, self.table])
         self.add_class("ccm-worklist-view")
         self.refresh()
 
