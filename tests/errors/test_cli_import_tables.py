@@ -81,7 +81,7 @@ def _csv_cases() -> list[FileCase]:
                 continue
             noted = []
 
-            def stand_in(kind):
+            def stand_in(kind, noted=noted):
                 def imp(wb, given, update=False):
                     noted.append((kind, wb.uid, given, update))
                     raise _Noted
@@ -100,8 +100,8 @@ def _csv_cases() -> list[FileCase]:
                 for n, fn in saved.items():
                     setattr(module, n, fn)
             assert len(noted) == 1, f"{case.id}: {noted}"
-            kind, uid, (content, name), update = noted[0]
-            found.append(FileCase(f"{table[5:]}:{case.id}", kind, uid, content, name, update,
+            kind, uid, (content, name), with_update = noted[0]
+            found.append(FileCase(f"{table[5:]}:{case.id}", kind, uid, content, name, with_update,
                                   case.expect.words, case.setup))
     return found
 
