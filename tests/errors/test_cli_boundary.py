@@ -1,6 +1,8 @@
-"""The command line's error boundary: for every bad input and fault in these tables a command
-answers with one sentence on standard error and exit status 2, never a Python traceback, and
-neither the sentence nor the log file carries a patient's name or a note.
+"""The command line's error boundary, on SQLite and PostgreSQL: for every bad input and fault in
+these tables a command answers with one sentence on standard error and exit status 2, never a
+Python traceback, and neither the sentence nor the log file carries a patient's name or a note.
+(The bad import files of the validation tables go through the command line in
+test_cli_import_tables.py.)
 
 Most cases run ``workbench.cli.main`` in this process (fast); a few run the installed
 ``workbench`` command in a subprocess, as a person would, to prove the same of the real script.
@@ -15,30 +17,49 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import STAFF, as_role, forget_engines, new_app_database, sample_patient
 from workbench.cli import main
+from workbench.service import Workbench
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = ("Ada", "Lovelace", "private-note-text")
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    """A migrated SQLite database with staff and a patient, files of every bad kind, a log file."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def env(request, tmp_path, monkeypatch):
+    """A migrated database on each backend (``DB``: its path or URL), files of every bad kind
+    (among them a truncated SQLite file), a log file."""
     monkeypatch.setenv("WORKBENCH_LOG", str(tmp_path / "wb.log"))
     monkeypatch.delenv("WORKBENCH_DB", raising=False)
     monkeypatch.delenv("WORKBENCH_NOW", raising=False)
-    db = tmp_path / "w.db"
-    assert main(["init", "--db", str(db)]) == 0
+    sqlite_file = tmp_path / ("w.db" if request.param == "sqlite" else "other.db")
+    assert main(["init", "--db", str(sqlite_file)]) == 0
+    if request.param == "sqlite":
+        DB[tmp_path] = str(sqlite_file)
+    else:
+        DB[tmp_path] = new_app_database(request.getfixturevalue("pg_server"))
+    url = DB[tmp_path] if request.param == "postgresql" else f"sqlite:///{sqlite_file}"
+    system = Workbench.open(url)  # the staff, and a patient whose name must never show
+    for user in STAFF:
+        system.add_user(user)
+    system.add_patient(sample_patient())
     (tmp_path / "text.db").write_text("not a database\n")
-    (tmp_path / "trunc.db").write_bytes(db.read_bytes()[:3000])
+    (tmp_path / "trunc.db").write_bytes(sqlite_file.read_bytes()[:3000])
     (tmp_path / "scenario.yaml").write_bytes(b"id: x\ntitle: \xff\xfe caf\xe9\n")
     (tmp_path / "staff.csv").write_text("staff_id,name,role,credential,state\nS001,Rita Nurse,care_manager,RN,NY\n")
-    return tmp_path
+    (tmp_path / "new-staff.csv").write_text("staff_id,name,role,credential,state\nS201,Nia New,care_manager,RN,NY\n")
+    yield tmp_path
+    DB.pop(tmp_path)
+    forget_engines(url)
+
+
+#: the database of each test's folder: a SQLite path, or a PostgreSQL app role's URL
+DB: dict[Path, str] = {}
 
 
 def _cases(t: Path) -> list[tuple[str, list[str], dict, str]]:
-    db = str(t / "w.db")
-    return [
+    db = DB[t]
+    return _on_postgresql(db) + [
         # --out into a missing folder or onto a folder
         ("report month into a missing folder", ["report", "month", "--month", "2026-11", "--db", db, "--format",
                                                 "csv", "--out", str(t / "none" / "r.csv")], {}, "no such file"),
@@ -76,6 +97,21 @@ def _cases(t: Path) -> list[tuple[str, list[str], dict, str]]:
     ]
 
 
+def _on_postgresql(db: str) -> list[tuple[str, list[str], dict, str]]:
+    """Faults only a PostgreSQL database has: a missing database or role, a read-only role."""
+    if not db.startswith("postgresql"):
+        return []
+    from workbench.store.roles import READONLY_ROLE
+
+    return [
+        ("--db a database that does not exist", ["timers", "--db", db + "_missing"], {}, "has no database"),
+        ("--db a role that does not exist", ["timers", "--db", as_role(db, "nobody_here")], {},
+         'no role "nobody_here"'),
+        ("import as the read-only role", ["import", "staff", "{t}/new-staff.csv", "--db",
+                                          as_role(db, READONLY_ROLE), "--as", "S004"], {}, "permission denied"),
+    ]
+
+
 def _check(label: str, code: int, err: str, match: str) -> None:
     assert "Traceback" not in err, f"{label}: {err}"
     assert code != 0, f"{label}: exit 0"
@@ -87,6 +123,7 @@ def _check(label: str, code: int, err: str, match: str) -> None:
 
 def test_no_command_prints_a_traceback_for_any_bad_input_or_fault(env, capsys, monkeypatch):
     for label, argv, extra, match in _cases(env):
+        argv = [a.replace("{t}", str(env)) for a in argv]
         with monkeypatch.context() as m:
             for k, v in extra.items():
                 m.setenv(k, v)
@@ -118,7 +155,7 @@ def test_an_unexpected_failure_names_the_log_file_which_holds_the_redacted_trace
 
     monkeypatch.setattr(Workbench, "open_timers", boom)
     monkeypatch.setattr(Workbench, "month_report", crash)
-    db = str(env / "w.db")
+    db = DB[env]
     for argv in (["timers", "--db", db], ["report", "month", "--month", "2026-11", "--db", db]):
         assert main(argv) == 2
         err = capsys.readouterr().err
@@ -133,13 +170,15 @@ def test_an_unexpected_failure_names_the_log_file_which_holds_the_redacted_trace
 
 @pytest.mark.parametrize("argv,extra,match", [
     (["timers", "--db", "mysql://u@h/db"], {}, "mysql://"),
-    (["report", "month", "--month", "2026-11", "--db", "{t}/w.db", "--format", "csv", "--out", "{t}/no/r.csv"], {},
+    (["report", "month", "--month", "2026-11", "--db", "{db}", "--format", "csv", "--out", "{t}/no/r.csv"], {},
      "no such file"),
-    (["timers", "--db", "{t}/w.db"], {"WORKBENCH_NOW": "garbage"}, "WORKBENCH_NOW"),
+    (["timers", "--db", "{db}"], {"WORKBENCH_NOW": "garbage"}, "WORKBENCH_NOW"),
+    (["report", "claims", "--month", "2026-11", "--db", "{db}", "--out", "{t}"], {}, "is a folder"),
+    (["import", "staff", "{t}/scenario.yaml", "--db", "{db}", "--as", "S001"], {}, ""),
 ])
 def test_the_installed_command_prints_a_sentence_not_a_traceback(env, argv, extra, match):
     run_env = {**os.environ, "PYTHONPATH": str(ROOT), **extra}
-    argv = [a.replace("{t}", str(env)) for a in argv]
+    argv = [a.replace("{db}", DB[env]).replace("{t}", str(env)) for a in argv]
     res = subprocess.run([sys.executable, "-m", "workbench.cli", *argv], capture_output=True, text=True,
                          env=run_env, timeout=120)
     _check(" ".join(argv), res.returncode, res.stderr, match)

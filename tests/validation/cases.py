@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 10, 15, 0, tzinfo=UTC)
 TIME_HEADER = "entry_id,patient_id,staff_id,started_at,ended_at,minutes,activity,note,voids_entry_id"
 PATIENT_HEADER = "patient_id,first_name,last_name,birth_date,sex,state,conditions,consent_date,consent_method"
 STAFF_HEADER = "staff_id,name,role,credential,state"
-NEVER_IN_MESSAGES = ("Quintessa", "Lovelace", "Franklin")
+NEVER_IN_MESSAGES = ("Quintessa", "Lovelace", "Franklin", "Monthly check-in", "Called about BP")  # names, notes
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Fixtures for the bad-input tables: one workbench per backend and module (SQLite and a real
 PostgreSQL), with the shared staff and patients of tests/conftest.py, a helper to write CSV files,
-(the row counts and the case runner are in cases.py)."""
+(the row counts and the case runner are in cases.py), and a log file per test that must hold no
+patient name or note afterwards."""
 
 from __future__ import annotations
 
@@ -11,6 +12,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from conftest import STAFF, new_app_database, sample_patient  # noqa: E402
+
+from tests.support.log_guard import guard  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _log_without_patient_data(tmp_path, monkeypatch):
+    """Every table's log file is its own, and holds no patient name or note afterwards."""
+    yield from guard(tmp_path, monkeypatch)
+
 
 def _create(url: str) -> None:
     try:
