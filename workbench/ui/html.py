@@ -206,6 +206,7 @@ STYLE = """
 .ccm-why { white-space:normal !important; min-width:180px; }
 .ccm-worklist-table td.ccm-why .ccm-badge { margin:1px 2px; }
 .ccm-claims-table td { white-space:normal; }
+.ccm-claims-table td:first-child { white-space:nowrap; }
 .ccm-nav-current { font-weight:700; opacity:1 !important; border-bottom:2px solid #fff; }
 </style>
 """
