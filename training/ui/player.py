@@ -213,7 +213,7 @@ class AttemptView(w.VBox):
         extras = w.VBox([MedicationEditor(tw, pid), FollowUpEditor(tw, pid)])
         extras.add_class("trn-extras")
         if ended:
-            from workbench.ui.chart import freeze
+            from workbench.ui.lifecycle import freeze
 
             freeze(extras)
         self.work.children = [CallDock(self.chart, self.pane), extras]
@@ -255,7 +255,8 @@ class AttemptView(w.VBox):
 
     def _freeze(self) -> None:
         """The attempt has ended: the open chart, its editors and the work bar become read-only."""
-        from workbench.ui.chart import ChartView, freeze
+        from workbench.ui.chart import ChartView
+        from workbench.ui.lifecycle import freeze
 
         if self.open_pid is not None and self.chart is not None and not self.chart.read_only:
             shown = self.chart.tabs.selected_index or 0

@@ -26,8 +26,10 @@ def _table(name: str):
 def marks(conn) -> dict[str, int]:
     """The highest id of every table the worklist reads (0 for an empty table)."""
     names = [*DIRECT, *(t for t, _c, _p in LINKED)]
-    return {name: int(conn.execute(select(func.coalesce(func.max(_table(name).c.id), 0))).scalar_one())
-            for name in names}
+    # one statement: a scalar subquery per table (one round trip, not thirteen)
+    row = conn.execute(select(*(select(func.coalesce(func.max(_table(name).c.id), 0)).scalar_subquery()
+                                .label(name) for name in names))).one()
+    return {name: int(value) for name, value in zip(names, row)}
 
 
 def changed_patients(conn, since: dict[str, int]) -> tuple[set[str], dict[str, int]]:

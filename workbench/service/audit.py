@@ -46,7 +46,7 @@ class AuditMixin:
         ids = sorted({str(p) for p in patient_ids})
         place = v.short(place, "place", field="place", max_len=200)
         detail = v.short(detail, "detail", required=False, field="detail", max_len=200)
-        with self.write() as uow:
+        with self.write(shown=False) as uow:  # no screen of this kernel shows the access log live
             uow.append(
                 s.access_log, at=uow.now, user_id=self.user.id, user_name=self.user.name[:200], user_role=self.user.role.value,
                 action=action, place=place, patient_ids=ids, detail=detail)

@@ -83,14 +83,16 @@ class Workbench(AccessMixin, IdentityMixin, PatientsMixin, TimerMixin, TimeEntri
     # ------------------------------------------------------------------ the unit of work
 
     @contextmanager
-    def write(self) -> Iterator[UnitOfWork]:
+    def write(self, shown: bool = True) -> Iterator[UnitOfWork]:
         """One unit of work stamped with the signed-in user and the clock's now: the one write
-        path for the service and for the importer, loader, exports and training."""
+        path for the service and for the importer, loader, exports and training. ``shown=False``:
+        nothing a screen shows was written (an access-log row), so no screen re-reads."""
         tz = self.tz  # read before the write lock is taken
         with unit_of_work(self.engine, self.user, self.now(),
                           lambda when: when.astimezone(tz).date()) as uow:
             yield uow
-        changes.written(self.engine)  # committed: the screens of this kernel re-read what changed
+        if shown:
+            changes.written(self.engine)  # committed: the screens of this kernel re-read what changed
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -290,9 +290,8 @@ class WorkbenchApp(w.VBox):
         if isinstance(old, ChartView) and old.pid == pid:
             old.refresh_header()
             return old
-        patient = self.wb.get_patient(pid)
-        read_only = getattr(patient, "scope", "live") != "live"  # practice charts are worked in the shift
-        chart = ChartView(self.wb, pid, self.timer_bar, first_tab=False, read_only=read_only)
+        # practice charts are worked in the shift: read-only here (read_only=None decides by the patient)
+        chart = ChartView(self.wb, pid, self.timer_bar, first_tab=False, read_only=None)
         self.chart_pid = pid
         return chart
 
@@ -342,8 +341,12 @@ class WorkbenchApp(w.VBox):
                 trail.append(("worklist", "Worklist"))
             label = "Open a chart"
             if self.chart_pid:
+                shown = self.views.get("chart")
+                data = getattr(shown, "data", None)  # the chart on screen knows its patient
                 try:
-                    label = f"{self.wb.get_patient(self.chart_pid).name} ({self.chart_pid})"
+                    name = data.patient.name if data is not None and shown.pid == self.chart_pid else \
+                        self.wb.get_patient(self.chart_pid).name
+                    label = f"{name} ({self.chart_pid})"
                 except WorkbenchError:
                     label = self.chart_pid
             trail.append(("", label))

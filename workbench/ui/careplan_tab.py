@@ -8,18 +8,21 @@ version opened; a stale base is refused (StaleRevision) and shown in plain words
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import ipywidgets as w
-from ipywidgets.widgets.widget_string import TextStyle
+from ipywidgets.widgets.widget_button import ButtonStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from workbench import records as r
 from workbench.errors import StaleRevision, WorkbenchError
-from workbench.rules import diff_plans, missing_elements
 from workbench.service import Workbench
 
 from .feedback import KEEP, FormMessages, on_click
 from .careplan_rows import GoalRow, InterventionRow, heading
-from .html import data_link, esc, message, table
-from .lifecycle import layout, style
+from .careplan_views import PARTS, PlanViews
+from .html import esc, message
+from .lifecycle import freeze, layout, style
 
 TEXT_ELEMENTS = {k: v for k, v in {**r.CARE_PLAN_ELEMENTS, **r.CARE_PLAN_EXTRA_ELEMENTS}.items()
                  if k not in ("goals", "interventions")}
@@ -35,106 +38,120 @@ SECTIONS = (
 )
 
 
-#: The index of the "Patient copy" sub-tab: its PDF is made only when it is shown (making it
-#: takes most of a chart's opening time otherwise).
-COPY_SECTION = 3
+class _Fields(Mapping):
+    """The editor's text boxes by element key; ``fields[key]`` builds the folded section that
+    holds ``key`` (iterating names the keys without building anything)."""
+
+    def __init__(self, tab: CarePlanTab):
+        self._tab = tab
+
+    def __getitem__(self, key: str) -> w.Textarea:
+        if key not in TEXT_ELEMENTS:
+            raise KeyError(key)
+        self._tab._build_section(SECTION_OF[key])
+        return self._tab._boxes[key]
+
+    def __iter__(self):
+        return iter(TEXT_ELEMENTS)
+
+    def __len__(self) -> int:
+        return len(TEXT_ELEMENTS)
 
 
-class CarePlanTab(w.VBox):
+#: element key -> index of the folded section that holds it
+SECTION_OF = {key: i for i, (_title, keys) in enumerate(SECTIONS) for key in keys}
+
+
+def _button(description: str, icon: str, css: str, **kw) -> w.Button:
+    return w.Button(description=description, icon=icon, layout=layout(width="auto"), style=style(ButtonStyle),
+                    _dom_classes=(css,), **kw)
+
+
+class CarePlanTab(PlanViews, w.VBox):
+    """The editor opens with its first folded section; the others, and the sub-tabs after
+    "Edit", are built when first shown (opening a chart sends a third of the widgets)."""
+
     def __init__(self, wb: Workbench, pid: str, consent_ok: bool = True, consent_reason: str = "",
-                 on_saved=None):
+                 on_saved=None, patient: r.Patient | None = None):
         self.wb = wb
         self.on_saved = on_saved
         self.pid = pid
-        self.patient = wb.get_patient(pid)
+        self.patient = patient or wb.get_patient(pid)
+        self.read_only = False  #: set by a read-only chart: parts built later are frozen as they are built
         self.banner = w.HTML(message(f"No valid CCM consent: {consent_reason} Record consent in the Consent tab "
-                                     "before care-plan work counts.", "warn") if not consent_ok else "")
-        self.banner.add_class("ccm-consent-missing" if not consent_ok else "ccm-consent-ok")
-        self.version_label = w.HTML()
-        self.version_label.add_class("ccm-cp-version")
-        self.fields: dict[str, w.Textarea] = {}
-        for key, _label in TEXT_ELEMENTS.items():
-            box = w.Textarea(layout=layout(width="98%", height="52px"), style=style(TextStyle))
-            box.add_class(f"ccm-cp-{key.replace('_', '-')}")
-            box.observe(lambda _: self._edited(), "value")
-            self.fields[key] = box
-        self.goals = w.VBox()
-        self.goals.add_class("ccm-goals")
-        self.interventions = w.VBox()
-        self.interventions.add_class("ccm-interventions")
-        add_goal = w.Button(description="Add goal", icon="plus", layout=w.Layout(width="auto"))
-        add_goal.add_class("ccm-add-goal")
-        add_goal.on_click(lambda _: self.add_goal())
-        add_int = w.Button(description="Add intervention", icon="plus", layout=w.Layout(width="auto"))
-        add_int.add_class("ccm-add-intervention")
-        add_int.on_click(lambda _: self.add_intervention())
-        structured = {"goals": [w.HTML(f"<b>{esc(r.CARE_PLAN_ELEMENTS['goals'])}</b> (each with a target and a "
-                                       "due date; past-due goals are marked)"), self.goals, add_goal],
-                      "interventions": [w.HTML(f"<b>{esc(r.CARE_PLAN_ELEMENTS['interventions'])}</b>"),
-                                        self.interventions, add_int]}
-        self.section_boxes = []
-        for _title, keys in SECTIONS:
-            rows: list[w.Widget] = []
-            for key in keys:
-                if key in structured:
-                    rows.extend(structured[key])
-                    continue
-                extra = "" if key in r.CARE_PLAN_ELEMENTS else " (kept by the care team)"
-                rows += [heading(f"<b>{esc(TEXT_ELEMENTS[key])}</b>{esc(extra)}"), self.fields[key]]
-            box = w.VBox(rows)
-            box.add_class(f"ccm-cp-section-{keys[0].replace('_', '-')}")
-            self.section_boxes.append(box)
-        self.editor_sections = w.Accordion(self.section_boxes, selected_index=0)
-        for i, (title, _keys) in enumerate(SECTIONS):
-            self.editor_sections.set_title(i, title)
-        self.editor_sections.add_class("ccm-cp-editor-sections")
+                                     "before care-plan work counts.", "warn") if not consent_ok else "",
+                             _dom_classes=("ccm-consent-missing" if not consent_ok else "ccm-consent-ok",))
+        self.version_label = w.HTML(layout=layout(), style=style(HTMLStyle), _dom_classes=("ccm-cp-version",))
+        self._boxes: dict[str, w.Textarea] = {}  #: the text boxes built so far
+        self._values = {key: "" for key in TEXT_ELEMENTS}  #: the loaded version's text, for boxes not built
+        self.fields = _Fields(self)
+        self.goals = w.VBox(layout=layout(), _dom_classes=("ccm-goals",))
+        self.interventions = w.VBox(layout=layout(), _dom_classes=("ccm-interventions",))
+        self.section_boxes = [w.VBox(layout=layout(), _dom_classes=(f"ccm-cp-section-{keys[0].replace('_', '-')}",))
+                              for _title, keys in SECTIONS]
+        self._built_sections: set[int] = set()
+        self.editor_sections = w.Accordion(self.section_boxes, selected_index=0, titles=[t for t, _ in SECTIONS],
+                                           _dom_classes=("ccm-cp-editor-sections",))
+        self.editor_sections.observe(self._section_shown, "selected_index")
         self.reason = w.Text(placeholder="Why this revision (required)", description="Reason",
-                             layout=w.Layout(width="50%"))
-        self.reason.add_class("ccm-cp-reason")
-        self.save_button = w.Button(description="Save new version", button_style="primary", icon="save",
-                                    layout=w.Layout(width="auto"))
-        self.save_button.add_class("ccm-cp-save")
+                             layout=layout(width="50%"), style=style(TextStyle), _dom_classes=("ccm-cp-reason",))
+        self.save_button = _button("Save new version", "save", "ccm-cp-save", button_style="primary")
         self.msg = FormMessages("ccm-cp-msg", "save")
         on_click(self.save_button, self.save, self.msg, "save")
-        self.reload_button = w.Button(description="Reload latest version", icon="sync", layout=w.Layout(width="auto"))
-        self.reload_button.add_class("ccm-cp-reload")
+        self.reload_button = _button("Reload latest version", "sync", "ccm-cp-reload")
         on_click(self.reload_button, self.reload_latest, self.msg, "save")
-        self.reapply_button = w.Button(description="Re-apply my edits", icon="redo", layout=w.Layout(width="auto"))
-        self.reapply_button.add_class("ccm-cp-reapply")
+        self.reapply_button = w.Button(description="Re-apply my edits", icon="redo", layout=w.Layout(width="auto"),
+                                       style=style(ButtonStyle), _dom_classes=("ccm-cp-reapply",))
         on_click(self.reapply_button, self.reapply, self.msg, "save", enabled=lambda: self.set_aside is not None)
         self.reapply_button.layout.display = "none"
         self.set_aside: r.CarePlan | None = None  #: the person's edits kept aside by "Reload latest version"
         self._just_saved = False
-        savebar = w.HBox([self.reason, self.save_button, self.reload_button, self.reapply_button])
-        savebar.add_class("ccm-cp-savebar")
-        editor = w.VBox([self.version_label, savebar, self.msg.slot("save"), self.editor_sections])
-        # completeness, history, copy
-        self.checklist = w.HTML()
-        self.checklist.add_class("ccm-cp-checklist")
-        self.history = w.HTML()
-        self.history.add_class("ccm-cp-history")
-        self.diff_a = w.Dropdown(description="Compare", layout=w.Layout(width="200px"))
-        self.diff_b = w.Dropdown(description="with", layout=w.Layout(width="200px"))
-        self.diff_a.add_class("ccm-diff-a")
-        self.diff_b.add_class("ccm-diff-b")
-        self.diff_button = w.Button(description="Show differences", icon="exchange-alt", layout=w.Layout(width="auto"))
-        self.diff_button.add_class("ccm-diff-button")
-        self.diff_button.on_click(lambda _: self.show_diff())
-        self.diff = w.HTML()
-        self.diff.add_class("ccm-cp-diff")
-        self.copy = w.HTML()
-        self.copy.add_class("ccm-cp-copy")
-        self.sections = w.Tab([editor, self.checklist,
-                               w.VBox([self.history, w.HBox([self.diff_a, self.diff_b, self.diff_button]), self.diff]),
-                               self.copy])
-        for i, title in enumerate(("Edit", "Completeness", "History", "Patient copy")):
-            self.sections.set_title(i, title)
-        self.sections.add_class("ccm-cp-sections")
-        self.sections.observe(lambda _: self._copy_if_shown(), "selected_index")
-        self._copy_stale = True
-        super().__init__([self.banner, self.sections])
-        self.add_class("ccm-careplan-tab")
+        savebar = w.HBox([self.reason, self.save_button, self.reload_button, self.reapply_button],
+                         layout=layout(), _dom_classes=("ccm-cp-savebar",))
+        editor = w.VBox([self.version_label, savebar, self.msg.slot("save"), self.editor_sections], layout=layout())
+        self.sections = w.Tab([editor, *(w.VBox(layout=layout()) for _ in PARTS[1:])],
+                              titles=PARTS, _dom_classes=("ccm-cp-sections",))
+        self._init_views()
+        super().__init__([self.banner, self.sections], _dom_classes=("ccm-careplan-tab",))
         self.reload()
+        self._build_section(0)
+
+    def _section_shown(self, _change=None) -> None:
+        if self.editor_sections.selected_index is not None:
+            self._build_section(self.editor_sections.selected_index)
+
+    def _build_section(self, index: int) -> None:
+        """Fill the folded section ``index`` (its headings and text boxes, with the loaded or typed
+        text; the first one also holds the goals and interventions)."""
+        if index in self._built_sections:
+            return
+        self._built_sections.add(index)
+        rows: list[w.Widget] = []
+        for key in SECTIONS[index][1]:
+            if key == "goals":
+                add_goal = _button("Add goal", "plus", "ccm-add-goal")
+                add_goal.on_click(lambda _: self.add_goal())
+                rows += [heading(f"<b>{esc(r.CARE_PLAN_ELEMENTS['goals'])}</b> (each with a target and a due date; "
+                                 "past-due goals are marked)"), self.goals, add_goal]
+            elif key == "interventions":
+                add_int = _button("Add intervention", "plus", "ccm-add-intervention")
+                add_int.on_click(lambda _: self.add_intervention())
+                rows += [heading(f"<b>{esc(r.CARE_PLAN_ELEMENTS['interventions'])}</b>"), self.interventions, add_int]
+            else:
+                box = w.Textarea(value=self._values[key], layout=layout(width="98%", height="52px"),
+                                 style=style(TextStyle), _dom_classes=(f"ccm-cp-{key.replace('_', '-')}",))
+                box.observe(lambda _: self._edited(), "value")
+                self._boxes[key] = box
+                extra = "" if key in r.CARE_PLAN_ELEMENTS else " (kept by the care team)"
+                rows += [heading(f"<b>{esc(TEXT_ELEMENTS[key])}</b>{esc(extra)}"), box]
+        self.section_boxes[index].children = rows
+        if self.read_only:
+            freeze(self.section_boxes[index])
+
+    def _text(self, key: str) -> str:
+        """Element ``key`` as typed (its box) or as loaded (a section never opened)."""
+        box = self._boxes.get(key)
+        return box.value if box is not None else self._values[key]
 
     # ------------------------------------------------------------------ editing
     def add_goal(self, goal: r.Goal | None = None) -> GoalRow:
@@ -156,8 +173,10 @@ class CarePlanTab(w.VBox):
     def load(self, plan: r.CarePlan) -> None:
         self._loading = True
         try:
-            for key, box in self.fields.items():
-                box.value = getattr(plan, key)
+            for key in TEXT_ELEMENTS:
+                self._values[key] = getattr(plan, key)
+                if key in self._boxes:
+                    self._boxes[key].value = self._values[key]
         finally:
             self._loading = False
         self.goals.children = ()
@@ -174,12 +193,12 @@ class CarePlanTab(w.VBox):
         if getattr(self, "_loading", False):
             return
         loaded = self.revision.plan if getattr(self, "revision", None) else r.CarePlan()
-        same = all(box.value == getattr(loaded, key) for key, box in self.fields.items())
+        same = all(self._text(key) == getattr(loaded, key) for key in TEXT_ELEMENTS)
         (self.remove_class if same else self.add_class)("ccm-dirty")
 
     def plan(self) -> r.CarePlan:
         """The plan as typed in the editor (blank goals and interventions are left out)."""
-        values = {k: box.value for k, box in self.fields.items()}
+        values = {k: self._text(k) for k in TEXT_ELEMENTS}
         goals = tuple(g.value() for g in self.goals.children if g.value().description)
         items = tuple(i.value() for i in self.interventions.children if i.value().description)
         return r.CarePlan(goals=goals, interventions=items, **values)
@@ -197,10 +216,7 @@ class CarePlanTab(w.VBox):
                                         f'{esc(self.revision.author_name)}.</div>')
         else:
             self.version_label.value = message("No care plan yet: this will be version 1.", "info")
-        self._show_checklist()
-        self._show_history()
-        self._copy_stale = True  # the patient copy (HTML and PDF) is made when its sub-tab is shown
-        self._copy_if_shown()
+        self._views_reloaded()
 
     def reload_latest(self):
         """Load the latest version; edits typed here that differ from the version they started
@@ -256,79 +272,7 @@ class CarePlanTab(w.VBox):
         self._just_saved = True
         self.msg.value = message(f"Saved version {rev.version}.", "ok")
         if len(self.history_list) >= 2:
-            self.diff_a.value = self.history_list[-2].version
-            self.diff_b.value = rev.version
-            self.show_diff()
+            self._saved_versions(self.history_list[-2].version, rev.version)
         if self.on_saved:
             self.on_saved()
         return rev
-
-    # ------------------------------------------------------------------ views
-    def _show_checklist(self) -> None:
-        plan = self.revision.plan if self.revision else None
-        missing = dict(missing_elements(plan, revised=self.version > 1))
-        items = []
-        for key, label in r.CARE_PLAN_ELEMENTS.items():
-            if key == "revision_notes" and self.version <= 1:
-                continue
-            ok = key not in missing
-            icon = "fa-check-circle" if ok else "fa-times-circle"
-            items.append(f'<li class="{"ccm-check-ok" if ok else "ccm-check-missing"}" data-element="{esc(key)}">'
-                         f'<i class="fa {icon}"></i> {esc(label)}</li>')
-        head = (message("Every CMS element is present.", "ok") if not missing else
-                message(f"{len(missing)} CMS element(s) missing or incomplete (goals need a target and a "
-                        "due date; interventions need who is responsible).", "warn"))
-        self.checklist.value = head + f'<ul class="ccm-checklist">{"".join(items)}</ul>'
-
-    def _show_history(self) -> None:
-        rows = [(f"Version {x.version}", x.recorded_at.astimezone(self.wb.tz).strftime("%Y-%m-%d %H:%M"),
-                 x.author_name, x.reason) for x in reversed(self.history_list)]
-        self.history.value = (table(("Version", "Saved", "By", "Reason"), rows) if rows
-                              else message("No versions yet.", "info"))
-        options = [(f"version {x.version}", x.version) for x in self.history_list]
-        self.diff_a.options = options
-        self.diff_b.options = options
-        if len(options) >= 2:
-            self.diff_a.value, self.diff_b.value = options[-2][1], options[-1][1]
-        self.diff.value = ""
-
-    def show_diff(self) -> list:
-        by_version = {x.version: x.plan for x in self.history_list}
-        a, b = self.diff_a.value, self.diff_b.value
-        if a is None or b is None:
-            self.diff.value = message("Two versions are needed to compare.", "info")
-            return []
-        changes = diff_plans(by_version[a], by_version[b])
-        if not changes:
-            self.diff.value = message(f"Version {a} and version {b} are the same.", "info")
-            return changes
-        body = "".join(f'<tr class="ccm-diff-{esc(c.kind)}"><td>{esc(c.label)}</td><td>{esc(c.kind)}</td>'
-                       f'<td>{esc(c.old)}</td><td>{esc(c.new)}</td></tr>' for c in changes)
-        self.diff.value = (f'<div class="ccm-section-title">Version {a} &rarr; version {b}: {len(changes)} '
-                           f'change(s)</div><table class="ccm-table ccm-diff-table"><thead><tr><th>Field</th>'
-                           f'<th>Change</th><th>Version {a}</th><th>Version {b}</th></tr></thead>'
-                           f'<tbody>{body}</tbody></table>')
-        return changes
-
-    def _copy_if_shown(self) -> None:
-        if self._copy_stale and self.sections.selected_index == COPY_SECTION:
-            self._show_copy()
-
-    def _show_copy(self) -> None:
-        self._copy_stale = False
-        from workbench.export.patient_copy import patient_copy, to_html, to_pdf  # the patient's plain-words copy
-
-        from workbench.errors import WorkbenchError
-
-        try:
-            copy = patient_copy(self.wb, self.pid)
-        except WorkbenchError as exc:  # e.g. the practice's numbers are not set yet: say where to set them
-            self.copy.value = f'<div class="ccm-msg ccm-msg-error ccm-cp-refused" role="alert">{esc(str(exc))}</div>'
-            return
-        page = to_html(copy)
-        link = data_link(page.encode("utf-8"), f"care-plan-{self.pid}.html", "text/html",
-                         "Download printable copy (HTML)", "ccm-download ccm-cp-print") + " " + \
-            data_link(to_pdf(copy), f"care-plan-{self.pid}.pdf", "application/pdf",
-                      "Download PDF", "ccm-download ccm-cp-pdf")
-        self.copy.value = (f"<div>{link} Open the file and print it from the browser.</div>"
-                           f'<iframe class="ccm-cp-preview" sandbox="" srcdoc="{esc(page)}"></iframe>')

@@ -9,6 +9,7 @@ Trends.
 from __future__ import annotations
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from workbench import records as r
 from workbench.service import Workbench
@@ -19,21 +20,11 @@ from .consent_tab import ConsentTab
 from .contacts_tab import ContactsTab
 from .escalation_tab import EscalationTab
 from .html import badge, esc
+from .lifecycle import freeze, layout, style
 from .screening_tab import ScreeningTab
 from .time_tab import TimeTab
 from .timer_bar import TimerBar, minutes_since
 from .trends_tab import TrendsTab
-
-def freeze(widget: w.Widget) -> w.Widget:
-    """Disable every control inside ``widget`` (a read-only chart: nothing can be typed, chosen
-    or pressed). Tab switching still works: ``w.Tab`` has no ``disabled`` trait."""
-    if widget.has_trait("disabled") and not isinstance(widget, w.Tab):
-        widget.disabled = True
-    for child in getattr(widget, "children", ()) or ():
-        if isinstance(child, w.Widget):
-            freeze(child)
-    return widget
-
 
 TAB_TITLES = ("Care plan", "Time", "Consent", "Contacts", "Screening", "Barriers", "Escalation", "Trends")
 
@@ -111,29 +102,28 @@ class ChartView(w.VBox):
     as ``view.careplan``, ``view.time``...): opening a chart sends the header and one tab only."""
 
     def __init__(self, wb: Workbench, pid: str, timer_bar: TimerBar | None = None, first_tab: bool = True,
-                 read_only: bool = False, read_only_note: str | None = None):
+                 read_only: bool | None = False, read_only_note: str | None = None):
+        """``read_only=None``: read-only when the patient is a practice patient (practice charts
+        are worked inside a practice shift)."""
         self.wb = wb
         self.read_only_note = read_only_note  #: what the read-only banner says (default: a supervisor's view)
         self.pid = pid
-        self.read_only = read_only  #: every control disabled (a supervisor reading a practice chart)
         self.timer_bar = timer_bar or TimerBar(wb, live=False)
         self.data = wb.open_chart(pid, "page:chart")  # recorded in the access log
+        if read_only is None:
+            read_only = getattr(self.data.patient, "scope", "live") != "live"
+        self.read_only = read_only  #: every control disabled (a supervisor reading a practice chart)
         self.since = wb.now()  #: start of the work not yet timed (for the "log the minutes" offer)
-        self.header = w.HTML(self._header())
-        self.header.add_class("ccm-chart-header-box")
+        # made with their classes, titles and shared layouts: one message each to the page
+        self.header = w.HTML(self._header(), layout=layout(), style=style(HTMLStyle),
+                             _dom_classes=("ccm-chart-header-box",))
         self.built: dict[str, w.Widget] = {}
-        self.pages = [w.VBox() for _ in TAB_TITLES]
-        for page, title in zip(self.pages, TAB_TITLES):
-            page.add_class(f"ccm-tab-page-{TAB_KEYS[title]}")
-        self.tabs = w.Tab(self.pages)
-        for i, title in enumerate(TAB_TITLES):
-            self.tabs.set_title(i, title)
-        self.tabs.add_class("ccm-chart-tabs")
+        self.pages = [w.VBox(layout=layout(), _dom_classes=(f"ccm-tab-page-{TAB_KEYS[title]}",))
+                      for title in TAB_TITLES]
+        self.tabs = w.Tab(self.pages, titles=TAB_TITLES, _dom_classes=("ccm-chart-tabs",))
         self.tabs.observe(self._tab_changed, "selected_index")
-        super().__init__([self.header, self.tabs])
-        self.add_class("ccm-chart")
-        if read_only:
-            self.add_class("ccm-chart-read-only")
+        super().__init__([self.header, self.tabs],
+                         _dom_classes=("ccm-chart", *(("ccm-chart-read-only",) if read_only else ())))
         if first_tab:
             self.ensure_tab()
 
@@ -146,7 +136,7 @@ class ChartView(w.VBox):
         wb, pid, chart = self.wb, self.pid, self.data
         ok, why = chart.consent.valid, chart.consent.reason
         if key == "careplan":
-            return CarePlanTab(wb, pid, ok, why, on_saved=lambda: self.recorded("careplan"))
+            return CarePlanTab(wb, pid, ok, why, on_saved=lambda: self.recorded("careplan"), patient=chart.patient)
         if key == "time":
             return TimeTab(wb, pid, self.timer_bar, ok, why)
         if key == "consent":
@@ -169,6 +159,7 @@ class ChartView(w.VBox):
         if key not in self.built:
             widget = self._build(key)
             if self.read_only:
+                widget.read_only = True  # what the tab builds later (a folded section) is frozen too
                 freeze(widget)
             self.built[key] = widget
             self.pages[list(TAB_KEYS.values()).index(key)].children = [widget]

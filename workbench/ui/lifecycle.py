@@ -46,6 +46,17 @@ def style(kind: type[w.Widget], **traits: Any) -> w.Widget:
     return made
 
 
+def freeze(widget: w.Widget) -> w.Widget:
+    """Disable every control inside ``widget`` (a read-only chart: nothing can be typed, chosen
+    or pressed). Tab switching still works: ``w.Tab`` has no ``disabled`` trait."""
+    if widget.has_trait("disabled") and not isinstance(widget, w.Tab):
+        widget.disabled = True
+    for child in getattr(widget, "children", ()) or ():
+        if isinstance(child, w.Widget):
+            freeze(child)
+    return widget
+
+
 def _parts(widget: w.Widget):
     """The widgets a widget holds in its synced traits (children, layout, style, ...)."""
     for name in widget.keys:
