@@ -18,8 +18,8 @@ init``, ``workbench hub users sync``). Each person then does what a browser does
    version with a reason), ``timer_stop`` (with a note), ``worklist`` (Back).
 
 An action is timed from the message that the click or the typing sends to the moment its result
-is in the page's widgets (the message "Contact logged.", "Saved version N.", the chart's first tab,
-the running timer...): the time a person waits. Memory per person is their server process and its
+is in the page's widgets (the message "Contact logged.", "Saved version N.", the chart's care-plan
+tab placed in its page with its first section filled, the running timer...): the time a person waits. Memory per person is their server process and its
 kernels (resident, from /proc), measured while everyone is working.
 """
 
@@ -216,7 +216,11 @@ class Person:
     async def round(self, pid: str, timed) -> None:
         p = self.page
         mark = p.count
-        await timed("open chart", self.navigate(f"chart:{pid}"), lambda: p.find("ccm-cp-save", mark))
+        def chart_shown():  # the care-plan tab, whole (its first section filled), placed in its page
+            page, first = p.find("ccm-tab-page-careplan", mark), p.find("ccm-cp-section-problem-list", mark)
+            return page and first and p.models[page].get("children") and p.models[first].get("children")
+
+        await timed("open chart", self.navigate(f"chart:{pid}"), chart_shown)
         await self.pause()
         label = p.value("ccm-timer-label")
         await timed("timer_start", p.click(p.find("ccm-workbar-start")),
