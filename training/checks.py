@@ -9,7 +9,7 @@ criterion read "it happened" the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo, UTC
 
 from training import checks_text as txt
 from training.attempts import TranscriptLine
@@ -34,6 +34,7 @@ class Context:
     phrases: dict = field(default_factory=dict)  #: option id -> typed phrases that say it
     call_starts: list[datetime] = field(default_factory=list)  #: every call of the attempt
     key: tuple[str, ...] = ()  #: the model path's notes (normalised): copying them earns nothing
+    tz: tzinfo = UTC  #: the practice's zone: a call's day is the practice's day
 
     @property
     def call_start(self) -> datetime | None:
@@ -277,7 +278,7 @@ def evaluate(chk: Check, ctx: Context) -> Hit:
                 return Hit(False, f"no {about} was marked {' or '.join(g.status)}")
             return Hit(False, f"no {about} was written")
         if g.measurable:
-            day = ctx.call_start.date() if ctx.call_start else None
+            day = ctx.call_start.astimezone(ctx.tz).date() if ctx.call_start else None
             goals = [f for f in goals if f.fields["measurable"] and (
                 g.due_within_days is None or day is None
                 or as_date(f.fields["due_date"]) <= day + timedelta(days=g.due_within_days))]

@@ -273,7 +273,8 @@ class Attempt:
         from training.grading import case_context
 
         facts = scope_facts(self.workbench, [case.patient_id])
-        return case_context(self.record, case, self.scenarios.get(case.scenario_id or ""), facts)
+        return case_context(self.record, case, self.scenarios.get(case.scenario_id or ""), facts,
+                            self.workbench.tz)
 
     def waiting_helps(self) -> bool:
         """Whether what the trainee did will move the call on by itself (a timed jump whose

@@ -63,7 +63,7 @@ def gradebook(wb, repo: AttemptRepository, scenarios: dict[str, Scenario],
         known = all(c.scenario_id in scenarios for c in rec.cases if c.scenario_id)
         grade = None
         if known and rec.status == "finished":
-            grade = grade_facts(scenarios, rec, scope_facts(wb, [c.patient_id for c in rec.cases]))
+            grade = grade_facts(scenarios, rec, scope_facts(wb, [c.patient_id for c in rec.cases]), wb.tz)
         out.append((GradebookRow(
             attempt_id=rec.id, trainee_id=rec.trainee_id, trainee_name=names.get(rec.trainee_id, ""),
             scenario_id=rec.scenario_id, scenario_title=_title(rec, scenarios),

@@ -17,7 +17,7 @@ keys such as ``time_entry:12`` or transcript lines such as ``line 7``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo, UTC
 
 from training.attempts import AttemptRecord, AttemptRepository, CaseState, Override
 from training.checks import Context, evaluate
@@ -87,8 +87,9 @@ class Grade:
 
 
 def case_context(record: AttemptRecord, case: CaseState, scenario: Scenario | None,
-                 facts: list[Fact]) -> Context:
-    """What the checks see for one patient of the attempt."""
+                 facts: list[Fact], tz: tzinfo | None = None) -> Context:
+    """What the checks see for one patient of the attempt (``tz``: the practice's zone, which
+    says on which day a call was; UTC when not given)."""
     own = trainee_facts(facts, record.trainee_id)
     calls = [(datetime.fromisoformat(a), datetime.fromisoformat(b) if b else None)
              for a, b in case.calls]
@@ -104,7 +105,7 @@ def case_context(record: AttemptRecord, case: CaseState, scenario: Scenario | No
         calls=calls, labels=labels, answers=answers,
         every_entry=[f for f in own if f.type == "time_entry"],
         shown=_shown(scenario), phrases=phrases, call_starts=starts,
-        key=() if record.scripted else _shown(scenario, key_texts))
+        key=() if record.scripted else _shown(scenario, key_texts), tz=tz or UTC)
 
 
 _SHOWN: dict[tuple[int, object], tuple[Scenario, tuple[str, ...]]] = {}
@@ -148,8 +149,8 @@ def typed_flags(scenario: Scenario, record: AttemptRecord, case: CaseState) -> l
 
 
 def grade_case(scenario: Scenario, record: AttemptRecord, case: CaseState,
-               facts: list[Fact]) -> list[CriterionResult]:
-    ctx = case_context(record, case, scenario, facts)
+               facts: list[Fact], tz: tzinfo | None = None) -> list[CriterionResult]:
+    ctx = case_context(record, case, scenario, facts, tz)
     overrides = {o.criterion_id: o for o in record.overrides
                  if o.patient_id in ("", case.patient_id)}  # the latest one wins
     results = []
@@ -171,9 +172,10 @@ def grade_case(scenario: Scenario, record: AttemptRecord, case: CaseState,
     return results
 
 
-def grade_facts(scenarios, record: AttemptRecord, facts: list[Fact]) -> Grade:
+def grade_facts(scenarios, record: AttemptRecord, facts: list[Fact], tz: tzinfo | None = None) -> Grade:
     """Grade from facts already read (pure: no service call). Overrides are applied.
-    ``scenarios`` is the attempt's scenario, or a dict of scenarios by id (for a shift)."""
+    ``scenarios`` is the attempt's scenario, or a dict of scenarios by id (for a shift); ``tz``
+    the practice's zone (a call's day)."""
     if isinstance(scenarios, Scenario):
         scenarios = {scenarios.id: scenarios}
     results: list[CriterionResult] = []
@@ -182,7 +184,7 @@ def grade_facts(scenarios, record: AttemptRecord, facts: list[Fact]) -> Grade:
         if case.scenario_id is None:
             continue
         sc = scenarios[case.scenario_id]
-        rs = grade_case(sc, record, case, facts)
+        rs = grade_case(sc, record, case, facts, tz)
         flags += typed_flags(sc, record, case) + copied_flags(sc, record, case, facts)
         got, possible = sum(r.points for r in rs), sum(r.possible for r in rs)
         ok = not any(r.critical and not r.met for r in rs) and possible > 0 and \
@@ -207,7 +209,7 @@ def grade_facts(scenarios, record: AttemptRecord, facts: list[Fact]) -> Grade:
 
 def grade_attempt(wb, scenarios, record: AttemptRecord) -> Grade:
     """Read the attempt's records from the store and grade them."""
-    return grade_facts(scenarios, record, scope_facts(wb, [c.patient_id for c in record.cases]))
+    return grade_facts(scenarios, record, scope_facts(wb, [c.patient_id for c in record.cases]), wb.tz)
 
 
 def _grader(repo: AttemptRepository, supervisor: User | None) -> User:

@@ -101,3 +101,24 @@ def test_goal_status_must_name_exactly_one_goal_and_writes_nothing_otherwise(wb,
     with pytest.raises(InvalidInput, match="name exactly one"):
         attempt.do(_plan_step(goal_status={words: "cancelled"}, add_goals=[]).do)
     assert len(wb.care_plan_history(pid)) == versions
+
+
+# "due within N days" counts from the practice's day of the call, not the UTC day: a call at
+# 19:30 in Chicago on 30 November is 01:30 UTC on 1 December
+EVENING = datetime(2026, 12, 1, 1, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("zone, due, met", [
+    ("America/Chicago", date(2026, 12, 7), True),    # 7 days after 30 Nov: within 7
+    ("America/Chicago", date(2026, 12, 8), False),   # 8 days after 30 Nov
+    ("UTC", date(2026, 12, 8), True),                # 7 days after 1 Dec
+    ("Asia/Tokyo", date(2026, 12, 8), True),         # 10:30 on 1 Dec in Tokyo
+    ("Asia/Tokyo", date(2026, 12, 9), False),
+])
+def test_due_within_days_counts_from_the_practice_day_of_the_call(zone, due, met):
+    from zoneinfo import ZoneInfo
+
+    goal = _goal("Walk 30 minutes a day", "active", due=due)
+    ctx = Context("P1", TRAINEE.id, [goal], [goal], [], [(EVENING, None)], tz=ZoneInfo(zone))
+    check = Check.model_validate({"goal": {"any_of": ["walk"], "due_within_days": 7}})
+    assert evaluate(check, ctx).met is met
