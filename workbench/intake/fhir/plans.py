@@ -53,12 +53,60 @@ def _text(concept: dict | None) -> str:
                                         if c.get("display")), "") or ""
 
 
+def _number(x) -> str:
+    """A FHIR decimal as people write it (7, 7.5; never 7.0)."""
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _quantity(qty: dict | None) -> str:
+    """``{"comparator": "<", "value": 7, "unit": "%"}`` -> ``< 7 %``."""
+    if not qty or qty.get("value") is None:
+        return ""
+    unit = qty.get("unit") or qty.get("code") or ""
+    return " ".join(x for x in (qty.get("comparator") or "", _number(qty["value"]), unit) if x)
+
+
+def _detail(target: dict) -> str:
+    """A Goal target's detail[x] as text: the editor keeps a target as words (``< 7 %``,
+    ``120-139 mm[Hg]``), whichever form the sending system used."""
+    if target.get("detailString"):
+        return str(target["detailString"])
+    if target.get("detailQuantity"):
+        return _quantity(target["detailQuantity"])
+    if target.get("detailRange"):
+        low, high = target["detailRange"].get("low"), target["detailRange"].get("high")
+        if low and high and low.get("value") is not None and high.get("value") is not None:
+            unit = high.get("unit") or high.get("code") or low.get("unit") or ""
+            return f"{_number(low['value'])}-{_number(high['value'])}" + (f" {unit}" if unit else "")
+        if low and _quantity(low):
+            return ">= " + _quantity(low)
+        if high and _quantity(high):
+            return "<= " + _quantity(high)
+        return ""
+    if target.get("detailCodeableConcept"):
+        return _text(target["detailCodeableConcept"])
+    if target.get("detailRatio"):
+        num, den = (_quantity(target["detailRatio"].get(k)) for k in ("numerator", "denominator"))
+        return f"{num} / {den}" if num and den else num
+    for key in ("detailInteger", "detailBoolean"):
+        if key in target and target[key] is not None:
+            value = target[key]
+            return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+    return ""
+
+
 def goal(res: dict) -> r.Goal:
-    target = (res.get("target") or [{}])[0]
-    due = target.get("dueDate")
+    """One Goal: each of its targets gives a measure and a target (several are joined with "; ",
+    e.g. systolic and diastolic pressure); the due date is the earliest target's."""
+    targets = [t for t in res.get("target") or [] if isinstance(t, dict)]
+    measures = [_text(t.get("measure")) for t in targets]
+    details = [_detail(t) for t in targets]
+    dues = sorted(date.fromisoformat(t["dueDate"]) for t in targets if t.get("dueDate"))
     status = res.get("lifecycleStatus") or "active"
-    return r.Goal(description=_text(res.get("description")), measure=_text(target.get("measure")),
-                  target=target.get("detailString") or "", due_date=date.fromisoformat(due) if due else None,
+    if len(targets) > 1:  # each target's detail says what it is measured on
+        details = [f"{m}: {d}" if m and d else d for m, d in zip(measures, details)]
+    return r.Goal(description=_text(res.get("description")), measure="; ".join(m for m in measures if m),
+                  target="; ".join(d for d in details if d), due_date=dues[0] if dues else None,
                   status=status)
 
 
