@@ -138,6 +138,13 @@ def test_every_result_is_in_sight_and_a_double_click_writes_once(page, voila_ser
     page.wait_for_timeout(1500)  # the second click has been handled
     assert [q.instrument for q in Workbench.open(db).chart(pid).questionnaires].count("PHQ-9") == 1
     assert page.locator(".ccm-screening-msg .ccm-msg-error").count() == 0
+    # the same answers typed in again within the minute: the service refuses them, beside the button
+    for i in range(1, 10):
+        page.locator(f".ccm-phq9-item{i} select").select_option(label="Not at all (0)" if i == 9 else "Several days (1)")
+    page.click(".ccm-phq9-record")
+    in_sight(page, ".ccm-screening-msg-phq9 .ccm-msg-error")
+    assert "was not recorded twice" in page.locator(".ccm-screening-msg-phq9").inner_text()
+    assert [q.instrument for q in Workbench.open(db).chart(pid).questionnaires].count("PHQ-9") == 1
 
     # manual time with a date written "4 Dec 2026": refused beside the button
     tab(page, ".ccm-chart-tabs", "Time")
