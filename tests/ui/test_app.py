@@ -412,6 +412,27 @@ def test_a_new_chart_starts_with_that_patients_default_activity(db, clock):
     assert app.wb.running_timer().activity.value == "care_transition"
 
 
+def test_the_default_from_a_chart_just_read_is_the_default_read_afresh(db, clock):
+    """The work bar takes the default from the chart on screen (nothing read again): the same
+    answer as the service's own reads, for an open escalation, a closed one, a recent discharge."""
+    from datetime import timedelta
+
+    wb = Workbench.open(db, clock=clock).as_user("S001")
+    wb.open_escalation("P00002", "Chest pain")
+    wb.log_contact("P00003", "phone", "reached", "Discharge summary received", with_whom="hospital",
+                   contacted_at=wb.now() - timedelta(days=2))
+    closed = wb.open_escalation("P00001", "Fall at home")
+    wb.record_escalation_step(closed.id, "rn_triage", "Seen by the RN; no injury")
+    wb.record_escalation_step(closed.id, "closed", "No injury; nothing more to do")
+    assert not wb.escalation(closed.id).is_open
+    for pid in ("P00001", "P00002", "P00003"):
+        assert wb.default_activity(pid, wb.chart(pid)) == wb.default_activity(pid), pid
+    assert wb.default_activity("P00002", wb.chart("P00002")).value == "escalation"
+    assert wb.default_activity("P00003", wb.chart("P00003")).value == "care_transition"
+    # a chart of another patient is not taken for this one
+    assert wb.default_activity("P00002", wb.chart("P00003")).value == "escalation"
+
+
 def test_the_bar_its_label_and_the_worklist_agree_at_9_min_49_s(db, clock):
     from helpers import consent_all
 

@@ -124,15 +124,20 @@ class PatientsMixin:
                      time_entries=self.time_entries(pid, month), questionnaires=qrs,
                      eligibility=assess_eligibility(conds), care_team=team)
 
-    def default_activity(self, pid: str) -> r.Activity:
+    def default_activity(self, pid: str, chart: Chart | None = None) -> r.Activity:
         """The activity a timer on this patient's chart starts with (rules/default_activity.py):
-        from their open escalations and the days since their last hospital contact."""
+        from their open escalations and the days since their last hospital contact. ``chart``:
+        the patient's chart just read (by :meth:`chart`), so nothing is read again."""
         from ..reports.worklist import HOSPITAL
         from ..rules.default_activity import default_activity
 
-        discharges = [c.contacted_at for c in self.contacts(pid) if c.with_whom == HOSPITAL]
+        if chart is None or chart.patient.id != pid:
+            contacts, open_escalations = self.contacts(pid), self.escalations(pid, open_only=True)
+        else:
+            contacts, open_escalations = chart.contacts, [e for e in chart.escalations if e.is_open]
+        discharges = [c.contacted_at for c in contacts if c.with_whom == HOSPITAL]
         days = (self.today() - self.local_date(max(discharges))).days if discharges else None
-        return default_activity(len(self.escalations(pid, open_only=True)), days)
+        return default_activity(len(open_escalations), days)
 
     def correct_patient(self, pid: str, reason: str, **changes) -> r.Patient:
         """Correct the patient's name, phone, email, address or language. ``patients`` is

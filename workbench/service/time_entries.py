@@ -121,19 +121,27 @@ class TimeEntriesMixin:
         from ..reports.month_programme import ProgrammeInputs
         from ..rules import StaffingRule, assess_eligibility, rule_table_for, summarize_month
 
+        from ..rules.initiation import initiation_status
+
         month = v.month(month)
-        entries = self.time_entries(pid, month)
-        with self.read() as conn:
-            self._patient_row(conn, pid, Action.READ_BILLING)
+        first, last = month_bounds(month)
+        te = s.time_entries
+        with self.read() as conn:  # one connection for every read of the month (the work bar asks often)
+            patient = q.to_patient(self._patient_row(conn, pid, Action.READ_BILLING))
+            pid = patient.id
+            entries = [q.to_time_entry(x) for x in conn.execute(
+                select(te).where(q.current(te), te.c.patient_id == pid, te.c.service_date >= first,
+                                 te.c.service_date <= last).order_by(te.c.service_date, te.c.started_at, te.c.id))]
             consents = self._consents(conn, pid)
             conds = [q.to_condition(x) for x in q.current_rows(conn, s.conditions, pid)]
             staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
             complex_attested = self._complex_attested(conn, pid, month)
             programmes = ProgrammeInputs(conn, {pid}, month)  # one programme per patient-month
+            visits = [q.to_visit(x) for x in q.current_rows(conn, s.visits, pid)]
         time = summarize_month(entries, patient_id=pid, month=month, consents=consents, staff=staff,
                                staffing=StaffingRule(), today=self.today())
         bill = programmes.bill(time, consents=consents, eligibility=assess_eligibility(conds),
                                complex_attested=complex_attested, table=rule_table_for(month), today=self.today())
         from ..rules.billing import with_initiation
 
-        return with_initiation(bill, self.initiation(pid, month))
+        return with_initiation(bill, initiation_status(visits, consents, month, patient.billing_practitioner_id))

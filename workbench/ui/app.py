@@ -320,7 +320,8 @@ class WorkbenchApp(w.VBox):
         self.pinned.children = [self.top, *live, self.crumbs]
         if self.timer_bar is not None:
             on_chart = view == "chart" and not getattr(widget, "read_only", False)
-            self.timer_bar.set_patient(self.chart_pid if on_chart else None)
+            self.timer_bar.set_patient(self.chart_pid if on_chart else None,
+                                       getattr(widget, "data", None) if on_chart else None)
         self.top.value = top_bar(self.wb, view)
         self.crumbs.value = self._crumbs()
         if hasattr(widget, "on_show"):

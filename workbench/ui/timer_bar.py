@@ -127,23 +127,23 @@ class TimerBar(w.VBox):
         self.refresh()
 
     # ------------------------------------------------------------------ showing
-    def set_patient(self, pid: str | None) -> None:
-        """The chart now on screen (None: no chart)."""
+    def set_patient(self, pid: str | None, chart=None) -> None:
+        """The chart now on screen (None: no chart; ``chart``: its data, already read)."""
         if pid != self.patient_id:
             self.dismiss_offer()
             self._ask(False)
             # the activity chosen for the last patient never carries over to the next one: a new
             # chart starts with that patient's default (rules/default_activity.py)
-            self.start_activity.value = self.default_activity(pid)
+            self.start_activity.value = self.default_activity(pid, chart)
         self.patient_id = pid
         self.refresh()
 
-    def default_activity(self, pid: str | None) -> str:
+    def default_activity(self, pid: str | None, chart=None) -> str:
         """The patient's default timer activity (the general default off a chart)."""
         if not pid:
             return DEFAULT_ACTIVITY.value
         try:
-            return self.wb.default_activity(pid).value
+            return self.wb.default_activity(pid, chart).value
         except WorkbenchError:
             return DEFAULT_ACTIVITY.value
 
