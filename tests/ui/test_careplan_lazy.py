@@ -14,7 +14,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conftest import STAFF, sample_patient  # noqa: E402
+from conftest import sample_patient  # noqa: E402
+from helpers import seeded_ui_db  # noqa: E402
 
 from workbench import records as r  # noqa: E402
 from workbench.service import Workbench  # noqa: E402
@@ -30,12 +31,7 @@ FULL = r.CarePlan(**{key: f"{key} as saved" for key in TEXT_ELEMENTS},
 
 @pytest.fixture
 def system(sqlite_url, clock, monkeypatch):
-    for var in ("JUPYTERHUB_USER", "WORKBENCH_USER", "QUERY_STRING"):
-        monkeypatch.delenv(var, raising=False)
-    wb = Workbench.open(sqlite_url, clock=clock)
-    for u in STAFF:
-        wb.add_user(u)
-    wb.add_patient(sample_patient())
+    wb = Workbench.open(seeded_ui_db(sqlite_url, clock, monkeypatch, sample_patient()), clock=clock)
     wb.as_user("S001").revise_care_plan("P00001", FULL, based_on=0, reason="First plan")
     return wb
 
