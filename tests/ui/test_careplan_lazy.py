@@ -5,6 +5,7 @@ on save (its text is kept as loaded)."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -119,3 +120,17 @@ def test_an_access_log_row_makes_no_screen_read_again(system):
         uow.set_setting("practice_note", "x")
     assert heard == [1]  # any other write does
     assert listener is not None
+
+
+def test_a_care_plan_tab_built_later_reads_the_versions_again(system, clock):
+    """Built with the chart, the tab shows the versions read a moment ago; built later (another tab
+    was shown first), it shows what was saved in between, not what the chart read at opening."""
+    at_once = ChartView(system.as_user("S001"), "P00001")
+    later = ChartView(system.as_user("S001"), "P00001", first_tab=False)
+    later.select("Time")
+    later.ensure_tab()
+    colleague = system.as_user("S002")
+    colleague.revise_care_plan("P00001", replace(FULL, problem_list="Hypertension"), based_on=1,
+                               reason="Colleague's update")
+    assert at_once.careplan.version == 1  # built at opening, before the colleague saved
+    assert later.careplan.version == 2 and later.careplan.fields["problem_list"].value == "Hypertension"

@@ -38,6 +38,8 @@ class Chart:
     questionnaires: list[r.QuestionnaireResponse]
     eligibility: object  #: workbench.rules Eligibility
     care_team: dict[str, r.User] = field(default_factory=dict)
+    #: every care-plan version, oldest first (``care_plan`` is the last one)
+    care_plan_history: list[r.CarePlanRevision] = field(default_factory=list)
 
 
 class PatientsMixin:
@@ -117,12 +119,13 @@ class PatientsMixin:
                 select(s.users).where(s.users.c.id.in_(team_ids)))} if team_ids else {}
         today = self.today()
         month = today.strftime("%Y-%m")
+        plans = self.care_plan_history(pid)
         return Chart(patient=patient, conditions=conds, medications=meds, allergies=allergies,
                      immunizations=imms, screenings=scr, observations=obs, barriers=barriers,
                      consents=consents, consent=consent_status(consents, today, today=today),
-                     care_plan=self.care_plan(pid), contacts=contacts, escalations=esc,
+                     care_plan=plans[-1] if plans else None, contacts=contacts, escalations=esc,
                      time_entries=self.time_entries(pid, month), questionnaires=qrs,
-                     eligibility=assess_eligibility(conds), care_team=team)
+                     eligibility=assess_eligibility(conds), care_team=team, care_plan_history=plans)
 
     def default_activity(self, pid: str, chart: Chart | None = None) -> r.Activity:
         """The activity a timer on this patient's chart starts with (rules/default_activity.py):

@@ -72,7 +72,8 @@ class CarePlanTab(PlanViews, w.VBox):
     "Edit", are built when first shown (opening a chart sends a third of the widgets)."""
 
     def __init__(self, wb: Workbench, pid: str, consent_ok: bool = True, consent_reason: str = "",
-                 on_saved=None, patient: r.Patient | None = None):
+                 on_saved=None, patient: r.Patient | None = None,
+                 history: list[r.CarePlanRevision] | None = None):
         self.wb = wb
         self.on_saved = on_saved
         self.pid = pid
@@ -113,7 +114,7 @@ class CarePlanTab(PlanViews, w.VBox):
                               titles=PARTS, _dom_classes=("ccm-cp-sections",))
         self._init_views()
         super().__init__([self.banner, self.sections], _dom_classes=("ccm-careplan-tab",))
-        self.reload()
+        self.reload(history)
         self._build_section(0)
 
     def _section_shown(self, _change=None) -> None:
@@ -203,8 +204,9 @@ class CarePlanTab(PlanViews, w.VBox):
         items = tuple(i.value() for i in self.interventions.children if i.value().description)
         return r.CarePlan(goals=goals, interventions=items, **values)
 
-    def reload(self) -> None:
-        self.history_list = self.wb.care_plan_history(self.pid)
+    def reload(self, history: list[r.CarePlanRevision] | None = None) -> None:
+        """Show the latest version (``history``: the versions just read with the chart, oldest first)."""
+        self.history_list = self.wb.care_plan_history(self.pid) if history is None else list(history)
         self.revision = self.history_list[-1] if self.history_list else None
         self.version = self.revision.version if self.revision else 0
         self.load(self.revision.plan if self.revision else r.CarePlan())

@@ -110,6 +110,7 @@ class ChartView(w.VBox):
         self.pid = pid
         self.timer_bar = timer_bar or TimerBar(wb, live=False)
         self.data = wb.open_chart(pid, "page:chart")  # recorded in the access log
+        self._plans_just_read = self.data.care_plan_history  #: for the care-plan tab built at once
         if read_only is None:
             read_only = getattr(self.data.patient, "scope", "live") != "live"
         self.read_only = read_only  #: every control disabled (a supervisor reading a practice chart)
@@ -128,15 +129,22 @@ class ChartView(w.VBox):
             self.ensure_tab()
 
     def ensure_tab(self) -> w.Widget:
-        """Build the tab on screen (the app calls this after the header is shown)."""
-        return self.tab(TAB_KEYS[TAB_TITLES[self.tabs.selected_index or 0]])
+        """Build the tab on screen (the app calls this after the header is shown). Built now, the
+        care-plan tab shows the versions read with the chart a moment ago; built later (another
+        tab was shown first), it reads them again."""
+        try:
+            return self.tab(TAB_KEYS[TAB_TITLES[self.tabs.selected_index or 0]])
+        finally:
+            self._plans_just_read = None
 
     # ------------------------------------------------------------------ tabs, built on first use
     def _build(self, key: str) -> w.Widget:
         wb, pid, chart = self.wb, self.pid, self.data
         ok, why = chart.consent.valid, chart.consent.reason
         if key == "careplan":
-            return CarePlanTab(wb, pid, ok, why, on_saved=lambda: self.recorded("careplan"), patient=chart.patient)
+            history, self._plans_just_read = self._plans_just_read, None
+            return CarePlanTab(wb, pid, ok, why, on_saved=lambda: self.recorded("careplan"), patient=chart.patient,
+                               history=history)
         if key == "time":
             return TimeTab(wb, pid, self.timer_bar, ok, why)
         if key == "consent":
