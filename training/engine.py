@@ -272,9 +272,8 @@ class Attempt:
         from training.evidence import scope_facts
         from training.grading import case_context
 
-        facts = scope_facts(self.workbench, [case.patient_id])
-        return case_context(self.record, case, self.scenarios.get(case.scenario_id or ""), facts,
-                            self.workbench.tz)
+        tw, scenario = self.workbench, self.scenarios.get(case.scenario_id or "")
+        return case_context(self.record, case, scenario, scope_facts(tw, [case.patient_id]), tw.tz)
 
     def waiting_helps(self) -> bool:
         """Whether what the trainee did will move the call on by itself (a timed jump whose
