@@ -472,6 +472,14 @@ def test_each_refusal_is_beside_its_button_and_goes_with_the_view(page, voila_se
     # a stop within a second of the start is refused (a mis-click): let the bar count two
     page.wait_for_function("!/ 0:00:0[01]\\b/.test(document.querySelector('.ccm-timerbar').innerText)")
     page.click(".ccm-timerbar-stop")
+    try:
+        page.wait_for_selector(".ccm-timerbar-msg .ccm-msg", timeout=10_000)
+    except Exception:  # noqa: BLE001 - no answer at all: was the click lost, or the stop?
+        running = Workbench.open(db).as_user(uid).running_timer()
+        assert running is not None, "the timer stopped but no message was shown beside Stop"
+        page.click(".ccm-timerbar-stop")  # the click did not reach the button (seen once in CI): again
+    said = page.locator(".ccm-timerbar-msg").inner_text()
+    assert not said or "Stopped the timer" in said, said  # a refusal: say which
     in_sight(page, ".ccm-timerbar-msg .ccm-msg-ok")
     assert "Stopped the timer" in page.locator(".ccm-timerbar-msg").inner_text()
     page.click(".ccm-crumbbar a[data-ccm-nav='worklist']")
