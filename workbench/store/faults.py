@@ -67,8 +67,10 @@ def explain(err: BaseException, where: str | None = None) -> DatabaseFault | Non
         return DatabaseFault(f"The database {place} is read-only for this user: nothing was written. "
                              "Give the workbench's user write access to the file and its folder, or "
                              "work on a writable copy.")
+    # PostgreSQL's "could not write init file": a new session could not write the relation cache
+    # file in the database's folder, which on a full disk refuses the connection itself
     if "database or disk is full" in low or kind == "DiskFull" or "no space left" in low \
-            or "could not extend file" in low:
+            or "could not extend file" in low or "could not write init file" in low:
         return DatabaseFault(f"The disk holding the database {place} is full: nothing was written. Free "
                              "some space on it, then try again.")
     if "database is locked" in low or "database table is locked" in low:
