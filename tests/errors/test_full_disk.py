@@ -174,6 +174,13 @@ def test_a_really_full_disk_under_postgresql_is_a_sentence_and_nothing_is_half_w
         url = grant_app_roles(owner)
         system = _seed(url, clock)
         w = system.as_user("S001")
+        # autovacuum would soon analyse the catalogs the migrations grew, freeing the relation cache
+        # file on the full disk at a moment of its choosing: do it now, and let a new session write
+        # that file again before the disk fills
+        with psycopg.connect(_plain(pg_server) + f"/{name}", autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+        with psycopg.connect(_plain(pg_server) + f"/{name}", autocommit=True) as conn:
+            conn.execute("SELECT 1")
         with psycopg.connect(_plain(pg_server) + "/postgres", autocommit=True) as conn:
             conn.execute("CHECKPOINT")  # what the seed wrote is on the disk before it fills
         filler = _fill(small_disk)
