@@ -15,6 +15,21 @@ from ..store import schema as s
 from ..rules.months import month_bounds
 
 
+def _current_entries(pid: str | None = None, month: str | None = None, scope: str | None = None):
+    """The statement for current (not voided) time entries, oldest first: of one patient, one
+    month (``YYYY-MM``, already checked by the caller) and one scope, each when given."""
+    te = s.time_entries
+    stmt = select(te).where(q.current(te))
+    if pid is not None:
+        stmt = stmt.where(te.c.patient_id == pid)
+    if month is not None:
+        first, last = month_bounds(month)
+        stmt = stmt.where(te.c.service_date >= first, te.c.service_date <= last)
+    if scope is not None:
+        stmt = stmt.where(te.c.patient_id.in_(select(s.patients.c.id).where(s.patients.c.scope == scope)))
+    return stmt.order_by(te.c.service_date, te.c.started_at, te.c.id)
+
+
 class TimeEntriesMixin:
     """Manual time, voids and the month's bill."""
 
@@ -84,17 +99,9 @@ class TimeEntriesMixin:
     def time_entries(self, pid: str | None = None, month: str | None = None,
                      scope: str | None = None) -> list[r.TimeEntry]:
         """Current (not voided) time entries, oldest first."""
-        te = s.time_entries
-        stmt = select(te).where(q.current(te))
         if pid is not None:
             pid = v.identifier(pid, "Patient id", v.limit_of(s.patients.c.id), field="patient_id")
-            stmt = stmt.where(te.c.patient_id == pid)
-        if month is not None:
-            first, last = month_bounds(v.month(month))
-            stmt = stmt.where(te.c.service_date >= first, te.c.service_date <= last)
-        if scope is not None:
-            stmt = stmt.where(te.c.patient_id.in_(select(s.patients.c.id).where(s.patients.c.scope == scope)))
-        stmt = stmt.order_by(te.c.service_date, te.c.started_at, te.c.id)
+        stmt = _current_entries(pid, None if month is None else v.month(month), scope)
         with self.read() as conn:
             if pid is not None:
                 self._patient_row(conn, pid, Action.READ_BILLING)
@@ -124,14 +131,10 @@ class TimeEntriesMixin:
         from ..rules.initiation import initiation_status
 
         month = v.month(month)
-        first, last = month_bounds(month)
-        te = s.time_entries
         with self.read() as conn:  # one connection for every read of the month (the work bar asks often)
             patient = q.to_patient(self._patient_row(conn, pid, Action.READ_BILLING))
             pid = patient.id
-            entries = [q.to_time_entry(x) for x in conn.execute(
-                select(te).where(q.current(te), te.c.patient_id == pid, te.c.service_date >= first,
-                                 te.c.service_date <= last).order_by(te.c.service_date, te.c.started_at, te.c.id))]
+            entries = [q.to_time_entry(x) for x in conn.execute(_current_entries(pid, month))]
             consents = self._consents(conn, pid)
             conds = [q.to_condition(x) for x in q.current_rows(conn, s.conditions, pid)]
             staff = {u.id: u for u in (q.to_user(x) for x in conn.execute(select(s.users)))}
